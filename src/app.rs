@@ -1,0 +1,341 @@
+//! The command tree, argument parsing with kubectl's error wording, and the
+//! one dispatch from a parsed command line to a verb.
+
+use std::ffi::OsString;
+use std::io::{self, Write};
+
+use anyhow::Result;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use crate::commands;
+use crate::context::Context;
+use crate::error::{self, CliError, PROGRAM};
+use crate::flags::GlobalFlags;
+
+/// kuddle controls Kubernetes clusters the way kubectl does: same commands,
+/// same flags, same output.
+#[derive(Parser, Debug)]
+#[command(
+    name = "kuddle",
+    version,
+    disable_version_flag = true,
+    args_override_self = true,
+    arg_required_else_help = true,
+    after_help = "Use \"kuddle <command> --help\" for more information about a given command."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalFlags,
+
+    #[command(subcommand)]
+    pub command: Commands,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Commands {
+    /// Create a resource from flags (deployment, service, ingress).
+    Create(commands::create::CreateArgs),
+}
+
+/// Runs kuddle with `args` (program name first) on the process's own
+/// streams and returns the exit code.
+pub fn main_with_args(args: Vec<OsString>) -> i32 {
+    let stdout = io::stdout();
+    let out = io::BufWriter::with_capacity(64 * 1024, stdout);
+    let err = io::stderr();
+    run_with_streams(args, Box::new(out), Box::new(err))
+}
+
+/// Runs kuddle with the given streams; everything a verb prints goes to them.
+pub fn run_with_streams(args: Vec<OsString>, out: Box<dyn Write>, err: Box<dyn Write>) -> i32 {
+    let args = crate::argv::normalize_flag_names(args);
+    let mut command = Cli::command();
+    command.build();
+    let matches = match command.clone().try_get_matches_from(&args) {
+        Ok(m) => m,
+        Err(e) => return handle_parse_error(e, &command, &args, out, err),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => return handle_parse_error(e, &command, &args, out, err),
+    };
+    let cmd_path = command_path(&command, &args).join(" ");
+    let mut ctx = Context::new(cli.global.clone(), out, err, cmd_path);
+    let result = run_command(&mut ctx, cli.command);
+    let flushed = ctx.out.flush();
+    let code = match result {
+        Ok(()) => 0,
+        Err(e) if is_broken_pipe(&e) => 0,
+        Err(e) => error::render(&e, &mut ctx.err),
+    };
+    match flushed {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe && code == 0 => {
+            let _ = writeln!(ctx.err, "error: {e}");
+            1
+        }
+        _ => code,
+    }
+}
+
+fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        match command {
+            Commands::Create(args) => commands::create::run(ctx, args).await,
+        }
+    })
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Help goes to stdout with exit 0; everything else becomes cobra's words.
+fn handle_parse_error(
+    e: clap::Error,
+    command: &clap::Command,
+    args: &[OsString],
+    mut out: Box<dyn Write>,
+    mut err: Box<dyn Write>,
+) -> i32 {
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = write!(out, "{}", e.render());
+            let _ = out.flush();
+            0
+        }
+        _ => {
+            let failure = flag_error(&e, command, args);
+            error::render(&failure, &mut err)
+        }
+    }
+}
+
+/// Rebuilds cobra/pflag's message for a clap parse error.
+pub fn flag_error(e: &clap::Error, root: &clap::Command, args: &[OsString]) -> anyhow::Error {
+    let words: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let path = command_path(root, args);
+    let cmd_path = path.join(" ");
+    let leaf = find_subcommand(root, &path[1..]);
+    let invalid_arg = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.first().cloned().unwrap_or_default(),
+        _ => String::new(),
+    };
+    let flag = |msg: String| -> anyhow::Error {
+        CliError::Flag {
+            msg,
+            cmd_path: cmd_path.clone(),
+        }
+        .into()
+    };
+    match e.kind() {
+        ErrorKind::UnknownArgument => {
+            if let Some(long) = invalid_arg.strip_prefix("--") {
+                let name = long.split(['=', ' ']).next().unwrap_or(long);
+                flag(format!("unknown flag: --{name}"))
+            } else if let Some(short) = invalid_arg.strip_prefix('-') {
+                let letter = short.chars().next().unwrap_or('-');
+                let token = words
+                    .iter()
+                    .skip(1)
+                    .find(|w| !w.starts_with("--") && w.starts_with('-') && w[1..].contains(letter))
+                    .cloned()
+                    .unwrap_or_else(|| invalid_arg.clone());
+                flag(format!("unknown shorthand flag: '{letter}' in {token}"))
+            } else {
+                // A stray positional word where the command takes none.
+                CliError::Usage {
+                    msg: format!("unknown command {:?} for {:?}", invalid_arg, cmd_path),
+                    cmd_path: cmd_path.clone(),
+                }
+                .into()
+            }
+        }
+        ErrorKind::InvalidSubcommand => {
+            let name = match e.get(ContextKind::InvalidSubcommand) {
+                Some(ContextValue::String(s)) => s.clone(),
+                _ => invalid_arg,
+            };
+            anyhow::anyhow!("unknown command {:?} for {:?}", name, PROGRAM)
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation | ErrorKind::NoEquals => {
+            let value = match e.get(ContextKind::InvalidValue) {
+                Some(ContextValue::String(s)) => Some(s.clone()),
+                _ => None,
+            };
+            let arg = leaf.and_then(|c| find_arg(c, &invalid_arg));
+            match value {
+                Some(v) if !(v.is_empty() && e.kind() == ErrorKind::InvalidValue) => {
+                    let reason = std::error::Error::source(e)
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| format!("invalid value {v:?}"));
+                    flag(format!(
+                        "invalid argument {} for {} flag: {reason}",
+                        crate::flags::go_values::go_quote(&v),
+                        crate::flags::go_values::go_quote(
+                            &arg.map(flag_display).unwrap_or(invalid_arg.clone())
+                        )
+                    ))
+                }
+                _ => {
+                    // Missing value: cobra names the flag as the user typed it.
+                    let typed_short = arg
+                        .and_then(|a| a.get_short())
+                        .filter(|s| words.iter().skip(1).any(|w| w == &format!("-{s}")));
+                    match (typed_short, arg.and_then(|a| a.get_long())) {
+                        (Some(s), _) => flag(format!("flag needs an argument: '{s}' in -{s}")),
+                        (None, Some(l)) => flag(format!("flag needs an argument: --{l}")),
+                        _ => flag(format!("flag needs an argument: {invalid_arg}")),
+                    }
+                }
+            }
+        }
+        ErrorKind::MissingRequiredArgument => {
+            let mut names: Vec<String> = match e.get(ContextKind::InvalidArg) {
+                Some(ContextValue::Strings(v)) => v
+                    .iter()
+                    .map(|s| {
+                        s.trim_start_matches('-')
+                            .split([' ', '=', '['])
+                            .next()
+                            .unwrap_or("")
+                            .to_string()
+                    })
+                    .collect(),
+                _ => vec![],
+            };
+            names.sort();
+            let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+            anyhow::anyhow!("required flag(s) {} not set", quoted.join(", "))
+        }
+        _ => {
+            let text = e.render().to_string();
+            let first = text
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ")
+                .to_string();
+            flag(first)
+        }
+    }
+}
+
+/// `-r, --replicas` or `--image`: how pflag names a flag in errors.
+fn flag_display(arg: &clap::Arg) -> String {
+    match (arg.get_short(), arg.get_long()) {
+        (Some(s), Some(l)) => format!("-{s}, --{l}"),
+        (None, Some(l)) => format!("--{l}"),
+        (Some(s), None) => format!("-{s}"),
+        (None, None) => arg.get_id().to_string(),
+    }
+}
+
+/// Finds the argument clap named in an error (`--replicas <REPLICAS>`, `-r`).
+fn find_arg<'a>(cmd: &'a clap::Command, described: &str) -> Option<&'a clap::Arg> {
+    let head = described.split([' ', '=', '[', '<']).next().unwrap_or("");
+    if let Some(long) = head.strip_prefix("--") {
+        cmd.get_arguments().find(|a| a.get_long() == Some(long))
+    } else if let Some(short) = head.strip_prefix('-') {
+        let c = short.chars().next()?;
+        cmd.get_arguments().find(|a| a.get_short() == Some(c))
+    } else {
+        None
+    }
+}
+
+/// The words naming the subcommand a command line runs: `kuddle create deployment`.
+pub fn command_path(root: &clap::Command, args: &[OsString]) -> Vec<String> {
+    let mut path = vec![PROGRAM.to_string()];
+    let mut current = root;
+    let mut iter = args
+        .iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned());
+    while let Some(word) = iter.next() {
+        if word == "--" {
+            break;
+        }
+        if let Some(flag) = word.strip_prefix('-') {
+            if !word.contains('=') && takes_value(current, flag) {
+                iter.next();
+            }
+            continue;
+        }
+        // Other words are positional arguments; later words may still be flags.
+        if let Some(sub) = current.find_subcommand(&word) {
+            path.push(sub.get_name().to_string());
+            current = sub;
+        }
+    }
+    path
+}
+
+fn find_subcommand<'a>(root: &'a clap::Command, names: &[String]) -> Option<&'a clap::Command> {
+    let mut current = root;
+    for name in names {
+        current = current.find_subcommand(name)?;
+    }
+    Some(current)
+}
+
+/// Whether `-x`/`--name` (without `=`) consumes the next word as its value.
+fn takes_value(cmd: &clap::Command, flag: &str) -> bool {
+    let arg = if let Some(long) = flag.strip_prefix('-') {
+        cmd.get_arguments().find(|a| a.get_long() == Some(long))
+    } else {
+        // `-nfoo` carries its value; only a lone `-n` takes the next word.
+        let mut chars = flag.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => cmd.get_arguments().find(|a| a.get_short() == Some(c)),
+            _ => None,
+        }
+    };
+    arg.is_some_and(|a| {
+        a.get_action().takes_values() && a.get_num_args().is_some_and(|n| n.min_values() > 0)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_tree_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    fn os(args: &[&str]) -> Vec<OsString> {
+        args.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn command_path_skips_flag_values() {
+        let mut root = Cli::command();
+        root.build();
+        assert_eq!(
+            command_path(
+                &root,
+                &os(&["kuddle", "-n", "create", "create", "deployment", "x"])
+            ),
+            ["kuddle", "create", "deployment"]
+        );
+        assert_eq!(
+            command_path(&root, &os(&["kuddle", "--namespace=x", "create"])),
+            ["kuddle", "create"]
+        );
+    }
+}

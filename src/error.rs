@@ -1,0 +1,124 @@
+//! Typed errors and the one place that turns any error into kubectl's words
+//! and exit code (kubectl's `checkErr`).
+
+use std::io::Write;
+
+/// Errors whose rendering differs from the plain `error: <message>` line.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// A usage mistake caught by a verb's validation: kubectl adds a pointer
+    /// to the command's help (`See 'kubectl get -h' for help and examples`).
+    #[error("{msg}")]
+    Usage { msg: String, cmd_path: String },
+    /// A command-line parse error (cobra/pflag's wording): kubectl adds
+    /// `See 'kubectl get --help' for usage.`
+    #[error("{msg}")]
+    Flag { msg: String, cmd_path: String },
+    /// A message printed exactly as given, without the `error: ` prefix
+    /// (`Error from server (NotFound): …`, `Error in configuration: …`).
+    #[error("{0}")]
+    Verbatim(String),
+    /// Leave quietly with this exit code: the message, if any, was already
+    /// written (a plugin's exit status, or errors reported one by one).
+    #[error("exit status {0}")]
+    Exit(i32),
+}
+
+impl CliError {
+    pub fn usage(msg: impl Into<String>, cmd_path: impl Into<String>) -> anyhow::Error {
+        CliError::Usage {
+            msg: msg.into(),
+            cmd_path: cmd_path.into(),
+        }
+        .into()
+    }
+}
+
+/// The program's name as it appears in usage hints.
+pub const PROGRAM: &str = "kuddle";
+
+/// Writes `err` to `stderr` the way kubectl does and returns the exit code.
+pub fn render(err: &anyhow::Error, stderr: &mut dyn Write) -> i32 {
+    let (text, code) = match err.downcast_ref::<CliError>() {
+        Some(CliError::Exit(code)) => return *code,
+        Some(CliError::Verbatim(msg)) => (msg.clone(), 1),
+        Some(CliError::Usage { msg, cmd_path }) => (
+            format!(
+                "{}\nSee '{cmd_path} -h' for help and examples",
+                with_error_prefix(msg)
+            ),
+            1,
+        ),
+        Some(CliError::Flag { msg, cmd_path }) => (
+            format!(
+                "{}\nSee '{cmd_path} --help' for usage.",
+                with_error_prefix(msg)
+            ),
+            1,
+        ),
+        None => (with_error_prefix(&format!("{err:#}")), 1),
+    };
+    let _ = writeln!(stderr, "{text}");
+    code
+}
+
+/// kubectl adds `error: ` unless the message already starts with it.
+fn with_error_prefix(msg: &str) -> String {
+    if msg.starts_with("error: ") {
+        msg.to_string()
+    } else {
+        format!("error: {msg}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(err: anyhow::Error) -> (String, i32) {
+        let mut buf = Vec::new();
+        let code = render(&err, &mut buf);
+        (String::from_utf8(buf).unwrap(), code)
+    }
+
+    #[test]
+    fn plain_errors_get_one_prefix() {
+        assert_eq!(
+            rendered(anyhow::anyhow!("boom")),
+            ("error: boom\n".into(), 1)
+        );
+        assert_eq!(
+            rendered(anyhow::anyhow!("error: boom")),
+            ("error: boom\n".into(), 1)
+        );
+    }
+
+    #[test]
+    fn usage_and_flag_errors_point_at_help() {
+        let (text, code) = rendered(CliError::usage(
+            "exactly one NAME is required, got 0",
+            "kuddle create deployment",
+        ));
+        assert_eq!(
+            text,
+            "error: exactly one NAME is required, got 0\nSee 'kuddle create deployment -h' for help and examples\n"
+        );
+        assert_eq!(code, 1);
+        let (text, _) = rendered(
+            CliError::Flag {
+                msg: "unknown flag: --bogus".into(),
+                cmd_path: "kuddle get".into(),
+            }
+            .into(),
+        );
+        assert_eq!(
+            text,
+            "error: unknown flag: --bogus\nSee 'kuddle get --help' for usage.\n"
+        );
+    }
+
+    #[test]
+    fn exit_is_silent() {
+        assert_eq!(rendered(CliError::Exit(3).into()), (String::new(), 3));
+    }
+}

@@ -1,0 +1,163 @@
+//! Value parsers that accept what pflag accepts and fail with Go's words, so
+//! `--replicas=x` reads `strconv.ParseInt: parsing "x": invalid syntax`.
+//!
+//! clap wraps these messages; `app::flag_error` rebuilds kubectl's line
+//! `invalid argument "x" for "-r, --replicas" flag: …` around them.
+
+/// pflag's bool: what Go's `strconv.ParseBool` accepts.
+pub fn go_bool(s: &str) -> Result<bool, String> {
+    match s {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Ok(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Ok(false),
+        _ => Err(format!(
+            "strconv.ParseBool: parsing {}: invalid syntax",
+            go_quote(s)
+        )),
+    }
+}
+
+/// pflag's int32 (`strconv.ParseInt(s, 0, 32)`).
+pub fn go_int32(s: &str) -> Result<i32, String> {
+    parse_int(s, 32).map(|v| v as i32)
+}
+
+/// pflag's int and int64 (`strconv.ParseInt(s, 0, 64)`).
+pub fn go_int64(s: &str) -> Result<i64, String> {
+    parse_int(s, 64)
+}
+
+/// Go's `strconv.ParseInt` with base 0: optional sign, then a `0x`, `0o`,
+/// `0b` or leading-`0` (octal) prefix, with `_` allowed between digits.
+fn parse_int(s: &str, bits: u32) -> Result<i64, String> {
+    let syntax = || format!("strconv.ParseInt: parsing {}: invalid syntax", go_quote(s));
+    let range = || {
+        format!(
+            "strconv.ParseInt: parsing {}: value out of range",
+            go_quote(s)
+        )
+    };
+    let (negative, unsigned) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let lower = unsigned.to_ascii_lowercase();
+    let (radix, digits, prefixed) = if let Some(rest) = lower.strip_prefix("0x") {
+        (16, rest.to_string(), true)
+    } else if let Some(rest) = lower.strip_prefix("0o") {
+        (8, rest.to_string(), true)
+    } else if let Some(rest) = lower.strip_prefix("0b") {
+        (2, rest.to_string(), true)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, lower[1..].to_string(), true)
+    } else {
+        (10, lower.clone(), false)
+    };
+    // A lone leading `0` (octal) may have no further digits; other prefixes need some.
+    if digits.is_empty() && (radix != 8 || lower.starts_with("0o")) {
+        return Err(syntax());
+    }
+    // Underscores only between digits, or right after a base prefix.
+    if digits.contains('_') {
+        let mut prev_digit = prefixed;
+        for c in digits.chars() {
+            if c == '_' {
+                if !prev_digit {
+                    return Err(syntax());
+                }
+                prev_digit = false;
+            } else {
+                prev_digit = true;
+            }
+        }
+        if !prev_digit {
+            return Err(syntax());
+        }
+    }
+    let clean: String = digits.chars().filter(|c| *c != '_').collect();
+    if clean.is_empty() {
+        return Ok(0);
+    }
+    if !clean.chars().all(|c| c.is_digit(radix)) {
+        return Err(syntax());
+    }
+    let magnitude = u128::from_str_radix(&clean, radix).map_err(|_| range())?;
+    let limit = 1u128 << (bits - 1);
+    if (negative && magnitude > limit) || (!negative && magnitude >= limit) {
+        return Err(range());
+    }
+    let value = magnitude as i128;
+    Ok(if negative { -value } else { value } as i64)
+}
+
+/// Go's `strconv.Quote` for the strings that show up in flag errors.
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\x07' => out.push_str("\\a"),
+            '\x08' => out.push_str("\\b"),
+            '\x0c' => out.push_str("\\f"),
+            '\x0b' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bools_as_go_parses_them() {
+        assert_eq!(go_bool("T"), Ok(true));
+        assert_eq!(go_bool("False"), Ok(false));
+        assert_eq!(
+            go_bool("yes"),
+            Err("strconv.ParseBool: parsing \"yes\": invalid syntax".into())
+        );
+    }
+
+    #[test]
+    fn ints_with_base_prefixes() {
+        assert_eq!(go_int32("0x10"), Ok(16));
+        assert_eq!(go_int32("010"), Ok(8));
+        assert_eq!(go_int32("0b11"), Ok(3));
+        assert_eq!(go_int32("-1_000"), Ok(-1000));
+        assert_eq!(go_int32("+7"), Ok(7));
+        assert_eq!(go_int32("0"), Ok(0));
+        assert_eq!(go_int32("2147483647"), Ok(i32::MAX));
+        assert_eq!(go_int32("-2147483648"), Ok(i32::MIN));
+    }
+
+    #[test]
+    fn int_errors_in_go_words() {
+        assert_eq!(
+            go_int32("x"),
+            Err("strconv.ParseInt: parsing \"x\": invalid syntax".into())
+        );
+        assert_eq!(
+            go_int32("99999999999"),
+            Err("strconv.ParseInt: parsing \"99999999999\": value out of range".into())
+        );
+        assert_eq!(
+            go_int32("2147483648"),
+            Err("strconv.ParseInt: parsing \"2147483648\": value out of range".into())
+        );
+        assert!(go_int32("").is_err());
+        assert!(go_int32("1__0").is_err());
+        assert!(go_int32("0x").is_err());
+        assert!(go_int64("1.5").is_err());
+    }
+}

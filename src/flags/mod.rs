@@ -1,0 +1,11 @@
+//! Flag groups shared by many verbs, each declared once (kubectl's
+//! genericclioptions): global connection flags, printing, dry-run.
+
+pub mod dry_run;
+pub mod global;
+pub mod go_values;
+pub mod print;
+
+pub use dry_run::DryRun;
+pub use global::GlobalFlags;
+pub use print::PrintFlags;

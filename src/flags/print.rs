@@ -1,0 +1,25 @@
+//! `-o/--output` and its companions, attached to every verb that prints
+//! objects. The printer is chosen once, here.
+
+use anyhow::Result;
+use clap::Args;
+
+use crate::printers::{OutputFormat, Printer};
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct PrintFlags {
+    /// Output format: json, yaml, kyaml, name, jsonpath=…, jsonpath-as-json=…, jsonpath-file=….
+    #[arg(short = 'o', long = "output", value_name = "FORMAT")]
+    pub output: Option<String>,
+}
+
+impl PrintFlags {
+    /// The printer for `-o`, or `None` when no `-o` was given (the verb then
+    /// prints its own result line). `allowed` are the formats this verb takes.
+    pub fn printer(&self, allowed: &[&str]) -> Result<Option<Printer>> {
+        match self.output.as_deref() {
+            None | Some("") => Ok(None),
+            Some(value) => Ok(Some(Printer::new(OutputFormat::parse(value, allowed)?))),
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Kubeconfig loading, merging, minify/flatten/redaction.

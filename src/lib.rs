@@ -1,0 +1,16 @@
+//! kuddle: a kubectl-compatible command-line client.
+//!
+//! The binary is a thin shell over [`app::main_with_args`]; every module is
+//! public so integration tests and benchmarks can reach the pure parts
+//! (printers, generators, kubeconfig handling) without a process.
+
+pub mod app;
+pub mod argv;
+pub mod commands;
+pub mod context;
+pub mod error;
+pub mod flags;
+pub mod generate;
+pub mod kubeconfig;
+pub mod plugin;
+pub mod printers;

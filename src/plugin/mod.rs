@@ -1,0 +1,1 @@
+//! Plugin lookup and execution (kubectl-* executables on PATH).

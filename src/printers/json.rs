@@ -1,0 +1,169 @@
+//! JSON as Go's `encoding/json` writes it with `MarshalIndent(obj, "", "    ")`:
+//! four-space indent, `<`, `>` and `&` escaped for HTML, floats in Go's
+//! shortest form, keys in the order the value holds them.
+
+use serde_json::Value;
+
+/// The whole document followed by a newline, as kubectl's JSON printer ends it.
+pub fn to_string_pretty(value: &Value) -> String {
+    let mut out = String::new();
+    write_value(&mut out, value, 0, Some("    "));
+    out.push('\n');
+    out
+}
+
+/// Compact JSON (`json.Marshal`), as used inside annotations and by JSONPath.
+pub fn to_string_compact(value: &Value) -> String {
+    let mut out = String::new();
+    write_value(&mut out, value, 0, None);
+    out
+}
+
+fn write_value(out: &mut String, value: &Value, depth: usize, indent: Option<&str>) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&go_number(n)),
+        Value::String(s) => write_string(out, s),
+        Value::Array(items) => {
+            if items.is_empty() {
+                out.push_str("[]");
+                return;
+            }
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1, indent);
+                write_value(out, item, depth + 1, indent);
+            }
+            newline(out, depth, indent);
+            out.push(']');
+        }
+        Value::Object(map) => {
+            if map.is_empty() {
+                out.push_str("{}");
+                return;
+            }
+            out.push('{');
+            for (i, (key, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1, indent);
+                write_string(out, key);
+                out.push(':');
+                if indent.is_some() {
+                    out.push(' ');
+                }
+                write_value(out, item, depth + 1, indent);
+            }
+            newline(out, depth, indent);
+            out.push('}');
+        }
+    }
+}
+
+fn newline(out: &mut String, depth: usize, indent: Option<&str>) {
+    if let Some(unit) = indent {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str(unit);
+        }
+    }
+}
+
+/// Go's string encoding with HTML escaping on (the default for Marshal).
+pub fn write_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\x08' => out.push_str("\\b"),
+            '\x0c' => out.push_str("\\f"),
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Numbers as Go prints an unstructured object's: integers as they are,
+/// floats with `strconv.FormatFloat(f, 'f' or 'e', -1, 64)` (whole floats
+/// lose their `.0`).
+pub fn go_number(n: &serde_json::Number) -> String {
+    if let Some(i) = n.as_i64() {
+        return i.to_string();
+    }
+    if let Some(u) = n.as_u64() {
+        return u.to_string();
+    }
+    go_float(n.as_f64().unwrap_or(0.0))
+}
+
+/// Go's `encoding/json` float formatting.
+pub fn go_float(f: f64) -> String {
+    let abs = f.abs();
+    if abs == 0.0 || (1e-6..1e21).contains(&abs) {
+        return format!("{f}");
+    }
+    // Rust writes `1.5e-7`; Go writes `1.5e-07` (at least two exponent digits).
+    let formatted = format!("{f:e}");
+    let (mantissa, exponent) = formatted.split_once('e').unwrap_or((&formatted, "0"));
+    let (sign, digits) = match exponent.strip_prefix('-') {
+        Some(d) => ('-', d),
+        None => ('+', exponent),
+    };
+    format!("{mantissa}e{sign}{digits:0>2}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn indents_with_four_spaces_and_keeps_key_order() {
+        let v = json!({"kind": "Pod", "apiVersion": "v1", "spec": {}, "list": [], "n": [1, 2]});
+        assert_eq!(
+            to_string_pretty(&v),
+            "{\n    \"kind\": \"Pod\",\n    \"apiVersion\": \"v1\",\n    \"spec\": {},\n    \"list\": [],\n    \"n\": [\n        1,\n        2\n    ]\n}\n"
+        );
+    }
+
+    #[test]
+    fn escapes_like_go() {
+        let mut s = String::new();
+        write_string(&mut s, "a<b>&\"\\\n\u{1}\u{2028}é\x08\x0c");
+        assert_eq!(
+            s,
+            "\"a\\u003cb\\u003e\\u0026\\\"\\\\\\n\\u0001\\u2028é\\b\\f\""
+        );
+    }
+
+    #[test]
+    fn floats_like_go() {
+        assert_eq!(go_float(1.0), "1");
+        assert_eq!(go_float(0.5), "0.5");
+        assert_eq!(go_float(1e21), "1e+21");
+        assert_eq!(go_float(1.5e-7), "1.5e-07");
+        assert_eq!(go_float(123456789.0), "123456789");
+        assert_eq!(go_float(-2.5e300), "-2.5e+300");
+    }
+
+    #[test]
+    fn compact_has_no_spaces() {
+        let v = json!({"a": [1, {"b": null}], "c": true});
+        assert_eq!(to_string_compact(&v), "{\"a\":[1,{\"b\":null}],\"c\":true}");
+    }
+}
