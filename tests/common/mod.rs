@@ -5,6 +5,8 @@
 //! or by `scripts/oracle` on its own); `KUDDLE_KUBECTL` overrides the path.
 #![allow(dead_code)]
 
+pub mod cluster;
+
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,100 @@
+//! The real control plane the integration tests talk to.
+//!
+//! `scripts/test` starts one cluster and exports `KUDDLE_TEST_KUBECONFIG`;
+//! without it, the first test in a test binary that asks starts one with
+//! `scripts/cluster up` and a watchdog stops it when the binary exits.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+use super::{kubectl_bin, repo_root};
+
+pub fn cluster_kubeconfig() -> PathBuf {
+    static KUBECONFIG: OnceLock<PathBuf> = OnceLock::new();
+    KUBECONFIG.get_or_init(start_or_reuse).clone()
+}
+
+fn start_or_reuse() -> PathBuf {
+    if let Some(path) = std::env::var_os("KUDDLE_TEST_KUBECONFIG") {
+        return PathBuf::from(path);
+    }
+    let exe = std::env::current_exe().expect("current exe");
+    let name = exe
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("tests")
+        .to_string();
+    let dir = repo_root()
+        .join("build/clusters")
+        .join(format!("{name}-{}", std::process::id()));
+    let script = repo_root().join("scripts/cluster");
+    let status = Command::new(&script)
+        .arg("up")
+        .arg(&dir)
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+    assert!(
+        status.success(),
+        "scripts/cluster up {} failed",
+        dir.display()
+    );
+    // Stop the cluster once this test binary is gone.
+    let watchdog = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; '{script}' down '{dir}' >/dev/null 2>&1; rm -rf '{dir}'",
+        pid = std::process::id(),
+        script = script.display(),
+        dir = dir.display()
+    );
+    Command::new("setsid")
+        .args(["sh", "-c", &watchdog])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("watchdog");
+    dir.join("kubeconfig")
+}
+
+/// A fresh namespace on the test cluster, named `<prefix>-<random>`.
+pub fn namespace(prefix: &str) -> String {
+    let name = format!("{prefix}-{}", random_word(6));
+    let out = Command::new(kubectl_bin())
+        .arg("--kubeconfig")
+        .arg(cluster_kubeconfig())
+        .args(["create", "namespace", &name])
+        .output()
+        .expect("kubectl create namespace");
+    assert!(
+        out.status.success(),
+        "cannot create namespace {name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    name
+}
+
+/// Two namespaces, one for each program, for comparing mutating commands:
+/// `(for kubectl, for kuddle)`.
+pub fn twin_namespaces(prefix: &str) -> (String, String) {
+    (
+        namespace(&format!("{prefix}-a")),
+        namespace(&format!("{prefix}-b")),
+    )
+}
+
+fn random_word(n: usize) -> String {
+    const CHARS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let mut seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(1)
+        ^ ((std::process::id() as u64) << 32);
+    (0..n)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            CHARS[(seed % CHARS.len() as u64) as usize] as char
+        })
+        .collect()
+}
