@@ -6,6 +6,7 @@
 //! sort those with [`sort_keys`] when they decode them.
 
 pub mod json;
+pub mod tabwriter;
 pub mod yaml;
 
 use std::io::Write;
