@@ -66,6 +66,12 @@ impl<W: Write> TabWriter<W> {
         Ok(self.out)
     }
 
+    /// Formats and writes what is buffered, keeping remembered widths, without
+    /// flushing the underlying writer.
+    pub fn flush_pending(&mut self) -> io::Result<()> {
+        self.flush_buffer()
+    }
+
     pub fn get_mut(&mut self) -> &mut W {
         &mut self.out
     }
@@ -97,7 +103,13 @@ impl<W: Write> TabWriter<W> {
         result.map(|_| ())
     }
 
-    fn format(&mut self, pos0: usize, line0: usize, line1: usize, lines: &[Vec<Cell>]) -> io::Result<usize> {
+    fn format(
+        &mut self,
+        pos0: usize,
+        line0: usize,
+        line1: usize,
+        lines: &[Vec<Cell>],
+    ) -> io::Result<usize> {
         let mut pos = pos0;
         let mut line0 = line0;
         let column = self.widths.len();
@@ -145,7 +157,13 @@ impl<W: Write> TabWriter<W> {
         self.write_lines(pos, line0, line1, lines)
     }
 
-    fn write_lines(&mut self, pos0: usize, line0: usize, line1: usize, lines: &[Vec<Cell>]) -> io::Result<usize> {
+    fn write_lines(
+        &mut self,
+        pos0: usize,
+        line0: usize,
+        line1: usize,
+        lines: &[Vec<Cell>],
+    ) -> io::Result<usize> {
         let mut pos = pos0;
         for (i, line) in lines.iter().enumerate().take(line1).skip(line0) {
             for (j, cell) in line.iter().enumerate() {
