@@ -1,16 +1,44 @@
 //! What one invocation works with: the global flags, the output streams, the
 //! command path for usage hints, and (lazily) the kubeconfig and client.
 
-use std::io::Write;
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex};
 
 use crate::flags::GlobalFlags;
+
+/// A writer several owners can share: the verb and the client (which prints
+/// server warnings as they arrive) both write to stderr through one.
+#[derive(Clone)]
+pub struct SharedWriter(Arc<Mutex<Box<dyn Write + Send>>>);
+
+impl SharedWriter {
+    pub fn new(inner: Box<dyn Write + Send>) -> SharedWriter {
+        SharedWriter(Arc::new(Mutex::new(inner)))
+    }
+}
+
+impl Write for SharedWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.0.lock() {
+            Ok(mut w) => w.write(buf),
+            Err(poisoned) => poisoned.into_inner().write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self.0.lock() {
+            Ok(mut w) => w.flush(),
+            Err(poisoned) => poisoned.into_inner().flush(),
+        }
+    }
+}
 
 pub struct Context {
     pub global: GlobalFlags,
     /// Results go here (buffered; a broken pipe ends the program quietly).
     pub out: Box<dyn Write>,
     /// Warnings and errors go here.
-    pub err: Box<dyn Write>,
+    pub err: SharedWriter,
     /// `kuddle create deployment`: the words usage errors point at.
     pub cmd_path: String,
 }
@@ -19,7 +47,7 @@ impl Context {
     pub fn new(
         global: GlobalFlags,
         out: Box<dyn Write>,
-        err: Box<dyn Write>,
+        err: SharedWriter,
         cmd_path: String,
     ) -> Context {
         Context {
