@@ -70,3 +70,14 @@ pub fn klog_warning(err: &mut dyn Write, location: &str, message: &str) {
         std::process::id()
     );
 }
+
+/// An info line in klog's layout (kubectl's `-v` logging).
+pub fn klog_info(err: &mut dyn Write, location: &str, message: &str) -> io::Result<()> {
+    let now = chrono::Local::now();
+    writeln!(
+        err,
+        "I{} {:>7} {location}] {message}",
+        now.format("%m%d %H:%M:%S%.6f"),
+        std::process::id()
+    )
+}

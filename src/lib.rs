@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod argv;
+pub mod client;
 pub mod commands;
 pub mod context;
 pub mod error;
