@@ -15,3 +15,4 @@ pub mod generate;
 pub mod kubeconfig;
 pub mod plugin;
 pub mod printers;
+pub mod resource;

@@ -52,7 +52,11 @@ pub enum ApiError {
     Status(Status),
     /// The server could not be reached. `host` is `host:port` as kubectl
     /// names it; `detail` is the cause.
-    Connection { host: String, refused: bool, detail: String },
+    Connection {
+        host: String,
+        refused: bool,
+        detail: String,
+    },
     /// The server answered with something that is not what was asked for.
     Unexpected(String),
 }
@@ -66,11 +70,13 @@ impl ApiError {
     }
 
     pub fn is_not_found(&self) -> bool {
-        self.status().is_some_and(|s| s.reason == "NotFound" || (s.code == 404 && s.reason.is_empty()))
+        self.status()
+            .is_some_and(|s| s.reason == "NotFound" || (s.code == 404 && s.reason.is_empty()))
     }
 
     pub fn is_conflict(&self) -> bool {
-        self.status().is_some_and(|s| s.reason == "Conflict" || s.code == 409)
+        self.status()
+            .is_some_and(|s| s.reason == "Conflict" || s.code == 409)
     }
 
     pub fn is_already_exists(&self) -> bool {
@@ -78,7 +84,8 @@ impl ApiError {
     }
 
     pub fn is_method_not_supported(&self) -> bool {
-        self.status().is_some_and(|s| s.reason == "MethodNotAllowed" || s.code == 405)
+        self.status()
+            .is_some_and(|s| s.reason == "MethodNotAllowed" || s.code == 405)
     }
 
     /// kubectl's `StandardErrorMessage` (plus its special form for Invalid).
@@ -114,7 +121,11 @@ fn invalid_message(status: &Status) -> String {
     };
     let mut s = "The request is invalid".to_string();
     if !details.kind.is_empty() || !details.name.is_empty() {
-        s = format!("The {} {} is invalid", details.kind, crate::flags::go_values::go_quote(&details.name));
+        s = format!(
+            "The {} {} is invalid",
+            details.kind,
+            crate::flags::go_values::go_quote(&details.name)
+        );
     } else if !status.message.is_empty() && details.causes.is_empty() {
         s.push_str(": ");
         s.push_str(&status.message);
@@ -158,8 +169,13 @@ mod tests {
 
     #[test]
     fn not_found_and_forbidden() {
-        let e = status(serde_json::json!({"status": "Failure", "message": "pods \"x\" not found", "reason": "NotFound", "code": 404}));
-        assert_eq!(e.kubectl_message(), "Error from server (NotFound): pods \"x\" not found");
+        let e = status(
+            serde_json::json!({"status": "Failure", "message": "pods \"x\" not found", "reason": "NotFound", "code": 404}),
+        );
+        assert_eq!(
+            e.kubectl_message(),
+            "Error from server (NotFound): pods \"x\" not found"
+        );
         assert!(e.is_not_found());
     }
 
@@ -180,12 +196,19 @@ mod tests {
                 {"field": "a", "message": "b"}, {"field": "c", "message": "d"}
             ]}
         }));
-        assert_eq!(e.kubectl_message(), "The Pod \"w\" is invalid: \n* a: b\n* c: d");
+        assert_eq!(
+            e.kubectl_message(),
+            "The Pod \"w\" is invalid: \n* a: b\n* c: d"
+        );
     }
 
     #[test]
     fn connection_refused() {
-        let e = ApiError::Connection { host: "127.0.0.1:1".into(), refused: true, detail: String::new() };
+        let e = ApiError::Connection {
+            host: "127.0.0.1:1".into(),
+            refused: true,
+            detail: String::new(),
+        };
         assert_eq!(
             e.kubectl_message(),
             "The connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?"

@@ -69,7 +69,12 @@ impl ApiClient {
             })),
             timeout,
             verbosity,
-            user_agent: format!("kuddle/{} ({}/{})", env!("CARGO_PKG_VERSION"), std::env::consts::OS, go_arch()),
+            user_agent: format!(
+                "kuddle/{} ({}/{})",
+                env!("CARGO_PKG_VERSION"),
+                std::env::consts::OS,
+                go_arch()
+            ),
         })
     }
 
@@ -134,14 +139,18 @@ impl ApiClient {
         content_type: Option<&str>,
         body: Vec<u8>,
     ) -> Result<Bytes, ApiError> {
-        let response = self.send_streaming(method, path, accept, content_type, body).await?;
+        let response = self
+            .send_streaming(method, path, accept, content_type, body)
+            .await?;
         collect(response.into_body())
             .await
             .map_err(|e| self.connection_error_text(e.as_ref()))
     }
 
     pub async fn get_json(&self, path: &str) -> Result<Value, ApiError> {
-        let body = self.send(Method::GET, path, ACCEPT_JSON, None, Vec::new()).await?;
+        let body = self
+            .send(Method::GET, path, ACCEPT_JSON, None, Vec::new())
+            .await?;
         parse_json(&body)
     }
 
@@ -154,7 +163,9 @@ impl ApiClient {
         body: &Value,
     ) -> Result<Value, ApiError> {
         let bytes = serde_json::to_vec(body).map_err(|e| ApiError::Unexpected(e.to_string()))?;
-        let body = self.send(method, path, ACCEPT_JSON, Some(content_type), bytes).await?;
+        let body = self
+            .send(method, path, ACCEPT_JSON, Some(content_type), bytes)
+            .await?;
         parse_json(&body)
     }
 
@@ -181,7 +192,13 @@ impl ApiClient {
     }
 
     /// kubectl's `-v=6` request log line.
-    fn log_response(&self, method: &Method, path: &str, status: http::StatusCode, started: Instant) {
+    fn log_response(
+        &self,
+        method: &Method,
+        path: &str,
+        status: http::StatusCode,
+        started: Instant,
+    ) {
         if self.verbosity < 6 {
             return;
         }
@@ -200,7 +217,9 @@ impl ApiClient {
 
     /// `Warning: <text>` on stderr for each new code-299 warning header.
     fn print_warnings(&self, headers: &http::HeaderMap) {
-        let Ok(mut state) = self.warnings.lock() else { return };
+        let Ok(mut state) = self.warnings.lock() else {
+            return;
+        };
         for value in headers.get_all("warning") {
             let Ok(text) = value.to_str() else { continue };
             for warning in parse_warning_header(text) {
@@ -218,8 +237,14 @@ impl ApiClient {
     }
 }
 
-async fn collect(body: kube::client::Body) -> Result<Bytes, Box<dyn std::error::Error + Send + Sync>> {
-    Ok(body.collect().await.map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)?.to_bytes())
+async fn collect(
+    body: kube::client::Body,
+) -> Result<Bytes, Box<dyn std::error::Error + Send + Sync>> {
+    Ok(body
+        .collect()
+        .await
+        .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)?
+        .to_bytes())
 }
 
 pub fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
@@ -273,11 +298,17 @@ pub fn parse_warning_header(header: &str) -> Vec<String> {
     let mut rest = header.trim();
     while !rest.is_empty() {
         // code
-        let Some((code, after)) = rest.split_once(' ') else { break };
+        let Some((code, after)) = rest.split_once(' ') else {
+            break;
+        };
         let after = after.trim_start();
-        let Some((_agent, after)) = after.split_once(' ') else { break };
+        let Some((_agent, after)) = after.split_once(' ') else {
+            break;
+        };
         let after = after.trim_start();
-        let Some(quoted) = after.strip_prefix('"') else { break };
+        let Some(quoted) = after.strip_prefix('"') else {
+            break;
+        };
         let mut text = String::new();
         let mut chars = quoted.char_indices();
         let mut end = None;
@@ -362,7 +393,10 @@ mod tests {
 
     #[test]
     fn warning_headers() {
-        assert_eq!(parse_warning_header("299 - \"a b\""), vec!["a b".to_string()]);
+        assert_eq!(
+            parse_warning_header("299 - \"a b\""),
+            vec!["a b".to_string()]
+        );
         assert_eq!(
             parse_warning_header("299 - \"one\", 299 - \"two \\\"q\\\"\""),
             vec!["one".to_string(), "two \"q\"".to_string()]
@@ -372,7 +406,11 @@ mod tests {
 
     #[test]
     fn generic_status_for_plain_404() {
-        let e = status_error(http::StatusCode::NOT_FOUND, &Method::GET, b"404 page not found");
+        let e = status_error(
+            http::StatusCode::NOT_FOUND,
+            &Method::GET,
+            b"404 page not found",
+        );
         assert_eq!(
             e.kubectl_message(),
             "Error from server (NotFound): the server could not find the requested resource"
