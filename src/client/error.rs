@@ -49,7 +49,7 @@ pub struct StatusCause {
 #[derive(Debug)]
 pub enum ApiError {
     /// The server answered with a failure Status.
-    Status(Status),
+    Status(Box<Status>),
     /// The server could not be reached. `host` is `host:port` as kubectl
     /// names it; `detail` is the cause.
     Connection {
@@ -164,7 +164,7 @@ mod tests {
     use super::*;
 
     fn status(json: serde_json::Value) -> ApiError {
-        ApiError::Status(serde_json::from_value(json).unwrap())
+        ApiError::Status(Box::new(serde_json::from_value(json).unwrap()))
     }
 
     #[test]

@@ -260,7 +260,7 @@ fn status_error(code: http::StatusCode, method: &Method, body: &[u8]) -> ApiErro
                 if status.code == 0 {
                     status.code = code.as_u16();
                 }
-                return ApiError::Status(status);
+                return ApiError::Status(Box::new(status));
             }
         }
     }
@@ -283,13 +283,13 @@ fn status_error(code: http::StatusCode, method: &Method, body: &[u8]) -> ApiErro
         504 => ("Timeout", "the server was unable to return a response in the time allotted, but may still be processing the request".to_string()),
         _ => ("", format!("the server responded with the status code {} but did not return more information", code.as_u16())),
     };
-    ApiError::Status(Status {
+    ApiError::Status(Box::new(Status {
         status: "Failure".into(),
         message,
         reason: reason.into(),
         details: None,
         code: code.as_u16(),
-    })
+    }))
 }
 
 /// The texts of a `Warning` header: `299 - "text"` entries, comma-separated.
