@@ -36,6 +36,10 @@ pub struct Cli {
 pub enum Commands {
     /// Create a resource from flags (deployment, service, ingress).
     Create(commands::create::CreateArgs),
+    /// Print the resource types the server supports.
+    ApiResources(commands::api_resources::ApiResourcesArgs),
+    /// Display one or many resources.
+    Get(commands::get::GetArgs),
 }
 
 /// Runs kuddle with `args` (program name first) on the process's own
@@ -89,6 +93,8 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
     runtime.block_on(async move {
         match command {
             Commands::Create(args) => commands::create::run(ctx, args).await,
+            Commands::ApiResources(args) => commands::api_resources::run(ctx, args).await,
+            Commands::Get(args) => commands::get::run(ctx, args).await,
         }
     })
 }

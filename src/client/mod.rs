@@ -3,6 +3,7 @@
 //! come from kube-rs), server warnings printed as kubectl prints them, and
 //! failures turned into [`ApiError`].
 
+pub mod bootstrap;
 pub mod error;
 
 use std::collections::HashSet;

@@ -3,6 +3,7 @@
 
 pub mod builder;
 pub mod discovery;
+pub mod fetch;
 pub mod mapper;
 
 pub use discovery::{ApiResource, Discovery};
