@@ -170,6 +170,11 @@ impl ApiClient {
         parse_json(&body)
     }
 
+    /// `--request-timeout`, if one was given.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
     pub fn host(&self) -> &str {
         &self.host
     }

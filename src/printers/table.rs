@@ -29,12 +29,21 @@ pub struct ColumnDefinition {
     pub priority: i32,
 }
 
+/// Reads `null` as an empty list (watch events send `"rows": null`).
+fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct Table {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub column_definitions: Vec<ColumnDefinition>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub rows: Vec<TableRow>,
     #[serde(default)]
     pub metadata: ListMeta,
@@ -51,7 +60,7 @@ pub struct ListMeta {
 
 #[derive(Debug, Clone, Deserialize, Default)]
 pub struct TableRow {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub cells: Vec<Value>,
     /// The object (metadata only, unless the whole object was asked for).
     #[serde(default)]

@@ -107,7 +107,7 @@ pub async fn print(
 
 /// The items of a list response, each given the `apiVersion` and `kind`
 /// the list implies (list items arrive without them).
-fn list_items(list: Value) -> Vec<Value> {
+pub(super) fn list_items(list: Value) -> Vec<Value> {
     let Value::Object(mut list) = list else {
         return Vec::new();
     };

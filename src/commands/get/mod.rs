@@ -12,6 +12,7 @@
 
 mod generic;
 mod human;
+mod watch;
 
 use anyhow::{bail, Result};
 use clap::{ArgAction, Args};
@@ -81,6 +82,25 @@ pub struct GetArgs {
     #[arg(long = "raw", value_name = "URI")]
     pub raw: Option<String>,
 
+    /// After printing the current state, print changes as they happen.
+    #[arg(short = 'w', long = "watch", num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
+    pub watch: bool,
+
+    /// Print only changes, not the current state.
+    #[arg(long = "watch-only", num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
+    pub watch_only: bool,
+
+    /// With --watch, print the event type (ADDED, MODIFIED, DELETED) too.
+    #[arg(long = "output-watch-events", num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
+    pub output_watch_events: bool,
+
+    /// Sort by a JSONPath field (e.g. '{.metadata.name}').
+    #[arg(long = "sort-by", value_name = "JSONPATH")]
+    pub sort_by: Option<String>,
+
     /// Keep managedFields in JSON and YAML output.
     #[arg(long = "show-managed-fields", num_args = 0..=1, require_equals = true, default_missing_value = "true",
           default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
@@ -94,7 +114,8 @@ pub async fn run(ctx: &mut Context, args: GetArgs) -> Result<()> {
         }
         return raw_get(ctx, raw, &args).await;
     }
-    if args.args.is_empty() {
+    let watching = args.watch || args.watch_only;
+    if args.args.is_empty() && !watching {
         use std::io::Write;
         writeln!(
             ctx.err,
@@ -127,7 +148,7 @@ pub async fn run(ctx: &mut Context, args: GetArgs) -> Result<()> {
         namespace: namespace.clone(),
         all_namespaces: args.all_namespaces,
         allow_empty_selector: true,
-        single_resource_type: false,
+        single_resource_type: watching,
     };
     let discovery = ctx.discovery().await?;
     let plan = match discovery.plan(&selection) {
@@ -139,6 +160,9 @@ pub async fn run(ctx: &mut Context, args: GetArgs) -> Result<()> {
         }
         other => other?,
     };
+    if watching {
+        return watch::watch(ctx, &conn, plan, &args, format, output == "wide").await;
+    }
     match format {
         None => human::print(ctx, &conn, plan, &args, output == "wide", &namespace).await,
         Some(format) => generic::print(ctx, &conn, plan, &args, format).await,
@@ -152,6 +176,9 @@ fn validate(args: &GetArgs) -> Result<()> {
     }
     if !args.label_columns.is_empty() && output.starts_with("custom-columns") {
         bail!("--label-columns option cannot be used with {output} printer");
+    }
+    if args.output_watch_events && !(args.watch || args.watch_only) {
+        bail!("--output-watch-events option can only be used with --watch or --watch-only");
     }
     Ok(())
 }
