@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -25,11 +26,20 @@ func newClient(kubeconfig, userAgent string) (kubernetes.Interface, error) {
 }
 
 func apiserverReady(ctx context.Context, c kubernetes.Interface) error {
-	body, err := c.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx)
-	if err != nil {
-		return fmt.Errorf("/readyz: %v %s", err, body)
+	body, err := c.Discovery().RESTClient().Get().AbsPath("/readyz").Param("verbose", "true").DoRaw(ctx)
+	if err == nil {
+		return nil
 	}
-	return nil
+	var failed []string
+	for _, line := range strings.Split(string(body), "\n") {
+		if strings.HasPrefix(line, "[-]") {
+			failed = append(failed, strings.TrimSuffix(strings.TrimPrefix(line, "[-]"), " failed: reason withheld"))
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("/readyz: not ready: %s", strings.Join(failed, ", "))
+	}
+	return fmt.Errorf("/readyz: %w", err)
 }
 
 // clusterReady says whether pods can be created and scheduled: the node is

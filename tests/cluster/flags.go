@@ -40,6 +40,8 @@ func apiserverArgs(l layout, p ports) []string {
 		// The kubernetes Service cannot have a loopback endpoint, so don't reconcile it.
 		"--endpoint-reconciler-type=none",
 		"--enable-admission-plugins=NodeRestriction",
+		// Reach the (absent) kubelet at 127.0.0.1, never by resolving the node's name.
+		"--kubelet-preferred-address-types=InternalIP",
 		"--requestheader-client-ca-file=" + l.pkiFile("front-proxy-ca.crt"),
 		"--requestheader-allowed-names=front-proxy-client",
 		"--requestheader-username-headers=X-Remote-User",

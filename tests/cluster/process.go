@@ -75,7 +75,8 @@ func isOurs(pid int, dir, name string) bool {
 		return false
 	}
 	argv := strings.Split(string(cmdline), "\x00")
-	return len(argv) > 1 && argv[1] == name && bytes.Contains(cmdline, []byte(dir))
+	// Every component's arguments name files in DIR/, so this tells DIR from DIR-2.
+	return len(argv) > 1 && argv[1] == name && bytes.Contains(cmdline, []byte(dir+"/"))
 }
 
 // stopOrder says which components stop together, first to last: clients

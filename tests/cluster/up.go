@@ -76,9 +76,7 @@ func runUp(args []string) int {
 }
 
 func up(ctx context.Context, l layout) error {
-	if err := stale(l.dir); err != nil {
-		return err
-	}
+	stopStale(l.dir)
 	for _, d := range []string{l.dir, filepath.Join(l.dir, "logs"), filepath.Join(l.dir, "pids"), l.kubeconfigs, l.volumes} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
@@ -147,16 +145,16 @@ func up(ctx context.Context, l layout) error {
 	return writeEnv(l, p, server)
 }
 
-// stale stops processes left by an earlier up on the same folder.
-func stale(dir string) error {
+// stopStale stops processes left by an earlier up on the same folder and
+// forgets their pid files, so that only this run's processes are watched.
+func stopStale(dir string) {
 	for _, name := range components {
 		if _, ok := runningPid(dir, name); ok {
 			say("stopping processes left from an earlier run in %s", dir)
-			stopComponents(dir, 15*time.Second, say)
-			return nil
+			break
 		}
 	}
-	return nil
+	stopComponents(dir, 15*time.Second, say)
 }
 
 // startAndWatch starts a component and waits until ready says so.
