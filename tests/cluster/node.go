@@ -31,10 +31,11 @@ const (
 )
 
 // nodeCapacity is generous: tests create thousands of pods with requests.
+// The counts are not multiples of 1000, which would print as "1k".
 var nodeCapacity = corev1.ResourceList{
-	corev1.ResourceCPU:              resource.MustParse("1000"),
+	corev1.ResourceCPU:              resource.MustParse("1024"),
 	corev1.ResourceMemory:           resource.MustParse("4Ti"),
-	corev1.ResourcePods:             resource.MustParse("10000"),
+	corev1.ResourcePods:             resource.MustParse("10240"),
 	corev1.ResourceEphemeralStorage: resource.MustParse("1Ti"),
 	"hugepages-1Gi":                 resource.MustParse("0"),
 	"hugepages-2Mi":                 resource.MustParse("0"),
