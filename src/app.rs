@@ -9,7 +9,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::commands;
-use crate::context::Context;
+use crate::context::{Context, SharedWriter};
 use crate::error::{self, CliError, PROGRAM};
 use crate::flags::GlobalFlags;
 
@@ -36,6 +36,10 @@ pub struct Cli {
 pub enum Commands {
     /// Create a resource from flags (deployment, service, ingress).
     Create(commands::create::CreateArgs),
+    /// Print the resource types the server supports.
+    ApiResources(commands::api_resources::ApiResourcesArgs),
+    /// Display one or many resources.
+    Get(commands::get::GetArgs),
 }
 
 /// Runs kuddle with `args` (program name first) on the process's own
@@ -48,7 +52,11 @@ pub fn main_with_args(args: Vec<OsString>) -> i32 {
 }
 
 /// Runs kuddle with the given streams; everything a verb prints goes to them.
-pub fn run_with_streams(args: Vec<OsString>, out: Box<dyn Write>, err: Box<dyn Write>) -> i32 {
+pub fn run_with_streams(
+    args: Vec<OsString>,
+    out: Box<dyn Write>,
+    err: Box<dyn Write + Send>,
+) -> i32 {
     let args = crate::argv::normalize_flag_names(args);
     let mut command = Cli::command();
     command.build();
@@ -61,7 +69,7 @@ pub fn run_with_streams(args: Vec<OsString>, out: Box<dyn Write>, err: Box<dyn W
         Err(e) => return handle_parse_error(e, &command, &args, out, err),
     };
     let cmd_path = command_path(&command, &args).join(" ");
-    let mut ctx = Context::new(cli.global.clone(), out, err, cmd_path);
+    let mut ctx = Context::new(cli.global.clone(), out, SharedWriter::new(err), cmd_path);
     let result = run_command(&mut ctx, cli.command);
     let flushed = ctx.out.flush();
     let code = match result {
@@ -85,6 +93,8 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
     runtime.block_on(async move {
         match command {
             Commands::Create(args) => commands::create::run(ctx, args).await,
+            Commands::ApiResources(args) => commands::api_resources::run(ctx, args).await,
+            Commands::Get(args) => commands::get::run(ctx, args).await,
         }
     })
 }
@@ -103,7 +113,7 @@ fn handle_parse_error(
     command: &clap::Command,
     args: &[OsString],
     mut out: Box<dyn Write>,
-    mut err: Box<dyn Write>,
+    mut err: Box<dyn Write + Send>,
 ) -> i32 {
     match e.kind() {
         ErrorKind::DisplayHelp

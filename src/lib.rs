@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod argv;
+pub mod client;
 pub mod commands;
 pub mod context;
 pub mod error;
@@ -14,3 +15,4 @@ pub mod generate;
 pub mod kubeconfig;
 pub mod plugin;
 pub mod printers;
+pub mod resource;

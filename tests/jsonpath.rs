@@ -329,8 +329,8 @@ fn print_with_kuddle(
     let result =
         OutputFormat::parse_with_template(output, OBJECT_FORMATS, flags).and_then(|format| {
             let mut printer = Printer::new(format);
-            if !typed {
-                printer = printer.unstructured();
+            if typed {
+                printer = printer.typed();
             }
             objects
                 .iter()

@@ -2,4 +2,6 @@
 //! (resolve and check the arguments, do the work, write to the context's
 //! streams).
 
+pub mod api_resources;
 pub mod create;
+pub mod get;

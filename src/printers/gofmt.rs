@@ -1,27 +1,38 @@
-//! Go's `fmt` and `strconv` renderings of decoded JSON, for the places where
-//! kubectl prints a `map[string]interface{}` with `%v` or `%#v` (JSONPath
-//! results and error dumps, custom-columns cells) or quotes with `%q`.
+//! Go's `fmt` and `strconv` renderings that leak into kubectl's output:
+//! `%v` of decoded JSON values (table cells, JSONPath results,
+//! custom-columns), `%#v` (JSONPath error dumps), `%q`/`strconv.Quote`,
+//! `encoding/json`'s floats, and apimachinery's human durations (ages).
 //!
-//! The values are what `encoding/json` or the unstructured decoder produce:
-//! maps (printed with sorted keys, as `fmt` does), slices, strings, bools,
-//! nil, and numbers — integers are `int64`, everything else `float64`.
+//! Decoded values are what `encoding/json` or the unstructured decoder
+//! produce: maps (printed with sorted keys, as `fmt` does), slices, strings,
+//! bools, nil, and numbers — integers are `int64`, everything else `float64`.
 
 use std::fmt::Write as _;
 
 use serde_json::{Number, Value};
 
-/// `fmt.Sprint(v)` (`%v`): `map[a:1 b:[x y]]`, `<nil>`, floats like `1e+06`.
+/// `fmt.Sprint(v)` for a value decoded from JSON into `interface{}`
+/// (integers as int64, other numbers as float64, maps sorted by key).
 pub fn sprint(value: &Value) -> String {
     let mut out = String::new();
-    write_sprint(&mut out, value);
+    write_v(&mut out, value);
     out
 }
 
-fn write_sprint(out: &mut String, value: &Value) {
+fn write_v(out: &mut String, value: &Value) {
     match value {
         Value::Null => out.push_str("<nil>"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&number_v(n)),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                out.push_str(&i.to_string());
+            } else if let Some(u) = n.as_u64() {
+                // Beyond int64 the decoder falls back to float64.
+                out.push_str(&format_float_v(u as f64));
+            } else {
+                out.push_str(&format_float_v(n.as_f64().unwrap_or(0.0)));
+            }
+        }
         Value::String(s) => out.push_str(s),
         Value::Array(items) => {
             out.push('[');
@@ -29,23 +40,112 @@ fn write_sprint(out: &mut String, value: &Value) {
                 if i > 0 {
                     out.push(' ');
                 }
-                write_sprint(out, item);
+                write_v(out, item);
             }
             out.push(']');
         }
         Value::Object(map) => {
             out.push_str("map[");
-            for (i, (key, item)) in sorted_entries(map).into_iter().enumerate() {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            for (i, key) in keys.iter().enumerate() {
                 if i > 0 {
                     out.push(' ');
                 }
                 out.push_str(key);
                 out.push(':');
-                write_sprint(out, item);
+                write_v(out, &map[key.as_str()]);
             }
             out.push(']');
         }
     }
+}
+
+/// `%v` of a float64: the shortest digits that round-trip, in `%e` form
+/// when the decimal exponent is below -4 or at least 6 (`1e+06`, `1e-05`).
+pub fn format_float_v(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
+    }
+    let scientific = format!("{f:e}");
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exp: i32 = exponent.parse().unwrap_or(0);
+    if (-4..6).contains(&exp) {
+        return format!("{f}");
+    }
+    let sign = if exp < 0 { '-' } else { '+' };
+    format!("{mantissa}e{sign}{:02}", exp.abs())
+}
+
+/// apimachinery's `HumanDuration`: about two significant figures.
+pub fn human_duration(seconds_total: i64) -> String {
+    if seconds_total < -1 {
+        return "<invalid>".into();
+    }
+    if seconds_total < 0 {
+        return "0s".into();
+    }
+    if seconds_total < 120 {
+        return format!("{seconds_total}s");
+    }
+    let minutes = seconds_total / 60;
+    if minutes < 10 {
+        let s = seconds_total % 60;
+        return if s == 0 {
+            format!("{minutes}m")
+        } else {
+            format!("{minutes}m{s}s")
+        };
+    }
+    if minutes < 180 {
+        return format!("{minutes}m");
+    }
+    let hours = seconds_total / 3600;
+    if hours < 8 {
+        let m = minutes % 60;
+        return if m == 0 {
+            format!("{hours}h")
+        } else {
+            format!("{hours}h{m}m")
+        };
+    }
+    if hours < 48 {
+        return format!("{hours}h");
+    }
+    if hours < 24 * 8 {
+        let h = hours % 24;
+        return if h == 0 {
+            format!("{}d", hours / 24)
+        } else {
+            format!("{}d{h}h", hours / 24)
+        };
+    }
+    if hours < 24 * 365 * 2 {
+        return format!("{}d", hours / 24);
+    }
+    if hours < 24 * 365 * 8 {
+        let dy = (hours / 24) % 365;
+        return if dy == 0 {
+            format!("{}y", hours / 24 / 365)
+        } else {
+            format!("{}y{dy}d", hours / 24 / 365)
+        };
+    }
+    format!("{}y", hours / 24 / 365)
 }
 
 /// `fmt.Sprintf("%#v", v)` for a value held in an `interface{}`:
@@ -105,7 +205,7 @@ pub fn as_go_int(n: &Number) -> Option<i64> {
 pub fn number_v(n: &Number) -> String {
     match as_go_int(n) {
         Some(i) => i.to_string(),
-        None => format_float_g(n.as_f64().unwrap_or(0.0)),
+        None => format_float_v(n.as_f64().unwrap_or(0.0)),
     }
 }
 
@@ -114,26 +214,6 @@ pub fn number_json(n: &Number) -> String {
     match as_go_int(n) {
         Some(i) => i.to_string(),
         None => json_float(n.as_f64().unwrap_or(0.0)),
-    }
-}
-
-/// `strconv.FormatFloat(f, 'g', -1, 64)`, which `%v` uses: the shortest
-/// digits, in exponent form when the exponent is below -4 or at least 6.
-pub fn format_float_g(f: f64) -> String {
-    if f.is_nan() {
-        return "NaN".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0" } else { "0" }.into();
-    }
-    let (mantissa, exp) = shortest_scientific(f);
-    if !(-4..6).contains(&exp) {
-        go_exponent(&mantissa, exp, 2)
-    } else {
-        format!("{f}")
     }
 }
 
@@ -260,10 +340,32 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn sprint_sorts_keys_and_spaces_items() {
-        let v = json!({"b": [1, "x", null], "a": {"z": true, "y": 2.5}});
-        assert_eq!(sprint(&v), "map[a:map[y:2.5 z:true] b:[1 x <nil>]]");
-        assert_eq!(sprint(&Value::Null), "<nil>");
+    fn sprint_like_go() {
+        assert_eq!(sprint(&json!("x")), "x");
+        assert_eq!(sprint(&json!(3)), "3");
+        assert_eq!(sprint(&json!(true)), "true");
+        assert_eq!(sprint(&json!({"b": 1, "a": [1, "x"]})), "map[a:[1 x] b:1]");
+        assert_eq!(sprint(&json!(null)), "<nil>");
+        assert_eq!(format_float_v(1e6), "1e+06");
+        assert_eq!(format_float_v(123456.0), "123456");
+        assert_eq!(format_float_v(1234567.0), "1.234567e+06");
+        assert_eq!(format_float_v(0.0001), "0.0001");
+        assert_eq!(format_float_v(0.00001), "1e-05");
+        assert_eq!(format_float_v(1.5), "1.5");
+        assert_eq!(format_float_v(1e21), "1e+21");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(human_duration(5), "5s");
+        assert_eq!(human_duration(119), "119s");
+        assert_eq!(human_duration(125), "2m5s");
+        assert_eq!(human_duration(600), "10m");
+        assert_eq!(human_duration(3 * 3600 + 60), "3h1m");
+        assert_eq!(human_duration(10 * 3600), "10h");
+        assert_eq!(human_duration(3 * 86400 + 3600), "3d1h");
+        assert_eq!(human_duration(30 * 86400), "30d");
+        assert_eq!(human_duration(3 * 365 * 86400 + 86400), "3y1d");
     }
 
     #[test]
@@ -277,13 +379,13 @@ mod tests {
 
     #[test]
     fn floats_like_fmt_and_json() {
-        assert_eq!(format_float_g(3.0), "3");
-        assert_eq!(format_float_g(123456.0), "123456");
-        assert_eq!(format_float_g(1e6), "1e+06");
-        assert_eq!(format_float_g(2147483647.0), "2.147483647e+09");
-        assert_eq!(format_float_g(0.0001), "0.0001");
-        assert_eq!(format_float_g(0.00001), "1e-05");
-        assert_eq!(format_float_g(-2.5), "-2.5");
+        assert_eq!(format_float_v(3.0), "3");
+        assert_eq!(format_float_v(123456.0), "123456");
+        assert_eq!(format_float_v(1e6), "1e+06");
+        assert_eq!(format_float_v(2147483647.0), "2.147483647e+09");
+        assert_eq!(format_float_v(0.0001), "0.0001");
+        assert_eq!(format_float_v(0.00001), "1e-05");
+        assert_eq!(format_float_v(-2.5), "-2.5");
         assert_eq!(json_float(1e6), "1000000");
         assert_eq!(json_float(1.5e-7), "1.5e-7");
         assert_eq!(json_float(1e21), "1e+21");

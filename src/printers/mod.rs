@@ -8,6 +8,8 @@
 pub mod gofmt;
 pub mod json;
 pub mod jsonpath;
+pub mod table;
+pub mod tabwriter;
 pub mod yaml;
 
 use std::io::Write;
@@ -180,22 +182,23 @@ pub struct Printer {
 }
 
 impl Printer {
-    /// A printer for typed objects (built by a generator or read through a
-    /// typed client, as `create deployment` and `config view` have them).
+    /// A printer for objects kubectl handles unstructured (anything read
+    /// with the dynamic client: get, apply, label…).
     pub fn new(format: OutputFormat) -> Printer {
         Printer {
             format,
             printed: 0,
-            typed: true,
+            typed: false,
         }
     }
 
-    /// For objects kubectl handles unstructured (anything read with the
-    /// dynamic client: get, apply, label…). It matters to JSONPath only:
-    /// kubectl sees a typed object's numbers as `float64` (`1e+06`, and
-    /// `[?(@.port==80)]` fails), an unstructured one's integers as `int64`.
-    pub fn unstructured(mut self) -> Printer {
-        self.typed = false;
+    /// For typed objects: built by a generator (create deployment, run…) or
+    /// read through a typed client (config view). It matters to JSONPath
+    /// only: kubectl sees a typed object's numbers as `float64` (`1e+06`,
+    /// and `[?(@.port==80)]` fails), an unstructured one's integers as
+    /// `int64`.
+    pub fn typed(mut self) -> Printer {
+        self.typed = true;
         self
     }
 

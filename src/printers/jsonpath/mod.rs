@@ -185,7 +185,7 @@ impl<'a> Found<'a> {
             Found::Value(v) => gofmt::sprint(v),
             Found::Text(t) => String::from_utf8_lossy(t).into_owned(),
             Found::Int(i) => i.to_string(),
-            Found::Float(f) => gofmt::format_float_g(*f),
+            Found::Float(f) => gofmt::format_float_v(*f),
             Found::Bool(b) => b.to_string(),
             Found::Byte(b) => b.to_string(),
             Found::Invalid => "<invalid reflect.Value>".into(),
