@@ -68,7 +68,12 @@ pub fn render(err: &anyhow::Error, stderr: &mut dyn Write) -> i32 {
             None => (with_error_prefix(&format!("{err:#}")), 1),
         },
     };
-    let _ = writeln!(stderr, "{text}");
+    // Like kubectl's `fatal`, add a newline only when the message has none.
+    if text.ends_with('\n') {
+        let _ = write!(stderr, "{text}");
+    } else {
+        let _ = writeln!(stderr, "{text}");
+    }
     code
 }
 

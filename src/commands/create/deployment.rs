@@ -15,7 +15,7 @@ use crate::context::Context;
 use crate::error::CliError;
 use crate::flags::DryRun;
 use crate::generate::deployment::DeploymentSpec;
-use crate::printers::OBJECT_FORMATS;
+use crate::printers::{Printer, OBJECT_FORMATS};
 
 #[derive(Args, Debug)]
 pub struct DeploymentArgs {
@@ -44,7 +44,11 @@ pub struct DeploymentArgs {
 }
 
 pub async fn run(ctx: &mut Context, args: DeploymentArgs) -> Result<()> {
-    let mut printer = args.common.print.printer(OBJECT_FORMATS)?;
+    let mut printer = args
+        .common
+        .print
+        .printer(OBJECT_FORMATS)?
+        .map(Printer::typed);
     let dry_run = args.common.dry_run.strategy(&mut ctx.err)?;
     if args.names.len() != 1 {
         return Err(CliError::usage(
