@@ -11,6 +11,12 @@ pub struct PrintFlags {
     /// Output format: json, yaml, kyaml, name, jsonpath=…, jsonpath-as-json=…, jsonpath-file=….
     #[arg(short = 'o', long = "output", value_name = "FORMAT")]
     pub output: Option<String>,
+
+    /// Keep metadata.managedFields when printing objects as JSON or YAML.
+    #[arg(long = "show-managed-fields", num_args = 0..=1, require_equals = true,
+          default_missing_value = "true", default_value = "false",
+          value_parser = crate::flags::go_values::go_bool, action = clap::ArgAction::Set)]
+    pub show_managed_fields: bool,
 }
 
 impl PrintFlags {
