@@ -3,3 +3,4 @@
 //! streams).
 
 pub mod create;
+pub mod run;

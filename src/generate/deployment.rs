@@ -26,10 +26,7 @@ impl DeploymentSpec {
             .enumerate()
             .map(|(i, image)| {
                 let mut c = Map::new();
-                let name = container_name(image);
-                if !name.is_empty() {
-                    c.insert("name".into(), Value::String(name));
-                }
+                c.insert("name".into(), Value::String(container_name(image)));
                 if !image.is_empty() {
                     c.insert("image".into(), Value::String(image.clone()));
                 }

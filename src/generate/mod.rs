@@ -6,8 +6,11 @@
 
 pub mod deployment;
 pub mod ingress;
+pub mod overrides;
 pub mod pod;
+pub mod quantity;
 pub mod service;
+pub mod typed;
 pub mod validation;
 
 use std::collections::BTreeMap;

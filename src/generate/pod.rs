@@ -44,9 +44,7 @@ impl PodSpec {
     /// printer adds them (overrides may change them first).
     pub fn build(&self) -> Value {
         let mut c = Map::new();
-        if !self.name.is_empty() {
-            c.insert("name".into(), json!(self.name));
-        }
+        c.insert("name".into(), json!(self.name));
         if !self.image.is_empty() {
             c.insert("image".into(), json!(self.image));
         }
@@ -64,9 +62,7 @@ impl PodSpec {
                 .iter()
                 .map(|(name, value)| {
                     let mut e = Map::new();
-                    if !name.is_empty() {
-                        e.insert("name".into(), json!(name));
-                    }
+                    e.insert("name".into(), json!(name));
                     if !value.is_empty() {
                         e.insert("value".into(), json!(value));
                     }
