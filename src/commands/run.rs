@@ -34,11 +34,21 @@ pub struct RunArgs {
     pub after_dash: Vec<String>,
 
     /// The image for the container.
-    #[arg(allow_hyphen_values = true, long, value_name = "IMAGE", required = true)]
+    #[arg(
+        allow_hyphen_values = true,
+        long,
+        value_name = "IMAGE",
+        required = true
+    )]
     pub image: String,
 
     /// The port the container exposes.
-    #[arg(allow_hyphen_values = true, long, value_name = "PORT", default_value = "")]
+    #[arg(
+        allow_hyphen_values = true,
+        long,
+        value_name = "PORT",
+        default_value = ""
+    )]
     pub port: String,
 
     /// An environment variable NAME=VALUE for the container; repeat for several.
@@ -46,7 +56,13 @@ pub struct RunArgs {
     pub env: Vec<String>,
 
     /// Comma-separated labels k=v for the pod (instead of run=NAME).
-    #[arg(allow_hyphen_values = true, short = 'l', long, value_name = "LABELS", default_value = "")]
+    #[arg(
+        allow_hyphen_values = true,
+        short = 'l',
+        long,
+        value_name = "LABELS",
+        default_value = ""
+    )]
     pub labels: String,
 
     /// An annotation k=v for the pod; repeat for several.
@@ -54,12 +70,22 @@ pub struct RunArgs {
     pub annotations: Vec<String>,
 
     /// The pod's restart policy: Always, OnFailure or Never.
-    #[arg(allow_hyphen_values = true, long, value_name = "POLICY", default_value = "Always")]
+    #[arg(
+        allow_hyphen_values = true,
+        long,
+        value_name = "POLICY",
+        default_value = "Always"
+    )]
     pub restart: String,
 
     /// The container's image pull policy: Always, IfNotPresent or Never
     /// (empty leaves it to the server).
-    #[arg(allow_hyphen_values = true, long = "image-pull-policy", value_name = "POLICY", default_value = "")]
+    #[arg(
+        allow_hyphen_values = true,
+        long = "image-pull-policy",
+        value_name = "POLICY",
+        default_value = ""
+    )]
     pub image_pull_policy: String,
 
     /// Use the extra words as the container's command rather than its arguments.
@@ -103,12 +129,22 @@ pub struct RunArgs {
     pub rm: bool,
 
     /// Inline JSON applied to the generated Pod (see --override-type).
-    #[arg(allow_hyphen_values = true, long, value_name = "JSON", default_value = "")]
+    #[arg(
+        allow_hyphen_values = true,
+        long,
+        value_name = "JSON",
+        default_value = ""
+    )]
     pub overrides: String,
 
     /// How --overrides applies: json (RFC 6902 patch), merge (RFC 7396 merge patch)
     /// or strategic (strategic merge patch).
-    #[arg(allow_hyphen_values = true, long = "override-type", value_name = "TYPE", default_value = "merge")]
+    #[arg(
+        allow_hyphen_values = true,
+        long = "override-type",
+        value_name = "TYPE",
+        default_value = "merge"
+    )]
     pub override_type: String,
 
     #[command(flatten)]
@@ -124,7 +160,12 @@ pub struct RunArgs {
     pub save_config: bool,
 
     /// Name of the manager that owns the fields this command sets.
-    #[arg(allow_hyphen_values = true, long = "field-manager", value_name = "NAME", default_value = "kubectl-run")]
+    #[arg(
+        allow_hyphen_values = true,
+        long = "field-manager",
+        value_name = "NAME",
+        default_value = "kubectl-run"
+    )]
     pub field_manager: String,
 }
 
@@ -141,7 +182,11 @@ pub async fn run(ctx: &mut Context, args: RunArgs) -> Result<()> {
     let printer = args.print.printer(OBJECT_FORMATS)?;
 
     // validate
-    let Some(name) = args.names.first().cloned() else {
+    // kubectl 1.37 takes NAME from the first word even when `--` comes
+    // before it (`run --image=x -- web a b` runs a pod named web).
+    let mut words: Vec<String> = args.names;
+    words.extend(args.after_dash);
+    let Some(name) = words.first().cloned() else {
         bail!("NAME is required for run");
     };
     if args.image.is_empty() {
@@ -178,8 +223,7 @@ pub async fn run(ctx: &mut Context, args: RunArgs) -> Result<()> {
     }
 
     // run
-    let mut arguments: Vec<String> = args.names[1..].to_vec();
-    arguments.extend(args.after_dash);
+    let arguments: Vec<String> = words[1..].to_vec();
     let spec = PodSpec {
         name,
         namespace: namespace.clone(),
@@ -254,9 +298,9 @@ fn restart_policy(restart: &str, interactive: bool) -> Result<String> {
         "" if interactive => Ok("OnFailure".into()),
         "" => Ok("Always".into()),
         "Always" | "OnFailure" | "Never" => Ok(restart.into()),
-        other => bail!(
-            "invalid restart policy: {other}, valid values are: Always, OnFailure, Never"
-        ),
+        other => {
+            bail!("invalid restart policy: {other}, valid values are: Always, OnFailure, Never")
+        }
     }
 }
 

@@ -106,8 +106,13 @@ mod tests {
             namespace: Some("ns".into()),
         }
         .build();
-        assert_eq!(d["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"], 80);
-        assert!(d["spec"]["template"]["spec"]["containers"][1].get("ports").is_none());
+        assert_eq!(
+            d["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"],
+            80
+        );
+        assert!(d["spec"]["template"]["spec"]["containers"][1]
+            .get("ports")
+            .is_none());
         assert_eq!(d["metadata"]["namespace"], "ns");
     }
 }

@@ -7,8 +7,8 @@ use anyhow::{bail, Result};
 use regex::Regex;
 use serde_json::{json, Map, Value};
 
-use super::validation::go_atoi;
 use super::object_meta;
+use super::validation::go_atoi;
 
 /// The rule grammar kubectl checks. Only the start is anchored, so anything
 /// may follow a valid prefix (kubectl accepts `x/=svc:80,anything`). `\w` is
@@ -230,7 +230,13 @@ mod tests {
 
     #[test]
     fn rule_grammar() {
-        for ok in ["foo.com/a=s:80", "/=s:p", "*.x/=a:b,tls", "x/=a:b,junk", "/=a:b!"] {
+        for ok in [
+            "foo.com/a=s:80",
+            "/=s:p",
+            "*.x/=a:b,tls",
+            "x/=a:b,junk",
+            "/=a:b!",
+        ] {
             assert!(spec(&[ok]).validate().is_ok(), "{ok}");
         }
         for bad in ["=a:b", "x=a:b", "x/=a", "x/=:80", "é/=a:b", "x/=é:1"] {
@@ -240,7 +246,12 @@ mod tests {
 
     #[test]
     fn tls_groups_hosts_by_secret() {
-        let i = spec(&["a/=s:1,tls=k", "b/=s:1,tls", "/=s:1,tls=k", "a/x=s:1,tls=other"]);
+        let i = spec(&[
+            "a/=s:1,tls=k",
+            "b/=s:1,tls",
+            "/=s:1,tls=k",
+            "a/x=s:1,tls=other",
+        ]);
         assert_eq!(
             Value::Array(i.tls()),
             json!([{"hosts": ["a", ""], "secretName": "k"}, {"hosts": ["b"]}])
@@ -249,13 +260,18 @@ mod tests {
 
     #[test]
     fn paths_of_one_host_merge() {
-        let v = spec(&["a/x*=s:80", "b/=t:http", "a/y=u:1"]).build().unwrap();
+        let v = spec(&["a/x*=s:80", "b/=t:http", "a/y=u:1"])
+            .build()
+            .unwrap();
         let rules = &v["spec"]["rules"];
         assert_eq!(rules.as_array().unwrap().len(), 2);
         assert_eq!(rules[0]["http"]["paths"][0]["pathType"], "Prefix");
         assert_eq!(rules[0]["http"]["paths"][0]["path"], "/x");
         assert_eq!(rules[0]["http"]["paths"][1]["path"], "/y");
-        assert_eq!(rules[1]["http"]["paths"][0]["backend"]["service"]["port"]["name"], "http");
+        assert_eq!(
+            rules[1]["http"]["paths"][0]["backend"]["service"]["port"]["name"],
+            "http"
+        );
     }
 
     #[test]

@@ -59,7 +59,10 @@ pub fn object_meta(
 /// in `metadata.annotations`.
 pub fn save_config(obj: &mut Value, create: bool) {
     let existing = obj
-        .pointer(&format!("/metadata/annotations/{}", LAST_APPLIED.replace('/', "~1")))
+        .pointer(&format!(
+            "/metadata/annotations/{}",
+            LAST_APPLIED.replace('/', "~1")
+        ))
         .and_then(Value::as_str)
         .is_some_and(|s| !s.is_empty());
     if !create && !existing {
@@ -127,7 +130,8 @@ mod tests {
 
     #[test]
     fn save_config_embeds_the_object() {
-        let mut obj = json!({"kind": "X", "metadata": {"name": "n", "labels": {"a": "b"}}, "spec": {}});
+        let mut obj =
+            json!({"kind": "X", "metadata": {"name": "n", "labels": {"a": "b"}}, "spec": {}});
         save_config(&mut obj, true);
         assert_eq!(
             obj["metadata"]["annotations"][LAST_APPLIED],
@@ -136,7 +140,8 @@ mod tests {
         let keys: Vec<&String> = obj["metadata"].as_object().unwrap().keys().collect();
         assert_eq!(keys, ["name", "labels", "annotations"]);
         // Without --save-config, an existing annotation is refreshed.
-        let mut obj = json!({"metadata": {"name": "n", "annotations": {LAST_APPLIED: "old", "z": "1"}}});
+        let mut obj =
+            json!({"metadata": {"name": "n", "annotations": {LAST_APPLIED: "old", "z": "1"}}});
         save_config(&mut obj, false);
         assert_eq!(
             obj["metadata"]["annotations"][LAST_APPLIED],

@@ -114,7 +114,9 @@ fn json_patch(mut doc: Value, ops: &[Value]) -> Result<Value> {
                 };
                 let value = match doc.pointer(from) {
                     Some(v) => v.clone(),
-                    None => bail!("{kind} operation does not apply: doc is missing from path: {from}"),
+                    None => {
+                        bail!("{kind} operation does not apply: doc is missing from path: {from}")
+                    }
                 };
                 if kind == "move" {
                     remove(&mut doc, from)?;

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Result};
 use serde_json::{json, Map, Value};
 
+use super::object_meta;
 use super::service::{ServicePort, ServiceSpec, TargetPort};
 use super::validation::is_env_var_name;
-use super::object_meta;
 
 pub struct PodSpec {
     pub name: String,
@@ -189,8 +189,14 @@ mod tests {
             parse_labels("b=1,a=").unwrap(),
             BTreeMap::from([("a".into(), "".into()), ("b".into(), "1".into())])
         );
-        assert_eq!(parse_labels("a").unwrap_err().to_string(), "unexpected label spec: a");
-        assert_eq!(parse_labels("=a").unwrap_err().to_string(), "unexpected empty label key");
+        assert_eq!(
+            parse_labels("a").unwrap_err().to_string(),
+            "unexpected label spec: a"
+        );
+        assert_eq!(
+            parse_labels("=a").unwrap_err().to_string(),
+            "unexpected empty label key"
+        );
         assert_eq!(
             parse_labels("a=b,").unwrap_err().to_string(),
             "unexpected label spec: "
@@ -199,7 +205,10 @@ mod tests {
 
     #[test]
     fn pairs_report_every_bad_item() {
-        let items: Vec<String> = ["a", "k=v", "=b", "c"].iter().map(|s| s.to_string()).collect();
+        let items: Vec<String> = ["a", "k=v", "=b", "c"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(
             parse_pairs(&items, "annotations").unwrap_err().to_string(),
             "invalid annotations format: a, =b, c"
@@ -210,6 +219,9 @@ mod tests {
     fn env() {
         let ok = parse_env(&["A=1".into(), "B=".into(), "C=x=y".into()]).unwrap();
         assert_eq!(ok[2], ("C".into(), "x=y".into()));
-        assert_eq!(parse_env(&["1A=b".into()]).unwrap_err().to_string(), "invalid env: 1A=b");
+        assert_eq!(
+            parse_env(&["1A=b".into()]).unwrap_err().to_string(),
+            "invalid env: 1A=b"
+        );
     }
 }

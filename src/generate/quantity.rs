@@ -192,7 +192,9 @@ impl Quantity {
         // Round anything finer than nano units up (away from zero).
         if scale < -9 && mantissa != 0 {
             let drop = (-9 - scale) as u32;
-            let div = 10i128.checked_pow(drop).ok_or(QuantityError(NUMERIC_ERROR))?;
+            let div = 10i128
+                .checked_pow(drop)
+                .ok_or(QuantityError(NUMERIC_ERROR))?;
             let q = mantissa / div;
             mantissa = if mantissa % div != 0 { q + 1 } else { q };
             scale = -9;
@@ -271,12 +273,18 @@ impl Quantity {
 fn is_below(mantissa: i128, scale: i32, limit: i128) -> bool {
     let m = mantissa.abs();
     if scale >= 0 {
-        match 10i128.checked_pow(scale as u32).and_then(|p| m.checked_mul(p)) {
+        match 10i128
+            .checked_pow(scale as u32)
+            .and_then(|p| m.checked_mul(p))
+        {
             Some(v) => v < limit,
             None => false,
         }
     } else {
-        match 10i128.checked_pow((-scale) as u32).and_then(|p| limit.checked_mul(p)) {
+        match 10i128
+            .checked_pow((-scale) as u32)
+            .and_then(|p| limit.checked_mul(p))
+        {
             Some(l) => m < l,
             None => true,
         }

@@ -139,7 +139,10 @@ mod tests {
         assert_eq!(p.name, "80-http");
         assert_eq!(p.target_port, TargetPort::Name("http".into()));
         let p = ServicePort::parse_tcp("1:+2:3", 5).unwrap();
-        assert_eq!((p.port, p.target_port, p.node_port), (1, TargetPort::Number(2), 5));
+        assert_eq!(
+            (p.port, p.target_port, p.node_port),
+            (1, TargetPort::Number(2), 5)
+        );
         assert_eq!(
             ServicePort::parse_tcp("80:", 0).unwrap_err().to_string(),
             "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-),must contain at least one letter (a-z)"

@@ -223,20 +223,25 @@ impl Decoder {
                     Value::from(0)
                 }
             },
-            Ty::Time => match v {
-                Value::String(s) => match chrono::DateTime::parse_from_rfc3339(s) {
-                    Ok(t) => Value::String(
-                        t.with_timezone(&chrono::Utc)
-                            .format("%Y-%m-%dT%H:%M:%SZ")
-                            .to_string(),
-                    ),
-                    Err(_) => return Err(Abort(format!("parsing time {:?} as \"2006-01-02T15:04:05Z07:00\": cannot parse {:?}", s, s))),
-                },
-                _ => {
-                    self.mismatch(structure, json_kind(v), ty);
-                    zero(ty)
+            Ty::Time => {
+                match v {
+                    Value::String(s) => match chrono::DateTime::parse_from_rfc3339(s) {
+                        Ok(t) => Value::String(
+                            t.with_timezone(&chrono::Utc)
+                                .format("%Y-%m-%dT%H:%M:%SZ")
+                                .to_string(),
+                        ),
+                        Err(_) => return Err(Abort(format!(
+                            "parsing time {:?} as \"2006-01-02T15:04:05Z07:00\": cannot parse {:?}",
+                            s, s
+                        ))),
+                    },
+                    _ => {
+                        self.mismatch(structure, json_kind(v), ty);
+                        zero(ty)
+                    }
                 }
-            },
+            }
             Ty::Slice(elem) => match v {
                 Value::Array(items) => {
                     let mut out = Vec::with_capacity(items.len());
@@ -288,7 +293,11 @@ impl Decoder {
         for key in keys {
             if let Some((owner, field)) = fields.iter().find(|(_, f)| &f.json == key) {
                 let owner_short = owner.rsplit('.').next().unwrap_or(owner).to_string();
-                let structure = if owner_short.is_empty() { short.clone() } else { owner_short };
+                let structure = if owner_short.is_empty() {
+                    short.clone()
+                } else {
+                    owner_short
+                };
                 self.path.push(key.clone());
                 let value = self.decode(&field.ty, &structure, &input[key]);
                 self.path.pop();
@@ -320,7 +329,10 @@ fn flatten_fields(name: &str) -> Vec<(String, &'static Field)> {
         for f in fields {
             if f.inline {
                 for (owner, inner) in flatten_fields(&f.ty) {
-                    if !out.iter().any(|(_, g): &(String, &Field)| g.json == inner.json) {
+                    if !out
+                        .iter()
+                        .any(|(_, g): &(String, &Field)| g.json == inner.json)
+                    {
                         out.push((owner, inner));
                     }
                 }

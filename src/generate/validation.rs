@@ -143,9 +143,18 @@ mod tests {
                 "must contain at least one letter (a-z)"
             ]
         );
-        assert_eq!(port_name_errors("a--b"), ["must not contain consecutive hyphens"]);
-        assert_eq!(port_name_errors("-a"), ["must not begin or end with a hyphen"]);
-        assert_eq!(port_name_errors(&"a".repeat(16)), ["must be no more than 15 characters"]);
+        assert_eq!(
+            port_name_errors("a--b"),
+            ["must not contain consecutive hyphens"]
+        );
+        assert_eq!(
+            port_name_errors("-a"),
+            ["must not begin or end with a hyphen"]
+        );
+        assert_eq!(
+            port_name_errors(&"a".repeat(16)),
+            ["must be no more than 15 characters"]
+        );
     }
 
     #[test]

@@ -30,7 +30,12 @@ pub struct IngressArgs {
     pub ignored: Vec<String>,
 
     /// The IngressClass to use.
-    #[arg(allow_hyphen_values = true, long = "class", value_name = "CLASS", default_value = "")]
+    #[arg(
+        allow_hyphen_values = true,
+        long = "class",
+        value_name = "CLASS",
+        default_value = ""
+    )]
     pub class: String,
 
     /// A rule `host/path=service:port[,tls[=secret]]`; a path ending in `*`
@@ -39,7 +44,12 @@ pub struct IngressArgs {
     pub rules: Vec<String>,
 
     /// The service (`name:port`) that receives traffic no rule matches.
-    #[arg(allow_hyphen_values = true, long = "default-backend", value_name = "SVC:PORT", default_value = "")]
+    #[arg(
+        allow_hyphen_values = true,
+        long = "default-backend",
+        value_name = "SVC:PORT",
+        default_value = ""
+    )]
     pub default_backend: String,
 
     /// An annotation `key=value` for the ingress; repeat for several.

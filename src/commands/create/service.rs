@@ -21,9 +21,9 @@ use clap::{ArgAction, Args, Subcommand};
 use super::{enforced_namespace, print_generated, single_name, CreateCommonFlags};
 use crate::context::Context;
 use crate::flags::go_values::{go_int64, go_string_slice, string_slice_items, StringSlice};
+use crate::generate::save_config;
 use crate::generate::service::{ServicePort, ServiceSpec};
 use crate::generate::validation::is_dns1123_subdomain;
-use crate::generate::save_config;
 
 #[derive(Args, Debug)]
 #[command(subcommand_required = true)]
@@ -73,7 +73,12 @@ pub struct ClusterIpArgs {
     pub base: ServiceBaseArgs,
 
     /// The cluster IP to assign, or "None" for a headless service.
-    #[arg(allow_hyphen_values = true, long = "clusterip", value_name = "IP", default_value = "")]
+    #[arg(
+        allow_hyphen_values = true,
+        long = "clusterip",
+        value_name = "IP",
+        default_value = ""
+    )]
     pub cluster_ip: String,
 }
 
@@ -99,7 +104,12 @@ pub struct ExternalNameArgs {
     pub base: ServiceBaseArgs,
 
     /// The external DNS name the service stands for.
-    #[arg(allow_hyphen_values = true, long = "external-name", value_name = "NAME", required = true)]
+    #[arg(
+        allow_hyphen_values = true,
+        long = "external-name",
+        value_name = "NAME",
+        required = true
+    )]
     pub external_name: String,
 }
 
