@@ -5,3 +5,4 @@
 pub mod api_resources;
 pub mod create;
 pub mod get;
+pub mod run;

@@ -161,3 +161,160 @@ mod tests {
         assert!(go_int64("1.5").is_err());
     }
 }
+
+/// One occurrence of a pflag StringSlice flag (`--image a,b`): the value
+/// read as one CSV record, so `"a,b"` in quotes stays one item.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StringSlice(pub Vec<String>);
+
+/// Flattens every occurrence of a StringSlice flag into its items.
+pub fn string_slice_items(values: &[StringSlice]) -> Vec<String> {
+    values.iter().flat_map(|v| v.0.iter().cloned()).collect()
+}
+
+/// pflag's StringSlice parsing: empty → no items; otherwise the first record
+/// of Go's `encoding/csv` reader, with its error messages.
+pub fn go_string_slice(s: &str) -> Result<StringSlice, String> {
+    if s.is_empty() {
+        return Ok(StringSlice(Vec::new()));
+    }
+    csv_first_record(s).map(StringSlice)
+}
+
+/// Go's `csv.Reader.Read` with default settings, for the first record only.
+fn csv_first_record(input: &str) -> Result<Vec<String>, String> {
+    // Lines keep their '\n'; "\r\n" counts as '\n' and a '\r' right before
+    // the end of input is dropped, as Go's reader does.
+    let lines: Vec<String> = input
+        .split_inclusive('\n')
+        .map(|l| {
+            if let Some(body) = l.strip_suffix("\r\n") {
+                format!("{body}\n")
+            } else if !l.ends_with('\n') && l.ends_with('\r') {
+                l[..l.len() - 1].to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    // Empty lines before the record are skipped.
+    let Some(mut index) = lines.iter().position(|l| l != "\n") else {
+        return Err("EOF".to_string());
+    };
+    let record_line = index + 1;
+    let error = |line: usize, col: usize, what: &str| -> String {
+        if line != record_line {
+            format!(
+                "record on line {record_line}; parse error on line {line}, column {col}: {what}"
+            )
+        } else {
+            format!("parse error on line {line}, column {col}: {what}")
+        }
+    };
+    const BARE: &str = "bare \" in non-quoted-field";
+    const QUOTE: &str = "extraneous or missing \" in quoted-field";
+    let mut fields = Vec::new();
+    let mut col = 1usize;
+    let mut rest: &str = &lines[index];
+    loop {
+        if !rest.starts_with('"') {
+            let end = rest.find(',');
+            let field = match end {
+                Some(i) => &rest[..i],
+                None => rest.strip_suffix('\n').unwrap_or(rest),
+            };
+            if let Some(j) = field.find('"') {
+                return Err(error(index + 1, col + j, BARE));
+            }
+            fields.push(field.to_string());
+            match end {
+                Some(i) => {
+                    rest = &rest[i + 1..];
+                    col += i + 1;
+                    continue;
+                }
+                None => return Ok(fields),
+            }
+        }
+        // A quoted field, possibly running over several lines.
+        let mut field = String::new();
+        rest = &rest[1..];
+        col += 1;
+        loop {
+            if let Some(i) = rest.find('"') {
+                field.push_str(&rest[..i]);
+                rest = &rest[i + 1..];
+                col += i + 1;
+                if let Some(after) = rest.strip_prefix('"') {
+                    field.push('"');
+                    rest = after;
+                    col += 1;
+                } else if let Some(after) = rest.strip_prefix(',') {
+                    rest = after;
+                    col += 1;
+                    fields.push(field);
+                    break;
+                } else if rest.is_empty() || rest == "\n" {
+                    fields.push(field);
+                    return Ok(fields);
+                } else {
+                    return Err(error(index + 1, col - 1, QUOTE));
+                }
+            } else if !rest.is_empty() {
+                field.push_str(rest);
+                col += rest.len();
+                if index + 1 < lines.len() {
+                    index += 1;
+                    col = 1;
+                    rest = &lines[index];
+                } else {
+                    rest = "";
+                }
+            } else {
+                return Err(error(index + 1, col, QUOTE));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::*;
+
+    fn items(s: &str) -> Result<Vec<String>, String> {
+        go_string_slice(s).map(|v| v.0)
+    }
+
+    #[test]
+    fn records_as_go_reads_them() {
+        assert_eq!(items(""), Ok(vec![]));
+        assert_eq!(items("a,b"), Ok(vec!["a".into(), "b".into()]));
+        assert_eq!(items(","), Ok(vec!["".into(), "".into()]));
+        assert_eq!(items("\"a,b\",c"), Ok(vec!["a,b".into(), "c".into()]));
+        assert_eq!(items("\"a\"\"b\""), Ok(vec!["a\"b".into()]));
+        assert_eq!(items("a\nb"), Ok(vec!["a".into()]));
+        assert_eq!(items("\n\na"), Ok(vec!["a".into()]));
+        assert_eq!(items("\"a\nb\""), Ok(vec!["a\nb".into()]));
+        assert_eq!(items("\n"), Err("EOF".into()));
+    }
+
+    #[test]
+    fn errors_as_go_words_them() {
+        assert_eq!(
+            items("a\"b"),
+            Err("parse error on line 1, column 2: bare \" in non-quoted-field".into())
+        );
+        assert_eq!(
+            items("x,\"a\"b"),
+            Err("parse error on line 1, column 5: extraneous or missing \" in quoted-field".into())
+        );
+        assert_eq!(
+            items("\"abc"),
+            Err("parse error on line 1, column 5: extraneous or missing \" in quoted-field".into())
+        );
+        assert_eq!(
+            items("\"a\nbc"),
+            Err("record on line 1; parse error on line 2, column 3: extraneous or missing \" in quoted-field".into())
+        );
+    }
+}

@@ -5,6 +5,7 @@ pub mod dry_run;
 pub mod global;
 pub mod go_values;
 pub mod print;
+pub mod validate;
 
 pub use dry_run::DryRun;
 pub use global::GlobalFlags;

@@ -28,6 +28,12 @@ pub struct PrintFlags {
         action = clap::ArgAction::Set
     )]
     pub allow_missing_template_keys: bool,
+
+    /// Keep metadata.managedFields when printing objects as JSON or YAML.
+    #[arg(long = "show-managed-fields", num_args = 0..=1, require_equals = true,
+          default_missing_value = "true", default_value = "false",
+          value_parser = crate::flags::go_values::go_bool, action = clap::ArgAction::Set)]
+    pub show_managed_fields: bool,
 }
 
 impl Default for PrintFlags {
@@ -36,6 +42,7 @@ impl Default for PrintFlags {
             output: None,
             template: String::new(),
             allow_missing_template_keys: true,
+            show_managed_fields: false,
         }
     }
 }

@@ -15,6 +15,8 @@ pub fn cluster_kubeconfig() -> PathBuf {
     KUBECONFIG.get_or_init(start_or_reuse).clone()
 }
 
+// The watchdog outlives this process on purpose; nothing waits for it.
+#[allow(clippy::zombie_processes)]
 fn start_or_reuse() -> PathBuf {
     if let Some(path) = std::env::var_os("KUDDLE_TEST_KUBECONFIG") {
         return PathBuf::from(path);
