@@ -108,23 +108,7 @@ pub fn go_number(n: &serde_json::Number) -> String {
     if let Some(u) = n.as_u64() {
         return u.to_string();
     }
-    go_float(n.as_f64().unwrap_or(0.0))
-}
-
-/// Go's `encoding/json` float formatting.
-pub fn go_float(f: f64) -> String {
-    let abs = f.abs();
-    if abs == 0.0 || (1e-6..1e21).contains(&abs) {
-        return format!("{f}");
-    }
-    // Rust writes `1.5e-7`; Go writes `1.5e-07` (at least two exponent digits).
-    let formatted = format!("{f:e}");
-    let (mantissa, exponent) = formatted.split_once('e').unwrap_or((&formatted, "0"));
-    let (sign, digits) = match exponent.strip_prefix('-') {
-        Some(d) => ('-', d),
-        None => ('+', exponent),
-    };
-    format!("{mantissa}e{sign}{digits:0>2}")
+    super::gofmt::json_float(n.as_f64().unwrap_or(0.0))
 }
 
 #[cfg(test)]
@@ -153,12 +137,13 @@ mod tests {
 
     #[test]
     fn floats_like_go() {
-        assert_eq!(go_float(1.0), "1");
-        assert_eq!(go_float(0.5), "0.5");
-        assert_eq!(go_float(1e21), "1e+21");
-        assert_eq!(go_float(1.5e-7), "1.5e-07");
-        assert_eq!(go_float(123456789.0), "123456789");
-        assert_eq!(go_float(-2.5e300), "-2.5e+300");
+        use crate::printers::gofmt::json_float;
+        assert_eq!(json_float(1.0), "1");
+        assert_eq!(json_float(0.5), "0.5");
+        assert_eq!(json_float(1e21), "1e+21");
+        assert_eq!(json_float(1.5e-7), "1.5e-7");
+        assert_eq!(json_float(123456789.0), "123456789");
+        assert_eq!(json_float(-2.5e300), "-2.5e+300");
     }
 
     #[test]
