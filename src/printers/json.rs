@@ -98,15 +98,17 @@ pub fn write_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Numbers as Go prints an unstructured object's: integers as they are,
+/// Numbers as Go prints an unstructured object's: int64 integers as they are,
 /// floats with `strconv.FormatFloat(f, 'f' or 'e', -1, 64)` (whole floats
 /// lose their `.0`).
 pub fn go_number(n: &serde_json::Number) -> String {
     if let Some(i) = n.as_i64() {
         return i.to_string();
     }
+    // Beyond int64 kubectl holds a number as float64 (unstructured objects
+    // decode JSON numbers to int64 or else float64).
     if let Some(u) = n.as_u64() {
-        return u.to_string();
+        return go_float(u as f64);
     }
     go_float(n.as_f64().unwrap_or(0.0))
 }
@@ -117,14 +119,16 @@ pub fn go_float(f: f64) -> String {
     if abs == 0.0 || (1e-6..1e21).contains(&abs) {
         return format!("{f}");
     }
-    // Rust writes `1.5e-7`; Go writes `1.5e-07` (at least two exponent digits).
+    // Go formats `1.5e-07` and then trims a negative exponent's leading zero
+    // (`1.5e-7`); positive exponents here are at least 21. Rust writes
+    // `1.5e-7` and `1e21`, so only the `+` is missing.
     let formatted = format!("{f:e}");
-    let (mantissa, exponent) = formatted.split_once('e').unwrap_or((&formatted, "0"));
-    let (sign, digits) = match exponent.strip_prefix('-') {
-        Some(d) => ('-', d),
-        None => ('+', exponent),
-    };
-    format!("{mantissa}e{sign}{digits:0>2}")
+    match formatted.split_once('e') {
+        Some((mantissa, exponent)) if !exponent.starts_with('-') => {
+            format!("{mantissa}e+{exponent}")
+        }
+        _ => formatted,
+    }
 }
 
 #[cfg(test)]
@@ -156,7 +160,8 @@ mod tests {
         assert_eq!(go_float(1.0), "1");
         assert_eq!(go_float(0.5), "0.5");
         assert_eq!(go_float(1e21), "1e+21");
-        assert_eq!(go_float(1.5e-7), "1.5e-07");
+        assert_eq!(go_float(1.5e-7), "1.5e-7");
+        assert_eq!(go_float(1e-100), "1e-100");
         assert_eq!(go_float(123456789.0), "123456789");
         assert_eq!(go_float(-2.5e300), "-2.5e+300");
     }

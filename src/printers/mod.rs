@@ -6,6 +6,10 @@
 //! sort those with [`sort_keys`] when they decode them.
 
 pub mod json;
+pub mod kyaml;
+pub mod reread;
+pub mod resolve;
+pub mod unicode;
 pub mod yaml;
 
 use std::io::Write;
@@ -34,6 +38,7 @@ pub const OBJECT_FORMATS: &[&str] = &[
 pub enum OutputFormat {
     Json,
     Yaml,
+    Kyaml,
     Name,
 }
 
@@ -48,6 +53,7 @@ impl OutputFormat {
         let format = match name {
             "json" => Some(OutputFormat::Json),
             "yaml" => Some(OutputFormat::Yaml),
+            "kyaml" => Some(OutputFormat::Kyaml),
             "name" => Some(OutputFormat::Name),
             _ => None,
         };
@@ -84,17 +90,21 @@ impl Printer {
 
     /// Prints one object (or a `List`) in the chosen format.
     pub fn print(&mut self, obj: &Value, out: &mut dyn Write) -> Result<()> {
+        // Counted before printing: kubectl writes the YAML separator even
+        // when the object then fails to print.
+        self.printed += 1;
         match &self.format {
             OutputFormat::Json => out.write_all(json::to_string_pretty(obj).as_bytes())?,
             OutputFormat::Yaml => {
-                if self.printed > 0 {
+                if self.printed > 1 {
                     out.write_all(b"---\n")?;
                 }
-                out.write_all(yaml::to_string(obj).as_bytes())?
+                out.write_all(yaml::to_string(obj)?.as_bytes())?
             }
+            // Every KYAML document carries its own `---`.
+            OutputFormat::Kyaml => out.write_all(kyaml::to_string(obj)?.as_bytes())?,
             OutputFormat::Name => print_names(obj, out)?,
         }
-        self.printed += 1;
         Ok(())
     }
 }
