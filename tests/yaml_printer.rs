@@ -746,6 +746,19 @@ fn several_documents_are_separated() {
         .join("---\n");
     assert_eq!(String::from_utf8(out).expect("utf-8"), expected);
 
+    // kubectl counts an object that fails to print: its separator stays.
+    let mut printer = kuddle::printers::Printer::new(kuddle::printers::OutputFormat::Yaml);
+    let mut out = Vec::new();
+    let bad = thing(1, json!("bad\u{7f}"));
+    printer.print(&objects[0], &mut out).expect("print");
+    let err = printer
+        .print(&bad, &mut out)
+        .expect_err("DEL cannot be printed");
+    assert_eq!(err.to_string(), "yaml: control characters are not allowed");
+    printer.print(&objects[1], &mut out).expect("print");
+    let text = String::from_utf8(out).expect("utf-8");
+    assert_eq!(text.matches("\n---\n---\napiVersion").count(), 1, "{text}");
+
     let mut printer = kuddle::printers::Printer::new(kuddle::printers::OutputFormat::Kyaml);
     let mut out = Vec::new();
     for obj in &objects {

@@ -9,6 +9,8 @@
 //! newline is written over several lines with YAML's escaped line breaks.
 //! Numbers are Go's JSON text of them; `true`, `false`, `null` as they are.
 
+use std::fmt::Write as _;
+
 use serde_json::{Map, Value};
 
 use super::json::go_number;
@@ -48,7 +50,12 @@ fn node(out: &mut String, value: &Value, level: usize) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&go_number(n)),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => {
+                let _ = write!(out, "{i}");
+            }
+            None => out.push_str(&go_number(n)),
+        },
         Value::String(s) => value_string(out, s, level + 1),
         Value::Array(items) => sequence(out, items, level),
         Value::Object(map) => mapping(out, map, level),
@@ -125,6 +132,15 @@ fn key_string(out: &mut String, key: &str) {
 fn value_string(out: &mut String, s: &str, level: usize) {
     let multi = s.contains('\n');
     out.push('"');
+    if !s
+        .bytes()
+        .any(|b| (b < 0x20 && b != b'\t') || b == b'"' || b == b'\\' || b >= 0x7f)
+    {
+        // Nothing to escape (printable ASCII and tabs).
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     if !multi {
         for c in s.chars() {
             if c == '\t' {
@@ -211,6 +227,16 @@ fn escaped_char(out: &mut String, c: char) {
 fn needs_quotes(s: &str) -> bool {
     if s.is_empty() || kyaml_is_type_ambiguous(s) {
         return true;
+    }
+    if s.is_ascii() {
+        let b = s.as_bytes();
+        let last = b.len() - 1;
+        return b.iter().enumerate().any(|(i, &c)| {
+            let allowed = c.is_ascii_alphanumeric()
+                || c == b'_'
+                || (i > 0 && i < last && matches!(c, b'-' | b'.' | b'/'));
+            !allowed
+        });
     }
     let count = s.chars().count();
     s.chars().enumerate().any(|(i, c)| {

@@ -130,7 +130,12 @@ impl Scan {
 
     fn string(&mut self, s: &str) -> Result<(), ReadError> {
         // NEL and the C1 controls start with 0xC2, U+FFFE/U+FFFF with 0xEF.
-        if !s.bytes().any(|b| matches!(b, 0x7f | 0xc2 | 0xef)) {
+        let clean = if s.is_ascii() {
+            !s.as_bytes().contains(&0x7f)
+        } else {
+            !s.bytes().any(|b| matches!(b, 0x7f | 0xc2 | 0xef))
+        };
+        if clean {
             return Ok(());
         }
         let start_line = self.line;

@@ -194,14 +194,13 @@ fn sexagesimal(s: &str, first_min: u8) -> bool {
 /// kyaml's test for a map key that must be quoted because a YAML reader
 /// could take it for something other than a string.
 pub fn kyaml_is_type_ambiguous(s: &str) -> bool {
-    if s.len() <= 5 {
-        let lower = s.to_lowercase();
-        if matches!(
-            lower.as_str(),
-            "null" | "~" | "" | "true" | "y" | "yes" | "on" | "false" | "n" | "no" | "off"
-        ) {
-            return true;
-        }
+    // Go lower-cases with `strings.ToLower`; no non-ASCII text lower-cases
+    // to one of these words, so an ASCII comparison is the same.
+    let word_in = |words: &[&str]| words.iter().any(|w| s.eq_ignore_ascii_case(w));
+    if word_in(&[
+        "null", "~", "", "true", "y", "yes", "on", "false", "n", "no", "off",
+    ]) {
+        return true;
     }
     if matches!(
         s,
@@ -216,11 +215,8 @@ pub fn kyaml_is_type_ambiguous(s: &str) -> bool {
     if sexagesimal(s, b'1') {
         return true;
     }
-    if s.len() <= 5 {
-        let lower = s.to_lowercase();
-        if matches!(lower.as_str(), ".inf" | "-.inf" | "+.inf" | ".nan") {
-            return true;
-        }
+    if word_in(&[".inf", "-.inf", "+.inf", ".nan"]) {
+        return true;
     }
     is_timestamp(s)
 }

@@ -20,6 +20,8 @@
 //! - numbers come back from their JSON text: integers as integers, other
 //!   numbers as Go's shortest `%g` (`1.2345675e+06`, `1e-05`).
 
+use std::fmt::Write as _;
+
 use serde_json::{Map, Number, Value};
 
 use super::json::go_float;
@@ -209,19 +211,40 @@ impl Emitter<'_> {
     }
 
     fn number(&mut self, n: &Number) {
-        let mut buf = String::new();
         // Beyond int64 kubectl holds a number as float64, as its
         // unstructured objects do.
-        let text = if let Some(i) = n.as_i64() {
-            push_display(&mut buf, i)
+        if let Some(i) = n.as_i64() {
+            if !self.whitespace {
+                self.put(' ');
+            }
+            let start = self.out.len();
+            let _ = write!(self.out, "{i}");
+            self.column += self.out.len() - start;
+            self.whitespace = false;
+            self.indention = false;
         } else {
-            buf = yaml_float(n.as_f64().unwrap_or(0.0));
-            &buf
-        };
-        self.plain_token(text);
+            self.plain_token(&yaml_float(n.as_f64().unwrap_or(0.0)));
+        }
     }
 
     fn string(&mut self, s: &str, simple_key: bool) {
+        if is_simple_word(s) {
+            // Common case: one word of safe characters, nothing to analyze
+            // or fold; plain unless it would read back as another type.
+            if !self.whitespace {
+                self.put(' ');
+            }
+            if plain_is_string(s) {
+                self.put_ascii(s);
+            } else {
+                self.put('"');
+                self.put_ascii(s);
+                self.put('"');
+            }
+            self.whitespace = false;
+            self.indention = false;
+            return;
+        }
         let style = select_style(s, simple_key);
         let saved = self.increase_indent(true, false);
         let allow_breaks = !simple_key;
@@ -422,10 +445,17 @@ impl Emitter<'_> {
     }
 }
 
-fn push_display(buf: &mut String, n: impl std::fmt::Display) -> &str {
-    use std::fmt::Write;
-    let _ = write!(buf, "{n}");
-    buf
+/// ASCII letters, digits and `_ . / : -`, not `-` alone, not ending in `:`,
+/// not starting `---` or `...`: libyaml allows such a string plain and
+/// writes it in one piece.
+fn is_simple_word(s: &str) -> bool {
+    !s.is_empty()
+        && s != "-"
+        && !s.ends_with(':')
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b':' | b'-'))
+        && !s.starts_with("---")
+        && !s.starts_with("...")
 }
 
 /// How a float comes out: Go's JSON text read back by go-yaml, which makes
@@ -825,6 +855,33 @@ mod tests {
             sorted(&["a-b", "a.b", "a_b", "ab"]),
             ["a-b", "a.b", "a_b", "ab"]
         );
+    }
+
+    #[test]
+    fn simple_words_agree_with_the_analysis() {
+        // Every string of up to four characters over the fast path's alphabet.
+        let alphabet = ['a', '0', '-', ':', '.', '/', '_', 'e'];
+        let mut words = vec![String::new()];
+        let mut last = words.clone();
+        for _ in 0..4 {
+            last = last
+                .iter()
+                .flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}")))
+                .collect();
+            words.extend(last.iter().cloned());
+        }
+        for s in &words {
+            if is_simple_word(s) {
+                let expected = if plain_is_string(s) {
+                    Style::Plain
+                } else {
+                    Style::DoubleQuoted
+                };
+                assert_eq!(select_style(s, false), expected, "{s:?}");
+                assert_eq!(select_style(s, true), expected, "{s:?}");
+            }
+        }
+        assert!(!is_simple_word("-") && !is_simple_word("a:") && !is_simple_word("---a"));
     }
 
     #[test]
