@@ -760,7 +760,6 @@ fn ingress_errors() {
 /// The YAML printer lands with the `printers` branch; until then these
 /// compare only once it is merged.
 #[test]
-#[ignore = "needs the go-yaml compatible printer (branch printers)"]
 fn yaml_output() {
     for words in [
         &[

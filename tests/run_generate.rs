@@ -238,7 +238,6 @@ fn errors() {
 }
 
 #[test]
-#[ignore = "needs the go-yaml compatible printer (branch printers)"]
 fn yaml_output() {
     for words in [
         &["run", "web", "--image=nginx", "--dry-run=client", "-o", "yaml"][..],

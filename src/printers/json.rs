@@ -98,15 +98,17 @@ pub fn write_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Numbers as Go prints an unstructured object's: integers as they are,
+/// Numbers as Go prints an unstructured object's: int64 integers as they are,
 /// floats with `strconv.FormatFloat(f, 'f' or 'e', -1, 64)` (whole floats
 /// lose their `.0`).
 pub fn go_number(n: &serde_json::Number) -> String {
     if let Some(i) = n.as_i64() {
         return i.to_string();
     }
+    // Beyond int64 kubectl holds a number as float64 (unstructured objects
+    // decode JSON numbers to int64 or else float64).
     if let Some(u) = n.as_u64() {
-        return u.to_string();
+        return super::gofmt::json_float(u as f64);
     }
     super::gofmt::json_float(n.as_f64().unwrap_or(0.0))
 }
@@ -142,6 +144,7 @@ mod tests {
         assert_eq!(json_float(0.5), "0.5");
         assert_eq!(json_float(1e21), "1e+21");
         assert_eq!(json_float(1.5e-7), "1.5e-7");
+        assert_eq!(json_float(1e-100), "1e-100");
         assert_eq!(json_float(123456789.0), "123456789");
         assert_eq!(json_float(-2.5e300), "-2.5e+300");
     }

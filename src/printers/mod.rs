@@ -8,8 +8,12 @@
 pub mod gofmt;
 pub mod json;
 pub mod jsonpath;
+pub mod kyaml;
+pub mod reread;
+pub mod resolve;
 pub mod table;
 pub mod tabwriter;
+pub mod unicode;
 pub mod yaml;
 
 use std::io::Write;
@@ -38,6 +42,7 @@ pub const OBJECT_FORMATS: &[&str] = &[
 pub enum OutputFormat {
     Json,
     Yaml,
+    Kyaml,
     Name,
     /// `-o jsonpath=TEMPLATE` (or `-o jsonpath --template TEMPLATE`).
     JsonPath(Box<jsonpath::Template>),
@@ -81,6 +86,7 @@ impl OutputFormat {
         let simple = match value {
             "json" => Some(OutputFormat::Json),
             "yaml" => Some(OutputFormat::Yaml),
+            "kyaml" => Some(OutputFormat::Kyaml),
             "name" => Some(OutputFormat::Name),
             _ => None,
         };
@@ -208,14 +214,19 @@ impl Printer {
 
     /// Prints one object (or a `List`) in the chosen format.
     pub fn print(&mut self, obj: &Value, out: &mut dyn Write) -> Result<()> {
+        // Counted before printing: kubectl writes the YAML separator even
+        // when the object then fails to print.
+        self.printed += 1;
         match &self.format {
             OutputFormat::Json => out.write_all(json::to_string_pretty(obj).as_bytes())?,
             OutputFormat::Yaml => {
-                if self.printed > 0 {
+                if self.printed > 1 {
                     out.write_all(b"---\n")?;
                 }
-                out.write_all(yaml::to_string(obj).as_bytes())?
+                out.write_all(yaml::to_string(obj)?.as_bytes())?
             }
+            // Every KYAML document carries its own `---`.
+            OutputFormat::Kyaml => out.write_all(kyaml::to_string(obj)?.as_bytes())?,
             OutputFormat::Name => print_names(obj, out)?,
             OutputFormat::JsonPath(template)
             | OutputFormat::JsonPathFile(template)
@@ -227,7 +238,6 @@ impl Printer {
                 }
             }
         }
-        self.printed += 1;
         Ok(())
     }
 }

@@ -56,7 +56,6 @@ fn start_or_reuse() -> PathBuf {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("watchdog");
-    #[allow(clippy::zombie_processes)]
     drop(_watchdog);
     dir.join("kubeconfig")
 }
