@@ -73,6 +73,17 @@ fn object_formats_match_kubectl() {
         "get cm -o name",
         "get cm,deploy -o name",
         "get cm one --show-managed-fields -o json",
+        "get cm one -o yaml",
+        "get cm -o yaml",
+        "get cm -o kyaml",
+        "get cm one two -o yaml",
+        "get cm -o jsonpath={.items[*].metadata.name}",
+        "get cm one -o jsonpath={.data}",
+        "get cm -o jsonpath-as-json={.items[*].data}",
+        "get cm -o custom-columns=NAME:.metadata.name,DATA:.data",
+        "get cm -o custom-columns=NAME:.metadata.name,NOPE:.nope --no-headers",
+        "get cm -o custom-columns=BAD",
+        "get cm -o custom-columns",
     ] {
         same_on_cluster(&ns, line);
     }

@@ -179,7 +179,10 @@ pub async fn run(ctx: &mut Context, args: RunArgs) -> Result<()> {
     let attach = args.attach.unwrap_or(args.stdin);
     let dry_run = args.dry_run.strategy(&mut ctx.err)?;
     let namespace = enforced_namespace(ctx);
-    let printer = args.print.printer(OBJECT_FORMATS)?.map(crate::printers::Printer::typed);
+    let printer = args
+        .print
+        .printer(OBJECT_FORMATS)?
+        .map(crate::printers::Printer::typed);
 
     // validate
     // kubectl 1.37 takes NAME from the first word even when `--` comes

@@ -5,6 +5,7 @@
 //! server are unstructured in kubectl, so their keys print sorted — callers
 //! sort those with [`sort_keys`] when they decode them.
 
+pub mod custom_columns;
 pub mod gofmt;
 pub mod json;
 pub mod jsonpath;
@@ -50,6 +51,8 @@ pub enum OutputFormat {
     JsonPathFile(Box<jsonpath::Template>),
     /// `-o jsonpath-as-json=TEMPLATE`: each group of results as a JSON array.
     JsonPathAsJson(Box<jsonpath::Template>),
+    /// `-o custom-columns=…` / `-o custom-columns-file=…` (only `get`).
+    CustomColumns(Box<custom_columns::CustomColumns>),
 }
 
 /// The template companions of `-o`: `--template` and
@@ -158,7 +161,7 @@ fn parse_jsonpath_format(
 
 /// `os.ReadFile`'s error text: `open F: no such file or directory`,
 /// `read F: is a directory`.
-fn go_read_error(path: &str, err: &std::io::Error) -> String {
+pub(crate) fn go_read_error(path: &str, err: &std::io::Error) -> String {
     let errno = match err.raw_os_error() {
         Some(2) => "no such file or directory".to_string(),
         Some(13) => "permission denied".to_string(),
@@ -217,7 +220,8 @@ impl Printer {
         // Counted before printing: kubectl writes the YAML separator even
         // when the object then fails to print.
         self.printed += 1;
-        match &self.format {
+        let typed = self.typed;
+        match &mut self.format {
             OutputFormat::Json => out.write_all(json::to_string_pretty(obj).as_bytes())?,
             OutputFormat::Yaml => {
                 if self.printed > 1 {
@@ -231,12 +235,13 @@ impl Printer {
             OutputFormat::JsonPath(template)
             | OutputFormat::JsonPathFile(template)
             | OutputFormat::JsonPathAsJson(template) => {
-                if self.typed {
+                if typed {
                     jsonpath::print_object(template, &jsonpath::typed_numbers(obj), out)?
                 } else {
                     jsonpath::print_object(template, obj, out)?
                 }
             }
+            OutputFormat::CustomColumns(columns) => columns.print(obj, out)?,
         }
         Ok(())
     }

@@ -80,8 +80,11 @@ pub async fn print(
     if items.is_empty() && args.ignore_not_found {
         return report(errors);
     }
-    let strip_managed =
-        !args.show_managed_fields && matches!(format, OutputFormat::Json | OutputFormat::Yaml);
+    let strip_managed = !args.print.show_managed_fields
+        && matches!(
+            format,
+            OutputFormat::Json | OutputFormat::Yaml | OutputFormat::Kyaml
+        );
     for item in items.iter_mut() {
         if strip_managed {
             if let Some(meta) = item.get_mut("metadata").and_then(Value::as_object_mut) {

@@ -20,7 +20,9 @@ use clap::{ArgAction, Args};
 use crate::context::Context;
 use crate::error::CliError;
 use crate::flags::go_values::{go_bool, go_int64};
-use crate::printers::{OutputFormat, OBJECT_FORMATS};
+use crate::flags::PrintFlags;
+use crate::printers::custom_columns::CustomColumns;
+use crate::printers::{OutputFormat, TemplateFlags, OBJECT_FORMATS};
 use crate::resource::builder::Selection;
 use crate::resource::NoResourceType;
 
@@ -33,9 +35,8 @@ pub struct GetArgs {
     #[arg(value_name = "TYPE")]
     pub args: Vec<String>,
 
-    /// Output format: json, yaml, kyaml, name, wide, jsonpath=…, jsonpath-as-json=…, jsonpath-file=….
-    #[arg(short = 'o', long = "output", value_name = "FORMAT")]
-    pub output: Option<String>,
+    #[command(flatten)]
+    pub print: PrintFlags,
 
     /// List across all namespaces.
     #[arg(short = 'A', long = "all-namespaces", num_args = 0..=1, require_equals = true, default_missing_value = "true",
@@ -100,11 +101,6 @@ pub struct GetArgs {
     /// Sort by a JSONPath field (e.g. '{.metadata.name}').
     #[arg(long = "sort-by", value_name = "JSONPATH")]
     pub sort_by: Option<String>,
-
-    /// Keep managedFields in JSON and YAML output.
-    #[arg(long = "show-managed-fields", num_args = 0..=1, require_equals = true, default_missing_value = "true",
-          default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
-    pub show_managed_fields: bool,
 }
 
 pub async fn run(ctx: &mut Context, args: GetArgs) -> Result<()> {
@@ -128,14 +124,12 @@ pub async fn run(ctx: &mut Context, args: GetArgs) -> Result<()> {
         ));
     }
     validate(&args)?;
-    let output = args.output.clone().unwrap_or_default();
-    let human = output.is_empty() || output == "wide";
+    let output = args.print.output.clone().unwrap_or_default();
+    let human = (output.is_empty() && args.print.template.is_empty()) || output == "wide";
     let format = if human {
         None
     } else {
-        let mut allowed: Vec<&str> = OBJECT_FORMATS.to_vec();
-        allowed.extend_from_slice(TABLE_FORMATS);
-        Some(OutputFormat::parse(&output, &allowed)?)
+        Some(output_format(&args, &output)?)
     };
 
     let conn = ctx.connection().await?;
@@ -169,8 +163,42 @@ pub async fn run(ctx: &mut Context, args: GetArgs) -> Result<()> {
     }
 }
 
+/// The printer for a non-table `-o`, custom columns included.
+fn output_format(args: &GetArgs, output: &str) -> Result<OutputFormat> {
+    let columns = if let Some(spec) = output.strip_prefix("custom-columns=") {
+        Some(CustomColumns::from_spec(spec, args.no_headers)?)
+    } else if output == "custom-columns" {
+        Some(CustomColumns::from_spec(
+            &args.print.template,
+            args.no_headers,
+        )?)
+    } else if let Some(file) = output.strip_prefix("custom-columns-file=") {
+        Some(CustomColumns::from_file(file)?)
+    } else {
+        None
+    };
+    if let Some(columns) = columns {
+        return Ok(OutputFormat::CustomColumns(Box::new(columns)));
+    }
+    let mut allowed: Vec<&str> = OBJECT_FORMATS.to_vec();
+    allowed.extend_from_slice(TABLE_FORMATS);
+    let output = if output.is_empty() {
+        "go-template"
+    } else {
+        output
+    };
+    OutputFormat::parse_with_template(
+        output,
+        &allowed,
+        TemplateFlags {
+            template: &args.print.template,
+            allow_missing_keys: args.print.allow_missing_template_keys,
+        },
+    )
+}
+
 fn validate(args: &GetArgs) -> Result<()> {
-    let output = args.output.as_deref().unwrap_or("");
+    let output = args.print.output.as_deref().unwrap_or("");
     if args.show_labels && !output.is_empty() && output != "wide" {
         bail!("--show-labels option cannot be used with {output} printer");
     }
@@ -188,7 +216,7 @@ async fn raw_get(ctx: &mut Context, raw: &str, args: &GetArgs) -> Result<()> {
     if args.selector.is_some() {
         bail!("--raw may not be specified with other flags that filter the server request or alter the output");
     }
-    if args.output.as_deref().is_some_and(|o| !o.is_empty()) {
+    if args.print.output.as_deref().is_some_and(|o| !o.is_empty()) {
         bail!("--raw and --output are mutually exclusive");
     }
     if !raw.starts_with('/') {

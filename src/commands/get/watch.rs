@@ -149,8 +149,11 @@ pub async fn watch(
         },
     }
 
-    let strip_managed = !args.show_managed_fields
-        && matches!(format, Some(OutputFormat::Json | OutputFormat::Yaml));
+    let strip_managed = !args.print.show_managed_fields
+        && matches!(
+            format,
+            Some(OutputFormat::Json | OutputFormat::Yaml | OutputFormat::Kyaml)
+        );
     let events = args.output_watch_events;
     let out: &mut dyn Write = &mut ctx.out;
     let mut sink = match format {
