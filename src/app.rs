@@ -22,6 +22,7 @@ use crate::flags::GlobalFlags;
     disable_version_flag = true,
     args_override_self = true,
     arg_required_else_help = true,
+    disable_help_subcommand = true,
     after_help = "Use \"kuddle <command> --help\" for more information about a given command."
 )]
 pub struct Cli {
@@ -36,6 +37,13 @@ pub struct Cli {
 pub enum Commands {
     /// Create a resource from flags (deployment, service, ingress).
     Create(commands::create::CreateArgs),
+    /// Print the shell code that completes kuddle command lines (bash, zsh, fish or powershell).
+    Completion(commands::completion::CompletionArgs),
+    /// Work with plugins: kubectl-* executables on PATH.
+    Plugin(commands::plugin::PluginArgs),
+    /// Help about any command.
+    #[command(hide = true)]
+    Help(commands::help::HelpArgs),
 }
 
 /// Runs kuddle with `args` (program name first) on the process's own
@@ -48,7 +56,14 @@ pub fn main_with_args(args: Vec<OsString>) -> i32 {
 }
 
 /// Runs kuddle with the given streams; everything a verb prints goes to them.
-pub fn run_with_streams(args: Vec<OsString>, out: Box<dyn Write>, err: Box<dyn Write>) -> i32 {
+pub fn run_with_streams(
+    args: Vec<OsString>,
+    mut out: Box<dyn Write>,
+    mut err: Box<dyn Write>,
+) -> i32 {
+    if let Some(code) = pre_dispatch(&args, &mut out, &mut err) {
+        return code;
+    }
     let args = crate::argv::normalize_flag_names(args);
     let mut command = Cli::command();
     command.build();
@@ -78,6 +93,28 @@ pub fn run_with_streams(args: Vec<OsString>, out: Box<dyn Write>, err: Box<dyn W
     }
 }
 
+/// Before clap: completion requests and plugins, decided with cobra's
+/// command lookup as kubectl does. `Some(exit code)` when handled.
+fn pre_dispatch(
+    args: &[OsString],
+    out: &mut Box<dyn Write>,
+    err: &mut Box<dyn Write>,
+) -> Option<i32> {
+    if args.len() < 2 {
+        return None;
+    }
+    let tree = crate::cmdtree::Node::from_clap(&Cli::command());
+    let offline = crate::completion::sources::Offline;
+    if let Some(code) = crate::completion::handle_request(&tree, args, out, err, &offline) {
+        let _ = out.flush();
+        return Some(code);
+    }
+    match crate::plugin::dispatch(&crate::plugin::PathHandler, &tree, args, err) {
+        crate::plugin::Dispatch::Builtin => None,
+        crate::plugin::Dispatch::Exit(code) => Some(code),
+    }
+}
+
 fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -85,6 +122,9 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
     runtime.block_on(async move {
         match command {
             Commands::Create(args) => commands::create::run(ctx, args).await,
+            Commands::Completion(args) => commands::completion::run(ctx, args),
+            Commands::Plugin(args) => commands::plugin::run(ctx, args),
+            Commands::Help(args) => commands::help::run(ctx, args),
         }
     })
 }
@@ -109,7 +149,12 @@ fn handle_parse_error(
         ErrorKind::DisplayHelp
         | ErrorKind::DisplayVersion
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = write!(out, "{}", e.render());
+            if e.kind() != ErrorKind::DisplayVersion && command_path(command, args).len() == 1 {
+                // The root help also lists plugins.
+                let _ = write!(out, "{}", commands::help::root_help());
+            } else {
+                let _ = write!(out, "{}", e.render());
+            }
             let _ = out.flush();
             0
         }

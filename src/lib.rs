@@ -6,7 +6,9 @@
 
 pub mod app;
 pub mod argv;
+pub mod cmdtree;
 pub mod commands;
+pub mod completion;
 pub mod context;
 pub mod error;
 pub mod flags;

@@ -2,4 +2,7 @@
 //! (resolve and check the arguments, do the work, write to the context's
 //! streams).
 
+pub mod completion;
 pub mod create;
+pub mod help;
+pub mod plugin;
