@@ -14,5 +14,6 @@ pub mod error;
 pub mod flags;
 pub mod generate;
 pub mod kubeconfig;
+pub mod man;
 pub mod plugin;
 pub mod printers;
