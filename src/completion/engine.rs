@@ -203,7 +203,7 @@ fn complete_for(
                 .flags
                 .iter()
                 .filter(|f| !f.persistent)
-                .any(|f| changed(f));
+                .any(&changed);
             if positional.is_empty() && !local_set {
                 let mut children: Vec<&Node> = cmd.children.iter().collect();
                 children.sort_by(|a, b| a.name.cmp(&b.name));
@@ -358,10 +358,10 @@ fn flag_completion<'a>(
     if last.starts_with('-') {
         match last.find('=') {
             Some(i) => {
-                name = if last[..i].starts_with("--") {
-                    last[2..i].to_string()
-                } else {
-                    last[i.saturating_sub(1)..i].to_string()
+                name = match last[..i].strip_prefix("--") {
+                    Some(long) => long.to_string(),
+                    // `-abc=x`: the last shorthand before the `=`.
+                    None => last_char(&last[..i]),
                 };
                 value = last[i + 1..].to_string();
                 with_equals = true;
@@ -374,10 +374,9 @@ fn flag_completion<'a>(
             let is_flag = (prev.len() >= 3 && prev.starts_with("--"))
                 || (prev.len() >= 2 && prev.starts_with('-') && !prev.starts_with("--"));
             if is_flag && !prev.contains('=') {
-                name = if prev.starts_with("--") {
-                    prev[2..].to_string()
-                } else {
-                    prev[prev.len() - 1..].to_string()
+                name = match prev.strip_prefix("--") {
+                    Some(long) => long.to_string(),
+                    None => last_char(prev),
                 };
                 trimmed.pop();
             }
@@ -405,6 +404,10 @@ fn flag_completion<'a>(
         return Ok((None, args, value));
     }
     Ok((Some(flag), trimmed, value))
+}
+
+fn last_char(s: &str) -> String {
+    s.chars().last().map(String::from).unwrap_or_default()
 }
 
 /// What pflag's parse of a command line leaves.

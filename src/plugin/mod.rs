@@ -228,11 +228,14 @@ mod tests {
     use super::*;
     use std::cell::RefCell;
 
+    /// A plugin run: its path, arguments and KUBECTL_PATH.
+    type Run = (PathBuf, Vec<String>, Option<String>);
+
     /// Knows a fixed set of plugin names; records what it was asked to run.
     struct FakeHandler {
         plugins: Vec<&'static str>,
         lookups: RefCell<Vec<String>>,
-        ran: RefCell<Option<(PathBuf, Vec<String>, Option<String>)>>,
+        ran: RefCell<Option<Run>>,
     }
 
     impl FakeHandler {
