@@ -9,7 +9,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::commands;
-use crate::context::Context;
+use crate::context::{Context, SharedWriter};
 use crate::error::{self, CliError, PROGRAM};
 use crate::flags::GlobalFlags;
 
@@ -37,10 +37,14 @@ pub struct Cli {
 pub enum Commands {
     /// Create a resource from flags (deployment, service, ingress).
     Create(commands::create::CreateArgs),
+    /// Display one or many resources.
+    Get(commands::get::GetArgs),
     /// Print the shell code that completes kuddle command lines (bash, zsh, fish or powershell).
     Completion(commands::completion::CompletionArgs),
     /// Work with plugins: kubectl-* executables on PATH.
     Plugin(commands::plugin::PluginArgs),
+    /// Print the resource types the server supports.
+    ApiResources(commands::api_resources::ApiResourcesArgs),
     /// Help about any command.
     #[command(hide = true)]
     Help(commands::help::HelpArgs),
@@ -59,9 +63,9 @@ pub fn main_with_args(args: Vec<OsString>) -> i32 {
 pub fn run_with_streams(
     args: Vec<OsString>,
     mut out: Box<dyn Write>,
-    mut err: Box<dyn Write>,
+    mut err: Box<dyn Write + Send>,
 ) -> i32 {
-    if let Some(code) = pre_dispatch(&args, &mut out, &mut err) {
+    if let Some(code) = pre_dispatch(&args, &mut *out, &mut *err) {
         return code;
     }
     let args = crate::argv::normalize_flag_names(args);
@@ -76,7 +80,7 @@ pub fn run_with_streams(
         Err(e) => return handle_parse_error(e, &command, &args, out, err),
     };
     let cmd_path = command_path(&command, &args).join(" ");
-    let mut ctx = Context::new(cli.global.clone(), out, err, cmd_path);
+    let mut ctx = Context::new(cli.global.clone(), out, SharedWriter::new(err), cmd_path);
     let result = run_command(&mut ctx, cli.command);
     let flushed = ctx.out.flush();
     let code = match result {
@@ -95,11 +99,7 @@ pub fn run_with_streams(
 
 /// Before clap: completion requests and plugins, decided with cobra's
 /// command lookup as kubectl does. `Some(exit code)` when handled.
-fn pre_dispatch(
-    args: &[OsString],
-    out: &mut Box<dyn Write>,
-    err: &mut Box<dyn Write>,
-) -> Option<i32> {
+fn pre_dispatch(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> Option<i32> {
     if args.len() < 2 {
         return None;
     }
@@ -122,8 +122,10 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
     runtime.block_on(async move {
         match command {
             Commands::Create(args) => commands::create::run(ctx, args).await,
+            Commands::Get(args) => commands::get::run(ctx, args).await,
             Commands::Completion(args) => commands::completion::run(ctx, args),
             Commands::Plugin(args) => commands::plugin::run(ctx, args),
+            Commands::ApiResources(args) => commands::api_resources::run(ctx, args).await,
             Commands::Help(args) => commands::help::run(ctx, args),
         }
     })
@@ -143,7 +145,7 @@ fn handle_parse_error(
     command: &clap::Command,
     args: &[OsString],
     mut out: Box<dyn Write>,
-    mut err: Box<dyn Write>,
+    mut err: Box<dyn Write + Send>,
 ) -> i32 {
     match e.kind() {
         ErrorKind::DisplayHelp

@@ -3,6 +3,8 @@
 
 use std::io::Write;
 
+use crate::client::ApiError;
+
 /// Errors whose rendering differs from the plain `error: <message>` line.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -18,6 +20,10 @@ pub enum CliError {
     /// (`Error from server (NotFound): …`, `Error in configuration: …`).
     #[error("{0}")]
     Verbatim(String),
+    /// Several errors, one per line, each in kubectl's words but without the
+    /// `error: ` prefix (kubectl's aggregate errors).
+    #[error("{}", .0.join("\n"))]
+    Many(Vec<String>),
     /// Leave quietly with this exit code: the message, if any, was already
     /// written (a plugin's exit status, or errors reported one by one).
     #[error("exit status {0}")]
@@ -42,6 +48,7 @@ pub fn render(err: &anyhow::Error, stderr: &mut dyn Write) -> i32 {
     let (text, code) = match err.downcast_ref::<CliError>() {
         Some(CliError::Exit(code)) => return *code,
         Some(CliError::Verbatim(msg)) => (msg.clone(), 1),
+        Some(CliError::Many(lines)) => (lines.join("\n"), 1),
         Some(CliError::Usage { msg, cmd_path }) => (
             format!(
                 "{}\nSee '{cmd_path} -h' for help and examples",
@@ -56,10 +63,21 @@ pub fn render(err: &anyhow::Error, stderr: &mut dyn Write) -> i32 {
             ),
             1,
         ),
-        None => (with_error_prefix(&format!("{err:#}")), 1),
+        None => match err.downcast_ref::<ApiError>() {
+            Some(api) => (api.kubectl_message(), 1),
+            None => (with_error_prefix(&format!("{err:#}")), 1),
+        },
     };
     let _ = writeln!(stderr, "{text}");
     code
+}
+
+/// One error's line inside an aggregate (kubectl's `messageForError`).
+pub fn message_for_error(err: &anyhow::Error) -> String {
+    match err.downcast_ref::<ApiError>() {
+        Some(api) => api.kubectl_message(),
+        None => format!("{err:#}"),
+    }
 }
 
 /// kubectl adds `error: ` unless the message already starts with it.

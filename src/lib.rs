@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod argv;
+pub mod client;
 pub mod cmdtree;
 pub mod commands;
 pub mod completion;
@@ -17,3 +18,4 @@ pub mod kubeconfig;
 pub mod man;
 pub mod plugin;
 pub mod printers;
+pub mod resource;

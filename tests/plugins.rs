@@ -53,6 +53,8 @@ impl PluginPath {
         p.add("a", "kubectl-create-foo", &script("create-foo", 6), true);
         p.add("a", "kubectl-create", &script("create", 7), true);
         p.add("a", "kubectl-completion", &script("completion", 8), true);
+        p.add("a", "kubectl-get", &script("get", 8), true);
+        p.add("a", "kubectl-get-x", &script("get-x", 8), true);
         p.add("a", "kubectl-zz_noexec", &script("zz_noexec", 0), false);
         p.add("a", "not-a-plugin", &script("stranger", 0), true);
         std::fs::create_dir_all(p.dir("a").join("kubectl-zzfolder")).expect("folder");

@@ -2,7 +2,9 @@
 //! (resolve and check the arguments, do the work, write to the context's
 //! streams).
 
+pub mod api_resources;
 pub mod completion;
 pub mod create;
+pub mod get;
 pub mod help;
 pub mod plugin;

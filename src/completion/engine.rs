@@ -199,11 +199,7 @@ fn complete_for(
     } else {
         directive = DEFAULT;
         if flag.is_none() {
-            let local_set = cmd
-                .flags
-                .iter()
-                .filter(|f| !f.persistent)
-                .any(&changed);
+            let local_set = cmd.flags.iter().filter(|f| !f.persistent).any(&changed);
             if positional.is_empty() && !local_set {
                 let mut children: Vec<&Node> = cmd.children.iter().collect();
                 children.sort_by(|a, b| a.name.cmp(&b.name));

@@ -5,7 +5,10 @@
 //! server are unstructured in kubectl, so their keys print sorted — callers
 //! sort those with [`sort_keys`] when they decode them.
 
+pub mod gofmt;
 pub mod json;
+pub mod table;
+pub mod tabwriter;
 pub mod yaml;
 
 use std::io::Write;

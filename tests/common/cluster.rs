@@ -46,13 +46,16 @@ fn start_or_reuse() -> PathBuf {
         script = script.display(),
         dir = dir.display()
     );
-    Command::new("setsid")
+    // The watchdog outlives this process on purpose; it is never waited for.
+    let _watchdog = Command::new("setsid")
         .args(["sh", "-c", &watchdog])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("watchdog");
+    #[allow(clippy::zombie_processes)]
+    drop(_watchdog);
     dir.join("kubeconfig")
 }
 
