@@ -160,6 +160,12 @@ fn handle_parse_error(
             let _ = out.flush();
             0
         }
+        // Flags but no command: kubectl's root command runs its help.
+        ErrorKind::MissingSubcommand if command_path(command, args).len() == 1 => {
+            let _ = write!(out, "{}", commands::help::root_help());
+            let _ = out.flush();
+            0
+        }
         _ => {
             let failure = flag_error(&e, command, args);
             error::render(&failure, &mut err)

@@ -142,15 +142,21 @@ pub fn find_short<'a>(chain: &[&'a Node], c: char) -> Option<&'a Flag> {
     flags_of(chain).find(|f| f.short == Some(c))
 }
 
-/// cobra's check for `--name value`: unknown flags are assumed to take a value.
+/// cobra's check for `--name value`: unknown flags are assumed to take a
+/// value. So is `-h/--help`: cobra defines it only on the command it runs,
+/// after the lookup.
 fn long_takes_value(chain: &[&Node], name: &str) -> bool {
-    find_long(chain, name).is_none_or(|f| f.takes_value)
+    find_long(chain, name)
+        .filter(|f| f.long != "help")
+        .is_none_or(|f| f.takes_value)
 }
 
 fn short_takes_value(chain: &[&Node], name: &str) -> bool {
     let mut chars = name.chars();
     match (chars.next(), chars.next()) {
-        (Some(c), None) => find_short(chain, c).is_none_or(|f| f.takes_value),
+        (Some(c), None) => find_short(chain, c)
+            .filter(|f| f.long != "help")
+            .is_none_or(|f| f.takes_value),
         _ => true,
     }
 }
@@ -401,6 +407,11 @@ mod tests {
         assert!(found.error.is_none());
         // Unknown flags are assumed to take a value.
         let found = find(&root, "kuddle", &words(&["--bogus", "x", "foo"]));
+        assert!(found.error.is_some());
+        // cobra defines -h/--help only after the lookup: it takes a value.
+        let mut with_help = tree();
+        with_help.flags.push(flag("help", Some('h'), false, false));
+        let found = find(&with_help, "kuddle", &words(&["-h", "get", "x"]));
         assert!(found.error.is_some());
         // Booleans take none.
         let found = find(

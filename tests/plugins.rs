@@ -120,6 +120,9 @@ fn dispatch_matches_kubectl() {
         "-n x nothing",
         "--bogus x foo",
         "--insecure-skip-tls-verify foo",
+        // Help flags are not known yet when kubectl looks for plugins.
+        "-h foo bar",
+        "--help foo bar",
         // Not executable, a folder, nothing at all.
         "zz-noexec",
         "zzfolder",
@@ -206,7 +209,7 @@ fn help_lists_plugins() {
     // kubectl lists the same plugin lines (its section is the reference).
     let kubectl = Invocation::line("help").env("PATH", &path).kubectl();
     assert!(kubectl.stdout.contains(section), "{}", kubectl.stdout);
-    for line in ["help", "--help", "-h", ""] {
+    for line in ["help", "--help", "-h", "", "--v=1", "-n x"] {
         let out = Invocation::line(line).env("PATH", &path).kuddle();
         assert_eq!(out.code, 0, "{line}: {}", out.stderr);
         assert!(out.stdout.contains(section), "{line}:\n{}", out.stdout);

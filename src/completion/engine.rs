@@ -244,16 +244,43 @@ fn complete_for(
         let (more, d) = plugin_arguments(&path, &parsed.args, &to_complete, log);
         choices.extend(more);
         directive = d;
-    } else if let Some(ArgsCompleter::Function(completer)) = args_completer(cmd, &path_refs) {
-        let (more, d) = sources::run(completer, &request, dynamic);
-        choices.extend(more);
-        directive = d;
+    } else {
+        match args_completer(cmd, &path_refs) {
+            Some(ArgsCompleter::Function(completer)) => {
+                let (more, d) = sources::run(completer, &request, dynamic);
+                choices.extend(more);
+                directive = d;
+            }
+            Some(ArgsCompleter::HelpTopics) => {
+                choices.extend(help_topics(chain[0], &parsed.args, &to_complete));
+                directive = NO_FILE_COMP;
+            }
+            _ => {}
+        }
     }
     Answer {
         choices,
         directive,
         error: None,
     }
+}
+
+/// cobra's help command completes the subcommands of the command its
+/// arguments name (nothing when they name none).
+fn help_topics(root: &Node, args: &[String], to_complete: &str) -> Vec<String> {
+    let found = cmdtree::find(root, crate::error::PROGRAM, args);
+    if found.error.is_some() {
+        return vec![];
+    }
+    let cmd = found.chain[found.chain.len() - 1];
+    let mut children: Vec<&Node> = cmd.children.iter().collect();
+    children.sort_by(|a, b| a.name.cmp(&b.name));
+    children
+        .into_iter()
+        .filter(|c| c.is_available() || (found.chain.len() == 1 && c.name == "help"))
+        .filter(|c| c.name.starts_with(to_complete))
+        .map(|c| format!("{}\t{}", c.name, c.about))
+        .collect()
 }
 
 fn args_completer(cmd: &Node, path: &[&str]) -> Option<ArgsCompleter> {

@@ -49,6 +49,8 @@ pub enum DynamicKind {
 pub enum ArgsCompleter {
     ValidArgs(&'static [&'static str]),
     Function(Completer),
+    /// cobra's `help` command: the subcommands of the command named so far.
+    HelpTopics,
 }
 
 /// `kubectl get -o` choices (get's print flags).
@@ -117,6 +119,7 @@ pub fn args_completer(path: &[&str]) -> Option<ArgsCompleter> {
     const ROLLOUTABLE: &[&str] = &["deployment", "daemonset", "statefulset"];
     Some(match path {
         ["completion"] => ValidArgs(SHELLS),
+        ["help"] => HelpTopics,
         ["get" | "describe" | "delete" | "edit" | "label" | "annotate" | "patch" | "debug"]
         | ["apply", "view-last-applied" | "edit-last-applied"] => {
             Function(Dynamic(ResourceTypeAndName))
