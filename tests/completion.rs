@@ -495,6 +495,32 @@ fn fish_completes_like_kubectl() {
     assert_eq!(got, theirs.fish("kubectl --context=d"));
 }
 
+/// The real zsh completion system, in an interactive zsh on a pseudo
+/// terminal: TAB expands a unique choice on the command line.
+#[test]
+fn zsh_tab_expands_in_an_interactive_shell() {
+    let program = Program::new("kuddle", kuddle_bin(), "zpty");
+    let script = program.script("zsh");
+    let driver = format!(
+        r#"zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z 'autoload -U compinit; compinit -u; source {script}'
+zpty -w -n z $'kuddle create de\t'
+out=""
+for i in {{1..100}}; do
+  while zpty -r -t z chunk; do out+=$chunk; done
+  [[ $out == *"create deployment"* ]] && break
+  sleep 0.1
+done
+zpty -d z
+print -r -- "$out"
+"#,
+        script = script.display()
+    );
+    let out = program.run_shell("zsh", &["-f", "-c"], &driver);
+    assert!(out.contains("kuddle create deployment"), "{out}");
+}
+
 /// PowerShell is not packaged for Debian: check the script's protocol
 /// pieces instead of running it.
 #[test]
