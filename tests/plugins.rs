@@ -59,6 +59,9 @@ impl PluginPath {
         p.add("a", "not-a-plugin", &script("stranger", 0), true);
         std::fs::create_dir_all(p.dir("a").join("kubectl-zzfolder")).expect("folder");
         p.add("b", "kubectl-foo", &script("shadowed foo", 9), true);
+        // Files the kernel cannot run: no `#!`, a missing interpreter.
+        p.add("b", "kubectl-nosh", "echo no shebang\n", true);
+        p.add("b", "kubectl-badint", "#!/nonexistent/interpreter\n", true);
         p
     }
 
@@ -125,6 +128,8 @@ fn dispatch_matches_kubectl() {
         "--help foo bar",
         // Not executable, a folder, nothing at all.
         "zz-noexec",
+        "nosh",
+        "badint x",
         "zzfolder",
         "fooo",
         "creat",
@@ -205,7 +210,9 @@ fn help_lists_plugins() {
                    \x20 foo           The command foo is a plugin installed by the user\n\
                    \x20 x-y           The command x-y is a plugin installed by the user\n\
                    \x20 zz-noexec     The command zz-noexec is a plugin installed by the user\n\
-                   \x20 foo           The command foo is a plugin installed by the user\n";
+                   \x20 badint        The command badint is a plugin installed by the user\n\
+                   \x20 foo           The command foo is a plugin installed by the user\n\
+                   \x20 nosh          The command nosh is a plugin installed by the user\n";
     // kubectl lists the same plugin lines (its section is the reference).
     let kubectl = Invocation::line("help").env("PATH", &path).kubectl();
     assert!(kubectl.stdout.contains(section), "{}", kubectl.stdout);

@@ -50,21 +50,64 @@ impl PluginHandler for PathHandler {
         args: &[OsString],
         env: Vec<(OsString, OsString)>,
     ) -> io::Result<i32> {
-        let mut cmd = std::process::Command::new(path);
-        cmd.args(args).env_clear().envs(env);
         #[cfg(unix)]
         {
-            use std::os::unix::process::CommandExt;
-            // argv[0] is the plugin's path, as with kubectl's syscall.Exec.
-            cmd.arg0(path);
-            Err(cmd.exec())
+            Err(execve(path, args, &env))
         }
         #[cfg(not(unix))]
         {
-            let status = cmd.status()?;
+            let status = std::process::Command::new(path)
+                .args(args)
+                .env_clear()
+                .envs(env)
+                .status()?;
             Ok(status.code().unwrap_or(1))
         }
     }
+}
+
+/// Replaces this process with `path`, as Go's `syscall.Exec`: argv[0] is the
+/// path, and a file the kernel cannot run fails (no `/bin/sh` retry as with
+/// `execvp`). Returns only on failure.
+#[cfg(unix)]
+fn execve(path: &Path, args: &[OsString], env: &[(OsString, OsString)]) -> io::Error {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+
+    // OS strings from argv and environ never hold NUL bytes.
+    let c = |bytes: &[u8]| {
+        CString::new(bytes).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))
+    };
+    let build = || -> io::Result<(CString, Vec<CString>, Vec<CString>)> {
+        let program = c(path.as_os_str().as_bytes())?;
+        let mut argv = vec![program.clone()];
+        for a in args {
+            argv.push(c(a.as_bytes())?);
+        }
+        let mut envp = Vec::with_capacity(env.len());
+        for (k, v) in env {
+            let mut pair = k.as_bytes().to_vec();
+            pair.push(b'=');
+            pair.extend_from_slice(v.as_bytes());
+            envp.push(c(&pair)?);
+        }
+        Ok((program, argv, envp))
+    };
+    let (program, argv, envp) = match build() {
+        Ok(parts) => parts,
+        Err(e) => return e,
+    };
+    let mut argv_ptrs: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
+    argv_ptrs.push(std::ptr::null());
+    let mut envp_ptrs: Vec<*const libc::c_char> = envp.iter().map(|e| e.as_ptr()).collect();
+    envp_ptrs.push(std::ptr::null());
+    // SAFETY: every pointer refers to a NUL-terminated string owned by
+    // `program`, `argv` or `envp`, alive until execve returns; both arrays
+    // end with a null pointer.
+    unsafe {
+        libc::execve(program.as_ptr(), argv_ptrs.as_ptr(), envp_ptrs.as_ptr());
+    }
+    io::Error::last_os_error()
 }
 
 /// The first executable file called `file` in a PATH folder.
