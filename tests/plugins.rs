@@ -141,6 +141,17 @@ fn dispatch_matches_kubectl() {
     }
 }
 
+/// PATH entries relative to the current folder (an empty one is `.`).
+#[test]
+fn relative_path_entries_match_kubectl() {
+    let p = PluginPath::standard("relative");
+    for path in [":/usr/bin:/bin", ".:/usr/bin:/bin", "./:../b:/usr/bin:/bin"] {
+        for line in ["foo x", "x-y", "plugin list", "plugin list --name-only"] {
+            assert_same(&Invocation::line(line).env("PATH", path).cwd(p.dir("a")));
+        }
+    }
+}
+
 #[test]
 fn plugins_get_kuddles_path() {
     let p = PluginPath::new("env");
@@ -173,6 +184,8 @@ fn plugin_list_matches_kubectl() {
         vec!["b", "a", "b"],
         vec!["b"],
         vec![missing.as_str(), a_file.as_str(), "b"],
+        // Same folder spelled differently: listed twice, paths cleaned.
+        vec!["b", "b/", "./b/../b"],
     ] {
         let path = p.path(&dirs);
         same_on_path(&path, "plugin list");

@@ -300,7 +300,7 @@ fn plugin_arguments(
     let plugin_name = plugin::completion::plugin_file_name(path);
     let exe_name = plugin::completion::completion_file_name(&plugin_name);
     log.debug(&format!("About to look for: {exe_name}"));
-    let Some(exe) = plugin::look_path(&exe_name) else {
+    let Some(exe) = plugin::look_path_no_dot(&exe_name) else {
         log.debug(&format!(
             "Plugin {plugin_name} does not provide a matching completion executable"
         ));

@@ -16,12 +16,13 @@ pub fn find_plugins(path_var: Option<&std::ffi::OsStr>, err: &mut dyn Write) -> 
     let Some(path_var) = path_var else {
         return plugins;
     };
-    let mut seen: Vec<PathBuf> = Vec::new();
+    // Duplicates are the same text (Go compares strings, not paths).
+    let mut seen: Vec<std::ffi::OsString> = Vec::new();
     for dir in std::env::split_paths(path_var) {
-        if seen.contains(&dir) {
+        if seen.contains(&dir.clone().into_os_string()) {
             continue;
         }
-        seen.push(dir.clone());
+        seen.push(dir.clone().into_os_string());
         if dir.to_string_lossy().trim().is_empty() {
             continue;
         }
@@ -40,7 +41,7 @@ pub fn find_plugins(path_var: Option<&std::ffi::OsStr>, err: &mut dyn Write) -> 
         };
         for (name, is_dir) in entries {
             if !is_dir && name.starts_with(&format!("{PREFIX}-")) {
-                plugins.push(dir.join(name));
+                plugins.push(super::go_join(&dir, &name));
             }
         }
     }

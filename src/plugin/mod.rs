@@ -110,13 +110,65 @@ fn execve(path: &Path, args: &[OsString], env: &[(OsString, OsString)]) -> io::E
     io::Error::last_os_error()
 }
 
-/// The first executable file called `file` in a PATH folder.
+/// Go's `exec.LookPath` as kubectl uses it for plugins: the first
+/// executable `file` in a PATH folder. An empty PATH entry means the current
+/// folder (kubectl accepts what Go flags as `ErrDot`); a name with a slash
+/// is taken as a path.
 pub fn look_path(file: &str) -> Option<PathBuf> {
+    look_path_in(file, true)
+}
+
+/// `exec.LookPath` that refuses matches in the current folder, as kubectl's
+/// completion lookup does (it treats `ErrDot` as not found).
+pub fn look_path_no_dot(file: &str) -> Option<PathBuf> {
+    look_path_in(file, false)
+}
+
+fn look_path_in(file: &str, allow_dot: bool) -> Option<PathBuf> {
+    if file.contains('/') {
+        let path = PathBuf::from(file);
+        return is_executable(&path).then_some(path);
+    }
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
-        .filter(|dir| !dir.as_os_str().is_empty())
-        .map(|dir| dir.join(file))
+        .filter_map(|dir| {
+            if dir.as_os_str().is_empty() {
+                allow_dot.then(|| PathBuf::from(file))
+            } else if dir.is_relative() && !allow_dot {
+                None
+            } else {
+                Some(go_join(&dir, file))
+            }
+        })
         .find(|candidate| is_executable(candidate))
+}
+
+/// Go's `filepath.Join(dir, file)`: joined, then cleaned lexically
+/// (`./bin` + `x` → `bin/x`, `/a//b/` + `x` → `/a/b/x`), which is how kubectl
+/// prints and runs plugin paths.
+pub fn go_join(dir: &Path, file: &str) -> PathBuf {
+    let joined = format!("{}/{file}", dir.to_string_lossy());
+    let rooted = joined.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => match parts.last() {
+                Some(&last) if last != ".." => {
+                    parts.pop();
+                }
+                _ if rooted => {}
+                _ => parts.push(".."),
+            },
+            p => parts.push(p),
+        }
+    }
+    let body = parts.join("/");
+    PathBuf::from(match (rooted, body.is_empty()) {
+        (true, _) => format!("/{body}"),
+        (false, true) => ".".to_string(),
+        (false, false) => body,
+    })
 }
 
 /// A regular file (symlinks followed) with an execute bit.
@@ -397,6 +449,16 @@ mod tests {
         );
         let (d, _) = run(&h, &["help", "x"]);
         assert_eq!(d, Dispatch::Builtin);
+    }
+
+    #[test]
+    fn paths_are_joined_like_go() {
+        let j = |d: &str, f: &str| go_join(Path::new(d), f).display().to_string();
+        assert_eq!(j(".", "kubectl-x"), "kubectl-x");
+        assert_eq!(j("./bin/", "kubectl-x"), "bin/kubectl-x");
+        assert_eq!(j("/a//b/../c/", "kubectl-x"), "/a/c/kubectl-x");
+        assert_eq!(j("../up", "kubectl-x"), "../up/kubectl-x");
+        assert_eq!(j("/..", "kubectl-x"), "/kubectl-x");
     }
 
     #[test]
