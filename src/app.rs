@@ -22,6 +22,7 @@ use crate::flags::GlobalFlags;
     disable_version_flag = true,
     args_override_self = true,
     arg_required_else_help = true,
+    disable_help_subcommand = true,
     after_help = "Use \"kuddle <command> --help\" for more information about a given command."
 )]
 pub struct Cli {
@@ -36,12 +37,19 @@ pub struct Cli {
 pub enum Commands {
     /// Create a resource from flags (deployment, service, ingress).
     Create(commands::create::CreateArgs),
-    /// Print the resource types the server supports.
-    ApiResources(commands::api_resources::ApiResourcesArgs),
-    /// Display one or many resources.
-    Get(commands::get::GetArgs),
     /// Run an image in a new pod.
     Run(commands::run::RunArgs),
+    /// Display one or many resources.
+    Get(commands::get::GetArgs),
+    /// Print the shell code that completes kuddle command lines (bash, zsh, fish or powershell).
+    Completion(commands::completion::CompletionArgs),
+    /// Work with plugins: kubectl-* executables on PATH.
+    Plugin(commands::plugin::PluginArgs),
+    /// Print the resource types the server supports.
+    ApiResources(commands::api_resources::ApiResourcesArgs),
+    /// Help about any command.
+    #[command(hide = true)]
+    Help(commands::help::HelpArgs),
 }
 
 /// Runs kuddle with `args` (program name first) on the process's own
@@ -56,9 +64,12 @@ pub fn main_with_args(args: Vec<OsString>) -> i32 {
 /// Runs kuddle with the given streams; everything a verb prints goes to them.
 pub fn run_with_streams(
     args: Vec<OsString>,
-    out: Box<dyn Write>,
-    err: Box<dyn Write + Send>,
+    mut out: Box<dyn Write>,
+    mut err: Box<dyn Write + Send>,
 ) -> i32 {
+    if let Some(code) = pre_dispatch(&args, &mut *out, &mut *err) {
+        return code;
+    }
     let args = crate::argv::normalize_flag_names(args);
     let mut command = Cli::command();
     command.build();
@@ -88,6 +99,24 @@ pub fn run_with_streams(
     }
 }
 
+/// Before clap: completion requests and plugins, decided with cobra's
+/// command lookup as kubectl does. `Some(exit code)` when handled.
+fn pre_dispatch(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> Option<i32> {
+    if args.len() < 2 {
+        return None;
+    }
+    let tree = crate::cmdtree::Node::from_clap(&Cli::command());
+    let offline = crate::completion::sources::Offline;
+    if let Some(code) = crate::completion::handle_request(&tree, args, out, err, &offline) {
+        let _ = out.flush();
+        return Some(code);
+    }
+    match crate::plugin::dispatch(&crate::plugin::PathHandler, &tree, args, err) {
+        crate::plugin::Dispatch::Builtin => None,
+        crate::plugin::Dispatch::Exit(code) => Some(code),
+    }
+}
+
 fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -95,9 +124,12 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
     runtime.block_on(async move {
         match command {
             Commands::Create(args) => commands::create::run(ctx, args).await,
-            Commands::ApiResources(args) => commands::api_resources::run(ctx, args).await,
             Commands::Get(args) => commands::get::run(ctx, args).await,
             Commands::Run(args) => commands::run::run(ctx, args).await,
+            Commands::Completion(args) => commands::completion::run(ctx, args),
+            Commands::Plugin(args) => commands::plugin::run(ctx, args),
+            Commands::ApiResources(args) => commands::api_resources::run(ctx, args).await,
+            Commands::Help(args) => commands::help::run(ctx, args),
         }
     })
 }
@@ -122,7 +154,18 @@ fn handle_parse_error(
         ErrorKind::DisplayHelp
         | ErrorKind::DisplayVersion
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = write!(out, "{}", e.render());
+            if e.kind() != ErrorKind::DisplayVersion && command_path(command, args).len() == 1 {
+                // The root help also lists plugins.
+                let _ = write!(out, "{}", commands::help::root_help());
+            } else {
+                let _ = write!(out, "{}", e.render());
+            }
+            let _ = out.flush();
+            0
+        }
+        // Flags but no command: kubectl's root command runs its help.
+        ErrorKind::MissingSubcommand if command_path(command, args).len() == 1 => {
+            let _ = write!(out, "{}", commands::help::root_help());
             let _ = out.flush();
             0
         }

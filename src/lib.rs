@@ -7,12 +7,15 @@
 pub mod app;
 pub mod argv;
 pub mod client;
+pub mod cmdtree;
 pub mod commands;
+pub mod completion;
 pub mod context;
 pub mod error;
 pub mod flags;
 pub mod generate;
 pub mod kubeconfig;
+pub mod man;
 pub mod plugin;
 pub mod printers;
 pub mod resource;

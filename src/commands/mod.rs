@@ -3,6 +3,9 @@
 //! streams).
 
 pub mod api_resources;
+pub mod completion;
 pub mod create;
 pub mod get;
+pub mod help;
+pub mod plugin;
 pub mod run;
