@@ -106,8 +106,8 @@ fn pre_dispatch(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> 
         return None;
     }
     let tree = crate::cmdtree::Node::from_clap(&Cli::command());
-    let offline = crate::completion::sources::Offline;
-    if let Some(code) = crate::completion::handle_request(&tree, args, out, err, &offline) {
+    let cluster = crate::completion::cluster::ClusterSource;
+    if let Some(code) = crate::completion::handle_request(&tree, args, out, err, &cluster) {
         let _ = out.flush();
         return Some(code);
     }

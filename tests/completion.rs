@@ -234,18 +234,32 @@ fn completion_command_errors_match_kubectl() {
 struct Program {
     name: &'static str,
     bin_dir: PathBuf,
+    kubeconfig: String,
 }
 
 impl Program {
     fn new(name: &'static str, binary: PathBuf, shell: &str) -> Program {
+        // Tests run in parallel: each Program gets a folder of its own.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let bin_dir = std::env::temp_dir().join(format!(
-            "kuddle-shellcomp-{shell}-{name}-{}",
+            "kuddle-shellcomp-{shell}-{name}-{}-{n}",
             std::process::id()
         ));
         let _ = std::fs::remove_dir_all(&bin_dir);
         std::fs::create_dir_all(&bin_dir).unwrap();
         symlink(&binary, bin_dir.join(name)).unwrap();
-        Program { name, bin_dir }
+        Program {
+            name,
+            bin_dir,
+            kubeconfig: kubeconfig(),
+        }
+    }
+
+    /// The same program, completing against the test cluster.
+    fn on_cluster(mut self) -> Program {
+        self.kubeconfig = common::cluster::cluster_kubeconfig().display().to_string();
+        self
     }
 
     fn path(&self) -> String {
@@ -275,7 +289,7 @@ impl Program {
             .env_clear()
             .env("PATH", self.path())
             .env("HOME", self.bin_dir.display().to_string())
-            .env("KUBECONFIG", kubeconfig())
+            .env("KUBECONFIG", &self.kubeconfig)
             .env("COLUMNS", "200")
             .env("LANG", "C.UTF-8")
             .output()
@@ -534,5 +548,75 @@ fn powershell_script_speaks_the_protocol() {
         "[int]$Directive = $Out[-1].TrimStart(':')",
     ] {
         assert!(out.stdout.contains(needle), "missing {needle}");
+    }
+}
+
+/// Types, names and namespaces from the real control plane, through each
+/// shell's completion entry point, for kuddle and kubectl alike.
+#[test]
+fn shells_complete_from_the_cluster() {
+    let ns = common::cluster::namespace("shellcomp");
+    for name in ["one", "two", "other"] {
+        let out = Invocation::new(&["-n", &ns, "create", "configmap", name])
+            .kubeconfig(common::cluster::cluster_kubeconfig())
+            .kubectl();
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    let ns_prefix = &ns[..ns.len() - 3];
+    let scenarios: Vec<(String, Vec<String>)> = vec![
+        (
+            format!("-n {ns} get configmaps "),
+            vec![
+                "kube-root-ca.crt".into(),
+                "one".into(),
+                "other".into(),
+                "two".into(),
+            ],
+        ),
+        (
+            format!("-n {ns} get configmaps o"),
+            vec!["one".into(), "other".into()],
+        ),
+        (format!("-n {ns} get configmaps one t"), vec!["two".into()]),
+        (
+            format!("-n {ns} get configmap/o"),
+            vec!["configmap/one".into(), "configmap/other".into()],
+        ),
+        (
+            "get namespace kube-".into(),
+            vec![
+                "kube-node-lease".into(),
+                "kube-public".into(),
+                "kube-system".into(),
+            ],
+        ),
+        (format!("get -n {ns_prefix}"), vec![ns.clone()]),
+        ("get deploymen".into(), vec!["deployments.apps".into()]),
+        ("get po,replicas".into(), vec!["po,replicasets.apps".into()]),
+    ];
+    for shell in ["bash", "zsh", "fish"] {
+        let (ours, theirs) = programs(shell);
+        let (ours, theirs) = (ours.on_cluster(), theirs.on_cluster());
+        for (rest, expected) in &scenarios {
+            let run = |p: &Program, prog: &str| match shell {
+                "bash" => p.bash(&line_for(prog, rest)),
+                "zsh" => p.zsh(&line_for(prog, rest)),
+                _ => p.fish(&line_for(prog, rest)),
+            };
+            let got = run(&ours, "kuddle");
+            // bash puts a single choice on the line escaped (`po\,x`).
+            let want: BTreeSet<String> = expected
+                .iter()
+                .map(|w| {
+                    if shell == "bash" && expected.len() == 1 {
+                        w.replace(',', "\\,")
+                    } else {
+                        w.clone()
+                    }
+                })
+                .collect();
+            assert_eq!(got, want, "{shell}: kuddle {rest}");
+            assert_eq!(got, run(&theirs, "kubectl"), "{shell} vs kubectl: {rest}");
+        }
     }
 }

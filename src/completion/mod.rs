@@ -9,6 +9,7 @@
 //! cluster, plugged in through [`sources::DynamicSource`]); [`scripts`] holds
 //! the shell scripts.
 
+pub mod cluster;
 pub mod engine;
 pub mod kubeconfig_names;
 pub mod scripts;

@@ -121,11 +121,13 @@ __@PROG@_with_descriptions() {
         value=${line%%$tab*}
         local quoted
         printf -v quoted '%q' "$value"
-        [[ $quoted == "$cur"* ]] || continue
+        # What was typed may be the escaped or the plain form (`a\,b`, `a,b`).
+        [[ $quoted == "$cur"* || $value == "$cur"* ]] || continue
         COMPREPLY+=("$line")
         ((${#value} > longest)) && longest=${#value}
     done
     if ((${#COMPREPLY[@]} == 1)); then
+        # A single choice goes onto the line escaped, without its description.
         printf -v 'COMPREPLY[0]' '%q' "${COMPREPLY[0]%%$tab*}"
         return
     fi
