@@ -88,6 +88,44 @@ impl ApiError {
             .is_some_and(|s| s.reason == "MethodNotAllowed" || s.code == 405)
     }
 
+    /// The status client-go makes up from the code alone, for requests whose
+    /// failure body it does not decode (discovery). Forbidden keeps the
+    /// server's message, as client-go does.
+    pub fn generic_for_code(self) -> ApiError {
+        let ApiError::Status(status) = self else {
+            return self;
+        };
+        let (reason, message) = match status.code {
+            400 => (
+                "BadRequest",
+                "the server rejected our request for an unknown reason".to_string(),
+            ),
+            401 => (
+                "Unauthorized",
+                "the server has asked for the client to provide credentials".to_string(),
+            ),
+            403 => ("Forbidden", status.message.clone()),
+            404 => (
+                "NotFound",
+                "the server could not find the requested resource".to_string(),
+            ),
+            405 => (
+                "MethodNotAllowed",
+                "the server does not allow this method on the requested resource".to_string(),
+            ),
+            503 => (
+                "ServiceUnavailable",
+                "the server is currently unable to handle the request".to_string(),
+            ),
+            _ => return ApiError::Status(status),
+        };
+        ApiError::Status(Box::new(Status {
+            reason: reason.into(),
+            message,
+            ..*status
+        }))
+    }
+
     /// kubectl's `StandardErrorMessage` (plus its special form for Invalid).
     pub fn kubectl_message(&self) -> String {
         match self {

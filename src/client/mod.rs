@@ -350,10 +350,96 @@ pub fn parse_warning_header(header: &str) -> Vec<String> {
 
 fn error_chain_text(err: &(dyn std::error::Error + 'static)) -> String {
     let mut current: &(dyn std::error::Error + 'static) = err;
-    while let Some(next) = current.source() {
-        current = next;
+    loop {
+        if let Some(text) = tls_error_text(current) {
+            return text;
+        }
+        match current.source() {
+            Some(next) => current = next,
+            None => return current.to_string(),
+        }
     }
-    current.to_string()
+}
+
+/// Go's words for a certificate the client refused, e.g. `tls: failed to
+/// verify certificate: x509: certificate signed by unknown authority`.
+fn tls_error_text(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    use rustls::CertificateError as C;
+    // TLS failures arrive wrapped in one or more io::Errors, whose
+    // `source()` skips the wrapped error itself.
+    let mut inner: &(dyn std::error::Error + 'static) = err;
+    while let Some(wrapped) = inner
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+    {
+        inner = wrapped;
+    }
+    let Some(rustls::Error::InvalidCertificate(cert)) = inner.downcast_ref::<rustls::Error>()
+    else {
+        return None;
+    };
+    let x509 = match cert {
+        C::UnknownIssuer => "x509: certificate signed by unknown authority".to_string(),
+        C::NotValidForNameContext {
+            expected,
+            presented,
+        } => {
+            let host = server_name_text(expected);
+            hostname_error(&host, presented)
+        }
+        C::ExpiredContext { time, not_after } => format!(
+            "x509: certificate has expired or is not yet valid: current time {} is after {}",
+            rfc3339(time.as_secs()),
+            rfc3339(not_after.as_secs())
+        ),
+        C::NotValidYetContext { time, not_before } => format!(
+            "x509: certificate has expired or is not yet valid: current time {} is before {}",
+            rfc3339(time.as_secs()),
+            rfc3339(not_before.as_secs())
+        ),
+        C::Expired | C::NotValidYet => {
+            "x509: certificate has expired or is not yet valid".to_string()
+        }
+        other => format!("x509: {other:?}"),
+    };
+    Some(format!("tls: failed to verify certificate: {x509}"))
+}
+
+fn server_name_text(name: &rustls::pki_types::ServerName<'_>) -> String {
+    match name {
+        rustls::pki_types::ServerName::DnsName(d) => d.as_ref().to_string(),
+        rustls::pki_types::ServerName::IpAddress(ip) => std::net::IpAddr::from(*ip).to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Go's `x509.HostnameError`: the certificate's DNS names (or IP names, when
+/// the host is an address) it is valid for.
+pub fn hostname_error(host: &str, presented: &[String]) -> String {
+    let host_is_ip = host.parse::<std::net::IpAddr>().is_ok();
+    let names: Vec<&str> = presented
+        .iter()
+        .map(String::as_str)
+        .filter(|n| n.parse::<std::net::IpAddr>().is_ok() == host_is_ip)
+        .collect();
+    if host_is_ip && names.is_empty() {
+        return format!(
+            "x509: cannot validate certificate for {host} because it doesn't contain any IP SANs"
+        );
+    }
+    if names.is_empty() {
+        return format!("x509: certificate is not valid for any names, but wanted to match {host}");
+    }
+    format!(
+        "x509: certificate is valid for {}, not {host}",
+        names.join(", ")
+    )
+}
+
+fn rfc3339(secs: u64) -> String {
+    chrono::DateTime::from_timestamp(secs as i64, 0)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
 }
 
 fn error_chain_has_refused(err: &(dyn std::error::Error + 'static)) -> bool {
@@ -408,6 +494,27 @@ mod tests {
             vec!["one".to_string(), "two \"q\"".to_string()]
         );
         assert!(parse_warning_header("199 - \"misc\"").is_empty());
+    }
+
+    #[test]
+    fn hostname_errors_like_go() {
+        let presented = vec![
+            "localhost".to_string(),
+            "kubernetes".to_string(),
+            "127.0.0.1".to_string(),
+        ];
+        assert_eq!(
+            hostname_error("foo.example", &presented),
+            "x509: certificate is valid for localhost, kubernetes, not foo.example"
+        );
+        assert_eq!(
+            hostname_error("10.0.0.1", &presented),
+            "x509: certificate is valid for 127.0.0.1, not 10.0.0.1"
+        );
+        assert_eq!(
+            hostname_error("10.0.0.1", &presented[..2]),
+            "x509: cannot validate certificate for 10.0.0.1 because it doesn't contain any IP SANs"
+        );
     }
 
     #[test]

@@ -118,24 +118,15 @@ impl Discovery {
 
     /// Asks the server and rewrites the cache (used after a cache miss).
     pub async fn fetch(client: &ApiClient, dir: &Path) -> Result<Discovery, ApiError> {
-        let core = client
-            .send(
-                http::Method::GET,
-                "/api",
-                ACCEPT_AGGREGATED,
-                None,
-                Vec::new(),
-            )
-            .await?;
-        let apis = client
-            .send(
-                http::Method::GET,
-                "/apis",
-                ACCEPT_AGGREGATED,
-                None,
-                Vec::new(),
-            )
-            .await?;
+        // client-go reads discovery failures from the status code alone.
+        let get = |path: &'static str| async move {
+            client
+                .send(http::Method::GET, path, ACCEPT_AGGREGATED, None, Vec::new())
+                .await
+                .map_err(ApiError::generic_for_code)
+        };
+        let core = get("/api").await?;
+        let apis = get("/apis").await?;
         let mut discovery = Discovery {
             fresh: true,
             ..Default::default()
