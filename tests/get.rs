@@ -84,6 +84,12 @@ fn object_formats_match_kubectl() {
         "get cm -o custom-columns=NAME:.metadata.name,NOPE:.nope --no-headers",
         "get cm -o custom-columns=BAD",
         "get cm -o custom-columns",
+        "get cm -l nothing=here -o json",
+        "get cm -l nothing=here -o yaml",
+        "get cm -l nothing=here -o name",
+        "get cm,deploy -o yaml",
+        "get cm --chunk-size=1 -o json",
+        "get cm --chunk-size=1 -o yaml",
     ] {
         same_on_cluster(&ns, line);
     }

@@ -12,6 +12,12 @@ pub fn to_string_pretty(value: &Value) -> String {
     out
 }
 
+/// Appends `value` as it appears nested `depth` levels deep in an indented
+/// document (the caller has written the indentation of its first line).
+pub fn write_pretty_at(out: &mut String, value: &Value, depth: usize) {
+    write_value(out, value, depth, Some("    "));
+}
+
 /// Compact JSON (`json.Marshal`), as used inside annotations and by JSONPath.
 pub fn to_string_compact(value: &Value) -> String {
     let mut out = String::new();
