@@ -3,5 +3,6 @@
 //! streams).
 
 pub mod api_resources;
+pub mod apply;
 pub mod create;
 pub mod get;
