@@ -484,7 +484,8 @@ fn yaml_document(source: &str, doc: &str, validate: bool, out: &mut Vec<Entry>) 
 
 /// kubectl's YAMLReader: documents end at lines starting with `---`
 /// (anything but a comment after the dashes is an error); empty ones vanish.
-/// On error, the documents before it come back with the message.
+/// On error, the documents completed before it come back with the message
+/// (the one being read is lost, as in kubectl).
 #[allow(clippy::type_complexity)]
 fn split_documents(text: &str) -> Result<Vec<String>, (Vec<String>, String)> {
     let mut docs = Vec::new();
@@ -493,9 +494,7 @@ fn split_documents(text: &str) -> Result<Vec<String>, (Vec<String>, String)> {
         if let Some(after) = line.strip_prefix("---") {
             let trimmed = after.trim();
             if !trimmed.is_empty() && !trimmed.starts_with('#') {
-                if !buffer.is_empty() {
-                    docs.push(std::mem::take(&mut buffer));
-                }
+                // The document being read is lost with the error.
                 return Err((docs, format!("invalid Yaml document separator: {trimmed}")));
             }
             if !buffer.is_empty() {
