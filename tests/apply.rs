@@ -223,6 +223,16 @@ fn lists_json_streams_folders_and_stdin() {
 }
 
 #[test]
+fn yaml_1_1_and_field_validation() {
+    let t = Twins::new("apply-yaml11");
+    t.same(&["apply", "-f", "app/yaml11.yaml"]);
+    t.same(&["apply", "-f", "app/yaml11.yaml", "--validate=warn"]);
+    t.same(&["apply", "-f", "app/yaml11.yaml", "--validate=false"]);
+    t.same(&["apply", "-f", "app/yaml11.yaml", "--validate=strict"]);
+    t.objects_match("configmaps,deployments");
+}
+
+#[test]
 fn statefulset_walkthrough() {
     let t = Twins::new("apply-walk");
     t.same(&["apply", "-f", "walkthrough/web.yaml"]);
@@ -488,6 +498,8 @@ fn errors_among_good_documents() {
         "-f",
         "errors/mixed.yaml",
     ]);
+    t.same(&["apply", "-f", "errors/noname.yaml"]);
+    t.same(&["apply", "-f", "app/list.yaml", "-n", "no-such-namespace"]);
     t.same(&["apply", "-f", "errors/mixed.yaml", "-o", "json"]);
     t.objects_match("configmaps,deployments");
 }

@@ -313,7 +313,13 @@ impl Applier<'_> {
         err: &mut dyn Write,
     ) -> Result<Applied, Failure> {
         let modified = last_applied::modified_configuration(&mut info.object);
-        let live = match self.get_live(info).await {
+        let fetched = if info.name.is_empty() {
+            // client-go refuses before sending anything.
+            Err(Failure::Text("resource name may not be empty".into()))
+        } else {
+            self.get_live(info).await
+        };
+        let live = match fetched {
             Ok(live) => live,
             Err(e) if e.is_not_found() => return self.create(info).await,
             Err(e) => {

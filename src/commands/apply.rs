@@ -230,6 +230,8 @@ pub async fn run(ctx: &mut Context, args: ApplyArgs) -> Result<()> {
                         )?;
                     }
                 }
+                // Lines show up as objects are applied, between any warnings.
+                ctx.out.flush()?;
                 applied.push(done.object);
             }
             Err(e) => errors.push(Node::Leaf(e)),
