@@ -120,6 +120,12 @@ impl Operation {
 pub enum Failure {
     Api(Box<Status>),
     Text(String),
+    /// An error kubectl prints in other words than its text (connection
+    /// errors): `text` inside aggregates, `message` on its own line.
+    Worded {
+        text: String,
+        message: String,
+    },
 }
 
 impl Failure {
@@ -133,7 +139,7 @@ impl Failure {
                 s.message = format!("error when {verb} {}: {}", go_quote(source), s.message);
                 Failure::Api(s)
             }
-            Failure::Text(t) => {
+            Failure::Text(t) | Failure::Worded { text: t, .. } => {
                 Failure::Text(format!("error when {verb} {}: {t}", go_quote(source)))
             }
         }
@@ -152,6 +158,7 @@ impl Failure {
         match self {
             Failure::Api(s) => s.message.clone(),
             Failure::Text(t) => t.clone(),
+            Failure::Worded { text, .. } => text.clone(),
         }
     }
 
@@ -166,6 +173,7 @@ impl Failure {
             }
             Failure::Api(s) => format!("Error from server: {}", s.message),
             Failure::Text(t) => t.clone(),
+            Failure::Worded { message, .. } => message.clone(),
         }
     }
 
@@ -175,7 +183,7 @@ impl Failure {
             Failure::Api(s) if s.reason == "Invalid" => {
                 ApiError::Status(s.clone()).kubectl_message()
             }
-            Failure::Api(_) => self.standard_message(),
+            Failure::Api(_) | Failure::Worded { .. } => self.standard_message(),
             Failure::Text(t) if t.starts_with("error: ") => t.clone(),
             Failure::Text(t) => format!("error: {t}"),
         }
