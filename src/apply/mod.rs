@@ -342,9 +342,9 @@ impl Applier<'_> {
             }
         };
         if last_applied::original(&live).is_none() {
-            let _ = write!(
+            let _ = writeln!(
                 err,
-                "Warning: resource {}/{} is missing the {} annotation which is required by {p} apply. {p} apply should only be used on resources created declaratively by either {p} create --save-config or {p} apply. The missing annotation will be patched automatically.\n",
+                "Warning: resource {}/{} is missing the {} annotation which is required by {p} apply. {p} apply should only be used on resources created declaratively by either {p} create --save-config or {p} apply. The missing annotation will be patched automatically.",
                 info.mapping.resource,
                 info.name,
                 last_applied::ANNOTATION,

@@ -775,11 +775,10 @@ mod tests {
 
     #[test]
     fn bad_separators_are_errors() {
+        // The document being read when the bad separator comes is lost.
+        let text = "apiVersion: v1\nkind: A\nmetadata: {name: a}\n---\napiVersion: v1\nkind: B\nmetadata: {name: b}\n--- x\n";
         assert_eq!(
-            names(&entries(
-                "apiVersion: v1\nkind: A\nmetadata: {name: a}\n--- x\n",
-                true
-            )),
+            names(&entries(text, true)),
             [
                 "a",
                 "ERR error parsing f.yaml: invalid Yaml document separator: x"
