@@ -593,3 +593,15 @@ fn manifests_from_urls() {
     t.same(&["apply", "-f", "http://127.0.0.1:1/x.yaml"]);
     t.objects_match("configmaps,secrets,deployments,services");
 }
+
+#[test]
+fn generated_manifests_with_nulls() {
+    let t = Twins::new("apply-nulls");
+    t.same(&["apply", "-f", "app/generated.yaml"]);
+    t.objects_match("deployments,configmaps");
+    t.same(&["apply", "-f", "app/generated.yaml"]);
+    t.same(&["apply", "-f", "app/generated.yaml", "--server-side"]);
+    t.objects_match("deployments,configmaps");
+    t.same(&["apply", "-f", "app/generated.yaml"]);
+    t.objects_match("deployments,configmaps");
+}
