@@ -41,6 +41,8 @@ pub enum Commands {
     Run(commands::run::RunArgs),
     /// Display one or many resources.
     Get(commands::get::GetArgs),
+    /// Apply a configuration to resources from files or stdin.
+    Apply(commands::apply::ApplyArgs),
     /// Print the shell code that completes kuddle command lines (bash, zsh, fish or powershell).
     Completion(commands::completion::CompletionArgs),
     /// Work with plugins: kubectl-* executables on PATH.
@@ -130,6 +132,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Plugin(args) => commands::plugin::run(ctx, args),
             Commands::ApiResources(args) => commands::api_resources::run(ctx, args).await,
             Commands::Help(args) => commands::help::run(ctx, args),
+            Commands::Apply(args) => commands::apply::run(ctx, args).await,
         }
     })
 }

@@ -3,6 +3,7 @@
 //! streams).
 
 pub mod api_resources;
+pub mod apply;
 pub mod completion;
 pub mod create;
 pub mod get;

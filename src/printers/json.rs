@@ -4,6 +4,9 @@
 
 use serde_json::Value;
 
+/// Go's `encoding/json` float formatting (kept under this name for callers).
+pub use super::gofmt::json_float as go_float;
+
 /// The whole document followed by a newline, as kubectl's JSON printer ends it.
 pub fn to_string_pretty(value: &Value) -> String {
     let mut out = String::new();

@@ -4,6 +4,7 @@
 pub mod builder;
 pub mod discovery;
 pub mod fetch;
+pub mod manifest;
 pub mod mapper;
 
 pub use discovery::{ApiResource, Discovery};
