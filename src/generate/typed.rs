@@ -223,25 +223,25 @@ impl Decoder {
                     Value::from(0)
                 }
             },
-            Ty::Time => {
-                match v {
-                    Value::String(s) => match chrono::DateTime::parse_from_rfc3339(s) {
-                        Ok(t) => Value::String(
-                            t.with_timezone(&chrono::Utc)
-                                .format("%Y-%m-%dT%H:%M:%SZ")
-                                .to_string(),
-                        ),
-                        Err(_) => return Err(Abort(format!(
+            Ty::Time => match v {
+                Value::String(s) => match chrono::DateTime::parse_from_rfc3339(s) {
+                    Ok(t) => Value::String(
+                        t.with_timezone(&chrono::Utc)
+                            .format("%Y-%m-%dT%H:%M:%SZ")
+                            .to_string(),
+                    ),
+                    Err(_) => {
+                        return Err(Abort(format!(
                             "parsing time {:?} as \"2006-01-02T15:04:05Z07:00\": cannot parse {:?}",
                             s, s
-                        ))),
-                    },
-                    _ => {
-                        self.mismatch(structure, json_kind(v), ty);
-                        zero(ty)
+                        )))
                     }
+                },
+                _ => {
+                    self.mismatch(structure, json_kind(v), ty);
+                    zero(ty)
                 }
-            }
+            },
             Ty::Slice(elem) => match v {
                 Value::Array(items) => {
                     let mut out = Vec::with_capacity(items.len());

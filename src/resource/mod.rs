@@ -4,7 +4,9 @@
 pub mod builder;
 pub mod discovery;
 pub mod fetch;
+pub mod infos;
 pub mod mapper;
+pub mod write;
 
 pub use discovery::{ApiResource, Discovery};
 pub use mapper::{Mapping, NoResourceType};
