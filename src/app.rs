@@ -42,6 +42,8 @@ pub enum Commands {
     Get(commands::get::GetArgs),
     /// Run an image in a new pod.
     Run(commands::run::RunArgs),
+    /// Set a new size for a deployment, replica set, replication controller or stateful set.
+    Scale(commands::scale::ScaleArgs),
 }
 
 /// Runs kuddle with `args` (program name first) on the process's own
@@ -98,6 +100,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::ApiResources(args) => commands::api_resources::run(ctx, args).await,
             Commands::Get(args) => commands::get::run(ctx, args).await,
             Commands::Run(args) => commands::run::run(ctx, args).await,
+            Commands::Scale(args) => commands::scale::run(ctx, args).await,
         }
     })
 }

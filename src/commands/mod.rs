@@ -6,3 +6,4 @@ pub mod api_resources;
 pub mod create;
 pub mod get;
 pub mod run;
+pub mod scale;

@@ -76,9 +76,19 @@ impl Twin {
     /// kubectl runs `words` in `a`, kuddle in `b`; stdout, stderr and exit
     /// code must match after masking.
     pub fn same_words(&self, words: &[&str]) -> Output {
-        let expected = self.invocation(&self.a, words).kubectl();
-        let actual = self.invocation(&self.b, words).kuddle();
-        let context = format!("`{}`", words.join(" "));
+        self.same_per_namespace(&|_| words.iter().map(|w| w.to_string()).collect())
+    }
+
+    /// Like `same_words`, with a command line made for each namespace (for
+    /// values that differ between the twins, such as resource versions).
+    pub fn same_per_namespace(&self, words_for: &dyn Fn(&str) -> Vec<String>) -> Output {
+        let words_a = words_for(&self.a);
+        let words_b = words_for(&self.b);
+        let refs_a: Vec<&str> = words_a.iter().map(String::as_str).collect();
+        let refs_b: Vec<&str> = words_b.iter().map(String::as_str).collect();
+        let expected = self.invocation(&self.a, &refs_a).kubectl();
+        let actual = self.invocation(&self.b, &refs_b).kuddle();
+        let context = format!("`{}`", words_b.join(" "));
         let mask = |s: &str, ns: &str| mask_output(&s.replace(ns, "<ns>"));
         assert_same_text(
             "stdout",
@@ -208,6 +218,7 @@ fn masks() -> &'static [(Regex, &'static str)] {
             (r"kube-api-access-[a-z0-9]{5}", "kube-api-access-<x>"),
             (r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b", "<ip>"),
             (r#"("?nodePort"?:\s*)[0-9]+"#, "${1}<port>"),
+            (r"(resource version to be \d+, was )\d+", "${1}<rv>"),
         ]
         .into_iter()
         .map(|(re, to)| (Regex::new(re).expect("mask regex"), to))
