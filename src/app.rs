@@ -44,6 +44,8 @@ pub enum Commands {
     Run(commands::run::RunArgs),
     /// Set a new size for a deployment, replica set, replication controller or stateful set.
     Scale(commands::scale::ScaleArgs),
+    /// Expose a replication controller, service, deployment or pod as a new service.
+    Expose(commands::expose::ExposeArgs),
 }
 
 /// Runs kuddle with `args` (program name first) on the process's own
@@ -101,6 +103,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Get(args) => commands::get::run(ctx, args).await,
             Commands::Run(args) => commands::run::run(ctx, args).await,
             Commands::Scale(args) => commands::scale::run(ctx, args).await,
+            Commands::Expose(args) => commands::expose::run(ctx, args).await,
         }
     })
 }

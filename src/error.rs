@@ -80,7 +80,7 @@ pub fn render(err: &anyhow::Error, stderr: &mut dyn Write) -> i32 {
 /// One error's line inside an aggregate (kubectl's `messageForError`).
 pub fn message_for_error(err: &anyhow::Error) -> String {
     match err.downcast_ref::<ApiError>() {
-        Some(api) => api.kubectl_message(),
+        Some(api) => api.standard_message(),
         None => format!("{err:#}"),
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod api_resources;
 pub mod create;
+pub mod expose;
 pub mod get;
 pub mod run;
 pub mod scale;
