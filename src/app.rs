@@ -46,6 +46,8 @@ pub enum Commands {
     Scale(commands::scale::ScaleArgs),
     /// Expose a replication controller, service, deployment or pod as a new service.
     Expose(commands::expose::ExposeArgs),
+    /// Apply a configuration to resources from files or stdin.
+    Apply(commands::apply::ApplyArgs),
 }
 
 /// Runs kuddle with `args` (program name first) on the process's own
@@ -104,6 +106,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Run(args) => commands::run::run(ctx, args).await,
             Commands::Scale(args) => commands::scale::run(ctx, args).await,
             Commands::Expose(args) => commands::expose::run(ctx, args).await,
+            Commands::Apply(args) => commands::apply::run(ctx, args).await,
         }
     })
 }

@@ -5,6 +5,7 @@
 //! (printers, generators, kubeconfig handling) without a process.
 
 pub mod app;
+pub mod apply;
 pub mod argv;
 pub mod client;
 pub mod commands;

@@ -3,6 +3,7 @@
 //! streams).
 
 pub mod api_resources;
+pub mod apply;
 pub mod create;
 pub mod expose;
 pub mod get;

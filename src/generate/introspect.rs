@@ -147,15 +147,17 @@ fn check_expressions(selector: Option<&Value>) -> Result<(), String> {
     ))
 }
 
-/// The pod spec an object carries, if it is a kind expose knows.
+/// The pod spec an object carries (`Null` when it has none), or `None`
+/// for a kind expose does not know.
 fn pod_spec(obj: &Value) -> Option<&Value> {
-    match kind_of(obj) {
+    let spec = match kind_of(obj) {
         ("", "Pod") => obj.get("spec"),
         ("", "ReplicationController") | ("apps" | "extensions", "Deployment" | "ReplicaSet") => {
             obj.pointer("/spec/template/spec")
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    Some(spec.unwrap_or(&Value::Null))
 }
 
 /// `(port, protocol)` of every container port, or of a Service's ports;

@@ -5,6 +5,7 @@ pub mod builder;
 pub mod discovery;
 pub mod fetch;
 pub mod infos;
+pub mod manifest;
 pub mod mapper;
 pub mod write;
 
