@@ -100,3 +100,38 @@ fn errors() {
     }
     t.same_objects("svc");
 }
+
+#[test]
+fn objects_from_files() {
+    let t = Twin::new("mut-expose-files");
+    t.setup_manifest(&manifest("web-deployment.yaml"));
+    let f = |name: &str| fixture(&format!("mutate/{name}")).display().to_string();
+    let web = f("web-deployment.yaml");
+    let replicas = f("replicas.yaml");
+    let dns = f("dns.yaml");
+    let bad = f("bad-mix.yaml");
+    let unknown = f("unknown-kinds.yaml");
+    for words in [
+        vec!["expose", "-f", &web],
+        vec![
+            "expose",
+            "-f",
+            &web,
+            "--name=web-dry",
+            "--dry-run=client",
+            "-o",
+            "json",
+        ],
+        // What was read from the first object carries over to the next.
+        vec!["expose", "-f", &replicas, "-o", "json"],
+        vec!["expose", "-f", &dns, "--dry-run=server"],
+        vec!["expose", "-f", &bad, "--port=80", "--name=bad"],
+        vec!["expose", "-f", &unknown],
+        vec!["expose", "-f", &bad, "-f", &unknown, "--port=80"],
+        vec!["expose", "-f", "/nonexistent/x.yaml"],
+        vec!["expose", "-f", &web, "deploy", "web"],
+    ] {
+        t.same_words(&words);
+    }
+    t.same_objects("svc");
+}

@@ -201,3 +201,57 @@ fn forbidden_for_the_limited_user() {
         .kubeconfig(cluster_kubeconfig())
         .kubectl();
 }
+
+#[test]
+fn objects_from_files() {
+    let t = Twin::new("mut-scale-files");
+    t.setup_manifest(&manifest("web-deployment.yaml"));
+    t.setup_manifest(&manifest("replicas.yaml"));
+    let f = |name: &str| fixture(&format!("mutate/{name}")).display().to_string();
+    let web = f("web-deployment.yaml");
+    let replicas = f("replicas.yaml");
+    let bad = f("bad-mix.yaml");
+    let unknown = f("unknown-kinds.yaml");
+    for words in [
+        vec!["scale", "-f", &web, "--replicas=3"],
+        vec![
+            "scale",
+            "-f",
+            &replicas,
+            "-f",
+            &web,
+            "--replicas=2",
+            "-o",
+            "name",
+        ],
+        // The client-side dry run prints the object from the file.
+        vec![
+            "scale",
+            "-f",
+            &web,
+            "--replicas=5",
+            "--dry-run=client",
+            "-o",
+            "json",
+        ],
+        vec![
+            "scale",
+            "-f",
+            &replicas,
+            "-l",
+            "tier=frontend",
+            "--replicas=1",
+        ],
+        vec!["scale", "-f", &web, "-l", "app=none", "--replicas=1"],
+        vec!["scale", "-f", &bad, "--replicas=1"],
+        vec!["scale", "-f", &unknown, "--replicas=1"],
+        vec!["scale", "-f", &bad, "-f", &unknown, "--replicas=1"],
+        vec!["scale", "-f", "/nonexistent/x.yaml", "--replicas=1"],
+        vec!["scale", "-f", &web, "deploy", "web", "--replicas=1"],
+        vec!["scale", "-f", &web, "deploy/web", "--replicas=1"],
+        vec!["scale", "-f", &web, "--resource-version=1", "--replicas=1"],
+    ] {
+        t.same_words(&words);
+    }
+    t.same_objects("deploy,rs,rc");
+}

@@ -18,11 +18,12 @@ use clap::{ArgAction, Args};
 use serde_json::Value;
 
 use crate::commands::create::{create_on_server, print_result, Resolved};
-use crate::commands::get::report;
+use crate::commands::scale::uses_files;
 use crate::context::{Connection, Context};
+use crate::error::VisitErrors;
 use crate::flags::dry_run::DryRunFlags;
 use crate::flags::go_values::go_bool;
-use crate::flags::{DryRun, PrintFlags};
+use crate::flags::{DryRun, FilenameFlags, PrintFlags};
 use crate::generate::expose::{ExposeFlags, ExposeState};
 use crate::generate::introspect::can_be_exposed;
 use crate::generate::overrides::{apply_overrides_as, OverrideType};
@@ -30,7 +31,8 @@ use crate::generate::save_config;
 use crate::printers::{Printer, OBJECT_FORMATS};
 use crate::resource::builder::{NamedTarget, Plan, Selection};
 use crate::resource::fetch::get_object;
-use crate::resource::NoResourceType;
+use crate::resource::infos::{arguments_with_paths, read_file_objects, FileReading};
+use crate::resource::{Mapping, NoResourceType};
 
 #[derive(Args, Debug)]
 pub struct ExposeArgs {
@@ -171,6 +173,9 @@ pub struct ExposeArgs {
     pub field_manager: String,
 
     #[command(flatten)]
+    pub files: FilenameFlags,
+
+    #[command(flatten)]
     pub dry_run: DryRunFlags,
 
     #[command(flatten)]
@@ -181,27 +186,6 @@ pub async fn run(ctx: &mut Context, args: ExposeArgs) -> Result<()> {
     // complete
     let dry_run = args.dry_run.strategy(&mut ctx.err)?;
     let printer = args.print.printer(OBJECT_FORMATS)?.map(Printer::typed);
-    let conn = ctx.connection().await?;
-    let selection = Selection {
-        args: &args.args,
-        namespace: conn.namespace.clone(),
-        ..Default::default()
-    };
-    let discovery = ctx.discovery().await?;
-    let plan = match discovery.plan(&selection) {
-        Err(e) if e.downcast_ref::<NoResourceType>().is_some() => {
-            match ctx.refresh_discovery().await? {
-                Some(fresh) => fresh.plan(&selection)?,
-                None => return Err(e),
-            }
-        }
-        other => other?,
-    };
-    let Plan::Named { items, .. } = plan else {
-        bail!("expose needs objects named by TYPE NAME or TYPE/NAME");
-    };
-
-    // run: each object in turn; failures are reported together at the end.
     let mut resolved = Resolved {
         dry_run,
         printer,
@@ -221,18 +205,80 @@ pub async fn run(ctx: &mut Context, args: ExposeArgs) -> Result<()> {
         session_affinity: args.session_affinity.clone(),
         cluster_ip: args.cluster_ip.clone(),
     });
-    let mut errors = Vec::new();
-    for target in &items {
+    // run: each object in turn; failures are reported together at the end.
+    let mut errors = VisitErrors::default();
+    if uses_files(&args.files) {
+        arguments_with_paths(&args.args)?;
+        let read = FileReading {
+            typed: true,
+            label_selector: None,
+        };
+        let objects = read_file_objects(ctx, &args.files, read).await?;
+        for item in objects.items {
+            let exposed = match item {
+                Ok(info) => {
+                    let target = Target {
+                        mapping: &info.mapping,
+                        name: &info.name,
+                        object: &info.object,
+                    };
+                    expose_one(ctx, &args, &mut resolved, &mut state, target).await
+                }
+                Err(e) => Err(e),
+            };
+            if let Err(e) = exposed {
+                errors.push(e);
+            }
+        }
+        objects
+            .reading
+            .into_iter()
+            .for_each(|e| errors.push_reading(e));
+        return errors.into_result();
+    }
+
+    let conn = ctx.connection().await?;
+    let selection = Selection {
+        args: &args.args,
+        namespace: conn.namespace.clone(),
+        ..Default::default()
+    };
+    let discovery = ctx.discovery().await?;
+    let plan = match discovery.plan(&selection) {
+        Err(e) if e.downcast_ref::<NoResourceType>().is_some() => {
+            match ctx.refresh_discovery().await? {
+                Some(fresh) => fresh.plan(&selection)?,
+                None => return Err(e),
+            }
+        }
+        other => other?,
+    };
+    let Plan::Named { items, .. } = plan else {
+        bail!("expose needs objects named by TYPE NAME or TYPE/NAME");
+    };
+    for item in &items {
         let exposed = async {
-            let object = get_target(&conn, target).await?;
-            expose_one(ctx, &args, &mut resolved, &mut state, target, &object).await
+            let object = get_target(&conn, item).await?;
+            let target = Target {
+                mapping: &item.mapping,
+                name: &item.name,
+                object: &object,
+            };
+            expose_one(ctx, &args, &mut resolved, &mut state, target).await
         }
         .await;
         if let Err(e) = exposed {
             errors.push(e);
         }
     }
-    report(errors)
+    errors.into_result()
+}
+
+/// The object being exposed.
+struct Target<'a> {
+    mapping: &'a Mapping,
+    name: &'a str,
+    object: &'a Value,
 }
 
 async fn get_target(conn: &Connection, target: &NamedTarget) -> Result<Value> {
@@ -252,11 +298,10 @@ async fn expose_one(
     args: &ExposeArgs,
     resolved: &mut Resolved,
     state: &mut ExposeState,
-    target: &NamedTarget,
-    object: &Value,
+    target: Target<'_>,
 ) -> Result<()> {
     can_be_exposed(&target.mapping.group, &target.mapping.kind).map_err(anyhow::Error::msg)?;
-    state.observe(&target.name, object)?;
+    state.observe(target.name, target.object)?;
     let mut service = state.service()?;
     if !args.overrides.is_empty() {
         let override_type = OverrideType::parse(&args.override_type)?;

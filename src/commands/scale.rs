@@ -21,14 +21,16 @@ use serde_json::Value;
 
 use crate::client::{ApiClient, ApiError};
 use crate::commands::create::{print_result, Resolved};
-use crate::commands::get::report;
 use crate::context::Context;
+use crate::error::VisitErrors;
 use crate::flags::dry_run::DryRunFlags;
 use crate::flags::go_values::{go_bool, go_duration, go_int64};
-use crate::flags::{DryRun, PrintFlags};
+use crate::flags::{DryRun, FilenameFlags, PrintFlags};
 use crate::printers::{sort_keys, OBJECT_FORMATS};
 use crate::resource::builder::Selection;
-use crate::resource::infos::{fetch_infos, Info};
+use crate::resource::infos::{
+    arguments_with_paths, fetch_infos, read_file_objects, FileReading, Info,
+};
 use crate::resource::write::{self, WriteOptions};
 use crate::resource::NoResourceType;
 
@@ -79,6 +81,9 @@ pub struct ScaleArgs {
     /// Label selector (e.g. -l key1=value1,key2=value2).
     #[arg(short = 'l', long = "selector", value_name = "SELECTOR")]
     pub selector: Option<String>,
+
+    #[command(flatten)]
+    pub files: FilenameFlags,
 
     #[command(flatten)]
     pub dry_run: DryRunFlags,
@@ -135,27 +140,30 @@ pub async fn run(ctx: &mut Context, args: ScaleArgs) -> Result<()> {
     }
 
     // run
-    let conn = ctx.connection().await?;
-    let selection = Selection {
-        args: &args.args,
-        label_selector: args.selector.clone(),
-        // kubectl's scale passes --all as "a lone type selects everything",
-        // so `scale deploy web --all` scales web only.
-        allow_empty_selector: args.all,
-        namespace: conn.namespace.clone(),
-        ..Default::default()
-    };
-    let discovery = ctx.discovery().await?;
-    let plan = match discovery.plan(&selection) {
-        Err(e) if e.downcast_ref::<NoResourceType>().is_some() => {
-            match ctx.refresh_discovery().await? {
-                Some(fresh) => fresh.plan(&selection)?,
-                None => return Err(e),
+    let (infos, errors) = if uses_files(&args.files) {
+        arguments_with_paths(&args.args)?;
+        let read = FileReading {
+            typed: false,
+            label_selector: args.selector.as_deref(),
+        };
+        let objects = read_file_objects(ctx, &args.files, read).await?;
+        let mut errors = VisitErrors::default();
+        let mut infos = Vec::new();
+        for item in objects.items {
+            match item {
+                Ok(info) => infos.push(info),
+                Err(e) => errors.push(e),
             }
         }
-        other => other?,
+        objects
+            .reading
+            .into_iter()
+            .for_each(|e| errors.push_reading(e));
+        (infos, errors)
+    } else {
+        named_or_selected(ctx, &args).await?
     };
-    let (infos, errors) = fetch_infos(&conn.client, &plan).await;
+    let conn = ctx.connection().await?;
     if !args.resource_version.is_empty() && infos.len() > 1 {
         bail!("cannot use --resource-version with multiple resources");
     }
@@ -168,7 +176,7 @@ pub async fn run(ctx: &mut Context, args: ScaleArgs) -> Result<()> {
         if errors.is_empty() {
             bail!("no objects passed to scale");
         }
-        return report(errors);
+        return errors.into_result();
     }
     let wait = (args.timeout != 0 && dry_run == DryRun::None).then_some(args.timeout);
     let mut resolved = Resolved {
@@ -198,7 +206,43 @@ pub async fn run(ctx: &mut Context, args: ScaleArgs) -> Result<()> {
         sort_keys(&mut info.object);
         print_result(ctx, &mut resolved, &info.object, "scaled")?;
     }
-    report(errors)
+    errors.into_result()
+}
+
+/// Whether objects come from `-f` (or `-k`) rather than arguments.
+pub fn uses_files(files: &FilenameFlags) -> bool {
+    !files.filenames.is_empty() || files.kustomize.as_deref().is_some_and(|k| !k.is_empty())
+}
+
+/// The objects TYPE NAME, TYPE/NAME, -l or --all name, read from the server.
+async fn named_or_selected(
+    ctx: &mut Context,
+    args: &ScaleArgs,
+) -> Result<(Vec<Info>, VisitErrors)> {
+    let conn = ctx.connection().await?;
+    let selection = Selection {
+        args: &args.args,
+        label_selector: args.selector.clone(),
+        // kubectl's scale passes --all as "a lone type selects everything",
+        // so `scale deploy web --all` scales web only.
+        allow_empty_selector: args.all,
+        namespace: conn.namespace.clone(),
+        ..Default::default()
+    };
+    let discovery = ctx.discovery().await?;
+    let plan = match discovery.plan(&selection) {
+        Err(e) if e.downcast_ref::<NoResourceType>().is_some() => {
+            match ctx.refresh_discovery().await? {
+                Some(fresh) => fresh.plan(&selection)?,
+                None => return Err(e),
+            }
+        }
+        other => other?,
+    };
+    let (infos, fetch_errors) = fetch_infos(&conn.client, &plan).await;
+    let mut errors = VisitErrors::default();
+    fetch_errors.into_iter().for_each(|e| errors.push(e));
+    Ok((infos, errors))
 }
 
 /// Sets `spec.replicas` in the printed object for the built-in kinds that
