@@ -223,6 +223,16 @@ fn lists_json_streams_folders_and_stdin() {
 }
 
 #[test]
+fn yaml_1_1_and_field_validation() {
+    let t = Twins::new("apply-yaml11");
+    t.same(&["apply", "-f", "app/yaml11.yaml"]);
+    t.same(&["apply", "-f", "app/yaml11.yaml", "--validate=warn"]);
+    t.same(&["apply", "-f", "app/yaml11.yaml", "--validate=false"]);
+    t.same(&["apply", "-f", "app/yaml11.yaml", "--validate=strict"]);
+    t.objects_match("configmaps,deployments");
+}
+
+#[test]
 fn statefulset_walkthrough() {
     let t = Twins::new("apply-walk");
     t.same(&["apply", "-f", "walkthrough/web.yaml"]);
@@ -488,6 +498,8 @@ fn errors_among_good_documents() {
         "-f",
         "errors/mixed.yaml",
     ]);
+    t.same(&["apply", "-f", "errors/noname.yaml"]);
+    t.same(&["apply", "-f", "app/list.yaml", "-n", "no-such-namespace"]);
     t.same(&["apply", "-f", "errors/mixed.yaml", "-o", "json"]);
     t.objects_match("configmaps,deployments");
 }
@@ -520,4 +532,76 @@ fn usage_errors() {
         "--dry-run=client",
     ]);
     t.same(&["apply", "-f", "tree/notes.txt"]);
+}
+
+/// Serves the fixtures over HTTP on a loopback port until the test ends.
+fn serve_fixtures() -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(&stream);
+            let mut request = String::new();
+            if reader.read_line(&mut request).is_err() {
+                continue;
+            }
+            loop {
+                let mut header = String::new();
+                match reader.read_line(&mut header) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) if header == "\r\n" => break,
+                    Ok(_) => {}
+                }
+            }
+            let path = request.split_whitespace().nth(1).unwrap_or("/");
+            let file = fixtures().join(path.trim_start_matches('/'));
+            let mut out = &stream;
+            let _ = match std::fs::read(&file) {
+                Ok(body) if file.is_file() => out
+                    .write_all(
+                        format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len())
+                            .as_bytes(),
+                    )
+                    .and_then(|_| out.write_all(&body)),
+                _ => out.write_all(b"HTTP/1.1 404 File not found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+            };
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn manifests_from_urls() {
+    let t = Twins::new("apply-url");
+    let base = serve_fixtures();
+    t.same(&["apply", "-f", &format!("{base}/app/list.yaml")]);
+    t.same(&[
+        "apply",
+        "-f",
+        &format!("{base}/app/v1.yaml"),
+        "-f",
+        &format!("{base}/app/cm.json"),
+    ]);
+    t.same(&[
+        "apply",
+        "-f",
+        &format!("{base}/nope.yaml"),
+        "-f",
+        &format!("{base}/errors/mixed.yaml"),
+    ]);
+    t.same(&["apply", "-f", "http://127.0.0.1:1/x.yaml"]);
+    t.objects_match("configmaps,secrets,deployments,services");
+}
+
+#[test]
+fn generated_manifests_with_nulls() {
+    let t = Twins::new("apply-nulls");
+    t.same(&["apply", "-f", "app/generated.yaml"]);
+    t.objects_match("deployments,configmaps");
+    t.same(&["apply", "-f", "app/generated.yaml"]);
+    t.same(&["apply", "-f", "app/generated.yaml", "--server-side"]);
+    t.objects_match("deployments,configmaps");
+    t.same(&["apply", "-f", "app/generated.yaml"]);
+    t.objects_match("deployments,configmaps");
 }

@@ -120,6 +120,12 @@ impl Operation {
 pub enum Failure {
     Api(Box<Status>),
     Text(String),
+    /// An error kubectl prints in other words than its text (connection
+    /// errors): `text` inside aggregates, `message` on its own line.
+    Worded {
+        text: String,
+        message: String,
+    },
 }
 
 impl Failure {
@@ -133,7 +139,7 @@ impl Failure {
                 s.message = format!("error when {verb} {}: {}", go_quote(source), s.message);
                 Failure::Api(s)
             }
-            Failure::Text(t) => {
+            Failure::Text(t) | Failure::Worded { text: t, .. } => {
                 Failure::Text(format!("error when {verb} {}: {t}", go_quote(source)))
             }
         }
@@ -152,6 +158,7 @@ impl Failure {
         match self {
             Failure::Api(s) => s.message.clone(),
             Failure::Text(t) => t.clone(),
+            Failure::Worded { text, .. } => text.clone(),
         }
     }
 
@@ -166,6 +173,7 @@ impl Failure {
             }
             Failure::Api(s) => format!("Error from server: {}", s.message),
             Failure::Text(t) => t.clone(),
+            Failure::Worded { message, .. } => message.clone(),
         }
     }
 
@@ -175,7 +183,7 @@ impl Failure {
             Failure::Api(s) if s.reason == "Invalid" => {
                 ApiError::Status(s.clone()).kubectl_message()
             }
-            Failure::Api(_) => self.standard_message(),
+            Failure::Api(_) | Failure::Worded { .. } => self.standard_message(),
             Failure::Text(t) if t.starts_with("error: ") => t.clone(),
             Failure::Text(t) => format!("error: {t}"),
         }
@@ -313,7 +321,13 @@ impl Applier<'_> {
         err: &mut dyn Write,
     ) -> Result<Applied, Failure> {
         let modified = last_applied::modified_configuration(&mut info.object);
-        let live = match self.get_live(info).await {
+        let fetched = if info.name.is_empty() {
+            // client-go refuses before sending anything.
+            Err(Failure::Text("resource name may not be empty".into()))
+        } else {
+            self.get_live(info).await
+        };
+        let live = match fetched {
             Ok(live) => live,
             Err(e) if e.is_not_found() => return self.create(info).await,
             Err(e) => {
@@ -328,9 +342,9 @@ impl Applier<'_> {
             }
         };
         if last_applied::original(&live).is_none() {
-            let _ = write!(
+            let _ = writeln!(
                 err,
-                "Warning: resource {}/{} is missing the {} annotation which is required by {p} apply. {p} apply should only be used on resources created declaratively by either {p} create --save-config or {p} apply. The missing annotation will be patched automatically.\n",
+                "Warning: resource {}/{} is missing the {} annotation which is required by {p} apply. {p} apply should only be used on resources created declaratively by either {p} create --save-config or {p} apply. The missing annotation will be patched automatically.",
                 info.mapping.resource,
                 info.name,
                 last_applied::ANNOTATION,

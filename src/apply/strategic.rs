@@ -495,7 +495,7 @@ fn diff_lists_of_scalars(
         if o_in && m_in && os == ms {
             oi += 1;
             mi += 1;
-        } else if !o_in || (o_in && m_in && os > ms) {
+        } else if !o_in || (m_in && os > ms) {
             if !opts.ignore_changes_and_additions {
                 add.push(m[mi].clone());
             }

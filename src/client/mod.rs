@@ -4,6 +4,7 @@
 //! failures turned into [`ApiError`].
 
 pub mod bootstrap;
+pub mod download;
 pub mod error;
 
 use std::collections::HashSet;

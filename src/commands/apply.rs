@@ -118,11 +118,17 @@ pub async fn run(ctx: &mut Context, args: ApplyArgs) -> Result<()> {
     }
     let printer = args.print.printer(OBJECT_FORMATS)?;
 
+    let mut downloads = std::collections::HashMap::new();
+    for url in manifest::urls(&args.files.filenames) {
+        let body = crate::client::download::download(&url).await;
+        downloads.insert(url, body);
+    }
     let opts = ManifestOptions {
         filenames: &args.files.filenames,
         recursive: args.files.recursive,
         kustomize,
         validate: validation != "Ignore",
+        downloads: Some(&downloads),
     };
     let entries = {
         let stdin = std::io::stdin();
@@ -144,6 +150,10 @@ pub async fn run(ctx: &mut Context, args: ApplyArgs) -> Result<()> {
         let m = match entry {
             Entry::Error(e) => {
                 read_errors.push(Node::Leaf(Failure::Text(e)));
+                continue;
+            }
+            Entry::Unreachable { text, message } => {
+                read_errors.push(Node::Leaf(Failure::Worded { text, message }));
                 continue;
             }
             Entry::Object(m) => m,
@@ -225,6 +235,8 @@ pub async fn run(ctx: &mut Context, args: ApplyArgs) -> Result<()> {
                         )?;
                     }
                 }
+                // Lines show up as objects are applied, between any warnings.
+                ctx.out.flush()?;
                 applied.push(done.object);
             }
             Err(e) => errors.push(Node::Leaf(e)),

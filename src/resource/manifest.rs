@@ -15,6 +15,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use crate::client::download::DownloadError;
 use crate::flags::go_values::go_quote;
 use crate::kubeconfig::yaml11;
 use crate::printers::json::to_string_compact;
@@ -37,6 +38,18 @@ pub struct ManifestOptions<'a> {
     /// Client-side checks of `apiVersion` and `kind` (`--validate` other
     /// than ignore/false).
     pub validate: bool,
+    /// The bodies of the `http(s)://` names, downloaded beforehand (see
+    /// [`urls`]), or why they could not be.
+    pub downloads: Option<&'a std::collections::HashMap<String, Result<Vec<u8>, DownloadError>>>,
+}
+
+/// The names among `filenames` that kubectl downloads.
+pub fn urls(filenames: &[String]) -> Vec<String> {
+    filenames
+        .iter()
+        .filter(|n| n.starts_with("http://") || n.starts_with("https://"))
+        .cloned()
+        .collect()
 }
 
 /// One decoded object and where it came from.
@@ -54,6 +67,12 @@ pub struct Manifest {
 pub enum Entry {
     Object(Manifest),
     Error(String),
+    /// A source that could not be reached: the error's text, and the line
+    /// kubectl prints for it.
+    Unreachable {
+        text: String,
+        message: String,
+    },
 }
 
 /// Errors that stop a command before anything is read (kubectl prints each
@@ -90,13 +109,26 @@ pub fn read(opts: &ManifestOptions, stdin: &mut dyn Read) -> Result<Vec<Entry>, 
                 }
                 (STDIN_SOURCE.to_string(), d)
             }
-            Source::Url(url) => {
-                entries.push(Entry::Error(format!(
-                    "unable to read URL {}: kuddle does not download manifests",
-                    go_quote(&url)
-                )));
-                continue;
-            }
+            Source::Url(url) => match opts.downloads.and_then(|d| d.get(&url)) {
+                Some(Ok(data)) => (url, data.clone()),
+                Some(Err(e)) => {
+                    entries.push(match &e.message {
+                        Some(message) => Entry::Unreachable {
+                            text: e.text.clone(),
+                            message: message.clone(),
+                        },
+                        None => Entry::Error(e.text.clone()),
+                    });
+                    continue;
+                }
+                None => {
+                    entries.push(Entry::Error(format!(
+                        "unable to read URL {}",
+                        go_quote(&url)
+                    )));
+                    continue;
+                }
+            },
         };
         read_stream(&name, &decode_bom(data), opts.validate, &mut entries);
     }
@@ -694,6 +726,7 @@ mod tests {
                     .unwrap_or("")
                     .to_string(),
                 Entry::Error(e) => format!("ERR {e}"),
+                Entry::Unreachable { text, .. } => format!("ERR {text}"),
             })
             .collect()
     }
@@ -742,11 +775,10 @@ mod tests {
 
     #[test]
     fn bad_separators_are_errors() {
+        // The document being read when the bad separator comes is lost.
+        let text = "apiVersion: v1\nkind: A\nmetadata: {name: a}\n---\napiVersion: v1\nkind: B\nmetadata: {name: b}\n--- x\n";
         assert_eq!(
-            names(&entries(
-                "apiVersion: v1\nkind: A\nmetadata: {name: a}\n--- x\n",
-                true
-            )),
+            names(&entries(text, true)),
             [
                 "a",
                 "ERR error parsing f.yaml: invalid Yaml document separator: x"
