@@ -40,6 +40,16 @@ impl CliError {
     }
 }
 
+/// An error kubectl prints in other words than its text (a manifest URL
+/// that could not be reached): `text` inside aggregates, `message` when it
+/// is printed on its own line.
+#[derive(Debug, thiserror::Error)]
+#[error("{text}")]
+pub struct WordedError {
+    pub text: String,
+    pub message: String,
+}
+
 /// The program's name as it appears in usage hints.
 pub const PROGRAM: &str = "kuddle";
 
@@ -63,9 +73,13 @@ pub fn render(err: &anyhow::Error, stderr: &mut dyn Write) -> i32 {
             ),
             1,
         ),
-        None => match err.downcast_ref::<ApiError>() {
-            Some(api) => (api.kubectl_message(), 1),
-            None => (with_error_prefix(&format!("{err:#}")), 1),
+        None => match (
+            err.downcast_ref::<ApiError>(),
+            err.downcast_ref::<WordedError>(),
+        ) {
+            (Some(api), _) => (api.kubectl_message(), 1),
+            (None, Some(worded)) => (worded.message.clone(), 1),
+            (None, None) => (with_error_prefix(&format!("{err:#}")), 1),
         },
     };
     // Like kubectl's `fatal`, add a newline only when the message has none.
@@ -79,6 +93,9 @@ pub fn render(err: &anyhow::Error, stderr: &mut dyn Write) -> i32 {
 
 /// One error's line inside an aggregate (kubectl's `messageForError`).
 pub fn message_for_error(err: &anyhow::Error) -> String {
+    if let Some(worded) = err.downcast_ref::<WordedError>() {
+        return worded.message.clone();
+    }
     match err.downcast_ref::<ApiError>() {
         Some(api) => api.standard_message(),
         None => format!("{err:#}"),

@@ -13,7 +13,7 @@ use super::mapper::Mapping;
 use super::selector::LabelSelector;
 use crate::client::{parse_json, ApiClient, ACCEPT_JSON};
 use crate::context::Context;
-use crate::error::CliError;
+use crate::error::{CliError, WordedError};
 use crate::flags::go_values::go_quote;
 use crate::flags::FilenameFlags;
 
@@ -167,11 +167,17 @@ pub async fn read_file_objects(
         Some(text) => Some(LabelSelector::parse(text).map_err(anyhow::Error::msg)?),
         None => None,
     };
+    let mut downloads = std::collections::HashMap::new();
+    for url in manifest::urls(&files.filenames) {
+        let body = crate::client::download::download(&url).await;
+        downloads.insert(url, body);
+    }
     let opts = ManifestOptions {
         filenames: &files.filenames,
         recursive: files.recursive,
         kustomize: files.kustomize.as_deref(),
         validate: false,
+        downloads: Some(&downloads),
     };
     let entries = {
         let stdin = std::io::stdin();
@@ -191,6 +197,10 @@ pub async fn read_file_objects(
         let m = match entry {
             Entry::Error(e) => {
                 out.reading.push(anyhow!(e));
+                continue;
+            }
+            Entry::Unreachable { text, message } => {
+                out.reading.push(WordedError { text, message }.into());
                 continue;
             }
             Entry::Object(m) => m,
