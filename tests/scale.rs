@@ -90,7 +90,9 @@ fn preconditions() {
     }
     t.same_objects("deploy");
     t.same("scale deploy web --current-replicas=2 --replicas=3");
-    // A current resource version passes.
+    // A current resource version passes (once the controllers are done
+    // writing status, which would change it).
+    t.setup("rollout status deploy/web --timeout=60s");
     let version =
         |ns: &str| t.kubectl_in(ns, "get deploy web -o jsonpath={.metadata.resourceVersion}");
     t.same_per_namespace(&|ns| {
@@ -136,7 +138,8 @@ fn usage_errors() {
 fn timeout_waits_for_status() {
     let t = Twin::new("mut-scale-wait");
     t.setup_manifest(&manifest("stuck-statefulset.yaml"));
-    t.same("scale sts stuck --replicas=3 --timeout=2s");
+    // Polls at 0s, 1s and 2s, then the deadline: none races with it.
+    t.same("scale sts stuck --replicas=3 --timeout=2500ms");
     t.same("scale sts stuck --replicas=2 --timeout=-1s");
     t.same_objects("sts");
 }

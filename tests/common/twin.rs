@@ -21,7 +21,14 @@ const CONTROLLER_MANAGERS: &[&str] = &[
 ];
 
 /// Annotations controllers add on their own schedule.
-const CONTROLLER_ANNOTATIONS: &[&str] = &["deployment.kubernetes.io/revision"];
+const CONTROLLER_ANNOTATIONS: &[&str] = &[
+    "deployment.kubernetes.io/revision",
+    "pv.kubernetes.io/bind-completed",
+    "pv.kubernetes.io/bound-by-controller",
+    "volume.beta.kubernetes.io/storage-provisioner",
+    "volume.kubernetes.io/storage-provisioner",
+    "volume.kubernetes.io/selected-node",
+];
 
 pub struct Twin {
     /// kubectl's namespace.
@@ -82,11 +89,13 @@ impl Twin {
     /// Like `same_words`, with a command line made for each namespace (for
     /// values that differ between the twins, such as resource versions).
     pub fn same_per_namespace(&self, words_for: &dyn Fn(&str) -> Vec<String>) -> Output {
+        // Each line is made right before it runs: what it reads (a resource
+        // version) stays current.
         let words_a = words_for(&self.a);
-        let words_b = words_for(&self.b);
         let refs_a: Vec<&str> = words_a.iter().map(String::as_str).collect();
-        let refs_b: Vec<&str> = words_b.iter().map(String::as_str).collect();
         let expected = self.invocation(&self.a, &refs_a).kubectl();
+        let words_b = words_for(&self.b);
+        let refs_b: Vec<&str> = words_b.iter().map(String::as_str).collect();
         let actual = self.invocation(&self.b, &refs_b).kuddle();
         let context = format!("`{}`", words_b.join(" "));
         let mask = |s: &str, ns: &str| mask_output(&s.replace(ns, "<ns>"));
@@ -158,6 +167,9 @@ impl Twin {
         let text = String::from_utf8_lossy(&out.stdout).replace(ns, "<ns>");
         let mut list: Value = serde_json::from_str(&text).expect("list json");
         if let Some(items) = list.get_mut("items").and_then(Value::as_array_mut) {
+            // What a controller owns (a deployment's replica sets, their
+            // pods) changes on the controller's schedule: left out.
+            items.retain(|item| !controlled(item));
             for item in items.iter_mut() {
                 mask_object(item);
             }
@@ -173,6 +185,16 @@ impl Twin {
         assert_eq!(out.code, 0, "`{line}` failed in {ns}: {}", out.stderr);
         out.stdout
     }
+}
+
+/// Whether another object controls this one.
+fn controlled(obj: &Value) -> bool {
+    obj.pointer("/metadata/ownerReferences")
+        .and_then(Value::as_array)
+        .is_some_and(|refs| {
+            refs.iter()
+                .any(|r| r.get("controller").and_then(Value::as_bool) == Some(true))
+        })
 }
 
 /// Drops what controllers write asynchronously.
@@ -198,9 +220,10 @@ pub fn mask_object(obj: &mut Value) {
             }
         }
     }
-    // Set by the scheduler.
+    // Set by the scheduler, and by the volume binder.
     if let Some(spec) = map.get_mut("spec").and_then(Value::as_object_mut) {
         spec.remove("nodeName");
+        spec.remove("volumeName");
     }
 }
 
