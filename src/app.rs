@@ -37,10 +37,14 @@ pub struct Cli {
 pub enum Commands {
     /// Create a resource from flags (deployment, service, ingress).
     Create(commands::create::CreateArgs),
+    /// Expose a replication controller, service, deployment or pod as a new service.
+    Expose(commands::expose::ExposeArgs),
     /// Run an image in a new pod.
     Run(commands::run::RunArgs),
     /// Display one or many resources.
     Get(commands::get::GetArgs),
+    /// Set a new size for a deployment, replica set, replication controller or stateful set.
+    Scale(commands::scale::ScaleArgs),
     /// Apply a configuration to resources from files or stdin.
     Apply(commands::apply::ApplyArgs),
     /// Print the shell code that completes kuddle command lines (bash, zsh, fish or powershell).
@@ -132,6 +136,8 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Plugin(args) => commands::plugin::run(ctx, args),
             Commands::ApiResources(args) => commands::api_resources::run(ctx, args).await,
             Commands::Help(args) => commands::help::run(ctx, args),
+            Commands::Scale(args) => commands::scale::run(ctx, args).await,
+            Commands::Expose(args) => commands::expose::run(ctx, args).await,
             Commands::Apply(args) => commands::apply::run(ctx, args).await,
         }
     })

@@ -130,6 +130,14 @@ impl ApiError {
     pub fn kubectl_message(&self) -> String {
         match self {
             ApiError::Status(s) if s.reason == "Invalid" => invalid_message(s),
+            _ => self.standard_message(),
+        }
+    }
+
+    /// kubectl's `StandardErrorMessage` alone: how an error reads as one
+    /// line of several (Invalid too is `Error from server (Invalid): …`).
+    pub fn standard_message(&self) -> String {
+        match self {
             ApiError::Status(s) if s.reason == "Unauthorized" => {
                 format!("error: You must be logged in to the server ({})", s.message)
             }

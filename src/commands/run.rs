@@ -14,13 +14,14 @@ use anyhow::{bail, Result};
 use clap::{ArgAction, Args};
 use serde_json::Value;
 
-use crate::commands::create::{enforced_namespace, print_generated, Resolved};
+use crate::commands::create::{create_on_server, enforced_namespace, print_result, Resolved};
 use crate::context::Context;
 use crate::flags::dry_run::DryRunFlags;
 use crate::flags::go_values::go_bool;
 use crate::flags::{DryRun, PrintFlags};
 use crate::generate::overrides::{apply_overrides, OverrideType};
 use crate::generate::pod::{parse_env, parse_labels, parse_pairs, PodSpec};
+use crate::generate::save_config;
 use crate::generate::validation::{go_atoi, is_image_reference};
 use crate::printers::OBJECT_FORMATS;
 
@@ -222,7 +223,9 @@ pub async fn run(ctx: &mut Context, args: RunArgs) -> Result<()> {
         bail!("--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)");
     }
     if attach {
-        bail!("attaching to a container is not available yet");
+        bail!(
+            "kuddle cannot attach to containers: --attach, -i/--stdin and --rm are not supported"
+        );
     }
 
     // run
@@ -249,16 +252,44 @@ pub async fn run(ctx: &mut Context, args: RunArgs) -> Result<()> {
         let override_type = OverrideType::parse(&args.override_type)?;
         pod = apply_overrides(pod, &args.overrides, override_type)?;
     }
-    let mut objects = vec![typed(pod, "Pod", namespace.as_deref())];
-    if args.expose {
-        objects.push(typed(spec.service(), "Service", namespace.as_deref()));
-    }
     let mut resolved = Resolved {
         dry_run,
         printer,
         show_managed_fields: args.print.show_managed_fields,
+        field_validation: None,
     };
-    print_generated(ctx, &mut resolved, &objects)
+    if dry_run == DryRun::Client {
+        let mut objects = vec![typed(pod, "Pod", namespace.as_deref())];
+        if args.expose {
+            objects.push(typed(spec.service(), "Service", namespace.as_deref()));
+        }
+        for obj in &objects {
+            print_result(ctx, &mut resolved, obj, "created")?;
+        }
+        return Ok(());
+    }
+
+    // The Pod first; only if that worked the Service. A failed Service
+    // still lets the Pod be reported before the error.
+    let mut pod = typed(pod, "Pod", None);
+    save_config(&mut pod, args.save_config);
+    let mut created = vec![create_on_server(ctx, &resolved, &pod, &args.field_manager).await?];
+    let mut failure = None;
+    if args.expose {
+        let mut service = typed(spec.service(), "Service", None);
+        save_config(&mut service, args.save_config);
+        match create_on_server(ctx, &resolved, &service, &args.field_manager).await {
+            Ok(obj) => created.push(obj),
+            Err(e) => failure = Some(e),
+        }
+    }
+    for obj in &created {
+        print_result(ctx, &mut resolved, obj, "created")?;
+    }
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// What the printer shows for an object `run` built: kind and apiVersion

@@ -90,6 +90,106 @@ fn parse_int(s: &str, bits: u32) -> Result<i64, String> {
     Ok(if negative { -value } else { value } as i64)
 }
 
+/// pflag's Duration: Go's `time.ParseDuration`, in nanoseconds (`1h30m`,
+/// `1.5s`, `-2m`, `0`), with Go's error messages.
+pub fn go_duration(s: &str) -> Result<i64, String> {
+    let invalid = || format!("time: invalid duration {}", go_quote(s));
+    let (neg, mut rest) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if rest == "0" {
+        return Ok(0);
+    }
+    if rest.is_empty() {
+        return Err(invalid());
+    }
+    const LIMIT: u128 = 1 << 63;
+    let mut total: u128 = 0;
+    while !rest.is_empty() {
+        let b = rest.as_bytes();
+        if !(b[0] == b'.' || b[0].is_ascii_digit()) {
+            return Err(invalid());
+        }
+        let int_len = b.iter().take_while(|c| c.is_ascii_digit()).count();
+        let mut value: u128 = 0;
+        for c in &b[..int_len] {
+            value = value * 10 + u128::from(c - b'0');
+            if value > LIMIT {
+                return Err(invalid());
+            }
+        }
+        rest = &rest[int_len..];
+        let (mut fraction, mut scale, mut post) = (0u128, 1f64, false);
+        if let Some(after) = rest.strip_prefix('.') {
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            let mut overflow = false;
+            for c in after[..digits].bytes() {
+                if overflow {
+                    continue;
+                }
+                let next = fraction * 10 + u128::from(c - b'0');
+                if next > LIMIT {
+                    overflow = true;
+                    continue;
+                }
+                fraction = next;
+                scale *= 10.0;
+            }
+            post = digits > 0;
+            rest = &after[digits..];
+        }
+        if int_len == 0 && !post {
+            return Err(invalid());
+        }
+        let unit_len = rest
+            .find(|c: char| c == '.' || c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if unit_len == 0 {
+            return Err(format!("time: missing unit in duration {}", go_quote(s)));
+        }
+        let unit_text = &rest[..unit_len];
+        let unit: u128 = match unit_text {
+            "ns" => 1,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            _ => {
+                return Err(format!(
+                    "time: unknown unit {} in duration {}",
+                    go_quote(unit_text),
+                    go_quote(s)
+                ))
+            }
+        };
+        rest = &rest[unit_len..];
+        if value > LIMIT / unit {
+            return Err(invalid());
+        }
+        value *= unit;
+        if fraction > 0 {
+            value += (fraction as f64 * (unit as f64 / scale)) as u128;
+            if value > LIMIT {
+                return Err(invalid());
+            }
+        }
+        total += value;
+        if total > LIMIT {
+            return Err(invalid());
+        }
+    }
+    if neg {
+        return Ok((total as i128).wrapping_neg() as i64);
+    }
+    if total > LIMIT - 1 {
+        return Err(invalid());
+    }
+    Ok(total as i64)
+}
+
 /// Go's `strconv.Quote` for the strings that show up in flag errors.
 pub fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -139,6 +239,27 @@ mod tests {
         assert_eq!(go_int32("0"), Ok(0));
         assert_eq!(go_int32("2147483647"), Ok(i32::MAX));
         assert_eq!(go_int32("-2147483648"), Ok(i32::MIN));
+    }
+
+    #[test]
+    fn durations_as_go_parses_them() {
+        assert_eq!(go_duration("0"), Ok(0));
+        assert_eq!(go_duration("1s"), Ok(1_000_000_000));
+        assert_eq!(go_duration("1h30m"), Ok(5_400_000_000_000));
+        assert_eq!(go_duration("1.5s"), Ok(1_500_000_000));
+        assert_eq!(go_duration(".5ms"), Ok(500_000));
+        assert_eq!(go_duration("-2m"), Ok(-120_000_000_000));
+        assert_eq!(
+            go_duration("5"),
+            Err("time: missing unit in duration \"5\"".into())
+        );
+        assert_eq!(
+            go_duration("5x"),
+            Err("time: unknown unit \"x\" in duration \"5x\"".into())
+        );
+        assert_eq!(go_duration(""), Err("time: invalid duration \"\"".into()));
+        assert_eq!(go_duration("s"), Err("time: invalid duration \"s\"".into()));
+        assert!(go_duration("9999999999h").is_err());
     }
 
     #[test]

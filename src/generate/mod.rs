@@ -5,7 +5,9 @@
 //! writes map keys sorted.
 
 pub mod deployment;
+pub mod expose;
 pub mod ingress;
+pub mod introspect;
 pub mod overrides;
 pub mod pod;
 pub mod quantity;

@@ -30,10 +30,21 @@ impl OverrideType {
 /// Applies `fragment` to `pod` (a Pod without kind/apiVersion, as `run`
 /// builds it) and decodes the result as a Pod.
 pub fn apply_overrides(pod: Value, fragment: &str, kind: OverrideType) -> Result<Value> {
+    apply_overrides_as(pod, fragment, kind, "Pod")
+}
+
+/// Applies `fragment` to a generated core/v1 object of type `type_name`
+/// (`Pod`, `Service`) and decodes the result as that type.
+pub fn apply_overrides_as(
+    obj: Value,
+    fragment: &str,
+    kind: OverrideType,
+    type_name: &str,
+) -> Result<Value> {
     let mut doc = Map::new();
-    doc.insert("kind".into(), Value::String("Pod".into()));
+    doc.insert("kind".into(), Value::String(type_name.into()));
     doc.insert("apiVersion".into(), Value::String("v1".into()));
-    if let Value::Object(m) = pod {
+    if let Value::Object(m) = obj {
         doc.extend(m);
     }
     let doc = Value::Object(doc);
@@ -51,7 +62,7 @@ pub fn apply_overrides(pod: Value, fragment: &str, kind: OverrideType) -> Result
             json_patch(doc, &ops)?
         }
     };
-    decode_pod(&patched)
+    decode_as(&patched, type_name)
 }
 
 /// RFC 7396: objects merge key by key, `null` deletes, anything else
@@ -181,8 +192,8 @@ fn remove(doc: &mut Value, path: &str) -> Result<()> {
     Ok(())
 }
 
-/// The decoder's view: kind and apiVersion must still name a v1 Pod.
-fn decode_pod(doc: &Value) -> Result<Value> {
+/// The decoder's view: kind and apiVersion must still name the v1 type.
+fn decode_as(doc: &Value, type_name: &str) -> Result<Value> {
     let Value::Object(map) = doc else {
         bail!(
             "couldn't get version/kind; json parse error: json: cannot unmarshal {} into Go value of type struct {{ APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }}",
@@ -213,10 +224,10 @@ fn decode_pod(doc: &Value) -> Result<Value> {
             api_version
         );
     }
-    if kind != "Pod" {
+    if kind != type_name {
         bail!("--overrides that change the kind to {kind:?} are not supported by kuddle yet");
     }
-    typed::normalize("Pod", doc).map_err(anyhow::Error::msg)
+    typed::normalize(type_name, doc).map_err(anyhow::Error::msg)
 }
 
 #[cfg(test)]

@@ -16,6 +16,8 @@ use serde_json::{Map, Value};
 use super::quantity::Quantity;
 
 const POD_SCHEMA: &str = include_str!("schema/pod.txt");
+/// The Service type, read the same way (`expose --overrides`).
+const SERVICE_SCHEMA: &str = include_str!("schema/service.txt");
 
 struct Field {
     json: String,
@@ -36,7 +38,7 @@ fn schema() -> &'static Schema {
         let mut structs: HashMap<String, Vec<Field>> = HashMap::new();
         let mut aliases = HashMap::new();
         let mut current = String::new();
-        for line in POD_SCHEMA.lines() {
+        for line in POD_SCHEMA.lines().chain(SERVICE_SCHEMA.lines()) {
             if let Some(name) = line.strip_prefix('@') {
                 current = name.to_string();
                 structs.entry(current.clone()).or_default();

@@ -74,7 +74,7 @@ pub fn split_resource_argument(arg: &str) -> Vec<String> {
 }
 
 /// The error kubectl gives for `TYPE` mixed with `TYPE/NAME` arguments.
-fn combined_type_error() -> anyhow::Error {
+pub fn combined_type_error() -> anyhow::Error {
     let cmd = crate::error::PROGRAM;
     anyhow!("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. '{cmd} get resource/<resource_name>' instead of '{cmd} get resource resource/<resource_name>'")
 }

@@ -4,8 +4,11 @@
 pub mod builder;
 pub mod discovery;
 pub mod fetch;
+pub mod infos;
 pub mod manifest;
 pub mod mapper;
+pub mod selector;
+pub mod write;
 
 pub use discovery::{ApiResource, Discovery};
 pub use mapper::{Mapping, NoResourceType};

@@ -10,7 +10,7 @@
 use anyhow::{bail, Result};
 use clap::{ArgAction, Args};
 
-use super::{enforced_namespace, print_generated, single_name, CreateCommonFlags};
+use super::{create_and_print, enforced_namespace, single_name, CreateCommonFlags};
 use crate::context::Context;
 use crate::flags::go_values::{go_int32, go_string_slice, string_slice_items, StringSlice};
 use crate::generate::deployment::DeploymentSpec;
@@ -60,5 +60,12 @@ pub async fn run(ctx: &mut Context, args: DeploymentArgs) -> Result<()> {
     }
     .build();
     save_config(&mut object, args.common.save_config);
-    print_generated(ctx, &mut resolved, &[object])
+    create_and_print(
+        ctx,
+        &mut resolved,
+        object,
+        &args.common.field_manager,
+        "failed to create deployment",
+    )
+    .await
 }

@@ -15,7 +15,7 @@
 use anyhow::Result;
 use clap::{ArgAction, Args};
 
-use super::{enforced_namespace, print_generated, single_name, CreateCommonFlags};
+use super::{create_and_print, enforced_namespace, single_name, CreateCommonFlags};
 use crate::context::Context;
 use crate::generate::ingress::IngressSpec;
 use crate::generate::save_config;
@@ -74,5 +74,12 @@ pub async fn run(ctx: &mut Context, args: IngressArgs) -> Result<()> {
     spec.validate()?;
     let mut object = spec.build()?;
     save_config(&mut object, args.common.save_config);
-    print_generated(ctx, &mut resolved, &[object])
+    create_and_print(
+        ctx,
+        &mut resolved,
+        object,
+        &args.common.field_manager,
+        "failed to create ingress",
+    )
+    .await
 }

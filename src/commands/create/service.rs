@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Result};
 use clap::{ArgAction, Args, Subcommand};
 
-use super::{enforced_namespace, print_generated, single_name, CreateCommonFlags};
+use super::{create_and_print, enforced_namespace, single_name, CreateCommonFlags};
 use crate::context::Context;
 use crate::flags::go_values::{go_int64, go_string_slice, string_slice_items, StringSlice};
 use crate::generate::save_config;
@@ -193,5 +193,13 @@ pub async fn run(ctx: &mut Context, args: ServiceArgs) -> Result<()> {
     // kubectl never reads --save-config here; only an annotation already
     // present would be refreshed, and generated services carry none.
     save_config(&mut object, false);
-    print_generated(ctx, &mut resolved, &[object])
+    let wrap = format!("failed to create {} service", kind.service_type);
+    create_and_print(
+        ctx,
+        &mut resolved,
+        object,
+        &base.common.field_manager,
+        &wrap,
+    )
+    .await
 }
