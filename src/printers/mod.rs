@@ -7,6 +7,7 @@
 
 pub mod custom_columns;
 pub mod gofmt;
+pub mod gosort;
 pub mod json;
 pub mod jsonpath;
 pub mod kyaml;
