@@ -4,9 +4,10 @@
 use anyhow::Result;
 use serde_json::{json, Map, Value};
 
-use super::{report, GetArgs};
+use super::{report, sort_failure, GetArgs};
 use crate::client::ACCEPT_JSON;
 use crate::context::{Connection, Context};
+use crate::printers::sort_by;
 use crate::printers::{sort_keys, OutputFormat, Printer};
 use crate::resource::builder::Plan;
 use crate::resource::fetch::{get_object, ListQuery, Pager};
@@ -19,6 +20,7 @@ pub async fn print(
     format: OutputFormat,
 ) -> Result<()> {
     let client = &conn.client;
+    let sort_by = args.sort_field();
     let mut errors: Vec<anyhow::Error> = Vec::new();
     let mut items: Vec<Value> = Vec::new();
     let mut single = false;
@@ -32,7 +34,11 @@ pub async fn print(
                 let query = ListQuery {
                     label_selector: label_selector.clone(),
                     field_selector: field_selector.clone(),
-                    limit: args.chunk_size,
+                    limit: if sort_by.is_some() {
+                        0
+                    } else {
+                        args.chunk_size
+                    },
                     include_object: None,
                 };
                 let mut pager = Pager::new(
@@ -80,6 +86,20 @@ pub async fn print(
     if items.is_empty() && args.ignore_not_found {
         return report(errors);
     }
+    // kubectl sorts what it prints as a List (not one named object), with
+    // managed fields still in place; a failed sort prints nothing and joins
+    // the other errors.
+    let as_list = !(single && items.len() == 1);
+    if let (Some(field), true, false) = (sort_by, as_list, items.is_empty()) {
+        match sort_by::sort_objects(&items, field) {
+            Ok(order) => items = super::human::reorder(items, &order),
+            Err(e @ sort_by::SortError::Fatal { .. }) => return Err(sort_failure(&mut ctx.err, e)),
+            Err(e) => {
+                errors.push(sort_failure(&mut ctx.err, e));
+                return report(errors);
+            }
+        }
+    }
     let strip_managed = !args.print.show_managed_fields
         && matches!(
             format,
@@ -93,7 +113,7 @@ pub async fn print(
         }
         sort_keys(item);
     }
-    let object = if single && items.len() == 1 {
+    let object = if !as_list {
         items.remove(0)
     } else {
         json!({
