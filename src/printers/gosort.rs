@@ -15,6 +15,9 @@
 /// What `sort.Sort` needs of a collection (Go's `sort.Interface`).
 pub trait Sortable {
     fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// Whether element `i` must sort before element `j`.
     fn less(&mut self, i: usize, j: usize) -> bool;
     fn swap(&mut self, i: usize, j: usize);

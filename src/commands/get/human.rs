@@ -45,23 +45,18 @@ impl Write for Separated<'_> {
 struct Source<'a> {
     mapping: Mapping,
     first: Table,
-    /// The table as the server sent it, kept when sorting several tables.
-    raw: Option<Value>,
+    /// The table as the server sent it, kept when sorting (several tables
+    /// are sorted as objects).
+    raw: Option<Bytes>,
     pager: Option<Pager<'a>>,
 }
 
 impl Source<'_> {
-    fn new(mapping: Mapping, body: &[u8], keep_raw: bool) -> Result<Source<'static>> {
-        let (first, raw) = if keep_raw {
-            let raw: Value = serde_json::from_slice(body)?;
-            (serde_json::from_value(raw.clone())?, Some(raw))
-        } else {
-            (serde_json::from_slice(body)?, None)
-        };
+    fn new(mapping: Mapping, body: Bytes, keep_raw: bool) -> Result<Source<'static>> {
         Ok(Source {
             mapping,
-            first,
-            raw,
+            first: serde_json::from_slice(&body)?,
+            raw: keep_raw.then_some(body),
             pager: None,
         })
     }
@@ -107,7 +102,7 @@ pub async fn print(
                 match pager.next_page().await {
                     Ok(Some(body)) => sources.push(Source {
                         pager: Some(pager),
-                        ..Source::new(target.mapping, &body, sort_by.is_some())?
+                        ..Source::new(target.mapping, body, sort_by.is_some())?
                     }),
                     Ok(None) => {}
                     Err(e) => errors.push(e.into()),
@@ -135,7 +130,7 @@ pub async fn print(
                     .await
                 };
                 match fetched {
-                    Ok(body) => sources.push(Source::new(item.mapping, &body, sort_by.is_some())?),
+                    Ok(body) => sources.push(Source::new(item.mapping, body, sort_by.is_some())?),
                     Err(e) if args.ignore_not_found && e.is_not_found() => {}
                     Err(e) => errors.push(e.into()),
                 }
@@ -149,8 +144,11 @@ pub async fn print(
         if sources.len() > 1 {
             let raws: Vec<Value> = sources
                 .iter_mut()
-                .map(|s| s.raw.take().unwrap_or(Value::Null))
-                .collect();
+                .map(|s| match s.raw.take() {
+                    Some(body) => serde_json::from_slice(&body),
+                    None => Ok(Value::Null),
+                })
+                .collect::<Result<_, _>>()?;
             match sort_by::sort_objects(&raws, field) {
                 Ok(order) => sources = reorder(sources, &order),
                 Err(e) => return Err(sort_failure(&mut ctx.err, e)),
