@@ -137,3 +137,28 @@ fn api_resources_match_kubectl() {
         );
     }
 }
+
+#[test]
+fn objects_named_by_files_match_kubectl() {
+    let ns = namespace("get-files");
+    let app = fixture("get/app.yaml").display().to_string();
+    let one = fixture("get/one.json").display().to_string();
+    let missing = fixture("get/missing.yaml").display().to_string();
+    let dir = fixture("get").display().to_string();
+    kubectl_setup(&ns, &[&format!("apply -f {app}")]);
+    for line in [
+        format!("get -f {app}"),
+        format!("get -f {app} -o name"),
+        format!("get -f {one} -o yaml"),
+        format!("get -f {one} -o json"),
+        format!("get -f {app} -o yaml"),
+        format!("get -f {missing}"),
+        format!("get -f {missing} --ignore-not-found"),
+        format!("get -f {dir}"),
+        format!("get -f {app} -f {missing} -o name"),
+        format!("get -f {app} configmaps"),
+        format!("get -f /nonexistent/file.yaml"),
+    ] {
+        same_on_cluster(&ns, &line);
+    }
+}

@@ -96,6 +96,7 @@ pub async fn print(
     plan: Plan,
     args: &GetArgs,
     format: OutputFormat,
+    prior_errors: Vec<anyhow::Error>,
 ) -> Result<()> {
     let strip_managed = !args.print.show_managed_fields
         && matches!(
@@ -110,7 +111,7 @@ pub async fn print(
     }
     let client = &conn.client;
     let sort_by = args.sort_field();
-    let mut errors: Vec<anyhow::Error> = Vec::new();
+    let mut errors: Vec<anyhow::Error> = prior_errors;
     let mut items: Vec<Value> = Vec::new();
     let mut single = false;
     match plan {

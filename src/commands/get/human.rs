@@ -69,10 +69,11 @@ pub async fn print(
     args: &GetArgs,
     wide: bool,
     namespace: &str,
+    prior_errors: Vec<anyhow::Error>,
 ) -> Result<()> {
     let client = &conn.client;
     let sort_by = args.sort_field();
-    let mut errors: Vec<anyhow::Error> = Vec::new();
+    let mut errors: Vec<anyhow::Error> = prior_errors;
     let mut sources: Vec<Source> = Vec::new();
     match plan {
         Plan::List {

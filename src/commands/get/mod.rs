@@ -20,11 +20,13 @@ use clap::{ArgAction, Args};
 use crate::context::Context;
 use crate::error::CliError;
 use crate::flags::go_values::{go_bool, go_int64};
+use crate::flags::FilenameFlags;
 use crate::flags::PrintFlags;
 use crate::printers::custom_columns::CustomColumns;
 use crate::printers::sort_by::SortError;
 use crate::printers::{OutputFormat, TemplateFlags, OBJECT_FORMATS};
-use crate::resource::builder::Selection;
+use crate::resource::builder::{NamedTarget, Plan, Selection};
+use crate::resource::infos::{arguments_with_paths, read_file_objects, FileReading};
 use crate::resource::NoResourceType;
 
 /// Formats `get` accepts besides the object formats.
@@ -102,6 +104,9 @@ pub struct GetArgs {
     /// Sort by a JSONPath field (e.g. '{.metadata.name}').
     #[arg(long = "sort-by", value_name = "JSONPATH")]
     pub sort_by: Option<String>,
+
+    #[command(flatten)]
+    pub files: FilenameFlags,
 }
 
 impl GetArgs {
@@ -119,7 +124,8 @@ pub async fn run(ctx: &mut Context, args: GetArgs) -> Result<()> {
         return raw_get(ctx, raw, &args).await;
     }
     let watching = args.watch || args.watch_only;
-    if args.args.is_empty() && !watching {
+    let from_files = !args.files.filenames.is_empty() || args.files.kustomize.is_some();
+    if args.args.is_empty() && !watching && !from_files {
         use std::io::Write;
         writeln!(
             ctx.err,
@@ -152,6 +158,27 @@ pub async fn run(ctx: &mut Context, args: GetArgs) -> Result<()> {
         allow_empty_selector: true,
         single_resource_type: watching,
     };
+    if from_files {
+        let (plan, reading_errors) = plan_from_files(ctx, &args).await?;
+        if watching {
+            return watch::watch(ctx, &conn, plan, &args, format, output == "wide").await;
+        }
+        return match format {
+            None => {
+                human::print(
+                    ctx,
+                    &conn,
+                    plan,
+                    &args,
+                    output == "wide",
+                    &namespace,
+                    reading_errors,
+                )
+                .await
+            }
+            Some(format) => generic::print(ctx, &conn, plan, &args, format, reading_errors).await,
+        };
+    }
     let discovery = ctx.discovery().await?;
     let plan = match discovery.plan(&selection) {
         Err(e) if e.downcast_ref::<NoResourceType>().is_some() => {
@@ -166,9 +193,53 @@ pub async fn run(ctx: &mut Context, args: GetArgs) -> Result<()> {
         return watch::watch(ctx, &conn, plan, &args, format, output == "wide").await;
     }
     match format {
-        None => human::print(ctx, &conn, plan, &args, output == "wide", &namespace).await,
-        Some(format) => generic::print(ctx, &conn, plan, &args, format).await,
+        None => {
+            human::print(
+                ctx,
+                &conn,
+                plan,
+                &args,
+                output == "wide",
+                &namespace,
+                Vec::new(),
+            )
+            .await
+        }
+        Some(format) => generic::print(ctx, &conn, plan, &args, format, Vec::new()).await,
     }
+}
+
+/// `-f`: the objects the files name, fetched again from the server. One
+/// path that is neither a folder nor stdin implies a single object.
+async fn plan_from_files(ctx: &mut Context, args: &GetArgs) -> Result<(Plan, Vec<anyhow::Error>)> {
+    arguments_with_paths(&args.args)?;
+    let read = FileReading {
+        typed: false,
+        label_selector: args.selector.as_deref(),
+    };
+    let objects = read_file_objects(ctx, &args.files, read).await?;
+    let mut errors: Vec<anyhow::Error> = objects.reading;
+    let mut items = Vec::new();
+    for item in objects.items {
+        match item {
+            Ok(info) => items.push(NamedTarget {
+                mapping: info.mapping,
+                namespace: info.namespace,
+                name: info.name,
+            }),
+            Err(e) => errors.push(e),
+        }
+    }
+    let single_path = args.files.filenames.len() == 1
+        && args.files.filenames[0] != "-"
+        && !std::path::Path::new(&args.files.filenames[0]).is_dir();
+    Ok((
+        Plan::Named {
+            items,
+            single_item_implied: single_path,
+        },
+        errors,
+    ))
 }
 
 /// The printer for a non-table `-o`, custom columns included.
