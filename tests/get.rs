@@ -157,7 +157,7 @@ fn objects_named_by_files_match_kubectl() {
         format!("get -f {dir}"),
         format!("get -f {app} -f {missing} -o name"),
         format!("get -f {app} configmaps"),
-        format!("get -f /nonexistent/file.yaml"),
+        "get -f /nonexistent/file.yaml".to_string(),
     ] {
         same_on_cluster(&ns, &line);
     }
