@@ -2,7 +2,7 @@
 //! bare; anything else is gathered into a `List`, as kubectl does.
 
 use anyhow::Result;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::{report, sort_failure, GetArgs};
 use crate::client::ACCEPT_JSON;
@@ -11,6 +11,7 @@ use crate::printers::sort_by;
 use crate::printers::{sort_keys, OutputFormat, Printer};
 use crate::resource::builder::Plan;
 use crate::resource::fetch::{get_object, ListQuery, Pager};
+use crate::resource::infos::list_items;
 
 /// JSON, YAML and names of a list can be written item by item as pages
 /// arrive, in exactly the bytes of the whole `List` printed at once.
@@ -258,37 +259,4 @@ async fn stream_list(
     }
     writer.finish(&mut ctx.out)?;
     report(errors)
-}
-
-/// The items of a list response, each given the `apiVersion` and `kind`
-/// the list implies (list items arrive without them).
-pub(super) fn list_items(list: Value) -> Vec<Value> {
-    let Value::Object(mut list) = list else {
-        return Vec::new();
-    };
-    let api_version = list.get("apiVersion").cloned().unwrap_or(Value::Null);
-    let kind = list
-        .get("kind")
-        .and_then(Value::as_str)
-        .map(|k| k.strip_suffix("List").unwrap_or(k).to_string());
-    let Some(Value::Array(items)) = list.remove("items") else {
-        return Vec::new();
-    };
-    items
-        .into_iter()
-        .map(|item| match item {
-            Value::Object(map) => {
-                let mut with_type = Map::with_capacity(map.len() + 2);
-                if !map.contains_key("apiVersion") {
-                    with_type.insert("apiVersion".into(), api_version.clone());
-                }
-                if let (Some(k), false) = (&kind, map.contains_key("kind")) {
-                    with_type.insert("kind".into(), Value::String(k.clone()));
-                }
-                with_type.extend(map);
-                Value::Object(with_type)
-            }
-            other => other,
-        })
-        .collect()
 }

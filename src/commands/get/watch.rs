@@ -205,7 +205,7 @@ pub async fn watch(
     for page in &pages {
         if name.is_none() && !matches!(sink, Sink::Table(..)) {
             // Whole objects: print each item of the list.
-            for item in super::generic::list_items(serde_json::from_slice(page)?) {
+            for item in crate::resource::infos::list_items(serde_json::from_slice(page)?) {
                 sink.print(
                     &serde_json::to_vec(&item)?,
                     events.then_some("ADDED"),
