@@ -104,7 +104,15 @@ pub fn run_with_streams(
     }
     let cmd_path = path.join(" ");
     let mut ctx = Context::new(cli.global.clone(), out, SharedWriter::new(err), cmd_path);
-    let result = run_command(&mut ctx, cli.command);
+    let mut result = run_command(&mut ctx, cli.command);
+    // kubectl checks this after a command succeeded.
+    if result.is_ok() && ctx.global.warnings_as_errors {
+        result = match ctx.warning_count() {
+            0 => Ok(()),
+            1 => Err(anyhow::anyhow!("1 warning received")),
+            n => Err(anyhow::anyhow!("{n} warnings received")),
+        };
+    }
     let flushed = ctx.out.flush();
     let code = match result {
         Ok(()) => 0,

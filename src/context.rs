@@ -130,6 +130,14 @@ impl Context {
         Ok(Some(d))
     }
 
+    /// Distinct warnings the server sent during this invocation.
+    pub fn warning_count(&self) -> usize {
+        self.connection
+            .as_ref()
+            .map(|c| c.client.warning_count())
+            .unwrap_or(0)
+    }
+
     /// `--cache-dir`, else `$KUBECACHEDIR`, else `~/.kube/cache`.
     pub fn cache_dir(&self) -> PathBuf {
         if let Some(dir) = &self.global.cache_dir {

@@ -85,3 +85,33 @@ fn untrusted_certificates_are_refused() {
         &Invocation::line("get pods --insecure-skip-tls-verify").kubeconfig(&kubeconfig),
     );
 }
+
+/// Server warnings on stderr, and --warnings-as-errors turning them into a
+/// failure after the command did its work.
+#[test]
+fn server_warnings() {
+    let (ns_a, ns_b) = common::cluster::twin_namespaces("warnings");
+    let manifest = fixture("get/unknown-field.yaml").display().to_string();
+    for extra in [&[][..], &["--warnings-as-errors"][..]] {
+        let run = |ns: &str, program: fn(&Invocation) -> Output| {
+            let mut args = vec!["-n", ns, "apply", "--validate=warn", "-f", &manifest];
+            args.extend_from_slice(extra);
+            program(&Invocation::new(&args).kubeconfig(cluster_kubeconfig()))
+        };
+        let theirs = run(&ns_a, |i| i.kubectl());
+        let ours = run(&ns_b, |i| i.kuddle());
+        assert_eq!(ours.code, theirs.code, "exit code with {extra:?}");
+        assert_eq!(ours.stdout, theirs.stdout);
+        assert_same_text(
+            "stderr",
+            &normalize_stderr(&theirs.stderr),
+            &ours.stderr,
+            &format!("{extra:?}"),
+        );
+        assert!(
+            ours.stderr.contains("Warning: unknown field"),
+            "{}",
+            ours.stderr
+        );
+    }
+}
