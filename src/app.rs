@@ -40,6 +40,8 @@ pub enum Commands {
     ApiResources(commands::api_resources::ApiResourcesArgs),
     /// Display one or many resources.
     Get(commands::get::GetArgs),
+    /// Show details of a specific resource or group of resources.
+    Describe(commands::describe::DescribeArgs),
 }
 
 /// Runs kuddle with `args` (program name first) on the process's own
@@ -95,6 +97,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Create(args) => commands::create::run(ctx, args).await,
             Commands::ApiResources(args) => commands::api_resources::run(ctx, args).await,
             Commands::Get(args) => commands::get::run(ctx, args).await,
+            Commands::Describe(args) => commands::describe::run(ctx, args).await,
         }
     })
 }

@@ -9,6 +9,7 @@ pub mod argv;
 pub mod client;
 pub mod commands;
 pub mod context;
+pub mod describe;
 pub mod error;
 pub mod flags;
 pub mod generate;

@@ -4,4 +4,5 @@
 
 pub mod api_resources;
 pub mod create;
+pub mod describe;
 pub mod get;
