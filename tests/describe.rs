@@ -444,3 +444,23 @@ fn arguments_and_errors() {
         same(&ns, line);
     }
 }
+
+#[test]
+fn less_common_fields() {
+    let ns = namespace("describe-edge");
+    apply_fixture(&ns, "edge.yaml");
+    wait_nonempty(&ns, "pod/gated", "{.status.conditions}");
+    wait_nonempty(&ns, "hpa/multi", "{.status.conditions}");
+    for line in [
+        "describe pod gated",
+        "describe svc fancy",
+        "describe pv describe-local-pv describe-csi-pv",
+        "describe storageclass describe-sc",
+        "describe pvc clone",
+        "describe job indexed",
+        "describe cronjob tz",
+        "describe hpa multi",
+    ] {
+        same_ok(&ns, line);
+    }
+}

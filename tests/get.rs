@@ -8,7 +8,9 @@ fn kubectl_setup(ns: &str, lines: &[&str]) {
     for line in lines {
         let mut args: Vec<String> = vec!["-n".into(), ns.into()];
         args.extend(line.split_whitespace().map(str::to_string));
-        let out = Invocation::new(&args).kubeconfig(cluster_kubeconfig()).kubectl();
+        let out = Invocation::new(&args)
+            .kubeconfig(cluster_kubeconfig())
+            .kubectl();
         assert_eq!(out.code, 0, "setup `{line}` failed: {}", out.stderr);
     }
 }
@@ -16,7 +18,10 @@ fn kubectl_setup(ns: &str, lines: &[&str]) {
 fn same_on_cluster(ns: &str, line: &str) -> Output {
     let mut args: Vec<String> = vec!["-n".into(), ns.into()];
     args.extend(line.split_whitespace().map(str::to_string));
-    assert_same_with(&Invocation::new(&args).kubeconfig(cluster_kubeconfig()), &normalize_ages)
+    assert_same_with(
+        &Invocation::new(&args).kubeconfig(cluster_kubeconfig()),
+        &normalize_ages,
+    )
 }
 
 #[test]
@@ -54,7 +59,13 @@ fn tables_match_kubectl() {
 #[test]
 fn object_formats_match_kubectl() {
     let ns = namespace("get-formats");
-    kubectl_setup(&ns, &["create configmap one --from-literal=k=v", "create configmap two --from-literal=x=y"]);
+    kubectl_setup(
+        &ns,
+        &[
+            "create configmap one --from-literal=k=v",
+            "create configmap two --from-literal=x=y",
+        ],
+    );
     for line in [
         "get cm one -o json",
         "get cm -o json",
@@ -103,6 +114,9 @@ fn api_resources_match_kubectl() {
         "api-resources extra",
         "api-resources --api-group=nothing",
     ] {
-        assert_same_with(&Invocation::line(line).kubeconfig(cluster_kubeconfig()), &|s| s.to_string());
+        assert_same_with(
+            &Invocation::line(line).kubeconfig(cluster_kubeconfig()),
+            &|s| s.to_string(),
+        );
     }
 }

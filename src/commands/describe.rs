@@ -212,21 +212,33 @@ async fn fetch_infos(
             }
         }
         Plan::Named { items, .. } => {
-            for target in items {
-                match get_object(
-                    client,
-                    &target.mapping,
-                    target.namespace.as_deref(),
-                    &target.name,
-                    ACCEPT_JSON,
-                )
-                .await
-                {
-                    Ok(body) => infos.push(Info {
+            // The objects are fetched at once and reported in order.
+            let mut tasks = tokio::task::JoinSet::new();
+            for (n, target) in items.iter().enumerate() {
+                let (client, target) = (client.clone(), target.clone());
+                tasks.spawn(async move {
+                    let ns = target.namespace.as_deref();
+                    (
+                        n,
+                        get_object(&client, &target.mapping, ns, &target.name, ACCEPT_JSON).await,
+                    )
+                });
+            }
+            let mut results: Vec<Option<Result<bytes::Bytes, ApiError>>> = Vec::new();
+            results.resize_with(items.len(), || None);
+            while let Some(done) = tasks.join_next().await {
+                if let Ok((n, result)) = done {
+                    results[n] = Some(result);
+                }
+            }
+            for (target, result) in items.into_iter().zip(results) {
+                match result {
+                    Some(Ok(body)) => infos.push(Info {
                         mapping: target.mapping,
                         object: serde_json::from_slice(&body)?,
                     }),
-                    Err(error) => errors.push(BuilderError { error }),
+                    Some(Err(error)) => errors.push(BuilderError { error }),
+                    None => anyhow::bail!("the request for {} was cancelled", target.name),
                 }
             }
         }

@@ -259,7 +259,13 @@ pub fn normalize_ages(text: &str) -> String {
         let words: Vec<String> = body
             .split(' ')
             .filter(|w| !w.is_empty())
-            .map(|w| if is_age(w) { "<age>".to_string() } else { w.to_string() })
+            .map(|w| {
+                if is_age(w) {
+                    "<age>".to_string()
+                } else {
+                    w.to_string()
+                }
+            })
             .collect();
         out.push_str(&words.join(" "));
         out.push_str(newline);
