@@ -464,3 +464,23 @@ fn less_common_fields() {
         same_ok(&ns, line);
     }
 }
+
+#[test]
+fn certificate_signing_requests() {
+    use base64::Engine;
+    // CSRs are cluster-scoped: this one is named after the test's namespace.
+    let ns = namespace("describe-csr");
+    let pem = std::fs::read(fixture("describe/request.csr")).expect("fixture");
+    let request = base64::engine::general_purpose::STANDARD.encode(pem);
+    let manifest = format!(
+        "apiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\nmetadata:\n  name: {ns}\n  labels: {{team: devs}}\nspec:\n  request: {request}\n  signerName: example.com/signer\n  expirationSeconds: 86400\n  usages: [client auth]\n"
+    );
+    let out = Invocation::new(&["create", "-f", "-"])
+        .kubeconfig(cluster_kubeconfig())
+        .stdin(manifest)
+        .kubectl();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    same_ok(&ns, &format!("describe csr {ns}"));
+    setup(&ns, &[&format!("certificate approve {ns}")]);
+    same_ok(&ns, &format!("describe certificatesigningrequest {ns}"));
+}

@@ -18,6 +18,7 @@ pub mod selector;
 pub mod writer;
 
 mod config;
+mod csr;
 mod hpa;
 mod ingress;
 mod namespace;
@@ -112,6 +113,7 @@ pub enum Describer {
     RoleBinding,
     ClusterRoleBinding,
     NetworkPolicy,
+    CertificateSigningRequest,
     /// Everything else, custom resources included.
     Generic,
 }
@@ -156,6 +158,7 @@ impl Describer {
             ("rbac.authorization.k8s.io", "ClusterRole") => ClusterRole,
             ("rbac.authorization.k8s.io", "RoleBinding") => RoleBinding,
             ("rbac.authorization.k8s.io", "ClusterRoleBinding") => ClusterRoleBinding,
+            ("certificates.k8s.io", "CertificateSigningRequest") => CertificateSigningRequest,
             _ => Generic,
         }
     }
@@ -187,6 +190,7 @@ impl Describer {
             StorageClass | CsiNode | VolumeAttributesClass => "storage.k8s.io/v1",
             PodDisruptionBudget => "policy/v1",
             Role | ClusterRole | RoleBinding | ClusterRoleBinding => "rbac.authorization.k8s.io/v1",
+            CertificateSigningRequest => "certificates.k8s.io/v1",
             ServiceCidr | IpAddress | Generic => return None,
         })
     }
@@ -223,6 +227,9 @@ impl Describer {
             HorizontalPodAutoscaler => workloads::events_only(obj, "HorizontalPodAutoscaler", ev),
             PodDisruptionBudget => workloads::events_only(obj, "PodDisruptionBudget", ev),
             PriorityClass => workloads::events_only(obj, "PriorityClass", ev),
+            CertificateSigningRequest => {
+                workloads::events_only(obj, "CertificateSigningRequest", ev)
+            }
             Secret | LimitRange | ResourceQuota | Role | ClusterRole | RoleBinding
             | ClusterRoleBinding | NetworkPolicy => vec![],
             Generic => generic::queries(obj, ev),
@@ -272,6 +279,7 @@ impl Describer {
             PriorityClass => policy::describe_priority_class(obj, related, ev, now),
             Role | ClusterRole => rbac::describe_role(obj),
             RoleBinding | ClusterRoleBinding => rbac::describe_binding(obj),
+            CertificateSigningRequest => csr::describe(obj, related, ev, now)?,
             Generic => generic::describe(obj, related, ev, now),
         })
     }
