@@ -144,21 +144,19 @@ pub fn describe_pvc(
 }
 
 fn print_pvc_full(w: &mut PrefixWriter, pvc: &Value, now: DateTime<Utc>) {
-    print_pvc_impl(w, pvc, true, now);
+    print_pvc(w, pvc, Some(now));
 }
 
-/// `printPersistentVolumeClaim` for a claim template (not a full claim).
-pub fn print_pvc(w: &mut PrefixWriter, pvc: &Value, full: bool) {
-    print_pvc_impl(w, pvc, full, Utc::now());
-}
-
-fn print_pvc_impl(w: &mut PrefixWriter, pvc: &Value, full: bool, now: DateTime<Utc>) {
-    if full {
+/// `printPersistentVolumeClaim`: a full claim (with the time its status
+/// is shown at), or a claim template (None) without name, status and
+/// finalizers.
+pub fn print_pvc(w: &mut PrefixWriter, pvc: &Value, full: Option<DateTime<Utc>>) {
+    if full.is_some() {
         w.write(LEVEL_0, &format!("Name:\t{}\n", name(pvc)));
         w.write(LEVEL_0, &format!("Namespace:\t{}\n", namespace(pvc)));
     }
     w.write(LEVEL_0, &format!("StorageClass:\t{}\n", pvc_class(pvc)));
-    if full {
+    if let Some(now) = full {
         if has(pvc, &["metadata", "deletionTimestamp"]) {
             w.write(
                 LEVEL_0,
@@ -182,7 +180,7 @@ fn print_pvc_impl(w: &mut PrefixWriter, pvc: &Value, full: bool, now: DateTime<U
         "Annotations",
         &string_map(pvc, &["metadata", "annotations"]),
     );
-    if full {
+    if full.is_some() {
         w.write(
             LEVEL_0,
             &format!(

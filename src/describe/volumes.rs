@@ -177,7 +177,7 @@ fn pod_volume_source(v: &Value, w: &mut PrefixWriter) {
             );
             let t = at(x, &["volumeClaimTemplate"]);
             if !t.is_null() {
-                w.nested(LEVEL_2, |w| super::storage::print_pvc(w, t, false));
+                w.nested(LEVEL_2, |w| super::storage::print_pvc(w, t, None));
             }
         }
         "rbd" => rbd(x, w, local_ref(at(x, &["secretRef"]))),
