@@ -440,6 +440,9 @@ fn arguments_and_errors() {
         "describe cm --bogus",
         "describe pods",
         "describe pods -A -l nothing=here",
+        "describe flowschemas exempt",
+        "describe tokenreviews",
+        "describe deployments.v1.apps,configmaps",
     ] {
         same(&ns, line);
     }
