@@ -45,6 +45,8 @@ pub enum Commands {
     Get(commands::get::GetArgs),
     /// Set a new size for a deployment, replica set, replication controller or stateful set.
     Scale(commands::scale::ScaleArgs),
+    /// Show details of a specific resource or group of resources.
+    Describe(commands::describe::DescribeArgs),
     /// Apply a configuration to resources from files or stdin.
     Apply(commands::apply::ApplyArgs),
     /// Print the shell code that completes kuddle command lines (bash, zsh, fish or powershell).
@@ -182,6 +184,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Scale(args) => commands::scale::run(ctx, args).await,
             Commands::Expose(args) => commands::expose::run(ctx, args).await,
             Commands::Apply(args) => commands::apply::run(ctx, args).await,
+            Commands::Describe(args) => commands::describe::run(ctx, args).await,
         }
     })
 }

@@ -12,6 +12,7 @@ pub mod cmdtree;
 pub mod commands;
 pub mod completion;
 pub mod context;
+pub mod describe;
 pub mod error;
 pub mod flags;
 pub mod generate;

@@ -6,6 +6,7 @@ pub mod api_resources;
 pub mod apply;
 pub mod completion;
 pub mod create;
+pub mod describe;
 pub mod expose;
 pub mod get;
 pub mod help;

@@ -34,6 +34,27 @@ pub fn sort(data: &mut dyn Sortable) {
     pdqsort(data, 0, n, limit);
 }
 
+/// Sorts `v` as Go's `sort.Slice(v, less)` would (the same algorithm as
+/// `sort.Sort`, over a slice and a comparison).
+pub fn sort_by<T, F: FnMut(&T, &T) -> bool>(v: &mut [T], less: F) {
+    struct Slice<'a, T, F> {
+        v: &'a mut [T],
+        less: F,
+    }
+    impl<T, F: FnMut(&T, &T) -> bool> Sortable for Slice<'_, T, F> {
+        fn len(&self) -> usize {
+            self.v.len()
+        }
+        fn less(&mut self, i: usize, j: usize) -> bool {
+            (self.less)(&self.v[i], &self.v[j])
+        }
+        fn swap(&mut self, i: usize, j: usize) {
+            self.v.swap(i, j);
+        }
+    }
+    sort(&mut Slice { v, less });
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Hint {
     Unknown,
@@ -457,5 +478,24 @@ mod tests {
             let text = std::fs::read_to_string(&path).expect("vector file");
             assert!(replay(&text, rule) > 0);
         }
+    }
+
+    /// Orders recorded from Go 1.26's `sort.Slice` on keys with many ties
+    /// (each line: keys in input order => input indexes in Go's order).
+    #[test]
+    fn sort_by_matches_go_sort_slice_on_ties() {
+        let text = include_str!("../../tests/fixtures/describe/gosort.txt");
+        let mut cases = 0;
+        for line in text.lines().filter(|l| !l.is_empty()) {
+            let (keys, order) = line.split_once(" => ").expect("case line");
+            let keys: Vec<u32> = keys.split(',').map(|k| k.parse().unwrap()).collect();
+            let expected: Vec<usize> = order.split(',').map(|k| k.parse().unwrap()).collect();
+            let mut items: Vec<(u32, usize)> = keys.iter().copied().zip(0..).collect();
+            sort_by(&mut items, |a, b| a.0 < b.0);
+            let got: Vec<usize> = items.iter().map(|x| x.1).collect();
+            assert_eq!(got, expected, "keys {keys:?}");
+            cases += 1;
+        }
+        assert!(cases > 50);
     }
 }

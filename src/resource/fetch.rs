@@ -91,6 +91,23 @@ impl<'a> Pager<'a> {
         }
     }
 
+    /// Pages through the collection at `path` (an API path such as
+    /// `/api/v1/namespaces/ns/events`).
+    pub fn for_path(
+        client: &'a ApiClient,
+        path: String,
+        query: ListQuery,
+        accept: &'a str,
+    ) -> Pager<'a> {
+        Pager {
+            client,
+            path,
+            query,
+            accept,
+            next: Some(None),
+        }
+    }
+
     /// The next page's body, or None when the list is done.
     pub async fn next_page(&mut self) -> Result<Option<Bytes>, ApiError> {
         let Some(token) = self.next.take() else {

@@ -1,0 +1,605 @@
+//! `describe`: show details of a resource or group of resources.
+//!
+//! Examples:
+//!   # Describe a node
+//!   kuddle describe nodes kuddle-node
+//!
+//!   # Describe a pod
+//!   kuddle describe pods/nginx
+//!
+//!   # Describe all pods
+//!   kuddle describe pods
+//!
+//!   # Describe pods by label name=myLabel
+//!   kuddle describe pods -l name=myLabel
+//!
+//!   # Describe every pod whose name starts with "frontend"
+//!   kuddle describe pods frontend
+
+use std::collections::HashSet;
+use std::io::Write;
+
+use anyhow::Result;
+use clap::{ArgAction, Args};
+use serde_json::Value;
+
+use crate::client::{ApiClient, ApiError, ACCEPT_JSON};
+use crate::context::{Connection, Context};
+use crate::describe::related::{self, Fetch};
+use crate::describe::{Answer, DescribeError, Describer, Failure, Query, Related, Settings};
+use crate::error::{CliError, PROGRAM};
+use crate::flags::go_values::{go_bool, go_int64, go_quote};
+use crate::resource::builder::{Plan, Selection};
+use crate::resource::fetch::{get_object, ListQuery, Pager};
+use crate::resource::{Mapping, NoResourceType};
+
+#[derive(Args, Debug, Clone)]
+pub struct DescribeArgs {
+    /// TYPE [NAME_PREFIX…], TYPE/NAME…, or TYPE -l selector
+    #[arg(value_name = "TYPE")]
+    pub args: Vec<String>,
+
+    /// Label selector (e.g. -l key1=value1,key2=value2).
+    #[arg(short = 'l', long = "selector", value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    /// Describe the objects in every namespace.
+    #[arg(short = 'A', long = "all-namespaces", num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
+    pub all_namespaces: bool,
+
+    /// Show events about the objects (default: true for one object, false
+    /// for several or a name prefix).
+    #[arg(long = "show-events", num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          value_parser = go_bool, action = ArgAction::Set)]
+    pub show_events: Option<bool>,
+
+    /// Fetch lists in pages of this many objects (0: all at once).
+    #[arg(long = "chunk-size", value_name = "N", default_value = "500", value_parser = go_int64)]
+    pub chunk_size: i64,
+}
+
+/// One object to describe, with the type it was found as.
+struct Info {
+    mapping: Mapping,
+    object: Value,
+}
+
+/// A failure of the resource builder (fetching what the arguments name).
+struct BuilderError {
+    error: ApiError,
+}
+
+pub async fn run(ctx: &mut Context, args: DescribeArgs) -> Result<()> {
+    if args.args.is_empty() {
+        anyhow::bail!(
+            "You must specify the type of resource to describe. Use \"{PROGRAM} api-resources\" for a complete list of supported resources."
+        );
+    }
+    let conn = ctx.connection().await?;
+    let namespace = conn.namespace.clone();
+    let selection = Selection {
+        args: &args.args,
+        label_selector: args.selector.clone(),
+        field_selector: None,
+        select_all: false,
+        namespace: namespace.clone(),
+        all_namespaces: args.all_namespaces,
+        allow_empty_selector: true,
+        single_resource_type: false,
+    };
+    let plan = plan(ctx, &selection).await?;
+    let (infos, errors) = fetch_infos(&conn.client, plan, args.chunk_size).await?;
+
+    let explicit = args.show_events.is_some();
+    let mut show_events = args.show_events.unwrap_or(true);
+    if (!errors.is_empty() || infos.len() > 1) && !explicit {
+        show_events = false;
+    }
+    if errors.len() == 1 && errors[0].error.is_not_found() && args.args.len() == 2 {
+        let original = errors.into_iter().next().map(|e| e.error);
+        return describe_matching(ctx, &conn, &args, show_events, original).await;
+    }
+
+    let settings = Settings {
+        show_events,
+        now: chrono::Utc::now(),
+    };
+    let infos = typed_versions(&conn.client, infos).await;
+    let related = fetch_related(&conn.client, &infos, &settings, args.chunk_size).await;
+    let mut describe_errors: Vec<DescribeError> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut first = true;
+    for info in &infos {
+        let describer = Describer::for_kind(&info.mapping.group, &info.mapping.kind);
+        match describer.describe(&info.object, &related, &settings) {
+            Ok(text) => {
+                if first {
+                    first = false;
+                    ctx.out.write_all(text.as_bytes())?;
+                } else {
+                    write!(ctx.out, "\n\n{text}")?;
+                }
+            }
+            Err(e) => {
+                if seen.insert(e.plain()) {
+                    describe_errors.push(e);
+                }
+            }
+        }
+    }
+    if infos.is_empty() && errors.is_empty() && describe_errors.is_empty() {
+        if args.all_namespaces {
+            writeln!(ctx.err, "No resources found")?;
+        } else {
+            writeln!(ctx.err, "No resources found in {namespace} namespace.")?;
+        }
+    }
+    report(errors, describe_errors)
+}
+
+/// The builder's plan, refreshing discovery once for an unknown type.
+async fn plan(ctx: &mut Context, selection: &Selection<'_>) -> Result<Plan> {
+    let discovery = ctx.discovery().await?;
+    match discovery.plan(selection) {
+        Err(e) if e.downcast_ref::<NoResourceType>().is_some() => {
+            match ctx.refresh_discovery().await? {
+                Some(fresh) => fresh.plan(selection),
+                None => Err(e),
+            }
+        }
+        other => other,
+    }
+}
+
+/// Fetches what the arguments name, continuing past failures.
+async fn fetch_infos(
+    client: &ApiClient,
+    plan: Plan,
+    chunk_size: i64,
+) -> Result<(Vec<Info>, Vec<BuilderError>)> {
+    let mut infos = Vec::new();
+    let mut errors = Vec::new();
+    match plan {
+        Plan::List {
+            targets,
+            label_selector,
+            field_selector,
+        } => {
+            for target in targets {
+                let query = ListQuery {
+                    label_selector: label_selector.clone(),
+                    field_selector: field_selector.clone(),
+                    limit: chunk_size,
+                    include_object: None,
+                };
+                let mut pager = Pager::new(
+                    client,
+                    &target.mapping,
+                    target.namespace.as_deref(),
+                    query,
+                    ACCEPT_JSON,
+                );
+                loop {
+                    match pager.next_page().await {
+                        Ok(Some(body)) => {
+                            for object in list_items(&body, &target.mapping)? {
+                                infos.push(Info {
+                                    mapping: target.mapping.clone(),
+                                    object,
+                                });
+                            }
+                        }
+                        Ok(None) => break,
+                        Err(error) => {
+                            let subject = format!(
+                                "{}/{}, Resource={}",
+                                target.mapping.group,
+                                target.mapping.version,
+                                target.mapping.resource
+                            );
+                            let error = enhance_list_error(
+                                error,
+                                &subject,
+                                &label_selector,
+                                &field_selector,
+                            );
+                            errors.push(BuilderError { error });
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        Plan::Named { items, .. } => {
+            // The objects are fetched at once and reported in order.
+            let mut tasks = tokio::task::JoinSet::new();
+            for (n, target) in items.iter().enumerate() {
+                let (client, target) = (client.clone(), target.clone());
+                tasks.spawn(async move {
+                    let ns = target.namespace.as_deref();
+                    (
+                        n,
+                        get_object(&client, &target.mapping, ns, &target.name, ACCEPT_JSON).await,
+                    )
+                });
+            }
+            let mut results: Vec<Option<Result<bytes::Bytes, ApiError>>> = Vec::new();
+            results.resize_with(items.len(), || None);
+            while let Some(done) = tasks.join_next().await {
+                if let Ok((n, result)) = done {
+                    results[n] = Some(result);
+                }
+            }
+            for (target, result) in items.into_iter().zip(results) {
+                match result {
+                    Some(Ok(body)) => infos.push(Info {
+                        mapping: target.mapping,
+                        object: serde_json::from_slice(&body)?,
+                    }),
+                    Some(Err(error)) => errors.push(BuilderError { error }),
+                    None => anyhow::bail!("the request for {} was cancelled", target.name),
+                }
+            }
+        }
+    }
+    Ok((infos, errors))
+}
+
+/// The items of a list body, each with the `apiVersion` and `kind` the
+/// server leaves out of list items.
+fn list_items(body: &[u8], mapping: &Mapping) -> Result<Vec<Value>> {
+    let mut list: Value = serde_json::from_slice(body)?;
+    let api_version = list
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| mapping.api_version());
+    let kind = list
+        .get("kind")
+        .and_then(Value::as_str)
+        .and_then(|k| k.strip_suffix("List"))
+        .map(str::to_string)
+        .unwrap_or_else(|| mapping.kind.clone());
+    let items = match list.get_mut("items").map(Value::take) {
+        Some(Value::Array(items)) => items,
+        _ => Vec::new(),
+    };
+    Ok(items
+        .into_iter()
+        .map(|mut item| {
+            if let Some(map) = item.as_object_mut() {
+                if !map.contains_key("kind") {
+                    map.insert("kind".into(), Value::String(kind.clone()));
+                }
+                if !map.contains_key("apiVersion") {
+                    map.insert("apiVersion".into(), Value::String(api_version.clone()));
+                }
+            }
+            item
+        })
+        .collect())
+}
+
+/// kubectl's typed describers read their kind in one API version; an
+/// object found in another version is read again in that one.
+async fn typed_versions(client: &ApiClient, infos: Vec<Info>) -> Vec<Info> {
+    let mut out = Vec::with_capacity(infos.len());
+    for mut info in infos {
+        let describer = Describer::for_kind(&info.mapping.group, &info.mapping.kind);
+        if let Some(version) = describer.version() {
+            if version != info.mapping.api_version() {
+                let mut mapping = info.mapping.clone();
+                mapping.version = version.rsplit('/').next().unwrap_or(version).to_string();
+                let ns = info.object["metadata"]["namespace"]
+                    .as_str()
+                    .map(str::to_string);
+                let name = info.object["metadata"]["name"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string();
+                if let Ok(body) =
+                    get_object(client, &mapping, ns.as_deref(), &name, ACCEPT_JSON).await
+                {
+                    if let Ok(object) = serde_json::from_slice(&body) {
+                        info.object = object;
+                    }
+                }
+            }
+        }
+        out.push(info);
+    }
+    out
+}
+
+/// Everything the descriptions need besides the objects, one request per
+/// collection, made concurrently.
+async fn fetch_related(
+    client: &ApiClient,
+    infos: &[Info],
+    settings: &Settings,
+    chunk_size: i64,
+) -> Related {
+    let mut queries: Vec<Query> = Vec::new();
+    for info in infos {
+        let describer = Describer::for_kind(&info.mapping.group, &info.mapping.kind);
+        queries.extend(describer.queries(&info.object, settings));
+    }
+    let fetches = related::plan(&queries);
+    let mut tasks = tokio::task::JoinSet::new();
+    for (n, fetch) in fetches.iter().enumerate() {
+        let client = client.clone();
+        let request = fetch.request.clone();
+        tasks.spawn(async move { (n, answer(&client, &request, chunk_size).await) });
+    }
+    let mut answers: Vec<Option<Answer>> = vec![None; fetches.len()];
+    while let Some(done) = tasks.join_next().await {
+        if let Ok((n, a)) = done {
+            answers[n] = Some(a);
+        }
+    }
+    let mut related = Related::default();
+    for (fetch, answer) in fetches.iter().zip(answers) {
+        let answer = answer.unwrap_or_else(|| {
+            Answer::Failed(Failure {
+                message: "request was cancelled".into(),
+                reason: String::new(),
+                kubectl: "error: request was cancelled".into(),
+            })
+        });
+        record(&mut related, fetch, answer);
+    }
+    related
+}
+
+fn record(related: &mut Related, fetch: &Fetch, answer: Answer) {
+    related::record(related, fetch, answer);
+}
+
+fn failure(e: &ApiError) -> Failure {
+    Failure {
+        message: e.to_string(),
+        reason: e.status().map(|s| s.reason.clone()).unwrap_or_default(),
+        kubectl: e.kubectl_message(),
+    }
+}
+
+async fn answer(client: &ApiClient, query: &Query, chunk_size: i64) -> Answer {
+    match query {
+        Query::Get { path } => match client.get_json(path).await {
+            Ok(v) => Answer::Object(v),
+            Err(e) => Answer::Failed(failure(&e)),
+        },
+        Query::List {
+            path,
+            label_selector,
+            field_selector,
+        } => {
+            let q = ListQuery {
+                label_selector: label_selector.clone(),
+                field_selector: field_selector.clone(),
+                limit: chunk_size,
+                include_object: None,
+            };
+            let mut pager = Pager::for_path(client, path.clone(), q, ACCEPT_JSON);
+            let mut items = Vec::new();
+            loop {
+                match pager.next_page().await {
+                    Ok(Some(body)) => match serde_json::from_slice::<Value>(&body) {
+                        Ok(mut list) => {
+                            if let Some(Value::Array(page)) = list.get_mut("items").map(Value::take)
+                            {
+                                items.extend(page);
+                            }
+                        }
+                        Err(e) => {
+                            return Answer::Failed(failure(&ApiError::Unexpected(e.to_string())));
+                        }
+                    },
+                    Ok(None) => break,
+                    Err(e) => {
+                        // kubectl words list failures of these collections.
+                        let subject = path.rsplit('/').next().unwrap_or("");
+                        let e = if [
+                            "pods",
+                            "events",
+                            "replicasets",
+                            "resourcequotas",
+                            "limitranges",
+                        ]
+                        .contains(&subject)
+                        {
+                            enhance_list_error(e, subject, label_selector, field_selector)
+                        } else {
+                            e
+                        };
+                        return Answer::Failed(failure(&e));
+                    }
+                }
+            }
+            Answer::Items(items)
+        }
+    }
+}
+
+/// cli-runtime's `EnhanceListError`: a bad request or missing collection
+/// says what was being listed.
+fn enhance_list_error(error: ApiError, subject: &str, label: &str, field: &str) -> ApiError {
+    match error {
+        ApiError::Status(mut status)
+            if status.reason == "BadRequest" || status.reason == "NotFound" =>
+        {
+            status.message = if label.is_empty() && field.is_empty() {
+                format!("Unable to list {}: {}", go_quote(subject), status.message)
+            } else {
+                format!(
+                    "Unable to find {} that match label selector {}, field selector {}: {}",
+                    go_quote(subject),
+                    go_quote(label),
+                    go_quote(field),
+                    status.message
+                )
+            };
+            ApiError::Status(status)
+        }
+        other => other,
+    }
+}
+
+/// `describe TYPE PREFIX` when no object is named PREFIX: every object of
+/// the type in the namespace whose name starts with it.
+async fn describe_matching(
+    ctx: &mut Context,
+    conn: &Connection,
+    args: &DescribeArgs,
+    show_events: bool,
+    original: Option<ApiError>,
+) -> Result<()> {
+    let (resource, prefix) = (&args.args[0], &args.args[1]);
+    let words = vec![resource.clone()];
+    let selection = Selection {
+        args: &words,
+        label_selector: None,
+        field_selector: None,
+        select_all: false,
+        namespace: conn.namespace.clone(),
+        all_namespaces: false,
+        allow_empty_selector: true,
+        single_resource_type: true,
+    };
+    let plan = plan(ctx, &selection).await?;
+    let (infos, errors) = fetch_infos(&conn.client, plan, args.chunk_size).await?;
+    if let Some(e) = errors.into_iter().next() {
+        return Err(e.error.into());
+    }
+    let matching: Vec<Info> = infos
+        .into_iter()
+        .filter(|i| {
+            i.object["metadata"]["name"]
+                .as_str()
+                .is_some_and(|n| n.starts_with(prefix.as_str()))
+        })
+        .collect();
+    if matching.is_empty() {
+        return match original {
+            Some(e) => Err(e.into()),
+            None => Ok(()),
+        };
+    }
+    let settings = Settings {
+        show_events,
+        now: chrono::Utc::now(),
+    };
+    let matching = typed_versions(&conn.client, matching).await;
+    let related = fetch_related(&conn.client, &matching, &settings, args.chunk_size).await;
+    for info in &matching {
+        let describer = Describer::for_kind(&info.mapping.group, &info.mapping.kind);
+        match describer.describe(&info.object, &related, &settings) {
+            Ok(text) => writeln!(ctx.out, "{text}")?,
+            Err(e) => return Err(describe_error(e)),
+        }
+    }
+    Ok(())
+}
+
+fn describe_error(e: DescribeError) -> anyhow::Error {
+    match e {
+        DescribeError::Request(f) => CliError::Verbatim(f.kubectl).into(),
+        DescribeError::Message(m) => anyhow::anyhow!(m),
+    }
+}
+
+/// kubectl's aggregate of what failed: the builder's errors (as one
+/// aggregate when there are several), then each describer error.
+fn report(builder: Vec<BuilderError>, describers: Vec<DescribeError>) -> Result<()> {
+    enum Item {
+        Api(ApiError),
+        Builder(Vec<ApiError>),
+        Describe(DescribeError),
+    }
+    let mut items: Vec<Item> = Vec::new();
+    match builder.len() {
+        0 => {}
+        1 => items.extend(builder.into_iter().map(|b| Item::Api(b.error))),
+        _ => items.push(Item::Builder(
+            builder.into_iter().map(|b| b.error).collect(),
+        )),
+    }
+    items.extend(describers.into_iter().map(Item::Describe));
+    if items.len() == 1 {
+        return match items.remove(0) {
+            Item::Api(e) => Err(e.into()),
+            Item::Builder(list) => {
+                Err(CliError::Many(list.iter().map(ApiError::kubectl_message).collect()).into())
+            }
+            Item::Describe(e) => Err(describe_error(e)),
+        };
+    }
+    if items.is_empty() {
+        return Ok(());
+    }
+    let lines = items
+        .iter()
+        .map(|item| match item {
+            Item::Api(e) => e.kubectl_message(),
+            Item::Builder(list) => {
+                let mut seen: Vec<String> = Vec::new();
+                for e in list {
+                    let m = e.to_string();
+                    if !seen.contains(&m) {
+                        seen.push(m);
+                    }
+                }
+                if seen.len() == 1 {
+                    seen.remove(0)
+                } else {
+                    format!("[{}]", seen.join(", "))
+                }
+            }
+            Item::Describe(e) => e.kubectl_message(),
+        })
+        .collect();
+    Err(CliError::Many(lines).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mapping() -> Mapping {
+        Mapping {
+            group: "example.com".into(),
+            version: "v1".into(),
+            resource: "widgets".into(),
+            kind: "Widget".into(),
+            singular: "widget".into(),
+            namespaced: true,
+            verbs: vec![],
+            short_names: vec![],
+            categories: vec![],
+        }
+    }
+
+    #[test]
+    fn list_items_get_kind_and_version() {
+        let body = br#"{"apiVersion":"example.com/v1","kind":"WidgetList","items":[{"metadata":{"name":"a"}}]}"#;
+        let items = list_items(body, &mapping()).unwrap();
+        assert_eq!(items[0]["kind"], "Widget");
+        assert_eq!(items[0]["apiVersion"], "example.com/v1");
+    }
+
+    #[test]
+    fn several_describer_errors_are_listed() {
+        let err = report(
+            vec![],
+            vec![
+                DescribeError::Message("a".into()),
+                DescribeError::Message("b".into()),
+            ],
+        )
+        .unwrap_err();
+        let mut buf = Vec::new();
+        crate::error::render(&err, &mut buf);
+        assert_eq!(String::from_utf8(buf).unwrap(), "a\nb\n");
+    }
+}

@@ -1,0 +1,303 @@
+//! Pod resource arithmetic from component-helpers: QoS class, and the
+//! effective requests and limits of a pod (sidecars, init containers,
+//! pod-level resources, overhead).
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::json::{arr, at, has, s};
+use super::quantity::Quantity;
+
+pub type ResourceList = BTreeMap<String, Quantity>;
+
+/// The resources a pod may set at pod level.
+const POD_LEVEL: &[&str] = &["cpu", "memory", "hugepages-"];
+
+fn pod_level_supported(name: &str) -> bool {
+    name == "cpu" || name == "memory" || name.starts_with(POD_LEVEL[2])
+}
+
+fn list(v: &Value) -> ResourceList {
+    let mut out = ResourceList::new();
+    if let Some(map) = v.as_object() {
+        for (k, q) in map {
+            if let Some(q) = q.as_str().and_then(Quantity::parse) {
+                out.insert(k.clone(), q);
+            }
+        }
+    }
+    out
+}
+
+fn add(to: &mut ResourceList, from: &ResourceList) {
+    for (k, q) in from {
+        match to.get_mut(k) {
+            Some(existing) => existing.add(q),
+            None => {
+                to.insert(k.clone(), *q);
+            }
+        }
+    }
+}
+
+fn max_into(to: &mut ResourceList, from: &ResourceList) {
+    for (k, q) in from {
+        match to.get(k) {
+            Some(existing) if q.compare(existing).is_le() => {}
+            _ => {
+                to.insert(k.clone(), *q);
+            }
+        }
+    }
+}
+
+/// `GetPodQOS`: the class the server recorded, else computed.
+pub fn pod_qos(pod: &Value) -> String {
+    let recorded = s(pod, &["status", "qosClass"]);
+    if !recorded.is_empty() {
+        return recorded.to_string();
+    }
+    let spec = at(pod, &["spec"]);
+    if pod_level_set(pod) {
+        return requirements_qos(at(spec, &["resources"])).to_string();
+    }
+    let mut qos: Option<&str> = None;
+    for c in arr(spec, &["initContainers"])
+        .iter()
+        .chain(arr(spec, &["containers"]))
+    {
+        let q = requirements_qos(at(c, &["resources"]));
+        if q == "Burstable" {
+            return q.to_string();
+        }
+        match qos {
+            None => qos = Some(q),
+            Some(prev) if prev != q => return "Burstable".to_string(),
+            _ => {}
+        }
+    }
+    qos.unwrap_or("BestEffort").to_string()
+}
+
+fn requirements_qos(resources: &Value) -> &'static str {
+    let requests = list(at(resources, &["requests"]));
+    let limits = list(at(resources, &["limits"]));
+    if requests.is_empty() && limits.is_empty() {
+        return "BestEffort";
+    }
+    let mut qos: Option<&str> = None;
+    for name in ["cpu", "memory"] {
+        let req = requests.get(name).copied().unwrap_or_default();
+        let lim = limits.get(name).copied().unwrap_or_default();
+        let q = if req.compare(&lim).is_ne() {
+            "Burstable"
+        } else if req.is_zero() {
+            "BestEffort"
+        } else {
+            "Guaranteed"
+        };
+        if q == "Burstable" {
+            return q;
+        }
+        match qos {
+            None => qos = Some(q),
+            Some(prev) if prev != q => return "Burstable",
+            _ => {}
+        }
+    }
+    qos.unwrap_or("BestEffort")
+}
+
+fn pod_level_set(pod: &Value) -> bool {
+    let r = at(pod, &["spec", "resources"]);
+    ["requests", "limits"]
+        .iter()
+        .any(|f| list(at(r, &[f])).keys().any(|k| pod_level_supported(k)))
+}
+
+fn resize_infeasible(pod: &Value) -> bool {
+    arr(pod, &["status", "conditions"])
+        .iter()
+        .find(|c| s(c, &["type"]) == "PodResizePending")
+        .is_some_and(|c| s(c, &["reason"]) == "Infeasible")
+}
+
+fn container_status<'a>(pod: &'a Value, name: &str) -> Option<&'a Value> {
+    arr(pod, &["status", "containerStatuses"])
+        .iter()
+        .chain(arr(pod, &["status", "initContainerStatuses"]))
+        .find(|st| s(st, &["name"]) == name)
+}
+
+#[derive(Clone, Copy)]
+enum Source {
+    Spec,
+    Allocated,
+    Actuated,
+}
+
+fn container_list(
+    c: &Value,
+    st: Option<&Value>,
+    infeasible: bool,
+    requests: bool,
+    source: Source,
+) -> ResourceList {
+    let field = if requests { "requests" } else { "limits" };
+    let spec = list(at(c, &["resources", field]));
+    match source {
+        Source::Spec => spec,
+        Source::Allocated => {
+            if let Some(st) = st.filter(|st| has(st, &["allocatedResources"])) {
+                return list(at(st, &["allocatedResources"]));
+            }
+            if infeasible {
+                ResourceList::new()
+            } else {
+                spec
+            }
+        }
+        Source::Actuated => {
+            if let Some(st) = st.filter(|st| has(st, &["resources", field])) {
+                return list(at(st, &["resources", field]));
+            }
+            if requests {
+                if let Some(st) = st.filter(|st| has(st, &["allocatedResources"])) {
+                    return list(at(st, &["allocatedResources"]));
+                }
+            }
+            if infeasible {
+                ResourceList::new()
+            } else {
+                spec
+            }
+        }
+    }
+}
+
+fn aggregate(pod: &Value, use_status: bool, requests: bool, source: Source) -> ResourceList {
+    let infeasible = use_status && resize_infeasible(pod);
+    let status = |name: &str| {
+        if use_status {
+            container_status(pod, name)
+        } else {
+            None
+        }
+    };
+    let mut result = ResourceList::new();
+    for c in arr(pod, &["spec", "containers"]) {
+        let r = container_list(c, status(s(c, &["name"])), infeasible, requests, source);
+        add(&mut result, &r);
+    }
+    let mut sidecars = ResourceList::new();
+    let mut init = ResourceList::new();
+    for c in arr(pod, &["spec", "initContainers"]) {
+        let mut r = container_list(c, status(s(c, &["name"])), infeasible, requests, source);
+        if s(c, &["restartPolicy"]) == "Always" {
+            add(&mut result, &r);
+            add(&mut sidecars, &r);
+            r = sidecars.clone();
+        } else {
+            let mut combined = ResourceList::new();
+            add(&mut combined, &r);
+            add(&mut combined, &sidecars);
+            r = combined;
+        }
+        max_into(&mut init, &r);
+    }
+    max_into(&mut result, &init);
+    result
+}
+
+/// `PodRequests` (with `UseStatusResources` when kubectl sets it).
+pub fn pod_requests(pod: &Value, use_status: bool) -> ResourceList {
+    let mut reqs = if !use_status {
+        aggregate(pod, false, true, Source::Spec)
+    } else {
+        let infeasible = resize_infeasible(pod);
+        let spec = aggregate(pod, true, true, Source::Spec);
+        let allocated = aggregate(pod, true, true, Source::Allocated);
+        let actuated = aggregate(pod, true, true, Source::Actuated);
+        let mut out = if infeasible { actuated.clone() } else { spec };
+        if !infeasible {
+            max_into(&mut out, &actuated);
+        }
+        max_into(&mut out, &allocated);
+        out
+    };
+    let pod_requests = list(at(pod, &["spec", "resources", "requests"]));
+    if pod_requests.keys().any(|k| pod_level_supported(k)) {
+        for (k, q) in &pod_requests {
+            if pod_level_supported(k) {
+                reqs.insert(k.clone(), *q);
+            }
+        }
+    }
+    let overhead = list(at(pod, &["spec", "overhead"]));
+    add(&mut reqs, &overhead);
+    reqs
+}
+
+/// `PodLimits`.
+pub fn pod_limits(pod: &Value, use_status: bool) -> ResourceList {
+    let mut limits = if !use_status {
+        aggregate(pod, false, false, Source::Spec)
+    } else {
+        let infeasible = resize_infeasible(pod);
+        let spec = aggregate(pod, true, false, Source::Spec);
+        let actuated = aggregate(pod, true, false, Source::Actuated);
+        if infeasible {
+            actuated
+        } else {
+            let mut out = spec;
+            max_into(&mut out, &actuated);
+            out
+        }
+    };
+    if pod_level_set(pod) {
+        for (k, q) in &list(at(pod, &["spec", "resources", "limits"])) {
+            if pod_level_supported(k) {
+                limits.insert(k.clone(), *q);
+            }
+        }
+    }
+    for (k, q) in &list(at(pod, &["spec", "overhead"])) {
+        if let Some(existing) = limits.get_mut(k) {
+            if !existing.is_zero() {
+                existing.add(q);
+            }
+        }
+    }
+    limits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn qos_classes() {
+        let best = json!({"spec": {"containers": [{"name": "a"}]}});
+        assert_eq!(pod_qos(&best), "BestEffort");
+        let guaranteed = json!({"spec": {"containers": [{"name": "a", "resources": {
+            "requests": {"cpu": "1", "memory": "1Gi"}, "limits": {"cpu": "1", "memory": "1Gi"}}}]}});
+        assert_eq!(pod_qos(&guaranteed), "Guaranteed");
+        let burstable = json!({"spec": {"containers": [{"name": "a", "resources": {"requests": {"cpu": "1"}}}]}});
+        assert_eq!(pod_qos(&burstable), "Burstable");
+    }
+
+    #[test]
+    fn requests_with_init_and_sidecars() {
+        let pod = json!({"spec": {
+            "containers": [{"name": "a", "resources": {"requests": {"cpu": "100m"}}},
+                           {"name": "b", "resources": {"requests": {"cpu": "200m"}}}],
+            "initContainers": [{"name": "i", "resources": {"requests": {"cpu": "1"}}}]}});
+        assert_eq!(pod_requests(&pod, true)["cpu"].to_canonical(), "1");
+        let pod = json!({"spec": {
+            "containers": [{"name": "a", "resources": {"requests": {"memory": "64Mi"}}}],
+            "initContainers": [{"name": "s", "restartPolicy": "Always", "resources": {"requests": {"memory": "32Mi"}}}]}});
+        assert_eq!(pod_requests(&pod, false)["memory"].to_canonical(), "96Mi");
+    }
+}

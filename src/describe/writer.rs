@@ -1,0 +1,131 @@
+//! kubectl's `PrefixWriter` over Go's `text/tabwriter` as `describe` sets
+//! it up (minimum width 0, padding 2): text at an indentation level of two
+//! spaces per level, `Key:\tvalue` cells aligned within each run of tabbed
+//! lines, and terminal escape characters made harmless.
+
+use std::io::Write;
+
+use crate::printers::tabwriter::TabWriter;
+
+pub const LEVEL_0: usize = 0;
+pub const LEVEL_1: usize = 1;
+pub const LEVEL_2: usize = 2;
+pub const LEVEL_3: usize = 3;
+pub const LEVEL_4: usize = 4;
+
+pub struct PrefixWriter {
+    out: TabWriter<Vec<u8>>,
+    /// Levels added to every write (kubectl's nested prefix writer).
+    indent: usize,
+    /// In a nested writer, whole lines are indented too.
+    nested: bool,
+}
+
+impl Default for PrefixWriter {
+    fn default() -> Self {
+        PrefixWriter::new()
+    }
+}
+
+impl PrefixWriter {
+    pub fn new() -> PrefixWriter {
+        PrefixWriter {
+            out: TabWriter::for_describe(Vec::new()),
+            indent: 0,
+            nested: false,
+        }
+    }
+
+    /// Writes `text` after two spaces per level.
+    pub fn write(&mut self, level: usize, text: &str) {
+        let prefix = "  ".repeat(level + self.indent);
+        self.raw(&prefix);
+        self.raw(text);
+    }
+
+    /// Writes `text` and a newline without indentation (indented in a
+    /// nested writer).
+    pub fn line(&mut self, text: &str) {
+        if self.nested {
+            self.write(0, &format!("{text}\n"));
+        } else {
+            self.raw(text);
+            self.raw("\n");
+        }
+    }
+
+    /// Ends the current alignment block (kubectl flushes before events).
+    pub fn flush(&mut self) {
+        let _ = self.out.flush_pending();
+    }
+
+    /// Runs `f` with every write indented by `levels` more.
+    pub fn nested<F: FnOnce(&mut PrefixWriter)>(&mut self, levels: usize, f: F) {
+        let (indent, nested) = (self.indent, self.nested);
+        self.indent += levels;
+        self.nested = true;
+        f(self);
+        self.indent = indent;
+        self.nested = nested;
+    }
+
+    /// The aligned text.
+    pub fn finish(self) -> String {
+        let bytes = self.out.into_inner().unwrap_or_default();
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+
+    fn raw(&mut self, text: &str) {
+        if text.contains(['\x1b', '\r']) {
+            let escaped = text.replace('\x1b', "^[").replace('\r', "\\r");
+            let _ = self.out.write_all(escaped.as_bytes());
+        } else {
+            let _ = self.out.write_all(text.as_bytes());
+        }
+    }
+}
+
+/// `w!(w, LEVEL, "fmt", args…)`: a formatted write at a level.
+#[macro_export]
+macro_rules! w {
+    ($w:expr, $level:expr, $($arg:tt)*) => {
+        $w.write($level, &format!($($arg)*))
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aligns_runs_and_indents() {
+        let mut w = PrefixWriter::new();
+        w.write(LEVEL_0, "Name:\tweb\n");
+        w.write(LEVEL_0, "Namespace:\tdefault\n");
+        w.write(LEVEL_0, "Containers:\n");
+        w.write(LEVEL_1, "nginx:\n");
+        w.write(LEVEL_2, "Image:\tnginx\n");
+        assert_eq!(
+            w.finish(),
+            "Name:       web\nNamespace:  default\nContainers:\n  nginx:\n    Image:  nginx\n"
+        );
+    }
+
+    #[test]
+    fn escapes_terminal_characters() {
+        let mut w = PrefixWriter::new();
+        w.write(LEVEL_0, "a\x1b[31mb\rc\n");
+        assert_eq!(w.finish(), "a^[[31mb\\rc\n");
+    }
+
+    #[test]
+    fn nested_lines_are_indented() {
+        let mut w = PrefixWriter::new();
+        w.nested(LEVEL_2, |w| {
+            w.write(LEVEL_0, "Labels:\t");
+            w.line("<none>");
+        });
+        assert_eq!(w.finish(), "    Labels:      <none>\n");
+    }
+}
