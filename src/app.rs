@@ -36,6 +36,8 @@ pub struct Cli {
 pub enum Commands {
     /// Create a resource from flags (deployment, service, ingress).
     Create(commands::create::CreateArgs),
+    /// Modify kubeconfig files (view, …).
+    Config(commands::config::ConfigArgs),
 }
 
 /// Runs kuddle with `args` (program name first) on the process's own
@@ -85,6 +87,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
     runtime.block_on(async move {
         match command {
             Commands::Create(args) => commands::create::run(ctx, args).await,
+            Commands::Config(args) => commands::config::run(ctx, args).await,
         }
     })
 }

@@ -2,4 +2,5 @@
 //! (resolve and check the arguments, do the work, write to the context's
 //! streams).
 
+pub mod config;
 pub mod create;
