@@ -52,6 +52,9 @@ pub async fn run(ctx: &mut Context, args: DeploymentArgs) -> Result<()> {
             ctx.cmd_path.clone(),
         ));
     }
+    // kubectl builds its client (and reports a broken kubeconfig) right
+    // after reading the name, even for --dry-run=client.
+    ctx.client_config()?;
     if args.images.len() > 1 && !args.command.is_empty() {
         bail!("cannot specify multiple --image options and command");
     }
