@@ -46,6 +46,8 @@ fn start_or_reuse() -> PathBuf {
         script = script.display(),
         dir = dir.display()
     );
+    // The watchdog must outlive this process, so it is never waited for.
+    #[allow(clippy::zombie_processes)]
     Command::new("setsid")
         .args(["sh", "-c", &watchdog])
         .stdin(std::process::Stdio::null())
