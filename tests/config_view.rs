@@ -38,6 +38,7 @@ const VALID: &[&str] = &[
     "unknown-fields.yaml",
     "minify-cases.yaml",
     "dangling-current.yaml",
+    "flow-colons.yaml",
     "relative/config",
 ];
 

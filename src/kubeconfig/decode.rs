@@ -20,7 +20,13 @@ pub fn decode_config(data: &[u8]) -> Result<Config, String> {
     if data.is_empty() {
         return Ok(Config::default());
     }
+    // Documents may nest up to go-yaml's limit of 10000 levels.
+    yaml11::on_deep_stack(|| decode_deep(data))
+}
+
+fn decode_deep(data: &[u8]) -> Result<Config, String> {
     let json = yaml11::yaml_to_json(data)?;
+    check_json_depth(&json)?;
     let (api_version, kind) = interpret(&json)?;
     check_kind(&api_version, &kind, data)?;
     let mut dec = Dec::default();
@@ -30,6 +36,28 @@ pub fn decode_config(data: &[u8]) -> Result<Config, String> {
     }
     apply_defaults(&mut v1);
     convert(v1)
+}
+
+/// Go's JSON scanner stops at 10000 nested arrays and objects; the first
+/// container past that depth (in document order) is the error.
+fn check_json_depth(json: &Value) -> Result<(), String> {
+    fn walk(v: &Value, depth: usize) -> Option<char> {
+        let (open, children): (char, Box<dyn Iterator<Item = &Value>>) = match v {
+            Value::Array(items) => ('[', Box::new(items.iter())),
+            Value::Object(map) => ('{', Box::new(map.values())),
+            _ => return None,
+        };
+        if depth > 10_000 {
+            return Some(open);
+        }
+        children.into_iter().find_map(|c| walk(c, depth + 1))
+    }
+    match walk(json, 1) {
+        Some(c) => Err(format!(
+            "couldn't get version/kind; json parse error: invalid character '{c}' exceeded max depth"
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The meta factory's first look at the document: only `apiVersion` and

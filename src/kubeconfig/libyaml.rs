@@ -21,10 +21,17 @@ pub enum Event {
     DocumentEnd,
     Alias { anchor: String },
     Scalar(Scalar),
-    SequenceStart { anchor: Option<String> },
+    SequenceStart { anchor: Option<String>, flow: bool },
     SequenceEnd,
-    MappingStart { anchor: Option<String> },
+    MappingStart { anchor: Option<String>, flow: bool },
     MappingEnd,
+}
+
+/// Where an event starts: line and column, both counted from 0.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Mark {
+    pub line: u64,
+    pub column: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +43,8 @@ pub struct Scalar {
     /// Plain and untagged (or tagged `!`): the value's type is resolved
     /// from its text. Quoted and block scalars are strings.
     pub plain_implicit: bool,
+    /// For plain scalars, the text as written (line breaks unfolded).
+    pub raw: Option<Vec<u8>>,
 }
 
 /// Reads events from one input. The parser and its input live on the heap
@@ -44,6 +53,9 @@ pub struct Parser {
     sys: Box<yaml_sys_unsafe::yaml_parser_t>,
     _input: Box<[u8]>,
     failed: Option<String>,
+    /// Set when libyaml stopped at `x:` followed by a flow indicator:
+    /// byte offsets of the scalar's start and of the colon.
+    unexpected_colon: Option<(usize, usize)>,
 }
 
 impl Parser {
@@ -69,12 +81,14 @@ impl Parser {
                 sys: raw.assume_init(),
                 _input: input,
                 failed: None,
+                unexpected_colon: None,
             }
         }
     }
 
-    /// The next event, or go-yaml's message for the first problem found.
-    pub fn next_event(&mut self) -> Result<Event, String> {
+    /// The next event and where it starts, or go-yaml's message for the
+    /// first problem found.
+    pub fn next_marked(&mut self) -> Result<(Event, Mark), String> {
         if let Some(msg) = &self.failed {
             return Err(msg.clone());
         }
@@ -86,13 +100,51 @@ impl Parser {
             if yaml_sys_unsafe::yaml_parser_parse(parser, event.as_mut_ptr()).fail {
                 let msg = go_yaml_problem(&self.sys);
                 self.failed = Some(msg.clone());
+                if msg.ends_with("found unexpected ':'") {
+                    let bom = self.bom_len();
+                    self.unexpected_colon = Some((
+                        self.sys.context_mark.index as usize + bom,
+                        self.sys.problem_mark.index as usize + bom,
+                    ));
+                }
                 return Err(msg);
             }
             let event = event.as_mut_ptr();
-            let converted = convert(&*event);
+            let mut converted = convert(&*event);
+            if let Event::Scalar(scalar) = &mut converted {
+                if (*event).data.scalar.style == yaml_sys_unsafe::YAML_PLAIN_SCALAR_STYLE {
+                    // Marks count bytes of the UTF-8 buffer, after any BOM.
+                    let bom = self.bom_len();
+                    let start = (*event).start_mark.index as usize + bom;
+                    let end = (*event).end_mark.index as usize + bom;
+                    scalar.raw = self._input.get(start..end).map(<[u8]>::to_vec);
+                }
+            }
+            let mark = Mark {
+                line: (*event).start_mark.line,
+                column: (*event).start_mark.column,
+            };
             yaml_sys_unsafe::yaml_event_delete(event);
-            Ok(converted)
+            Ok((converted, mark))
         }
+    }
+}
+
+impl Parser {
+    /// Marks count bytes of libyaml's UTF-8 buffer, which starts after a BOM.
+    fn bom_len(&self) -> usize {
+        if self._input.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        }
+    }
+
+    /// Where libyaml refused `x:` before `,` `?` `[` `]` `{` `}` in a flow
+    /// collection (go-yaml reads it as the scalar `x:`): the scalar's start
+    /// and the colon, as byte offsets into the input.
+    pub fn unexpected_colon(&self) -> Option<(usize, usize)> {
+        self.unexpected_colon
     }
 }
 
@@ -168,14 +220,17 @@ unsafe fn convert(e: &yaml_sys_unsafe::yaml_event_t) -> Event {
                     tag: c_string(s.tag),
                     value,
                     plain_implicit: s.plain_implicit,
+                    raw: None,
                 })
             }
             yaml_sys_unsafe::YAML_SEQUENCE_START_EVENT => Event::SequenceStart {
                 anchor: c_string(e.data.sequence_start.anchor),
+                flow: e.data.sequence_start.style == yaml_sys_unsafe::YAML_FLOW_SEQUENCE_STYLE,
             },
             yaml_sys_unsafe::YAML_SEQUENCE_END_EVENT => Event::SequenceEnd,
             yaml_sys_unsafe::YAML_MAPPING_START_EVENT => Event::MappingStart {
                 anchor: c_string(e.data.mapping_start.anchor),
+                flow: e.data.mapping_start.style == yaml_sys_unsafe::YAML_FLOW_MAPPING_STYLE,
             },
             _ => Event::MappingEnd,
         }
@@ -190,7 +245,7 @@ mod tests {
         let mut p = Parser::new(text.as_bytes());
         let mut out = Vec::new();
         loop {
-            let e = p.next_event()?;
+            let (e, _) = p.next_marked()?;
             let end = e == Event::StreamEnd;
             out.push(e);
             if end {

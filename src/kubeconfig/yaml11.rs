@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use super::base64;
-use super::libyaml::{Event, Parser, Scalar};
+use super::libyaml::{Event, Mark, Parser, Scalar};
 
 const STR_TAG: &str = "tag:yaml.org,2002:str";
 const BOOL_TAG: &str = "tag:yaml.org,2002:bool";
@@ -34,6 +34,23 @@ pub fn yaml_to_json(input: &[u8]) -> Result<Value, String> {
     let json = to_jsonable(go)?;
     check_marshalable(&json)?;
     Ok(into_value(json))
+}
+
+/// Runs `f` on a thread whose stack holds documents nested to go-yaml's
+/// limit (10000 levels); the recursive steps here need that much.
+pub fn on_deep_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .name("yaml-deep".into())
+            .stack_size(256 << 20)
+            .spawn_scoped(scope, f);
+        match handle {
+            Ok(h) => h
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(e) => panic!("cannot start the YAML decoding thread: {e}"),
+        }
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -61,38 +78,134 @@ struct Tree {
 
 struct TreeBuilder {
     parser: Parser,
-    peeked: Option<Event>,
+    peeked: Option<(Event, Mark)>,
     nodes: Vec<Node>,
     anchors: HashMap<String, usize>,
+    /// Open flow collections (`[`, `{`); true for sequences.
+    flow: Vec<bool>,
+    /// Columns of the open block collections that each indented further.
+    block_columns: Vec<u64>,
+}
+
+/// go-yaml v2 refuses documents nested deeper than this, in flow
+/// collections or in block indentation.
+const MAX_DEPTH: usize = 10_000;
+
+fn depth_error(mark: Mark) -> String {
+    if mark.line == 0 {
+        format!("yaml: exceeded max depth of {MAX_DEPTH}")
+    } else {
+        format!(
+            "yaml: line {}: exceeded max depth of {MAX_DEPTH}",
+            mark.line + 1
+        )
+    }
 }
 
 impl Tree {
     fn parse(input: &[u8]) -> Result<Tree, String> {
-        let mut b = TreeBuilder {
-            parser: Parser::new(input),
-            peeked: None,
-            nodes: Vec::new(),
-            anchors: HashMap::new(),
-        };
-        b.expect_stream_start()?;
-        let root = match b.peek()? {
+        let mut text = input.to_vec();
+        loop {
+            let mut b = TreeBuilder {
+                parser: Parser::new(&text),
+                peeked: None,
+                nodes: Vec::new(),
+                anchors: HashMap::new(),
+                flow: Vec::new(),
+                block_columns: Vec::new(),
+            };
+            match b.document() {
+                Ok(root) => {
+                    return Ok(Tree {
+                        nodes: b.nodes,
+                        root,
+                    })
+                }
+                Err(e) => match b.parser.unexpected_colon() {
+                    Some((start, colon)) if std::str::from_utf8(&text).is_ok() => {
+                        let in_sequence = b.flow.last().copied().unwrap_or(true);
+                        text = quote_colon_scalar(&text, start, colon, in_sequence)?;
+                    }
+                    _ => return Err(e),
+                },
+            }
+        }
+    }
+}
+
+/// libyaml rejects `x:` right before a flow indicator, go-yaml reads it as
+/// the plain scalar `x:`; quoting it lets libyaml read the same value (only
+/// columns move, and go-yaml's messages name lines only). A `?` inside it
+/// fails first, as in go-yaml.
+fn quote_colon_scalar(
+    text: &[u8],
+    start: usize,
+    colon: usize,
+    in_sequence: bool,
+) -> Result<Vec<u8>, String> {
+    let (Some(scalar), Some(rest)) = (text.get(start..=colon), text.get(colon + 1..)) else {
+        return Err("yaml: found unexpected ':'".into());
+    };
+    let line = text[..start].iter().filter(|&&b| b == b'\n').count() as u64;
+    question_mark_in_flow(scalar, Mark { line, column: 0 }, in_sequence)?;
+    let mut out = Vec::with_capacity(text.len() + scalar.len() + 2);
+    out.extend_from_slice(&text[..start]);
+    out.push(b'\'');
+    for &byte in scalar {
+        if byte == b'\'' {
+            out.push(b'\'');
+        }
+        out.push(byte);
+    }
+    out.push(b'\'');
+    out.extend_from_slice(rest);
+    Ok(out)
+}
+
+impl TreeBuilder {
+    /// The first document's root (`None` for an empty stream).
+    fn document(&mut self) -> Result<Option<usize>, String> {
+        self.expect_stream_start()?;
+        let root = match self.peek()? {
             Event::StreamEnd => None,
             Event::DocumentStart => {
-                b.take()?;
-                let root = b.node()?;
-                match b.take()? {
+                self.take()?;
+                let root = self.node()?;
+                match self.take()? {
                     Event::DocumentEnd => {}
                     other => return Err(unexpected("DOCUMENT-END", &other)),
                 }
                 Some(root)
             }
-            _ => Some(b.node()?),
+            _ => Some(self.node()?),
         };
-        Ok(Tree {
-            nodes: b.nodes,
-            root,
-        })
+        Ok(root)
     }
+}
+
+/// go-yaml ends a plain scalar at `?` inside `[]` or `{}` (libyaml no
+/// longer does); the `?` then starts a key where a `,` must follow, so the
+/// document fails there.
+fn question_mark_in_flow(raw: &[u8], mark: Mark, in_sequence: bool) -> Result<(), String> {
+    let Some(at) = raw.iter().skip(1).position(|&b| b == b'?').map(|i| i + 1) else {
+        return Ok(());
+    };
+    let before = &raw[..at];
+    let breaks = before
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && before.get(i + 1) != Some(&b'\n')))
+        .count() as u64;
+    let line = mark.line + breaks;
+    let closing = if in_sequence { ']' } else { '}' };
+    let where_ = if line == 0 {
+        String::new()
+    } else {
+        format!("line {line}: ")
+    };
+    Err(format!(
+        "yaml: {where_}did not find expected ',' or '{closing}'"
+    ))
 }
 
 fn unexpected(wanted: &str, got: &Event) -> String {
@@ -105,15 +218,50 @@ fn unexpected(wanted: &str, got: &Event) -> String {
 impl TreeBuilder {
     fn peek(&mut self) -> Result<&Event, String> {
         if self.peeked.is_none() {
-            self.peeked = Some(self.parser.next_event()?);
+            self.peeked = Some(self.parser.next_marked()?);
         }
-        Ok(self.peeked.get_or_insert(Event::StreamEnd))
+        Ok(&self
+            .peeked
+            .get_or_insert((Event::StreamEnd, Mark::default()))
+            .0)
     }
 
     fn take(&mut self) -> Result<Event, String> {
+        self.take_marked().map(|(e, _)| e)
+    }
+
+    fn take_marked(&mut self) -> Result<(Event, Mark), String> {
         match self.peeked.take() {
             Some(e) => Ok(e),
-            None => self.parser.next_event(),
+            None => self.parser.next_marked(),
+        }
+    }
+
+    /// Enters a collection, enforcing go-yaml's depth limits. Returns
+    /// whether a block indentation level was pushed.
+    fn enter(&mut self, flow: bool, sequence: bool, mark: Mark) -> Result<bool, String> {
+        if flow {
+            self.flow.push(sequence);
+            if self.flow.len() > MAX_DEPTH {
+                return Err(depth_error(mark));
+            }
+            return Ok(false);
+        }
+        if self.block_columns.last().is_some_and(|&c| mark.column <= c) {
+            return Ok(false);
+        }
+        self.block_columns.push(mark.column);
+        if self.block_columns.len() > MAX_DEPTH {
+            return Err(depth_error(mark));
+        }
+        Ok(true)
+    }
+
+    fn leave(&mut self, flow: bool, pushed: bool) {
+        if flow {
+            self.flow.pop();
+        } else if pushed {
+            self.block_columns.pop();
         }
     }
 
@@ -131,7 +279,7 @@ impl TreeBuilder {
     }
 
     fn node(&mut self) -> Result<usize, String> {
-        let event = self.take()?;
+        let (event, mark) = self.take_marked()?;
         let index = self.nodes.len();
         match event {
             Event::Scalar(Scalar {
@@ -139,7 +287,11 @@ impl TreeBuilder {
                 tag,
                 value,
                 plain_implicit,
+                raw,
             }) => {
+                if let (Some(&in_sequence), Some(raw)) = (self.flow.last(), &raw) {
+                    question_mark_in_flow(raw, mark, in_sequence)?;
+                }
                 self.nodes.push(Node::Scalar {
                     value: String::from_utf8_lossy(&value).into_owned(),
                     tag: tag.unwrap_or_default(),
@@ -156,25 +308,29 @@ impl TreeBuilder {
                     target,
                 });
             }
-            Event::MappingStart { anchor } => {
+            Event::MappingStart { anchor, flow } => {
                 self.nodes.push(Node::Mapping(Vec::new()));
                 self.anchor(anchor, index);
+                let pushed = self.enter(flow, false, mark)?;
                 let mut children = Vec::new();
                 while *self.peek()? != Event::MappingEnd {
                     children.push(self.node()?);
                     children.push(self.node()?);
                 }
                 self.take()?;
+                self.leave(flow, pushed);
                 self.nodes[index] = Node::Mapping(children);
             }
-            Event::SequenceStart { anchor } => {
+            Event::SequenceStart { anchor, flow } => {
                 self.nodes.push(Node::Sequence(Vec::new()));
                 self.anchor(anchor, index);
+                let pushed = self.enter(flow, true, mark)?;
                 let mut children = Vec::new();
                 while *self.peek()? != Event::SequenceEnd {
                     children.push(self.node()?);
                 }
                 self.take()?;
+                self.leave(flow, pushed);
                 self.nodes[index] = Node::Sequence(children);
             }
             other => return Err(unexpected("node", &other)),
@@ -867,6 +1023,34 @@ mod tests {
         assert_eq!(
             err("key: [\n"),
             "yaml: line 1: did not find expected node content"
+        );
+    }
+
+    #[test]
+    fn go_yaml_flow_scalar_rules() {
+        // `x:` before a flow indicator is a scalar; `?` ends one and fails.
+        assert_eq!(j("a: [b:, c]\n"), json!({"a": ["b:", "c"]}));
+        assert_eq!(j("a: {b: it's:}\n"), json!({"a": {"b": "it's:"}}));
+        assert_eq!(
+            err("a: [x,\n  b?c]\n"),
+            "yaml: line 1: did not find expected ',' or ']'"
+        );
+        assert_eq!(err("{a: b?c}\n"), "yaml: did not find expected ',' or '}'");
+    }
+
+    #[test]
+    fn depth_limits() {
+        let deep = format!("a: {}{}\n", "[".repeat(10_001), "]".repeat(10_001));
+        assert_eq!(
+            on_deep_stack(|| err(&deep)),
+            "yaml: exceeded max depth of 10000"
+        );
+        let block: String = (0..10_001)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect();
+        assert_eq!(
+            on_deep_stack(|| err(&block)),
+            "yaml: line 10001: exceeded max depth of 10000"
         );
     }
 
