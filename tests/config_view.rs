@@ -39,6 +39,7 @@ const VALID: &[&str] = &[
     "minify-cases.yaml",
     "dangling-current.yaml",
     "flow-colons.yaml",
+    "flow-tags.yaml",
     "relative/config",
 ];
 

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::base64;
 use super::model::*;
-use super::yaml11;
+use super::yaml;
 
 const SCHEME: &str = "k8s.io/client-go/tools/clientcmd/api/latest/latest.go:50";
 
@@ -21,11 +21,11 @@ pub fn decode_config(data: &[u8]) -> Result<Config, String> {
         return Ok(Config::default());
     }
     // Documents may nest up to go-yaml's limit of 10000 levels.
-    yaml11::on_deep_stack(|| decode_deep(data))
+    yaml::on_deep_stack(|| decode_deep(data))
 }
 
 fn decode_deep(data: &[u8]) -> Result<Config, String> {
-    let json = yaml11::yaml_to_json(data)?;
+    let json = yaml::yaml_to_json(data)?;
     check_json_depth(&json)?;
     let (api_version, kind) = interpret(&json)?;
     check_kind(&api_version, &kind, data)?;

@@ -4,7 +4,8 @@
 //! config plus the command-line flags become the settings for a request.
 //!
 //! - [`load`]: loading rules and merging;
-//! - [`decode`]: one file's bytes to a [`Config`];
+//! - [`yaml`]: YAML text to JSON as go-yaml v2 and sigs.k8s.io/yaml do it;
+//! - [`decode`]: one file's bytes to a [`Config`] (Go `encoding/json` errors);
 //! - [`resolve`]: flags + config → [`ResolvedConfig`], namespace, errors;
 //! - [`transform`]: `config view`'s minify, flatten and redaction;
 //! - [`encode`]: a [`Config`] back to kubectl's `v1` JSON shape.
@@ -14,12 +15,12 @@ pub mod decode;
 pub mod encode;
 pub mod gopath;
 pub mod gourl;
-mod libyaml;
 pub mod load;
 pub mod model;
 pub mod resolve;
 pub mod transform;
-pub mod yaml11;
+mod validate;
+pub mod yaml;
 
 pub use load::{Environment, LoadError, LoadingRules};
 pub use model::Config;

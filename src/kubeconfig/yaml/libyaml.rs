@@ -6,7 +6,7 @@
 //!
 //! All unsafe code of the kubeconfig reader lives here.
 
-use std::ffi::CStr;
+use std::ffi::{c_char as libc_char, CStr};
 use std::mem::MaybeUninit;
 use std::ptr::addr_of_mut;
 
@@ -32,6 +32,18 @@ pub enum Event {
 pub struct Mark {
     pub line: u64,
     pub column: u64,
+    /// Byte offset into the input.
+    pub index: usize,
+}
+
+/// libyaml's own account of a failure, for the places where go-yaml reads
+/// on: the problem, its context, and both positions as input offsets.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Failure {
+    pub problem: String,
+    pub context: String,
+    pub problem_index: usize,
+    pub context_index: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -43,8 +55,9 @@ pub struct Scalar {
     /// Plain and untagged (or tagged `!`): the value's type is resolved
     /// from its text. Quoted and block scalars are strings.
     pub plain_implicit: bool,
-    /// For plain scalars, the text as written (line breaks unfolded).
+    /// For plain and double-quoted scalars, the text as written.
     pub raw: Option<Vec<u8>>,
+    pub double_quoted: bool,
 }
 
 /// Reads events from one input. The parser and its input live on the heap
@@ -53,9 +66,7 @@ pub struct Parser {
     sys: Box<yaml_sys_unsafe::yaml_parser_t>,
     _input: Box<[u8]>,
     failed: Option<String>,
-    /// Set when libyaml stopped at `x:` followed by a flow indicator:
-    /// byte offsets of the scalar's start and of the colon.
-    unexpected_colon: Option<(usize, usize)>,
+    failure: Option<Failure>,
 }
 
 impl Parser {
@@ -81,7 +92,7 @@ impl Parser {
                 sys: raw.assume_init(),
                 _input: input,
                 failed: None,
-                unexpected_colon: None,
+                failure: None,
             }
         }
     }
@@ -100,19 +111,28 @@ impl Parser {
             if yaml_sys_unsafe::yaml_parser_parse(parser, event.as_mut_ptr()).fail {
                 let msg = go_yaml_problem(&self.sys);
                 self.failed = Some(msg.clone());
-                if msg.ends_with("found unexpected ':'") {
-                    let bom = self.bom_len();
-                    self.unexpected_colon = Some((
-                        self.sys.context_mark.index as usize + bom,
-                        self.sys.problem_mark.index as usize + bom,
-                    ));
-                }
+                let bom = self.bom_len();
+                let text = |p: *const libc_char| {
+                    if p.is_null() {
+                        String::new()
+                    } else {
+                        CStr::from_ptr(p).to_string_lossy().into_owned()
+                    }
+                };
+                self.failure = Some(Failure {
+                    problem: text(self.sys.problem),
+                    context: text(self.sys.context),
+                    problem_index: self.sys.problem_mark.index as usize + bom,
+                    context_index: self.sys.context_mark.index as usize + bom,
+                });
                 return Err(msg);
             }
             let event = event.as_mut_ptr();
             let mut converted = convert(&*event);
             if let Event::Scalar(scalar) = &mut converted {
-                if (*event).data.scalar.style == yaml_sys_unsafe::YAML_PLAIN_SCALAR_STYLE {
+                let style = (*event).data.scalar.style;
+                scalar.double_quoted = style == yaml_sys_unsafe::YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+                if style == yaml_sys_unsafe::YAML_PLAIN_SCALAR_STYLE || scalar.double_quoted {
                     // Marks count bytes of the UTF-8 buffer, after any BOM.
                     let bom = self.bom_len();
                     let start = (*event).start_mark.index as usize + bom;
@@ -123,6 +143,7 @@ impl Parser {
             let mark = Mark {
                 line: (*event).start_mark.line,
                 column: (*event).start_mark.column,
+                index: (*event).start_mark.index as usize + self.bom_len(),
             };
             yaml_sys_unsafe::yaml_event_delete(event);
             Ok((converted, mark))
@@ -140,11 +161,14 @@ impl Parser {
         }
     }
 
-    /// Where libyaml refused `x:` before `,` `?` `[` `]` `{` `}` in a flow
-    /// collection (go-yaml reads it as the scalar `x:`): the scalar's start
-    /// and the colon, as byte offsets into the input.
-    pub fn unexpected_colon(&self) -> Option<(usize, usize)> {
-        self.unexpected_colon
+    /// The input being read.
+    pub fn input(&self) -> &[u8] {
+        &self._input
+    }
+
+    /// What libyaml failed on, once it has.
+    pub fn failure(&self) -> Option<&Failure> {
+        self.failure.as_ref()
     }
 }
 
@@ -180,10 +204,13 @@ fn go_yaml_problem(parser: &yaml_sys_unsafe::yaml_parser_t) -> String {
             .to_string_lossy()
             .into_owned()
     };
-    let problem = if problem.is_empty() {
-        "unknown problem parsing YAML content".to_string()
-    } else {
-        problem
+    let problem = match problem.as_str() {
+        "" => "unknown problem parsing YAML content".to_string(),
+        // go-yaml's spelling.
+        "did not find expected hexadecimal number" => {
+            "did not find expected hexdecimal number".to_string()
+        }
+        _ => problem,
     };
     format!("yaml: {where_}{problem}")
 }
@@ -221,6 +248,7 @@ unsafe fn convert(e: &yaml_sys_unsafe::yaml_event_t) -> Event {
                     value,
                     plain_implicit: s.plain_implicit,
                     raw: None,
+                    double_quoted: false,
                 })
             }
             yaml_sys_unsafe::YAML_SEQUENCE_START_EVENT => Event::SequenceStart {
