@@ -9,7 +9,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::commands;
-use crate::context::Context;
+use crate::context::{Context, SharedWriter};
 use crate::error::{self, CliError, PROGRAM};
 use crate::flags::GlobalFlags;
 
@@ -22,6 +22,7 @@ use crate::flags::GlobalFlags;
     disable_version_flag = true,
     args_override_self = true,
     arg_required_else_help = true,
+    disable_help_subcommand = true,
     after_help = "Use \"kuddle <command> --help\" for more information about a given command."
 )]
 pub struct Cli {
@@ -36,6 +37,25 @@ pub struct Cli {
 pub enum Commands {
     /// Create a resource from flags (deployment, service, ingress).
     Create(commands::create::CreateArgs),
+    /// Expose a replication controller, service, deployment or pod as a new service.
+    Expose(commands::expose::ExposeArgs),
+    /// Run an image in a new pod.
+    Run(commands::run::RunArgs),
+    /// Display one or many resources.
+    Get(commands::get::GetArgs),
+    /// Set a new size for a deployment, replica set, replication controller or stateful set.
+    Scale(commands::scale::ScaleArgs),
+    /// Apply a configuration to resources from files or stdin.
+    Apply(commands::apply::ApplyArgs),
+    /// Print the shell code that completes kuddle command lines (bash, zsh, fish or powershell).
+    Completion(commands::completion::CompletionArgs),
+    /// Work with plugins: kubectl-* executables on PATH.
+    Plugin(commands::plugin::PluginArgs),
+    /// Print the resource types the server supports.
+    ApiResources(commands::api_resources::ApiResourcesArgs),
+    /// Help about any command.
+    #[command(hide = true)]
+    Help(commands::help::HelpArgs),
     /// Modify kubeconfig files (view, …).
     Config(commands::config::ConfigArgs),
 }
@@ -50,7 +70,14 @@ pub fn main_with_args(args: Vec<OsString>) -> i32 {
 }
 
 /// Runs kuddle with the given streams; everything a verb prints goes to them.
-pub fn run_with_streams(args: Vec<OsString>, out: Box<dyn Write>, err: Box<dyn Write>) -> i32 {
+pub fn run_with_streams(
+    args: Vec<OsString>,
+    mut out: Box<dyn Write>,
+    mut err: Box<dyn Write + Send>,
+) -> i32 {
+    if let Some(code) = pre_dispatch(&args, &mut *out, &mut *err) {
+        return code;
+    }
     let args = crate::argv::normalize_flag_names(args);
     let mut command = Cli::command();
     command.build();
@@ -63,7 +90,7 @@ pub fn run_with_streams(args: Vec<OsString>, out: Box<dyn Write>, err: Box<dyn W
         Err(e) => return handle_parse_error(e, &command, &args, out, err),
     };
     let cmd_path = command_path(&command, &args).join(" ");
-    let mut ctx = Context::new(cli.global.clone(), out, err, cmd_path);
+    let mut ctx = Context::new(cli.global.clone(), out, SharedWriter::new(err), cmd_path);
     let result = run_command(&mut ctx, cli.command);
     let flushed = ctx.out.flush();
     let code = match result {
@@ -80,6 +107,24 @@ pub fn run_with_streams(args: Vec<OsString>, out: Box<dyn Write>, err: Box<dyn W
     }
 }
 
+/// Before clap: completion requests and plugins, decided with cobra's
+/// command lookup as kubectl does. `Some(exit code)` when handled.
+fn pre_dispatch(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> Option<i32> {
+    if args.len() < 2 {
+        return None;
+    }
+    let tree = crate::cmdtree::Node::from_clap(&Cli::command());
+    let cluster = crate::completion::cluster::ClusterSource;
+    if let Some(code) = crate::completion::handle_request(&tree, args, out, err, &cluster) {
+        let _ = out.flush();
+        return Some(code);
+    }
+    match crate::plugin::dispatch(&crate::plugin::PathHandler, &tree, args, err) {
+        crate::plugin::Dispatch::Builtin => None,
+        crate::plugin::Dispatch::Exit(code) => Some(code),
+    }
+}
+
 fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -87,6 +132,15 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
     runtime.block_on(async move {
         match command {
             Commands::Create(args) => commands::create::run(ctx, args).await,
+            Commands::Get(args) => commands::get::run(ctx, args).await,
+            Commands::Run(args) => commands::run::run(ctx, args).await,
+            Commands::Completion(args) => commands::completion::run(ctx, args),
+            Commands::Plugin(args) => commands::plugin::run(ctx, args),
+            Commands::ApiResources(args) => commands::api_resources::run(ctx, args).await,
+            Commands::Help(args) => commands::help::run(ctx, args),
+            Commands::Scale(args) => commands::scale::run(ctx, args).await,
+            Commands::Expose(args) => commands::expose::run(ctx, args).await,
+            Commands::Apply(args) => commands::apply::run(ctx, args).await,
             Commands::Config(args) => commands::config::run(ctx, args).await,
         }
     })
@@ -106,13 +160,24 @@ fn handle_parse_error(
     command: &clap::Command,
     args: &[OsString],
     mut out: Box<dyn Write>,
-    mut err: Box<dyn Write>,
+    mut err: Box<dyn Write + Send>,
 ) -> i32 {
     match e.kind() {
         ErrorKind::DisplayHelp
         | ErrorKind::DisplayVersion
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = write!(out, "{}", e.render());
+            if e.kind() != ErrorKind::DisplayVersion && command_path(command, args).len() == 1 {
+                // The root help also lists plugins.
+                let _ = write!(out, "{}", commands::help::root_help());
+            } else {
+                let _ = write!(out, "{}", e.render());
+            }
+            let _ = out.flush();
+            0
+        }
+        // Flags but no command: kubectl's root command runs its help.
+        ErrorKind::MissingSubcommand if command_path(command, args).len() == 1 => {
+            let _ = write!(out, "{}", commands::help::root_help());
             let _ = out.flush();
             0
         }

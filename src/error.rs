@@ -3,6 +3,8 @@
 
 use std::io::Write;
 
+use crate::client::ApiError;
+
 /// Errors whose rendering differs from the plain `error: <message>` line.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -18,6 +20,10 @@ pub enum CliError {
     /// (`Error from server (NotFound): …`, `Error in configuration: …`).
     #[error("{0}")]
     Verbatim(String),
+    /// Several errors, one per line, each in kubectl's words but without the
+    /// `error: ` prefix (kubectl's aggregate errors).
+    #[error("{}", .0.join("\n"))]
+    Many(Vec<String>),
     /// Leave quietly with this exit code: the message, if any, was already
     /// written (a plugin's exit status, or errors reported one by one).
     #[error("exit status {0}")]
@@ -34,6 +40,16 @@ impl CliError {
     }
 }
 
+/// An error kubectl prints in other words than its text (a manifest URL
+/// that could not be reached): `text` inside aggregates, `message` when it
+/// is printed on its own line.
+#[derive(Debug, thiserror::Error)]
+#[error("{text}")]
+pub struct WordedError {
+    pub text: String,
+    pub message: String,
+}
+
 /// The program's name as it appears in usage hints.
 pub const PROGRAM: &str = "kuddle";
 
@@ -42,6 +58,7 @@ pub fn render(err: &anyhow::Error, stderr: &mut dyn Write) -> i32 {
     let (text, code) = match err.downcast_ref::<CliError>() {
         Some(CliError::Exit(code)) => return *code,
         Some(CliError::Verbatim(msg)) => (msg.clone(), 1),
+        Some(CliError::Many(lines)) => (lines.join("\n"), 1),
         Some(CliError::Usage { msg, cmd_path }) => (
             format!(
                 "{}\nSee '{cmd_path} -h' for help and examples",
@@ -56,10 +73,98 @@ pub fn render(err: &anyhow::Error, stderr: &mut dyn Write) -> i32 {
             ),
             1,
         ),
-        None => (with_error_prefix(&format!("{err:#}")), 1),
+        None => match (
+            err.downcast_ref::<ApiError>(),
+            err.downcast_ref::<WordedError>(),
+        ) {
+            (Some(api), _) => (api.kubectl_message(), 1),
+            (None, Some(worded)) => (worded.message.clone(), 1),
+            (None, None) => (with_error_prefix(&format!("{err:#}")), 1),
+        },
     };
-    let _ = writeln!(stderr, "{text}");
+    // Like kubectl's `fatal`, add a newline only when the message has none.
+    if text.ends_with('\n') {
+        let _ = write!(stderr, "{text}");
+    } else {
+        let _ = writeln!(stderr, "{text}");
+    }
     code
+}
+
+/// One error's line inside an aggregate (kubectl's `messageForError`).
+pub fn message_for_error(err: &anyhow::Error) -> String {
+    if let Some(worded) = err.downcast_ref::<WordedError>() {
+        return worded.message.clone();
+    }
+    match err.downcast_ref::<ApiError>() {
+        Some(api) => api.standard_message(),
+        None => format!("{err:#}"),
+    }
+}
+
+/// Errors gathered while visiting objects, in the two places kubectl's
+/// resource builder (with `ContinueOnError`) gathers them: one per object
+/// (a failed GET, a namespace mismatch, the verb's own failure), in the
+/// order met; and those met reading files (undecodable documents, unknown
+/// kinds), which Go keeps as one nested aggregate after the others.
+#[derive(Debug, Default)]
+pub struct VisitErrors {
+    per_object: Vec<anyhow::Error>,
+    reading: Vec<anyhow::Error>,
+}
+
+impl VisitErrors {
+    pub fn push(&mut self, err: anyhow::Error) {
+        self.per_object.push(err);
+    }
+
+    pub fn push_reading(&mut self, err: anyhow::Error) {
+        self.reading.push(err);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.per_object.is_empty() && self.reading.is_empty()
+    }
+
+    /// The error kubectl's `checkErr` would print for these, if any: one
+    /// error as itself; several one per line, the reading errors (when
+    /// there are others too) on one line as Go writes an aggregate.
+    pub fn into_result(self) -> anyhow::Result<()> {
+        let VisitErrors {
+            mut per_object,
+            mut reading,
+        } = self;
+        match (per_object.len(), reading.len()) {
+            (0, 0) => Ok(()),
+            (1, 0) => Err(per_object.remove(0)),
+            (0, 1) => Err(reading.remove(0)),
+            (0, _) => Err(CliError::Many(reading.iter().map(message_for_error).collect()).into()),
+            _ => {
+                let mut lines: Vec<String> = per_object.iter().map(message_for_error).collect();
+                if !reading.is_empty() {
+                    lines.push(go_aggregate_text(&reading));
+                }
+                Err(CliError::Many(lines).into())
+            }
+        }
+    }
+}
+
+/// Go's `aggregate.Error()`: one distinct message as is, several in
+/// brackets, comma-separated.
+fn go_aggregate_text(errors: &[anyhow::Error]) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for e in errors {
+        let text = e.to_string();
+        if !seen.contains(&text) {
+            seen.push(text);
+        }
+    }
+    if seen.len() == 1 {
+        seen.remove(0)
+    } else {
+        format!("[{}]", seen.join(", "))
+    }
 }
 
 /// kubectl adds `error: ` unless the message already starts with it.
@@ -115,6 +220,35 @@ mod tests {
             text,
             "error: unknown flag: --bogus\nSee 'kuddle get --help' for usage.\n"
         );
+    }
+
+    #[test]
+    fn visit_errors_like_the_resource_builder() {
+        let mut one = VisitErrors::default();
+        one.push_reading(anyhow::anyhow!("bad kind"));
+        assert_eq!(
+            rendered(one.into_result().unwrap_err()).0,
+            "error: bad kind\n"
+        );
+        let mut reading = VisitErrors::default();
+        reading.push_reading(anyhow::anyhow!("a"));
+        reading.push_reading(anyhow::anyhow!("b"));
+        assert_eq!(rendered(reading.into_result().unwrap_err()).0, "a\nb\n");
+        let mut mixed = VisitErrors::default();
+        mixed.push(anyhow::anyhow!("namespace"));
+        mixed.push_reading(anyhow::anyhow!("a"));
+        mixed.push_reading(anyhow::anyhow!("b"));
+        mixed.push_reading(anyhow::anyhow!("a"));
+        assert_eq!(
+            rendered(mixed.into_result().unwrap_err()).0,
+            "namespace\n[a, b]\n"
+        );
+        let mut dup = VisitErrors::default();
+        dup.push(anyhow::anyhow!("x"));
+        dup.push_reading(anyhow::anyhow!("same"));
+        dup.push_reading(anyhow::anyhow!("same"));
+        assert_eq!(rendered(dup.into_result().unwrap_err()).0, "x\nsame\n");
+        assert!(VisitErrors::default().into_result().is_ok());
     }
 
     #[test]

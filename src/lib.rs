@@ -5,12 +5,18 @@
 //! (printers, generators, kubeconfig handling) without a process.
 
 pub mod app;
+pub mod apply;
 pub mod argv;
+pub mod client;
+pub mod cmdtree;
 pub mod commands;
+pub mod completion;
 pub mod context;
 pub mod error;
 pub mod flags;
 pub mod generate;
 pub mod kubeconfig;
+pub mod man;
 pub mod plugin;
 pub mod printers;
+pub mod resource;

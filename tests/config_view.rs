@@ -53,7 +53,6 @@ fn json_output_of_each_fixture() {
 
 /// Needs the go-yaml compatible emitter (src/printers/yaml.rs).
 #[test]
-#[ignore = "needs the go-yaml emitter from branch printers; un-ignore when merged"]
 fn yaml_output_of_each_fixture() {
     for name in VALID {
         assert_same(&view(&[]).kubeconfig(fx(name)));

@@ -2,5 +2,14 @@
 //! (resolve and check the arguments, do the work, write to the context's
 //! streams).
 
+pub mod api_resources;
+pub mod apply;
+pub mod completion;
 pub mod config;
 pub mod create;
+pub mod expose;
+pub mod get;
+pub mod help;
+pub mod plugin;
+pub mod run;
+pub mod scale;

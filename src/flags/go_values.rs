@@ -90,6 +90,106 @@ fn parse_int(s: &str, bits: u32) -> Result<i64, String> {
     Ok(if negative { -value } else { value } as i64)
 }
 
+/// pflag's Duration: Go's `time.ParseDuration`, in nanoseconds (`1h30m`,
+/// `1.5s`, `-2m`, `0`), with Go's error messages.
+pub fn go_duration(s: &str) -> Result<i64, String> {
+    let invalid = || format!("time: invalid duration {}", go_quote(s));
+    let (neg, mut rest) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if rest == "0" {
+        return Ok(0);
+    }
+    if rest.is_empty() {
+        return Err(invalid());
+    }
+    const LIMIT: u128 = 1 << 63;
+    let mut total: u128 = 0;
+    while !rest.is_empty() {
+        let b = rest.as_bytes();
+        if !(b[0] == b'.' || b[0].is_ascii_digit()) {
+            return Err(invalid());
+        }
+        let int_len = b.iter().take_while(|c| c.is_ascii_digit()).count();
+        let mut value: u128 = 0;
+        for c in &b[..int_len] {
+            value = value * 10 + u128::from(c - b'0');
+            if value > LIMIT {
+                return Err(invalid());
+            }
+        }
+        rest = &rest[int_len..];
+        let (mut fraction, mut scale, mut post) = (0u128, 1f64, false);
+        if let Some(after) = rest.strip_prefix('.') {
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            let mut overflow = false;
+            for c in after[..digits].bytes() {
+                if overflow {
+                    continue;
+                }
+                let next = fraction * 10 + u128::from(c - b'0');
+                if next > LIMIT {
+                    overflow = true;
+                    continue;
+                }
+                fraction = next;
+                scale *= 10.0;
+            }
+            post = digits > 0;
+            rest = &after[digits..];
+        }
+        if int_len == 0 && !post {
+            return Err(invalid());
+        }
+        let unit_len = rest
+            .find(|c: char| c == '.' || c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if unit_len == 0 {
+            return Err(format!("time: missing unit in duration {}", go_quote(s)));
+        }
+        let unit_text = &rest[..unit_len];
+        let unit: u128 = match unit_text {
+            "ns" => 1,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            _ => {
+                return Err(format!(
+                    "time: unknown unit {} in duration {}",
+                    go_quote(unit_text),
+                    go_quote(s)
+                ))
+            }
+        };
+        rest = &rest[unit_len..];
+        if value > LIMIT / unit {
+            return Err(invalid());
+        }
+        value *= unit;
+        if fraction > 0 {
+            value += (fraction as f64 * (unit as f64 / scale)) as u128;
+            if value > LIMIT {
+                return Err(invalid());
+            }
+        }
+        total += value;
+        if total > LIMIT {
+            return Err(invalid());
+        }
+    }
+    if neg {
+        return Ok((total as i128).wrapping_neg() as i64);
+    }
+    if total > LIMIT - 1 {
+        return Err(invalid());
+    }
+    Ok(total as i64)
+}
+
 /// Go's `strconv.Quote` for the strings that show up in flag errors.
 pub fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -142,6 +242,27 @@ mod tests {
     }
 
     #[test]
+    fn durations_as_go_parses_them() {
+        assert_eq!(go_duration("0"), Ok(0));
+        assert_eq!(go_duration("1s"), Ok(1_000_000_000));
+        assert_eq!(go_duration("1h30m"), Ok(5_400_000_000_000));
+        assert_eq!(go_duration("1.5s"), Ok(1_500_000_000));
+        assert_eq!(go_duration(".5ms"), Ok(500_000));
+        assert_eq!(go_duration("-2m"), Ok(-120_000_000_000));
+        assert_eq!(
+            go_duration("5"),
+            Err("time: missing unit in duration \"5\"".into())
+        );
+        assert_eq!(
+            go_duration("5x"),
+            Err("time: unknown unit \"x\" in duration \"5x\"".into())
+        );
+        assert_eq!(go_duration(""), Err("time: invalid duration \"\"".into()));
+        assert_eq!(go_duration("s"), Err("time: invalid duration \"s\"".into()));
+        assert!(go_duration("9999999999h").is_err());
+    }
+
+    #[test]
     fn int_errors_in_go_words() {
         assert_eq!(
             go_int32("x"),
@@ -159,5 +280,162 @@ mod tests {
         assert!(go_int32("1__0").is_err());
         assert!(go_int32("0x").is_err());
         assert!(go_int64("1.5").is_err());
+    }
+}
+
+/// One occurrence of a pflag StringSlice flag (`--image a,b`): the value
+/// read as one CSV record, so `"a,b"` in quotes stays one item.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StringSlice(pub Vec<String>);
+
+/// Flattens every occurrence of a StringSlice flag into its items.
+pub fn string_slice_items(values: &[StringSlice]) -> Vec<String> {
+    values.iter().flat_map(|v| v.0.iter().cloned()).collect()
+}
+
+/// pflag's StringSlice parsing: empty → no items; otherwise the first record
+/// of Go's `encoding/csv` reader, with its error messages.
+pub fn go_string_slice(s: &str) -> Result<StringSlice, String> {
+    if s.is_empty() {
+        return Ok(StringSlice(Vec::new()));
+    }
+    csv_first_record(s).map(StringSlice)
+}
+
+/// Go's `csv.Reader.Read` with default settings, for the first record only.
+fn csv_first_record(input: &str) -> Result<Vec<String>, String> {
+    // Lines keep their '\n'; "\r\n" counts as '\n' and a '\r' right before
+    // the end of input is dropped, as Go's reader does.
+    let lines: Vec<String> = input
+        .split_inclusive('\n')
+        .map(|l| {
+            if let Some(body) = l.strip_suffix("\r\n") {
+                format!("{body}\n")
+            } else if !l.ends_with('\n') && l.ends_with('\r') {
+                l[..l.len() - 1].to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    // Empty lines before the record are skipped.
+    let Some(mut index) = lines.iter().position(|l| l != "\n") else {
+        return Err("EOF".to_string());
+    };
+    let record_line = index + 1;
+    let error = |line: usize, col: usize, what: &str| -> String {
+        if line != record_line {
+            format!(
+                "record on line {record_line}; parse error on line {line}, column {col}: {what}"
+            )
+        } else {
+            format!("parse error on line {line}, column {col}: {what}")
+        }
+    };
+    const BARE: &str = "bare \" in non-quoted-field";
+    const QUOTE: &str = "extraneous or missing \" in quoted-field";
+    let mut fields = Vec::new();
+    let mut col = 1usize;
+    let mut rest: &str = &lines[index];
+    loop {
+        if !rest.starts_with('"') {
+            let end = rest.find(',');
+            let field = match end {
+                Some(i) => &rest[..i],
+                None => rest.strip_suffix('\n').unwrap_or(rest),
+            };
+            if let Some(j) = field.find('"') {
+                return Err(error(index + 1, col + j, BARE));
+            }
+            fields.push(field.to_string());
+            match end {
+                Some(i) => {
+                    rest = &rest[i + 1..];
+                    col += i + 1;
+                    continue;
+                }
+                None => return Ok(fields),
+            }
+        }
+        // A quoted field, possibly running over several lines.
+        let mut field = String::new();
+        rest = &rest[1..];
+        col += 1;
+        loop {
+            if let Some(i) = rest.find('"') {
+                field.push_str(&rest[..i]);
+                rest = &rest[i + 1..];
+                col += i + 1;
+                if let Some(after) = rest.strip_prefix('"') {
+                    field.push('"');
+                    rest = after;
+                    col += 1;
+                } else if let Some(after) = rest.strip_prefix(',') {
+                    rest = after;
+                    col += 1;
+                    fields.push(field);
+                    break;
+                } else if rest.is_empty() || rest == "\n" {
+                    fields.push(field);
+                    return Ok(fields);
+                } else {
+                    return Err(error(index + 1, col - 1, QUOTE));
+                }
+            } else if !rest.is_empty() {
+                field.push_str(rest);
+                col += rest.len();
+                if index + 1 < lines.len() {
+                    index += 1;
+                    col = 1;
+                    rest = &lines[index];
+                } else {
+                    rest = "";
+                }
+            } else {
+                return Err(error(index + 1, col, QUOTE));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::*;
+
+    fn items(s: &str) -> Result<Vec<String>, String> {
+        go_string_slice(s).map(|v| v.0)
+    }
+
+    #[test]
+    fn records_as_go_reads_them() {
+        assert_eq!(items(""), Ok(vec![]));
+        assert_eq!(items("a,b"), Ok(vec!["a".into(), "b".into()]));
+        assert_eq!(items(","), Ok(vec!["".into(), "".into()]));
+        assert_eq!(items("\"a,b\",c"), Ok(vec!["a,b".into(), "c".into()]));
+        assert_eq!(items("\"a\"\"b\""), Ok(vec!["a\"b".into()]));
+        assert_eq!(items("a\nb"), Ok(vec!["a".into()]));
+        assert_eq!(items("\n\na"), Ok(vec!["a".into()]));
+        assert_eq!(items("\"a\nb\""), Ok(vec!["a\nb".into()]));
+        assert_eq!(items("\n"), Err("EOF".into()));
+    }
+
+    #[test]
+    fn errors_as_go_words_them() {
+        assert_eq!(
+            items("a\"b"),
+            Err("parse error on line 1, column 2: bare \" in non-quoted-field".into())
+        );
+        assert_eq!(
+            items("x,\"a\"b"),
+            Err("parse error on line 1, column 5: extraneous or missing \" in quoted-field".into())
+        );
+        assert_eq!(
+            items("\"abc"),
+            Err("parse error on line 1, column 5: extraneous or missing \" in quoted-field".into())
+        );
+        assert_eq!(
+            items("\"a\nbc"),
+            Err("record on line 1; parse error on line 2, column 3: extraneous or missing \" in quoted-field".into())
+        );
     }
 }

@@ -1,12 +1,16 @@
 //! The Deployment `create deployment` builds.
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Map, Value};
+
+use super::{object_meta, random_suffix, string_map};
 
 pub struct DeploymentSpec {
     pub name: String,
     pub images: Vec<String>,
     pub replicas: i32,
-    /// -1 when unset.
+    /// Negative when unset.
     pub port: i32,
     pub command: Vec<String>,
     /// Set only when the user gave `-n`.
@@ -15,7 +19,7 @@ pub struct DeploymentSpec {
 
 impl DeploymentSpec {
     pub fn build(&self) -> Value {
-        let labels = json!({ "app": self.name });
+        let labels = BTreeMap::from([("app".to_string(), self.name.clone())]);
         let containers: Vec<Value> = self
             .images
             .iter()
@@ -23,7 +27,9 @@ impl DeploymentSpec {
             .map(|(i, image)| {
                 let mut c = Map::new();
                 c.insert("name".into(), Value::String(container_name(image)));
-                c.insert("image".into(), Value::String(image.clone()));
+                if !image.is_empty() {
+                    c.insert("image".into(), Value::String(image.clone()));
+                }
                 if !self.command.is_empty() {
                     c.insert("command".into(), json!(self.command));
                 }
@@ -34,21 +40,15 @@ impl DeploymentSpec {
                 Value::Object(c)
             })
             .collect();
-        let mut metadata = Map::new();
-        metadata.insert("name".into(), Value::String(self.name.clone()));
-        if let Some(ns) = &self.namespace {
-            metadata.insert("namespace".into(), Value::String(ns.clone()));
-        }
-        metadata.insert("labels".into(), labels.clone());
         json!({
             "kind": "Deployment",
             "apiVersion": "apps/v1",
-            "metadata": metadata,
+            "metadata": object_meta(&self.name, self.namespace.as_deref(), &labels, &BTreeMap::new()),
             "spec": {
                 "replicas": self.replicas,
-                "selector": { "matchLabels": labels },
+                "selector": { "matchLabels": string_map(&labels) },
                 "template": {
-                    "metadata": { "labels": labels },
+                    "metadata": { "labels": string_map(&labels) },
                     "spec": { "containers": containers }
                 },
                 "strategy": {}
@@ -58,26 +58,19 @@ impl DeploymentSpec {
     }
 }
 
-/// The container name kubectl derives from an image: the last path part
-/// without tag or digest; `_` and `.` are not allowed in names, so they
-/// become `-` and a random suffix avoids collisions.
+/// The container name kubectl derives from an image: the part after the
+/// last `/`, cut at the first `:` (tag) and then at the first `@` (digest).
+/// `_` and `.` are not allowed in names, so they become `-` and a random
+/// suffix avoids collisions.
 pub fn container_name(image: &str) -> String {
-    let without_digest = image.split('@').next().unwrap_or(image);
-    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
+    let last = image.rsplit('/').next().unwrap_or(image);
     let base = last.split(':').next().unwrap_or(last);
+    let base = base.split('@').next().unwrap_or(base);
     if base.contains(['_', '.']) {
         format!("{}-{}", base.replace(['_', '.'], "-"), random_suffix(5))
     } else {
         base.to_string()
     }
-}
-
-/// kubectl's `utilrand.String`: lower-case consonants and digits.
-pub fn random_suffix(n: usize) -> String {
-    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    (0..n)
-        .map(|_| ALPHANUMS[fastrand::usize(..ALPHANUMS.len())] as char)
-        .collect()
 }
 
 #[cfg(test)]
@@ -92,10 +85,34 @@ mod tests {
             container_name("registry.io:5000/team/app:1@sha256:ab"),
             "app"
         );
+        assert_eq!(container_name("a@b/c"), "c");
+        assert_eq!(container_name("x@sha256:abc"), "x");
+        assert_eq!(container_name(""), "");
         let odd = container_name("r/my_app.x:1");
         assert!(
             odd.starts_with("my-app-x-") && odd.len() == "my-app-x-".len() + 5,
             "{odd}"
         );
+    }
+
+    #[test]
+    fn port_only_on_the_first_container() {
+        let d = DeploymentSpec {
+            name: "web".into(),
+            images: vec!["a".into(), "b".into()],
+            replicas: 2,
+            port: 80,
+            command: vec![],
+            namespace: Some("ns".into()),
+        }
+        .build();
+        assert_eq!(
+            d["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"],
+            80
+        );
+        assert!(d["spec"]["template"]["spec"]["containers"][1]
+            .get("ports")
+            .is_none());
+        assert_eq!(d["metadata"]["namespace"], "ns");
     }
 }

@@ -4,12 +4,21 @@
 
 use serde_json::Value;
 
+/// Go's `encoding/json` float formatting (kept under this name for callers).
+pub use super::gofmt::json_float as go_float;
+
 /// The whole document followed by a newline, as kubectl's JSON printer ends it.
 pub fn to_string_pretty(value: &Value) -> String {
     let mut out = String::new();
     write_value(&mut out, value, 0, Some("    "));
     out.push('\n');
     out
+}
+
+/// Appends `value` as it appears nested `depth` levels deep in an indented
+/// document (the caller has written the indentation of its first line).
+pub fn write_pretty_at(out: &mut String, value: &Value, depth: usize) {
+    write_value(out, value, depth, Some("    "));
 }
 
 /// Compact JSON (`json.Marshal`), as used inside annotations and by JSONPath.
@@ -98,33 +107,19 @@ pub fn write_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Numbers as Go prints an unstructured object's: integers as they are,
+/// Numbers as Go prints an unstructured object's: int64 integers as they are,
 /// floats with `strconv.FormatFloat(f, 'f' or 'e', -1, 64)` (whole floats
 /// lose their `.0`).
 pub fn go_number(n: &serde_json::Number) -> String {
     if let Some(i) = n.as_i64() {
         return i.to_string();
     }
+    // Beyond int64 kubectl holds a number as float64 (unstructured objects
+    // decode JSON numbers to int64 or else float64).
     if let Some(u) = n.as_u64() {
-        return u.to_string();
+        return super::gofmt::json_float(u as f64);
     }
-    go_float(n.as_f64().unwrap_or(0.0))
-}
-
-/// Go's `encoding/json` float formatting.
-pub fn go_float(f: f64) -> String {
-    let abs = f.abs();
-    if abs == 0.0 || (1e-6..1e21).contains(&abs) {
-        return format!("{f}");
-    }
-    // Rust writes `1.5e-7`; Go writes `1.5e-07` (at least two exponent digits).
-    let formatted = format!("{f:e}");
-    let (mantissa, exponent) = formatted.split_once('e').unwrap_or((&formatted, "0"));
-    let (sign, digits) = match exponent.strip_prefix('-') {
-        Some(d) => ('-', d),
-        None => ('+', exponent),
-    };
-    format!("{mantissa}e{sign}{digits:0>2}")
+    super::gofmt::json_float(n.as_f64().unwrap_or(0.0))
 }
 
 #[cfg(test)]
@@ -153,12 +148,14 @@ mod tests {
 
     #[test]
     fn floats_like_go() {
-        assert_eq!(go_float(1.0), "1");
-        assert_eq!(go_float(0.5), "0.5");
-        assert_eq!(go_float(1e21), "1e+21");
-        assert_eq!(go_float(1.5e-7), "1.5e-07");
-        assert_eq!(go_float(123456789.0), "123456789");
-        assert_eq!(go_float(-2.5e300), "-2.5e+300");
+        use crate::printers::gofmt::json_float;
+        assert_eq!(json_float(1.0), "1");
+        assert_eq!(json_float(0.5), "0.5");
+        assert_eq!(json_float(1e21), "1e+21");
+        assert_eq!(json_float(1.5e-7), "1.5e-7");
+        assert_eq!(json_float(1e-100), "1e-100");
+        assert_eq!(json_float(123456789.0), "123456789");
+        assert_eq!(json_float(-2.5e300), "-2.5e+300");
     }
 
     #[test]

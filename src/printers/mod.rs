@@ -5,7 +5,16 @@
 //! server are unstructured in kubectl, so their keys print sorted — callers
 //! sort those with [`sort_keys`] when they decode them.
 
+pub mod custom_columns;
+pub mod gofmt;
 pub mod json;
+pub mod jsonpath;
+pub mod kyaml;
+pub mod reread;
+pub mod resolve;
+pub mod table;
+pub mod tabwriter;
+pub mod unicode;
 pub mod yaml;
 
 use std::io::Write;
@@ -34,36 +43,143 @@ pub const OBJECT_FORMATS: &[&str] = &[
 pub enum OutputFormat {
     Json,
     Yaml,
+    Kyaml,
     Name,
+    /// `-o jsonpath=TEMPLATE` (or `-o jsonpath --template TEMPLATE`).
+    JsonPath(Box<jsonpath::Template>),
+    /// `-o jsonpath-file=FILE`: the template is the file's content.
+    JsonPathFile(Box<jsonpath::Template>),
+    /// `-o jsonpath-as-json=TEMPLATE`: each group of results as a JSON array.
+    JsonPathAsJson(Box<jsonpath::Template>),
+    /// `-o custom-columns=…` / `-o custom-columns-file=…` (only `get`).
+    CustomColumns(Box<custom_columns::CustomColumns>),
+}
+
+/// The template companions of `-o`: `--template` and
+/// `--allow-missing-template-keys`.
+#[derive(Debug, Clone, Copy)]
+pub struct TemplateFlags<'a> {
+    pub template: &'a str,
+    pub allow_missing_keys: bool,
+}
+
+impl Default for TemplateFlags<'_> {
+    fn default() -> Self {
+        TemplateFlags {
+            template: "",
+            allow_missing_keys: true,
+        }
+    }
 }
 
 impl OutputFormat {
     /// Parses `-o VALUE` against the formats this command allows (`allowed`
     /// is what kubectl lists in its error, sorted).
     pub fn parse(value: &str, allowed: &[&str]) -> Result<OutputFormat> {
-        let (name, _arg) = match value.split_once('=') {
-            Some((n, a)) => (n, Some(a)),
-            None => (value, None),
-        };
-        let format = match name {
+        OutputFormat::parse_with_template(value, allowed, TemplateFlags::default())
+    }
+
+    /// `-o VALUE` with `--template`/`--allow-missing-template-keys`, tried in
+    /// kubectl's order: json/yaml, name, then the template formats.
+    pub fn parse_with_template(
+        value: &str,
+        allowed: &[&str],
+        flags: TemplateFlags,
+    ) -> Result<OutputFormat> {
+        let simple = match value {
             "json" => Some(OutputFormat::Json),
             "yaml" => Some(OutputFormat::Yaml),
+            "kyaml" => Some(OutputFormat::Kyaml),
             "name" => Some(OutputFormat::Name),
             _ => None,
         };
-        match format {
-            Some(f) if allowed.contains(&name) => Ok(f),
-            _ => {
-                let mut list: Vec<&str> = allowed.to_vec();
-                list.sort_unstable();
-                bail!(
-                    "unable to match a printer suitable for the output format {}, allowed formats are: {}",
-                    crate::flags::go_values::go_quote(value),
-                    list.join(",")
-                )
+        if let Some(format) = simple.filter(|_| allowed.contains(&value)) {
+            return Ok(format);
+        }
+        if let Some(format) = parse_jsonpath_format(value, allowed, flags)? {
+            return Ok(format);
+        }
+        let mut list: Vec<&str> = allowed.to_vec();
+        list.sort_unstable();
+        bail!(
+            "unable to match a printer suitable for the output format {}, allowed formats are: {}",
+            crate::flags::go_values::go_quote(value),
+            list.join(",")
+        )
+    }
+}
+
+/// The jsonpath family (cli-runtime's JSONPathPrintFlags): `Ok(None)` when
+/// `value` is not one of them. The template comes from `--template` when
+/// given, else from after the `=`; a file is read here.
+fn parse_jsonpath_format(
+    value: &str,
+    allowed: &[&str],
+    flags: TemplateFlags,
+) -> Result<Option<OutputFormat>> {
+    const FORMATS: [&str; 3] = ["jsonpath", "jsonpath-file", "jsonpath-as-json"];
+    if flags.template.is_empty() && value.is_empty() {
+        return Ok(None);
+    }
+    let (format, text) = if flags.template.is_empty() {
+        FORMATS
+            .iter()
+            .find_map(|f| value.strip_prefix(f)?.strip_prefix('=').map(|t| (*f, t)))
+            .unwrap_or((value, ""))
+    } else {
+        (value, flags.template)
+    };
+    if !FORMATS.contains(&format) || !allowed.contains(&format) {
+        return Ok(None);
+    }
+    if text.is_empty() {
+        bail!("template format specified but no template given");
+    }
+    let content;
+    let text = if format == "jsonpath-file" {
+        content = std::fs::read(text).map_err(|e| {
+            anyhow::anyhow!(
+                "error reading --template {text}, {}",
+                go_read_error(text, &e)
+            )
+        })?;
+        String::from_utf8_lossy(&content).into_owned()
+    } else {
+        text.to_string()
+    };
+    let template = jsonpath::Template::parse(&text)
+        .map_err(|e| anyhow::anyhow!("error parsing jsonpath {text}, {e}"))?
+        .allow_missing_keys(flags.allow_missing_keys)
+        .json_output(format == "jsonpath-as-json");
+    let template = Box::new(template);
+    Ok(Some(match format {
+        "jsonpath" => OutputFormat::JsonPath(template),
+        "jsonpath-file" => OutputFormat::JsonPathFile(template),
+        _ => OutputFormat::JsonPathAsJson(template),
+    }))
+}
+
+/// `os.ReadFile`'s error text: `open F: no such file or directory`,
+/// `read F: is a directory`.
+pub(crate) fn go_read_error(path: &str, err: &std::io::Error) -> String {
+    let errno = match err.raw_os_error() {
+        Some(2) => "no such file or directory".to_string(),
+        Some(13) => "permission denied".to_string(),
+        Some(20) => "not a directory".to_string(),
+        Some(21) => return format!("read {path}: is a directory"),
+        Some(36) => "file name too long".to_string(),
+        Some(40) => "too many levels of symbolic links".to_string(),
+        _ => {
+            let text = err.to_string();
+            let text = text.split(" (os error").next().unwrap_or(&text).to_string();
+            let mut chars = text.chars();
+            match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
+                None => text,
             }
         }
-    }
+    };
+    format!("open {path}: {errno}")
 }
 
 /// A printer for one invocation; it remembers how many objects it printed
@@ -71,11 +187,28 @@ impl OutputFormat {
 pub struct Printer {
     format: OutputFormat,
     printed: usize,
+    typed: bool,
 }
 
 impl Printer {
+    /// A printer for objects kubectl handles unstructured (anything read
+    /// with the dynamic client: get, apply, label…).
     pub fn new(format: OutputFormat) -> Printer {
-        Printer { format, printed: 0 }
+        Printer {
+            format,
+            printed: 0,
+            typed: false,
+        }
+    }
+
+    /// For typed objects: built by a generator (create deployment, run…) or
+    /// read through a typed client (config view). It matters to JSONPath
+    /// only: kubectl sees a typed object's numbers as `float64` (`1e+06`,
+    /// and `[?(@.port==80)]` fails), an unstructured one's integers as
+    /// `int64`.
+    pub fn typed(mut self) -> Printer {
+        self.typed = true;
+        self
     }
 
     pub fn format(&self) -> &OutputFormat {
@@ -84,17 +217,32 @@ impl Printer {
 
     /// Prints one object (or a `List`) in the chosen format.
     pub fn print(&mut self, obj: &Value, out: &mut dyn Write) -> Result<()> {
-        match &self.format {
+        // Counted before printing: kubectl writes the YAML separator even
+        // when the object then fails to print.
+        self.printed += 1;
+        let typed = self.typed;
+        match &mut self.format {
             OutputFormat::Json => out.write_all(json::to_string_pretty(obj).as_bytes())?,
             OutputFormat::Yaml => {
-                if self.printed > 0 {
+                if self.printed > 1 {
                     out.write_all(b"---\n")?;
                 }
-                out.write_all(yaml::to_string(obj).as_bytes())?
+                out.write_all(yaml::to_string(obj)?.as_bytes())?
             }
+            // Every KYAML document carries its own `---`.
+            OutputFormat::Kyaml => out.write_all(kyaml::to_string(obj)?.as_bytes())?,
             OutputFormat::Name => print_names(obj, out)?,
+            OutputFormat::JsonPath(template)
+            | OutputFormat::JsonPathFile(template)
+            | OutputFormat::JsonPathAsJson(template) => {
+                if typed {
+                    jsonpath::print_object(template, &jsonpath::typed_numbers(obj), out)?
+                } else {
+                    jsonpath::print_object(template, obj, out)?
+                }
+            }
+            OutputFormat::CustomColumns(columns) => columns.print(obj, out)?,
         }
-        self.printed += 1;
         Ok(())
     }
 }

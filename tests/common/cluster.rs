@@ -15,6 +15,8 @@ pub fn cluster_kubeconfig() -> PathBuf {
     KUBECONFIG.get_or_init(start_or_reuse).clone()
 }
 
+// The watchdog outlives this process on purpose; nothing waits for it.
+#[allow(clippy::zombie_processes)]
 fn start_or_reuse() -> PathBuf {
     if let Some(path) = std::env::var_os("KUDDLE_TEST_KUBECONFIG") {
         return PathBuf::from(path);
@@ -46,15 +48,15 @@ fn start_or_reuse() -> PathBuf {
         script = script.display(),
         dir = dir.display()
     );
-    // The watchdog must outlive this process, so it is never waited for.
-    #[allow(clippy::zombie_processes)]
-    Command::new("setsid")
+    // The watchdog outlives this process on purpose; it is never waited for.
+    let _watchdog = Command::new("setsid")
         .args(["sh", "-c", &watchdog])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("watchdog");
+    drop(_watchdog);
     dir.join("kubeconfig")
 }
 

@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod cluster;
+pub mod twin;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -244,4 +245,52 @@ pub fn assert_same(inv: &Invocation) -> Output {
 /// Both programs on a plain command line (split on spaces).
 pub fn same(line: &str) -> Output {
     assert_same(&Invocation::line(line))
+}
+
+/// Makes ages comparable: every age-like token (`5s`, `3m2s`, `10d`) becomes
+/// `<age>` and runs of spaces shrink to one, since a ticking age can change
+/// a column's width between the two runs.
+pub fn normalize_ages(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let (body, newline) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        let words: Vec<String> = body
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                if is_age(w) {
+                    "<age>".to_string()
+                } else {
+                    w.to_string()
+                }
+            })
+            .collect();
+        out.push_str(&words.join(" "));
+        out.push_str(newline);
+    }
+    out
+}
+
+fn is_age(word: &str) -> bool {
+    let bytes = word.as_bytes();
+    if bytes.is_empty() || !bytes[0].is_ascii_digit() {
+        return false;
+    }
+    let mut i = 0;
+    let mut units = 0;
+    while i < bytes.len() {
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start || i >= bytes.len() || !matches!(bytes[i], b's' | b'm' | b'h' | b'd' | b'y') {
+            return false;
+        }
+        i += 1;
+        units += 1;
+    }
+    units <= 2
 }

@@ -48,20 +48,6 @@ pub struct ViewArgs {
     #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true",
           default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
     pub minify: bool,
-
-    /// Ignore missing keys in templates (jsonpath and go-template output).
-    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true",
-          default_value = "true", value_parser = go_bool, action = ArgAction::Set)]
-    pub allow_missing_template_keys: bool,
-
-    /// Keep managedFields in JSON and YAML output (config has none).
-    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true",
-          default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
-    pub show_managed_fields: bool,
-
-    /// Template for -o go-template.
-    #[arg(long, value_name = "TEMPLATE")]
-    pub template: Option<String>,
 }
 
 /// What `config view` was asked to do, once the flags are checked.
@@ -91,14 +77,17 @@ fn complete(ctx: &Context, args: ViewArgs) -> Result<ViewOptions> {
         ));
     }
     // No -o means YAML; an empty -o falls through to kubectl's name printer.
-    let format = match (args.print.output.as_deref(), args.template.as_deref()) {
-        (None, None | Some("")) => OutputFormat::Yaml,
-        (None, Some(_)) => OutputFormat::parse("go-template", OBJECT_FORMATS)?,
-        (Some(""), _) => OutputFormat::Name,
-        (Some(value), _) => OutputFormat::parse(value, OBJECT_FORMATS)?,
+    let print = &args.print;
+    let printer = match print.output.as_deref() {
+        None if print.template.is_empty() => Printer::new(OutputFormat::Yaml),
+        Some("") if print.template.is_empty() => Printer::new(OutputFormat::Name),
+        _ => print
+            .printer(OBJECT_FORMATS)?
+            .unwrap_or_else(|| Printer::new(OutputFormat::Yaml)),
     };
     Ok(ViewOptions {
-        printer: Printer::new(format),
+        // kubectl prints the typed v1 Config (numbers in JSONPath are floats).
+        printer: printer.typed(),
         merge: args.merge.unwrap_or(true),
         raw: args.raw,
         flatten: args.flatten,

@@ -8,31 +8,31 @@
 //!   kuddle create deployment my-dep --image=busybox --replicas=3 -- date
 
 use anyhow::{bail, Result};
-use clap::Args;
+use clap::{ArgAction, Args};
 
-use super::CreateCommonFlags;
+use super::{create_and_print, enforced_namespace, single_name, CreateCommonFlags};
 use crate::context::Context;
-use crate::error::CliError;
-use crate::flags::DryRun;
+use crate::flags::go_values::{go_int32, go_string_slice, string_slice_items, StringSlice};
 use crate::generate::deployment::DeploymentSpec;
-use crate::printers::OBJECT_FORMATS;
+use crate::generate::save_config;
 
 #[derive(Args, Debug)]
 pub struct DeploymentArgs {
     /// NAME, then optionally `-- COMMAND [args…]` for the container.
-    #[arg(value_name = "NAME", trailing_var_arg = false)]
+    #[arg(value_name = "NAME")]
     pub names: Vec<String>,
 
     /// Image to run; repeat (or separate with commas) for several containers.
-    #[arg(long = "image", value_name = "IMAGE", required = true, value_delimiter = ',', action = clap::ArgAction::Append)]
-    pub images: Vec<String>,
+    #[arg(allow_hyphen_values = true, long = "image", value_name = "IMAGE", required = true, value_parser = go_string_slice,
+          action = ArgAction::Append)]
+    pub images: Vec<StringSlice>,
 
     /// Number of replicas.
-    #[arg(short = 'r', long, value_name = "N", default_value = "1", value_parser = crate::flags::go_values::go_int32)]
+    #[arg(allow_hyphen_values = true, short = 'r', long, value_name = "N", default_value = "1", value_parser = go_int32)]
     pub replicas: i32,
 
     /// Port the first container exposes.
-    #[arg(long, value_name = "PORT", default_value = "-1", value_parser = crate::flags::go_values::go_int32)]
+    #[arg(allow_hyphen_values = true, long, value_name = "PORT", default_value = "-1", value_parser = go_int32)]
     pub port: i32,
 
     /// Command and arguments for the container, after `--`.
@@ -44,45 +44,31 @@ pub struct DeploymentArgs {
 }
 
 pub async fn run(ctx: &mut Context, args: DeploymentArgs) -> Result<()> {
-    let mut printer = args.common.print.printer(OBJECT_FORMATS)?;
-    let dry_run = args.common.dry_run.strategy(&mut ctx.err)?;
-    if args.names.len() != 1 {
-        return Err(CliError::usage(
-            format!("exactly one NAME is required, got {}", args.names.len()),
-            ctx.cmd_path.clone(),
-        ));
-    }
+    let name = single_name(ctx, &args.names)?;
     // kubectl builds its client (and reports a broken kubeconfig) right
     // after reading the name, even for --dry-run=client.
     ctx.client_config()?;
-    if args.images.len() > 1 && !args.command.is_empty() {
+    let mut resolved = args.common.resolve(ctx)?;
+    let images = string_slice_items(&args.images);
+    if images.len() > 1 && !args.command.is_empty() {
         bail!("cannot specify multiple --image options and command");
     }
-    let spec = DeploymentSpec {
-        name: args.names[0].clone(),
-        images: args.images,
+    let mut object = DeploymentSpec {
+        name,
+        images,
         replicas: args.replicas,
         port: args.port,
         command: args.command,
-        namespace: ctx.global.namespace.clone(),
-    };
-    let object = spec.build();
-    match dry_run {
-        DryRun::Client => match printer.as_mut() {
-            Some(p) => p.print(&object, &mut ctx.out),
-            None => {
-                use std::io::Write;
-                writeln!(
-                    ctx.out,
-                    "deployment.apps/{} created{}",
-                    spec.name,
-                    dry_run.suffix()
-                )?;
-                Ok(())
-            }
-        },
-        DryRun::None | DryRun::Server => {
-            bail!("creating objects on a server is not available yet")
-        }
+        namespace: enforced_namespace(ctx),
     }
+    .build();
+    save_config(&mut object, args.common.save_config);
+    create_and_print(
+        ctx,
+        &mut resolved,
+        object,
+        &args.common.field_manager,
+        "failed to create deployment",
+    )
+    .await
 }

@@ -90,7 +90,7 @@ pub(super) fn into_value(json: Json) -> Value {
         Json::Int(i) => Value::from(i),
         Json::Uint(u) => Value::from(u),
         Json::Float(f) => {
-            let text = crate::printers::json::go_float(f);
+            let text = crate::printers::gofmt::json_float(f);
             serde_json::from_str(&text).unwrap_or(Value::Null)
         }
         Json::Str(s) => Value::String(s),

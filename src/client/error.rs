@@ -1,0 +1,263 @@
+//! Errors from talking to a server, and kubectl's words for them.
+
+use std::fmt;
+
+use serde::Deserialize;
+
+/// A `meta/v1 Status` the server returned with a failure code.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Status {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub details: Option<StatusDetails>,
+    #[serde(default)]
+    pub code: u16,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusDetails {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub group: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub causes: Vec<StatusCause>,
+    #[serde(default)]
+    pub retry_after_seconds: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusCause {
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub field: String,
+}
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// The server answered with a failure Status.
+    Status(Box<Status>),
+    /// The server could not be reached. `host` is `host:port` as kubectl
+    /// names it; `detail` is the cause.
+    Connection {
+        host: String,
+        refused: bool,
+        detail: String,
+    },
+    /// The server answered with something that is not what was asked for.
+    Unexpected(String),
+}
+
+impl ApiError {
+    pub fn status(&self) -> Option<&Status> {
+        match self {
+            ApiError::Status(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        self.status()
+            .is_some_and(|s| s.reason == "NotFound" || (s.code == 404 && s.reason.is_empty()))
+    }
+
+    pub fn is_conflict(&self) -> bool {
+        self.status()
+            .is_some_and(|s| s.reason == "Conflict" || s.code == 409)
+    }
+
+    pub fn is_already_exists(&self) -> bool {
+        self.status().is_some_and(|s| s.reason == "AlreadyExists")
+    }
+
+    pub fn is_method_not_supported(&self) -> bool {
+        self.status()
+            .is_some_and(|s| s.reason == "MethodNotAllowed" || s.code == 405)
+    }
+
+    /// The status client-go makes up from the code alone, for requests whose
+    /// failure body it does not decode (discovery). Forbidden keeps the
+    /// server's message, as client-go does.
+    pub fn generic_for_code(self) -> ApiError {
+        let ApiError::Status(status) = self else {
+            return self;
+        };
+        let (reason, message) = match status.code {
+            400 => (
+                "BadRequest",
+                "the server rejected our request for an unknown reason".to_string(),
+            ),
+            401 => (
+                "Unauthorized",
+                "the server has asked for the client to provide credentials".to_string(),
+            ),
+            403 => ("Forbidden", status.message.clone()),
+            404 => (
+                "NotFound",
+                "the server could not find the requested resource".to_string(),
+            ),
+            405 => (
+                "MethodNotAllowed",
+                "the server does not allow this method on the requested resource".to_string(),
+            ),
+            503 => (
+                "ServiceUnavailable",
+                "the server is currently unable to handle the request".to_string(),
+            ),
+            _ => return ApiError::Status(status),
+        };
+        ApiError::Status(Box::new(Status {
+            reason: reason.into(),
+            message,
+            ..*status
+        }))
+    }
+
+    /// kubectl's `StandardErrorMessage` (plus its special form for Invalid).
+    pub fn kubectl_message(&self) -> String {
+        match self {
+            ApiError::Status(s) if s.reason == "Invalid" => invalid_message(s),
+            _ => self.standard_message(),
+        }
+    }
+
+    /// kubectl's `StandardErrorMessage` alone: how an error reads as one
+    /// line of several (Invalid too is `Error from server (Invalid): …`).
+    pub fn standard_message(&self) -> String {
+        match self {
+            ApiError::Status(s) if s.reason == "Unauthorized" => {
+                format!("error: You must be logged in to the server ({})", s.message)
+            }
+            ApiError::Status(s) if !s.reason.is_empty() => {
+                format!("Error from server ({}): {}", s.reason, s.message)
+            }
+            ApiError::Status(s) => format!("Error from server: {}", s.message),
+            ApiError::Connection { host, refused: true, .. } => format!(
+                "The connection to the server {host} was refused - did you specify the right host or port?"
+            ),
+            ApiError::Connection { detail, .. } => format!("Unable to connect to the server: {detail}"),
+            ApiError::Unexpected(msg) => format!("Server returned an unexpected response: {msg}"),
+        }
+    }
+}
+
+/// `The Deployment "web" is invalid: spec.replicas: Invalid value: …`, one
+/// `* field: message` line per cause when there are several.
+fn invalid_message(status: &Status) -> String {
+    let Some(details) = &status.details else {
+        let mut s = "The request is invalid".to_string();
+        if !status.message.is_empty() {
+            s.push_str(": ");
+            s.push_str(&status.message);
+        }
+        return s;
+    };
+    let mut s = "The request is invalid".to_string();
+    if !details.kind.is_empty() || !details.name.is_empty() {
+        s = format!(
+            "The {} {} is invalid",
+            details.kind,
+            crate::flags::go_values::go_quote(&details.name)
+        );
+    } else if !status.message.is_empty() && details.causes.is_empty() {
+        s.push_str(": ");
+        s.push_str(&status.message);
+    }
+    match details.causes.len() {
+        0 => s,
+        1 => format!("{s}: {}", cause_text(&details.causes[0])),
+        _ => {
+            let mut text = format!("{s}: \n");
+            for cause in &details.causes {
+                text.push_str(&format!("* {}\n", cause_text(cause)));
+            }
+            text.trim_end_matches('\n').to_string()
+        }
+    }
+}
+
+fn cause_text(cause: &StatusCause) -> String {
+    format!("{}: {}", cause.field, cause.message)
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::Status(s) => f.write_str(&s.message),
+            ApiError::Connection { detail, .. } => f.write_str(detail),
+            ApiError::Unexpected(msg) => f.write_str(msg),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(json: serde_json::Value) -> ApiError {
+        ApiError::Status(Box::new(serde_json::from_value(json).unwrap()))
+    }
+
+    #[test]
+    fn not_found_and_forbidden() {
+        let e = status(
+            serde_json::json!({"status": "Failure", "message": "pods \"x\" not found", "reason": "NotFound", "code": 404}),
+        );
+        assert_eq!(
+            e.kubectl_message(),
+            "Error from server (NotFound): pods \"x\" not found"
+        );
+        assert!(e.is_not_found());
+    }
+
+    #[test]
+    fn invalid_with_causes() {
+        let e = status(serde_json::json!({
+            "message": "x", "reason": "Invalid", "code": 422,
+            "details": {"name": "web", "kind": "Deployment", "causes": [
+                {"field": "spec.replicas", "message": "Invalid value: -1: must be greater than or equal to 0"}
+            ]}
+        }));
+        assert_eq!(
+            e.kubectl_message(),
+            "The Deployment \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0"
+        );
+        let e = status(serde_json::json!({
+            "reason": "Invalid", "details": {"name": "w", "kind": "Pod", "causes": [
+                {"field": "a", "message": "b"}, {"field": "c", "message": "d"}
+            ]}
+        }));
+        assert_eq!(
+            e.kubectl_message(),
+            "The Pod \"w\" is invalid: \n* a: b\n* c: d"
+        );
+    }
+
+    #[test]
+    fn connection_refused() {
+        let e = ApiError::Connection {
+            host: "127.0.0.1:1".into(),
+            refused: true,
+            detail: String::new(),
+        };
+        assert_eq!(
+            e.kubectl_message(),
+            "The connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?"
+        );
+    }
+}

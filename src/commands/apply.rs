@@ -1,0 +1,516 @@
+//! `apply`: make the server's objects match files.
+//!
+//! Examples:
+//!   # Apply the configuration in pod.json to a pod
+//!   kuddle apply -f ./pod.json
+//!
+//!   # Apply the JSON passed into stdin to a pod
+//!   cat pod.json | kuddle apply -f -
+//!
+//!   # Apply every manifest under a folder, its subfolders included
+//!   kuddle apply -R -f ./manifests/
+//!
+//!   # Let the server merge the changes, taking over conflicting fields
+//!   kuddle apply --server-side --force-conflicts -f deploy.yaml
+
+use std::io::Write;
+
+use anyhow::{bail, Result};
+use clap::{ArgAction, Args};
+use serde_json::{json, Map, Value};
+
+use crate::apply::{
+    Applier, Failure, Info, Settings, FIELD_MANAGER_CLIENT_SIDE, FIELD_MANAGER_SERVER_SIDE,
+};
+use crate::context::Context;
+use crate::error::CliError;
+use crate::flags::dry_run::DryRunFlags;
+use crate::flags::go_values::{go_bool, go_quote};
+use crate::flags::{DryRun, FilenameFlags, PrintFlags};
+use crate::printers::{kind_dot_group, OutputFormat, OBJECT_FORMATS};
+use crate::resource::manifest::{self, Entry, Manifest, ManifestOptions};
+use crate::resource::{Discovery, Mapping};
+
+#[derive(Args, Debug, Clone)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub files: FilenameFlags,
+
+    #[command(flatten)]
+    pub print: PrintFlags,
+
+    #[command(flatten)]
+    pub dry_run: DryRunFlags,
+
+    /// Let the server merge the changes (server-side apply).
+    #[arg(long = "server-side", num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
+    pub server_side: bool,
+
+    /// With --server-side: take over fields other managers own.
+    #[arg(long = "force-conflicts", num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
+    pub force_conflicts: bool,
+
+    /// Name of the manager that owns the fields this command sets
+    /// (default kubectl-client-side-apply, or kubectl with --server-side).
+    #[arg(long = "field-manager", value_name = "NAME")]
+    pub field_manager: Option<String>,
+
+    /// Let the manifest win over changes made to the live object since the last apply.
+    #[arg(long = "overwrite", num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "true", value_parser = go_bool, action = ArgAction::Set)]
+    pub overwrite: bool,
+
+    /// Compute patches from the server's OpenAPI (always on in kuddle).
+    #[arg(long = "openapi-patch", num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "true", value_parser = go_bool, action = ArgAction::Set)]
+    pub openapi_patch: bool,
+
+    /// strict (or true), warn, or ignore (or false): how unknown or duplicate fields are treated.
+    #[arg(long = "validate", value_name = "MODE", num_args = 0..=1, require_equals = true,
+          default_missing_value = "strict", default_value = "strict")]
+    pub validate: String,
+
+    /// Not accepted: apply takes its objects from -f.
+    #[arg(hide = true)]
+    pub args: Vec<String>,
+}
+
+/// `--validate` as the `fieldValidation` parameter.
+fn validation_directive(value: &str) -> Result<&'static str> {
+    match value {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" | "strict" => Ok("Strict"),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" | "ignore" => Ok("Ignore"),
+        "warn" => Ok("Warn"),
+        other => bail!(
+            "invalid - validate option {}; must be one of: strict (or true), warn, ignore (or false)",
+            go_quote(other)
+        ),
+    }
+}
+
+pub async fn run(ctx: &mut Context, args: ApplyArgs) -> Result<()> {
+    if !args.args.is_empty() {
+        return Err(CliError::usage(
+            format!("Unexpected args: [{}]", args.args.join(" ")),
+            ctx.cmd_path.clone(),
+        ));
+    }
+    let dry_run = args.dry_run.strategy(&mut ctx.err)?;
+    let field_manager = args.field_manager.clone().unwrap_or_else(|| {
+        if args.server_side {
+            FIELD_MANAGER_SERVER_SIDE.to_string()
+        } else {
+            FIELD_MANAGER_CLIENT_SIDE.to_string()
+        }
+    });
+    let kustomize = args.files.kustomize.as_deref().filter(|k| !k.is_empty());
+    if args.files.filenames.is_empty() && kustomize.is_none() {
+        bail!("must specify one of -f and -k");
+    }
+    let validation = validation_directive(&args.validate)?;
+    if args.force_conflicts && !args.server_side {
+        bail!("--force-conflicts only works with --server-side");
+    }
+    if dry_run == DryRun::Client && args.server_side {
+        bail!("--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)");
+    }
+    let printer = args.print.printer(OBJECT_FORMATS)?;
+
+    let mut downloads = std::collections::HashMap::new();
+    for url in manifest::urls(&args.files.filenames) {
+        let body = crate::client::download::download(&url).await;
+        downloads.insert(url, body);
+    }
+    let opts = ManifestOptions {
+        filenames: &args.files.filenames,
+        recursive: args.files.recursive,
+        kustomize,
+        validate: validation != "Ignore",
+        downloads: Some(&downloads),
+    };
+    let entries = {
+        let stdin = std::io::stdin();
+        let mut lock = stdin.lock();
+        manifest::read(&opts, &mut lock)
+    };
+    let entries = match entries {
+        Ok(e) => e,
+        Err(errors) => return Err(aggregate_of_texts(errors.0)),
+    };
+
+    let conn = ctx.connection().await?;
+    let mut discovery = ctx.discovery().await?;
+    let mut refreshed = false;
+    let mut namespace_errors: Vec<Node> = Vec::new();
+    let mut read_errors: Vec<Node> = Vec::new();
+    let mut infos: Vec<Info> = Vec::new();
+    for entry in entries {
+        let m = match entry {
+            Entry::Error(e) => {
+                read_errors.push(Node::Leaf(Failure::Text(e)));
+                continue;
+            }
+            Entry::Unreachable { text, message } => {
+                read_errors.push(Node::Leaf(Failure::Worded { text, message }));
+                continue;
+            }
+            Entry::Object(m) => m,
+        };
+        let mut mapping = resolve_mapping(&discovery, &m.object);
+        if mapping.is_none() && !refreshed {
+            refreshed = true;
+            if let Some(fresh) = ctx.refresh_discovery().await? {
+                discovery = fresh;
+                mapping = resolve_mapping(&discovery, &m.object);
+            }
+        }
+        let Some(mapping) = mapping else {
+            read_errors.push(Node::Leaf(Failure::Text(mapping_error(&m))));
+            continue;
+        };
+        match to_info(m, mapping, &conn.namespace, conn.explicit_namespace) {
+            Ok(info) => infos.push(info),
+            Err(e) => namespace_errors.push(Node::Leaf(Failure::Text(e))),
+        }
+    }
+    let mut errors: Vec<Node> = Vec::new();
+    let mut visit_errors = namespace_errors;
+    if !read_errors.is_empty() {
+        visit_errors.push(Node::Agg(read_errors));
+    }
+    match visit_errors.len() {
+        0 => {}
+        1 => errors.extend(visit_errors),
+        _ => errors.push(Node::Agg(visit_errors)),
+    }
+    if infos.is_empty() && errors.is_empty() {
+        bail!("no objects passed to apply");
+    }
+
+    let settings = Settings {
+        server_side: args.server_side,
+        force_conflicts: args.force_conflicts,
+        field_manager,
+        dry_run,
+        overwrite: args.overwrite,
+        validation,
+        program: crate::error::PROGRAM.to_string(),
+    };
+    let mut applier = Applier {
+        client: &conn.client,
+        settings,
+        openapi: Default::default(),
+    };
+    let print_objects = printer
+        .as_ref()
+        .is_some_and(|p| !matches!(p.format(), OutputFormat::Name));
+    let short = printer
+        .as_ref()
+        .is_some_and(|p| matches!(p.format(), OutputFormat::Name));
+    let mut applied: Vec<Map<String, Value>> = Vec::new();
+    for mut info in infos {
+        let mut err = ctx.err.clone();
+        match applier.apply(&mut info, &mut err).await {
+            Ok(done) => {
+                if !print_objects {
+                    let obj = Value::Object(done.object.clone());
+                    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+                    let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+                    let name = obj
+                        .pointer("/metadata/name")
+                        .and_then(Value::as_str)
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or("<unknown>");
+                    if short {
+                        writeln!(ctx.out, "{}/{name}", kind_dot_group(kind, api_version))?;
+                    } else {
+                        writeln!(
+                            ctx.out,
+                            "{}/{name} {}{}",
+                            kind_dot_group(kind, api_version),
+                            done.operation.word(),
+                            dry_run.suffix()
+                        )?;
+                    }
+                }
+                // Lines show up as objects are applied, between any warnings.
+                ctx.out.flush()?;
+                applied.push(done.object);
+            }
+            Err(e) => errors.push(Node::Leaf(e)),
+        }
+    }
+    if !errors.is_empty() {
+        ctx.out.flush()?;
+        return Err(render(errors));
+    }
+    if let (true, Some(mut printer)) = (print_objects, printer) {
+        let mut objects: Vec<Value> = applied
+            .into_iter()
+            .map(|mut o| {
+                if !args.print.show_managed_fields {
+                    if let Some(meta) = o.get_mut("metadata").and_then(Value::as_object_mut) {
+                        meta.shift_remove("managedFields");
+                    }
+                }
+                let mut v = Value::Object(o);
+                crate::printers::sort_keys(&mut v);
+                v
+            })
+            .collect();
+        let object = if objects.len() == 1 {
+            objects.remove(0)
+        } else if matches!(printer.format(), OutputFormat::Json) {
+            json!({"kind": "List", "apiVersion": "v1", "metadata": {}, "items": objects})
+        } else {
+            json!({"apiVersion": "v1", "items": objects, "kind": "List", "metadata": {}})
+        };
+        printer.print(&object, &mut ctx.out)?;
+    }
+    Ok(())
+}
+
+/// The resource for an object's `apiVersion` and `kind`: that exact version
+/// when one is given, else the group's versions in preference order.
+fn resolve_mapping(discovery: &Discovery, obj: &Map<String, Value>) -> Option<Mapping> {
+    let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+    let (group, version) = match api_version.split_once('/') {
+        Some((g, v)) => (g, v),
+        None => ("", api_version),
+    };
+    if version.is_empty() {
+        let g = discovery.groups.iter().find(|g| g.name == group)?;
+        let mut versions = vec![g.preferred_version.clone()];
+        versions.extend(g.versions.iter().cloned());
+        return versions
+            .iter()
+            .find_map(|v| exact_kind(discovery, group, v, kind));
+    }
+    exact_kind(discovery, group, version, kind)
+}
+
+fn exact_kind(discovery: &Discovery, group: &str, version: &str, kind: &str) -> Option<Mapping> {
+    let api_version = if group.is_empty() {
+        version.to_string()
+    } else {
+        format!("{group}/{version}")
+    };
+    discovery
+        .resources_for(group, version)
+        .iter()
+        .any(|r| r.kind == kind && !r.name.contains('/'))
+        .then(|| discovery.resolve_kind(&api_version, kind))
+        .flatten()
+        .filter(|m| m.version == version && m.group == group)
+}
+
+/// kubectl's message for an object whose kind the server does not serve.
+fn mapping_error(m: &Manifest) -> String {
+    let obj = &m.object;
+    let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+    let (group, version) = match api_version.split_once('/') {
+        Some((g, v)) => (g, v),
+        None => ("", api_version),
+    };
+    let no_match = if version.is_empty() {
+        format!(
+            "no matches for kind {} in group {}",
+            go_quote(kind),
+            go_quote(group)
+        )
+    } else {
+        format!(
+            "no matches for kind {} in version {}",
+            go_quote(kind),
+            go_quote(api_version)
+        )
+    };
+    if m.from_list {
+        return format!("unable to recognize {no_match}");
+    }
+    let meta = obj.get("metadata");
+    let field = |k: &str| {
+        meta.and_then(|m| m.get(k))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    format!(
+        "resource mapping not found for name: {} namespace: {} from {}: {no_match}\nensure CRDs are installed first",
+        go_quote(&field("name")),
+        go_quote(&field("namespace")),
+        go_quote(&m.source)
+    )
+}
+
+/// Puts the namespace on an object as kubectl's builder does: the default
+/// one when it has none, none at all for cluster-scoped kinds, and an error
+/// when it differs from an explicit `-n`.
+fn to_info(m: Manifest, mapping: Mapping, namespace: &str, enforce: bool) -> Result<Info, String> {
+    let mut object = m.object;
+    let meta_str = |o: &Map<String, Value>, k: &str| {
+        o.get("metadata")
+            .and_then(|m| m.get(k))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let name = meta_str(&object, "name");
+    let mut ns = meta_str(&object, "namespace");
+    if mapping.namespaced {
+        if ns.is_empty() {
+            ns = namespace.to_string();
+            let meta = object
+                .entry("metadata")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !meta.is_object() {
+                *meta = Value::Object(Map::new());
+            }
+            if let Some(meta) = meta.as_object_mut() {
+                meta.insert("namespace".into(), Value::String(ns.clone()));
+            }
+        } else if enforce && ns != namespace {
+            return Err(format!(
+                "the namespace from the provided object {} does not match the namespace {}. You must pass '--namespace={ns}' to perform this operation.",
+                go_quote(&ns),
+                go_quote(namespace)
+            ));
+        }
+    } else {
+        ns.clear();
+        if let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.shift_remove("namespace");
+        }
+    }
+    Ok(Info {
+        source: m.source,
+        mapping,
+        namespace: ns,
+        name,
+        object,
+    })
+}
+
+/// An error as kubectl aggregates them: one failure, or several.
+enum Node {
+    Leaf(Failure),
+    Agg(Vec<Node>),
+}
+
+impl Node {
+    /// Go's `err.Error()` (aggregates flatten into `[a, b]`).
+    fn error_string(&self) -> String {
+        match self {
+            Node::Leaf(f) => f.error_string(),
+            Node::Agg(children) if children.len() == 1 => children[0].error_string(),
+            Node::Agg(_) => {
+                let mut seen: Vec<String> = Vec::new();
+                self.visit(&mut |s| {
+                    if !seen.contains(&s) {
+                        seen.push(s);
+                    }
+                });
+                if seen.len() == 1 {
+                    seen.remove(0)
+                } else {
+                    format!("[{}]", seen.join(", "))
+                }
+            }
+        }
+    }
+
+    fn visit(&self, f: &mut dyn FnMut(String)) {
+        match self {
+            Node::Leaf(l) => f(l.error_string()),
+            Node::Agg(children) => children.iter().for_each(|c| c.visit(f)),
+        }
+    }
+
+    /// kubectl's `messageForError`, for one line of several.
+    fn line(&self) -> String {
+        match self {
+            Node::Leaf(f) => f.standard_message(),
+            agg => agg.error_string(),
+        }
+    }
+}
+
+/// kubectl's `checkErr` over the collected errors.
+fn render(mut errors: Vec<Node>) -> anyhow::Error {
+    let mut top = if errors.len() == 1 {
+        errors.remove(0)
+    } else {
+        Node::Agg(errors)
+    };
+    if let Node::Agg(children) = &mut top {
+        if children.len() == 1 {
+            top = children.remove(0);
+        }
+    }
+    match top {
+        Node::Leaf(f) => CliError::Verbatim(f.single_message()).into(),
+        Node::Agg(children) => CliError::Many(children.iter().map(Node::line).collect()).into(),
+    }
+}
+
+fn aggregate_of_texts(texts: Vec<String>) -> anyhow::Error {
+    render(vec![Node::Agg(
+        texts
+            .into_iter()
+            .map(|t| Node::Leaf(Failure::Text(t)))
+            .collect(),
+    )])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(e: anyhow::Error) -> String {
+        let mut buf = Vec::new();
+        crate::error::render(&e, &mut buf);
+        String::from_utf8(buf).unwrap()
+    }
+
+    fn api(reason: &str, message: &str) -> Failure {
+        Failure::Api(Box::new(crate::client::Status {
+            reason: reason.into(),
+            message: message.into(),
+            ..Default::default()
+        }))
+    }
+
+    #[test]
+    fn one_error_gets_the_prefix_and_several_get_lines() {
+        assert_eq!(
+            text(render(vec![Node::Leaf(Failure::Text("boom".into()))])),
+            "error: boom\n"
+        );
+        assert_eq!(
+            text(render(vec![
+                Node::Agg(vec![
+                    Node::Leaf(Failure::Text("a".into())),
+                    Node::Leaf(Failure::Text("b".into()))
+                ]),
+                Node::Leaf(api("BadRequest", "nope")),
+            ])),
+            "[a, b]\nError from server (BadRequest): nope\n"
+        );
+        assert_eq!(
+            text(aggregate_of_texts(vec!["x".into(), "y".into()])),
+            "x\ny\n"
+        );
+    }
+
+    #[test]
+    fn validate_values() {
+        assert_eq!(validation_directive("true").unwrap(), "Strict");
+        assert_eq!(validation_directive("false").unwrap(), "Ignore");
+        assert_eq!(validation_directive("warn").unwrap(), "Warn");
+        assert!(validation_directive("maybe").is_err());
+    }
+}

@@ -1,0 +1,270 @@
+//! `get -o json|yaml|name|jsonpath…`: whole objects. One named object prints
+//! bare; anything else is gathered into a `List`, as kubectl does.
+
+use anyhow::Result;
+use serde_json::{json, Map, Value};
+
+use super::{report, GetArgs};
+use crate::client::ACCEPT_JSON;
+use crate::context::{Connection, Context};
+use crate::printers::{sort_keys, OutputFormat, Printer};
+use crate::resource::builder::Plan;
+use crate::resource::fetch::{get_object, ListQuery, Pager};
+
+/// JSON, YAML and names of a list can be written item by item as pages
+/// arrive, in exactly the bytes of the whole `List` printed at once.
+enum ListWriter {
+    Json { count: usize },
+    Yaml { count: usize },
+    Name,
+}
+
+const LIST_TAIL_JSON: &str =
+    "    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    }\n}\n";
+const LIST_TAIL_YAML: &str = "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
+
+impl ListWriter {
+    fn for_format(format: &OutputFormat) -> Option<ListWriter> {
+        match format {
+            OutputFormat::Json => Some(ListWriter::Json { count: 0 }),
+            OutputFormat::Yaml => Some(ListWriter::Yaml { count: 0 }),
+            OutputFormat::Name => Some(ListWriter::Name),
+            _ => None,
+        }
+    }
+
+    fn item(&mut self, item: &Value, out: &mut dyn std::io::Write) -> Result<()> {
+        let mut text = String::new();
+        match self {
+            ListWriter::Json { count } => {
+                text.push_str(if *count == 0 {
+                    "{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n"
+                } else {
+                    ",\n"
+                });
+                text.push_str("        ");
+                crate::printers::json::write_pretty_at(&mut text, item, 2);
+                *count += 1;
+            }
+            ListWriter::Yaml { count } => {
+                if *count == 0 {
+                    text.push_str("apiVersion: v1\nitems:\n");
+                }
+                // An item renders as it does under `items:` in the whole list.
+                let wrapped = crate::printers::yaml::to_string(&json!({ "items": [item] }))?;
+                text.push_str(wrapped.strip_prefix("items:\n").unwrap_or(&wrapped));
+                *count += 1;
+            }
+            ListWriter::Name => {
+                let mut printer = Printer::new(OutputFormat::Name);
+                printer.print(item, out)?;
+            }
+        }
+        out.write_all(text.as_bytes())?;
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn std::io::Write) -> Result<()> {
+        let text = match self {
+            ListWriter::Json { count: 0 } => {
+                format!("{{\n    \"apiVersion\": \"v1\",\n    \"items\": [],\n{LIST_TAIL_JSON}")
+            }
+            ListWriter::Json { .. } => format!("\n    ],\n{LIST_TAIL_JSON}"),
+            ListWriter::Yaml { count: 0 } => format!("apiVersion: v1\nitems: []\n{LIST_TAIL_YAML}"),
+            ListWriter::Yaml { .. } => LIST_TAIL_YAML.to_string(),
+            ListWriter::Name => String::new(),
+        };
+        out.write_all(text.as_bytes())?;
+        Ok(())
+    }
+}
+
+/// Makes an object read from the server print as kubectl prints it.
+fn prepare(item: &mut Value, strip_managed: bool) {
+    if strip_managed {
+        if let Some(meta) = item.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.shift_remove("managedFields");
+        }
+    }
+    sort_keys(item);
+}
+
+pub async fn print(
+    ctx: &mut Context,
+    conn: &Connection,
+    plan: Plan,
+    args: &GetArgs,
+    format: OutputFormat,
+) -> Result<()> {
+    let strip_managed = !args.print.show_managed_fields
+        && matches!(
+            format,
+            OutputFormat::Json | OutputFormat::Yaml | OutputFormat::Kyaml
+        );
+    if let (Plan::List { .. }, Some(writer)) = (&plan, ListWriter::for_format(&format)) {
+        return stream_list(ctx, conn, plan, args, writer, strip_managed).await;
+    }
+    let client = &conn.client;
+    let mut errors: Vec<anyhow::Error> = Vec::new();
+    let mut items: Vec<Value> = Vec::new();
+    let mut single = false;
+    match plan {
+        Plan::List {
+            targets,
+            label_selector,
+            field_selector,
+        } => {
+            for target in targets {
+                let query = ListQuery {
+                    label_selector: label_selector.clone(),
+                    field_selector: field_selector.clone(),
+                    limit: args.chunk_size,
+                    include_object: None,
+                };
+                let mut pager = Pager::new(
+                    client,
+                    &target.mapping,
+                    target.namespace.as_deref(),
+                    query,
+                    ACCEPT_JSON,
+                );
+                loop {
+                    match pager.next_page().await {
+                        Ok(Some(body)) => items.extend(list_items(serde_json::from_slice(&body)?)),
+                        Ok(None) => break,
+                        Err(e) => {
+                            errors.push(e.into());
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        Plan::Named {
+            items: targets,
+            single_item_implied,
+        } => {
+            single = single_item_implied;
+            for target in targets {
+                match get_object(
+                    client,
+                    &target.mapping,
+                    target.namespace.as_deref(),
+                    &target.name,
+                    ACCEPT_JSON,
+                )
+                .await
+                {
+                    Ok(body) => items.push(serde_json::from_slice(&body)?),
+                    Err(e) if args.ignore_not_found && e.is_not_found() => {}
+                    Err(e) if single_item_implied => return Err(e.into()),
+                    Err(e) => errors.push(e.into()),
+                }
+            }
+        }
+    }
+    if items.is_empty() && args.ignore_not_found {
+        return report(errors);
+    }
+    for item in items.iter_mut() {
+        prepare(item, strip_managed);
+    }
+    let object = if single && items.len() == 1 {
+        items.remove(0)
+    } else {
+        json!({
+            "apiVersion": "v1",
+            "items": items,
+            "kind": "List",
+            "metadata": { "resourceVersion": "" }
+        })
+    };
+    let mut printer = Printer::new(format);
+    printer.print(&object, &mut ctx.out)?;
+    report(errors)
+}
+
+/// Lists page by page, printing each item as it arrives.
+async fn stream_list(
+    ctx: &mut Context,
+    conn: &Connection,
+    plan: Plan,
+    args: &GetArgs,
+    mut writer: ListWriter,
+    strip_managed: bool,
+) -> Result<()> {
+    let Plan::List {
+        targets,
+        label_selector,
+        field_selector,
+    } = plan
+    else {
+        return Ok(());
+    };
+    let mut errors: Vec<anyhow::Error> = Vec::new();
+    for target in targets {
+        let query = ListQuery {
+            label_selector: label_selector.clone(),
+            field_selector: field_selector.clone(),
+            limit: args.chunk_size,
+            include_object: None,
+        };
+        let mut pager = Pager::new(
+            &conn.client,
+            &target.mapping,
+            target.namespace.as_deref(),
+            query,
+            ACCEPT_JSON,
+        );
+        loop {
+            match pager.next_page().await {
+                Ok(Some(body)) => {
+                    for mut item in list_items(serde_json::from_slice(&body)?) {
+                        prepare(&mut item, strip_managed);
+                        writer.item(&item, &mut ctx.out)?;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    errors.push(e.into());
+                    break;
+                }
+            }
+        }
+    }
+    writer.finish(&mut ctx.out)?;
+    report(errors)
+}
+
+/// The items of a list response, each given the `apiVersion` and `kind`
+/// the list implies (list items arrive without them).
+pub(super) fn list_items(list: Value) -> Vec<Value> {
+    let Value::Object(mut list) = list else {
+        return Vec::new();
+    };
+    let api_version = list.get("apiVersion").cloned().unwrap_or(Value::Null);
+    let kind = list
+        .get("kind")
+        .and_then(Value::as_str)
+        .map(|k| k.strip_suffix("List").unwrap_or(k).to_string());
+    let Some(Value::Array(items)) = list.remove("items") else {
+        return Vec::new();
+    };
+    items
+        .into_iter()
+        .map(|item| match item {
+            Value::Object(map) => {
+                let mut with_type = Map::with_capacity(map.len() + 2);
+                if !map.contains_key("apiVersion") {
+                    with_type.insert("apiVersion".into(), api_version.clone());
+                }
+                if let (Some(k), false) = (&kind, map.contains_key("kind")) {
+                    with_type.insert("kind".into(), Value::String(k.clone()));
+                }
+                with_type.extend(map);
+                Value::Object(with_type)
+            }
+            other => other,
+        })
+        .collect()
+}

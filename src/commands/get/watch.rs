@@ -1,0 +1,266 @@
+//! `get -w` / `--watch-only`: the current state, then a line per change,
+//! until the server ends the watch.
+
+use std::io::Write;
+
+use anyhow::{bail, Result};
+use http::Method;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+
+use super::GetArgs;
+use crate::client::{ACCEPT_JSON, ACCEPT_TABLE};
+use crate::context::{Connection, Context};
+use crate::printers::table::{Table, TableOptions, TablePrinter};
+use crate::printers::tabwriter::TabWriter;
+use crate::printers::{sort_keys, OutputFormat, Printer};
+use crate::resource::builder::Plan;
+use crate::resource::fetch::{get_object, query_escape, ListQuery, Pager};
+
+/// Prints either tables or whole objects.
+enum Sink<'a> {
+    Table(TablePrinter, TabWriter<&'a mut dyn Write>),
+    Object(Printer, &'a mut dyn Write, bool),
+}
+
+impl Sink<'_> {
+    /// Prints one table or object; `event` wraps it for `--output-watch-events`.
+    fn print(&mut self, body: &[u8], event: Option<&str>, rows: bool) -> Result<()> {
+        match self {
+            Sink::Table(printer, tw) => {
+                let mut table: Table = serde_json::from_slice(body)?;
+                if !rows {
+                    table.rows.clear();
+                }
+                printer.print(table, event, tw)?;
+                tw.flush_pending()?;
+                tw.get_mut().flush()?;
+            }
+            Sink::Object(printer, out, strip_managed) => {
+                if !rows {
+                    return Ok(());
+                }
+                let mut object: Value = serde_json::from_slice(body)?;
+                // Objects inside watch events keep their managed fields.
+                if *strip_managed && event.is_none() {
+                    if let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut) {
+                        meta.shift_remove("managedFields");
+                    }
+                }
+                sort_keys(&mut object);
+                match event {
+                    // kubectl prints watch events as one compact JSON line.
+                    Some(kind) if matches!(printer.format(), OutputFormat::Json) => {
+                        let line = crate::printers::json::to_string_compact(
+                            &json!({ "type": kind, "object": object }),
+                        );
+                        writeln!(out, "{line}")?;
+                    }
+                    Some(kind) => {
+                        printer.print(&json!({ "type": kind, "object": object }), &mut **out)?
+                    }
+                    None => printer.print(&object, &mut **out)?,
+                }
+                out.flush()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+pub async fn watch(
+    ctx: &mut Context,
+    conn: &Connection,
+    plan: Plan,
+    args: &GetArgs,
+    format: Option<OutputFormat>,
+    wide: bool,
+) -> Result<()> {
+    if args.sort_by.is_some() {
+        let which = if args.watch {
+            "--watch"
+        } else {
+            "--watch-only"
+        };
+        let what = if args.watch {
+            "will be ignored for watch events received"
+        } else {
+            "will be ignored"
+        };
+        writeln!(ctx.err, "warning: {which} requested, --sort-by {what}")?;
+    }
+    let client = &conn.client;
+    let accept = if format.is_none() {
+        ACCEPT_TABLE
+    } else {
+        ACCEPT_JSON
+    };
+    // What to watch: one collection, or one named object.
+    let (mapping, namespace, name, label_selector, field_selector) = match plan {
+        Plan::List {
+            mut targets,
+            label_selector,
+            field_selector,
+        } => {
+            if targets.len() != 1 {
+                bail!("you may only specify a single resource type");
+            }
+            let t = targets.remove(0);
+            (t.mapping, t.namespace, None, label_selector, field_selector)
+        }
+        Plan::Named { mut items, .. } => {
+            if items.len() != 1 {
+                bail!("you may only watch a single resource or type of resource at a time");
+            }
+            let t = items.remove(0);
+            (
+                t.mapping,
+                t.namespace,
+                Some(t.name),
+                String::new(),
+                String::new(),
+            )
+        }
+    };
+
+    // The current state: pages of the list, or the object.
+    let mut pages = Vec::new();
+    let mut resource_version = "0".to_string();
+    match &name {
+        None => {
+            let query = ListQuery {
+                label_selector: label_selector.clone(),
+                field_selector: field_selector.clone(),
+                limit: args.chunk_size,
+                include_object: None,
+            };
+            let mut pager = Pager::new(client, &mapping, namespace.as_deref(), query, accept);
+            while let Some(page) = pager.next_page().await? {
+                if let Some(rv) = list_resource_version(&page) {
+                    resource_version = rv;
+                }
+                pages.push(page);
+            }
+        }
+        Some(n) => match get_object(client, &mapping, namespace.as_deref(), n, accept).await {
+            Ok(body) => pages.push(body),
+            Err(e) if e.is_not_found() && args.ignore_not_found => return Ok(()),
+            Err(e) => return Err(e.into()),
+        },
+    }
+
+    let strip_managed = !args.print.show_managed_fields
+        && matches!(
+            format,
+            Some(OutputFormat::Json | OutputFormat::Yaml | OutputFormat::Kyaml)
+        );
+    let events = args.output_watch_events;
+    let out: &mut dyn Write = &mut ctx.out;
+    let mut sink = match format {
+        None => Sink::Table(
+            TablePrinter::new(TableOptions {
+                no_headers: args.no_headers,
+                wide,
+                with_namespace: args.all_namespaces && mapping.namespaced,
+                show_labels: args.show_labels,
+                column_labels: args.label_columns.clone(),
+                kind: args.show_kind.then(|| mapping.kind_dot_group()),
+            }),
+            TabWriter::for_tables(out),
+        ),
+        Some(f) => Sink::Object(Printer::new(f), out, strip_managed),
+    };
+    let show_current = !args.watch_only;
+    for page in &pages {
+        if name.is_none() && !matches!(sink, Sink::Table(..)) {
+            // Whole objects: print each item of the list.
+            for item in super::generic::list_items(serde_json::from_slice(page)?) {
+                sink.print(
+                    &serde_json::to_vec(&item)?,
+                    events.then_some("ADDED"),
+                    show_current,
+                )?;
+            }
+        } else {
+            sink.print(page, events.then_some("ADDED"), show_current)?;
+        }
+    }
+    // A watch that starts from a list's version sends only changes; one on
+    // a single object starts with a synthetic ADDED event, shown only when
+    // nothing was printed for it yet.
+    let mut output_rows = name.is_none();
+
+    let mut query = vec![
+        format!("resourceVersion={}", query_escape(&resource_version)),
+        "watch=true".to_string(),
+    ];
+    let field = match &name {
+        Some(n) => format!("metadata.name={n}"),
+        None => field_selector.clone(),
+    };
+    if !field.is_empty() {
+        query.push(format!("fieldSelector={}", query_escape(&field)));
+    }
+    if !label_selector.is_empty() {
+        query.push(format!("labelSelector={}", query_escape(&label_selector)));
+    }
+    query.sort();
+    let path = format!(
+        "{}?{}",
+        mapping.collection_path(namespace.as_deref()),
+        query.join("&")
+    );
+    let response = client
+        .send_streaming(Method::GET, &path, accept, None, Vec::new())
+        .await?;
+    let mut body = response.into_body();
+    let mut buffer: Vec<u8> = Vec::new();
+    // --request-timeout bounds the whole watch, as it bounds kubectl's request.
+    let deadline = client.timeout().map(|t| tokio::time::Instant::now() + t);
+    loop {
+        let next = match deadline {
+            Some(at) => match tokio::time::timeout_at(at, body.frame()).await {
+                Ok(frame) => frame,
+                Err(_) => break,
+            },
+            None => body.frame().await,
+        };
+        let frame = match next {
+            Some(Ok(frame)) => frame,
+            // The server (or --request-timeout) ended the watch: quietly done.
+            Some(Err(_)) | None => break,
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        buffer.extend_from_slice(&data);
+        while let Some(end) = buffer.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = buffer.drain(..=end).collect();
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let event: Value = serde_json::from_slice(&line)?;
+            let kind = event
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let object = event.get("object").cloned().unwrap_or(Value::Null);
+            let bytes = serde_json::to_vec(&object)?;
+            sink.print(&bytes, events.then_some(kind.as_str()), output_rows)?;
+            output_rows = true;
+        }
+    }
+    if let Sink::Table(_, tw) = &mut sink {
+        tw.flush_pending()?;
+    }
+    Ok(())
+}
+
+/// `metadata.resourceVersion` of a list or table page.
+fn list_resource_version(body: &[u8]) -> Option<String> {
+    let v: Value = serde_json::from_slice(body).ok()?;
+    v.pointer("/metadata/resourceVersion")?
+        .as_str()
+        .map(str::to_string)
+}

@@ -1,0 +1,435 @@
+//! What the server serves, from aggregated discovery (`/api`, `/apis`), cached
+//! on disk exactly where and how kubectl caches it, so both share one cache:
+//! `<cache-dir>/discovery/<host_port>/servergroups.json` and
+//! `<group>/<version>/serverresources.json`, valid for six hours.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::client::{ApiClient, ApiError};
+
+const TTL: Duration = Duration::from_secs(6 * 3600);
+
+const ACCEPT_AGGREGATED: &str = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json";
+
+/// One resource (or `resource/subresource`) in a group version, as
+/// `metav1.APIResource`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiResource {
+    pub name: String,
+    #[serde(default)]
+    pub singular_name: String,
+    #[serde(default)]
+    pub namespaced: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub group: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub version: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub verbs: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub short_names: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ApiResourceList {
+    kind: String,
+    api_version: String,
+    group_version: String,
+    #[serde(default)]
+    resources: Vec<ApiResource>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GroupVersionForDiscovery {
+    group_version: String,
+    version: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ApiGroupJson {
+    name: String,
+    versions: Vec<GroupVersionForDiscovery>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    preferred_version: Option<GroupVersionForDiscovery>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ApiGroupList {
+    kind: String,
+    api_version: String,
+    groups: Vec<ApiGroupJson>,
+}
+
+/// A group with its versions, preferred first as the server lists them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiGroup {
+    /// `""` for the core group.
+    pub name: String,
+    /// Versions in server order (the preferred one first).
+    pub versions: Vec<String>,
+    pub preferred_version: String,
+}
+
+/// Everything discovery says, in server order (core group first).
+#[derive(Debug, Clone, Default)]
+pub struct Discovery {
+    pub groups: Vec<ApiGroup>,
+    /// `(group, version)` → resources, in the server's order.
+    pub resources: Vec<((String, String), Vec<ApiResource>)>,
+    /// True when this came from the server during this invocation.
+    pub fresh: bool,
+}
+
+impl Discovery {
+    pub fn resources_for(&self, group: &str, version: &str) -> &[ApiResource] {
+        self.resources
+            .iter()
+            .find(|((g, v), _)| g == group && v == version)
+            .map(|(_, r)| r.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// Reads the disk cache if it is complete and fresh, else asks the server
+    /// and rewrites the cache.
+    pub async fn load(
+        client: &ApiClient,
+        cache_dir: &Path,
+        server: &str,
+    ) -> Result<Discovery, ApiError> {
+        let dir = cache_dir_for(cache_dir, server);
+        if let Some(cached) = read_cache(&dir) {
+            return Ok(cached);
+        }
+        Discovery::fetch(client, &dir).await
+    }
+
+    /// Asks the server and rewrites the cache (used after a cache miss).
+    pub async fn fetch(client: &ApiClient, dir: &Path) -> Result<Discovery, ApiError> {
+        // client-go reads discovery failures from the status code alone.
+        let get = |path: &'static str| async move {
+            client
+                .send(http::Method::GET, path, ACCEPT_AGGREGATED, None, Vec::new())
+                .await
+                .map_err(ApiError::generic_for_code)
+        };
+        let core = get("/api").await?;
+        let apis = get("/apis").await?;
+        let mut discovery = Discovery {
+            fresh: true,
+            ..Default::default()
+        };
+        for body in [core, apis] {
+            let list: Value = crate::client::parse_json(&body)?;
+            if list.get("kind").and_then(Value::as_str) != Some("APIGroupDiscoveryList") {
+                return Err(ApiError::Unexpected(
+                    "the server does not support aggregated discovery".into(),
+                ));
+            }
+            discovery.add_aggregated(&list);
+        }
+        // Best effort, as kubectl: a cache that cannot be written is skipped.
+        let _ = write_cache(dir, &discovery);
+        Ok(discovery)
+    }
+
+    pub fn cache_dir(cache_dir: &Path, server: &str) -> PathBuf {
+        cache_dir_for(cache_dir, server)
+    }
+
+    /// Adds an `APIGroupDiscoveryList` (client-go's conversion: stale
+    /// versions skipped, subresources become `resource/sub` entries).
+    fn add_aggregated(&mut self, list: &Value) {
+        let Some(items) = list.get("items").and_then(Value::as_array) else {
+            return;
+        };
+        for item in items {
+            let name = item
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let mut group = ApiGroup {
+                name: name.clone(),
+                versions: Vec::new(),
+                preferred_version: String::new(),
+            };
+            for version in item
+                .get("versions")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if version.get("freshness").and_then(Value::as_str) == Some("Stale") {
+                    continue;
+                }
+                let v = version
+                    .get("version")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                if group.preferred_version.is_empty() {
+                    group.preferred_version = v.clone();
+                }
+                group.versions.push(v.clone());
+                let mut resources = Vec::new();
+                for r in version
+                    .get("resources")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    let parent = convert_resource(r);
+                    let has_kind = !parent.kind.is_empty();
+                    let subresources: Vec<ApiResource> = r
+                        .get("subresources")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|s| convert_subresource(&parent, s))
+                        .collect();
+                    if has_kind {
+                        resources.push(parent);
+                    }
+                    resources.extend(subresources);
+                }
+                self.resources.push(((name.clone(), v), resources));
+            }
+            self.groups.push(group);
+        }
+    }
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+fn convert_resource(r: &Value) -> ApiResource {
+    let kind = r.get("responseKind");
+    ApiResource {
+        name: str_of(r, "resource").to_string(),
+        singular_name: str_of(r, "singularResource").to_string(),
+        namespaced: str_of(r, "scope") == "Namespaced",
+        group: kind
+            .map(|k| str_of(k, "group").to_string())
+            .unwrap_or_default(),
+        version: kind
+            .map(|k| str_of(k, "version").to_string())
+            .unwrap_or_default(),
+        kind: kind
+            .map(|k| str_of(k, "kind").to_string())
+            .unwrap_or_default(),
+        verbs: strings(r.get("verbs")),
+        short_names: strings(r.get("shortNames")),
+        categories: strings(r.get("categories")),
+    }
+}
+
+fn convert_subresource(parent: &ApiResource, s: &Value) -> Option<ApiResource> {
+    let kind = s.get("responseKind")?;
+    if str_of(kind, "kind").is_empty() {
+        return None;
+    }
+    Some(ApiResource {
+        name: format!("{}/{}", parent.name, str_of(s, "subresource")),
+        singular_name: parent.singular_name.clone(),
+        namespaced: parent.namespaced,
+        group: str_of(kind, "group").to_string(),
+        version: str_of(kind, "version").to_string(),
+        kind: str_of(kind, "kind").to_string(),
+        verbs: strings(s.get("verbs")),
+        short_names: Vec::new(),
+        categories: Vec::new(),
+    })
+}
+
+/// kubectl's folder name for a server: the URL without its scheme, with
+/// every character outside `[\w/.()]` replaced by `_`.
+pub fn cache_dir_for(cache_dir: &Path, server: &str) -> PathBuf {
+    let schemeless = server
+        .strip_prefix("https://")
+        .or_else(|| server.strip_prefix("http://"))
+        .unwrap_or(server);
+    let safe: String = schemeless
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '/' | '.' | '(' | ')') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    cache_dir.join("discovery").join(safe)
+}
+
+fn fresh_file(path: &Path) -> Option<Vec<u8>> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta.modified().ok()?;
+    if SystemTime::now()
+        .duration_since(modified)
+        .unwrap_or_default()
+        > TTL
+    {
+        return None;
+    }
+    std::fs::read(path).ok()
+}
+
+fn gv_string(group: &str, version: &str) -> String {
+    if group.is_empty() {
+        version.to_string()
+    } else {
+        format!("{group}/{version}")
+    }
+}
+
+fn read_cache(dir: &Path) -> Option<Discovery> {
+    let groups: ApiGroupList =
+        serde_json::from_slice(&fresh_file(&dir.join("servergroups.json"))?).ok()?;
+    let mut discovery = Discovery::default();
+    for g in groups.groups {
+        let mut group = ApiGroup {
+            name: g.name.clone(),
+            versions: Vec::new(),
+            preferred_version: g.preferred_version.map(|p| p.version).unwrap_or_default(),
+        };
+        for v in g.versions {
+            let file = dir.join(&v.group_version).join("serverresources.json");
+            let list: ApiResourceList = serde_json::from_slice(&fresh_file(&file)?).ok()?;
+            group.versions.push(v.version.clone());
+            discovery
+                .resources
+                .push(((g.name.clone(), v.version), list.resources));
+        }
+        if group.preferred_version.is_empty() {
+            group.preferred_version = group.versions.first().cloned().unwrap_or_default();
+        }
+        discovery.groups.push(group);
+    }
+    Some(discovery)
+}
+
+fn write_cache(dir: &Path, discovery: &Discovery) -> std::io::Result<()> {
+    let groups = ApiGroupList {
+        kind: "APIGroupList".into(),
+        api_version: "v1".into(),
+        groups: discovery
+            .groups
+            .iter()
+            .map(|g| ApiGroupJson {
+                name: g.name.clone(),
+                versions: g
+                    .versions
+                    .iter()
+                    .map(|v| GroupVersionForDiscovery {
+                        group_version: gv_string(&g.name, v),
+                        version: v.clone(),
+                    })
+                    .collect(),
+                preferred_version: Some(GroupVersionForDiscovery {
+                    group_version: gv_string(&g.name, &g.preferred_version),
+                    version: g.preferred_version.clone(),
+                }),
+            })
+            .collect(),
+    };
+    for ((group, version), resources) in &discovery.resources {
+        if resources.is_empty() {
+            continue;
+        }
+        let gv = gv_string(group, version);
+        let list = ApiResourceList {
+            kind: "APIResourceList".into(),
+            api_version: "v1".into(),
+            group_version: gv.clone(),
+            resources: resources.clone(),
+        };
+        write_atomic(
+            &dir.join(&gv).join("serverresources.json"),
+            &serde_json::to_vec(&list)?,
+        )?;
+    }
+    write_atomic(
+        &dir.join("servergroups.json"),
+        &serde_json::to_vec(&groups)?,
+    )
+}
+
+fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let tmp = parent.join(format!(
+        ".{}.{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("cache"),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, data)?;
+    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o660))?;
+    std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_folder_names_like_kubectl() {
+        assert_eq!(
+            cache_dir_for(Path::new("/c"), "https://127.0.0.1:6443"),
+            PathBuf::from("/c/discovery/127.0.0.1_6443")
+        );
+        assert_eq!(
+            cache_dir_for(Path::new("/c"), "http://host-x.io:80/p"),
+            PathBuf::from("/c/discovery/host_x.io_80/p")
+        );
+    }
+
+    #[test]
+    fn aggregated_documents_convert_and_round_trip_through_the_cache() {
+        let doc: Value = serde_json::from_str(
+            r#"{"kind":"APIGroupDiscoveryList","items":[{"metadata":{"name":"apps"},"versions":[
+              {"version":"v1","resources":[{"resource":"deployments","responseKind":{"group":"apps","version":"v1","kind":"Deployment"},
+               "scope":"Namespaced","singularResource":"deployment","verbs":["get","list"],"shortNames":["deploy"],"categories":["all"],
+               "subresources":[{"subresource":"scale","responseKind":{"group":"autoscaling","version":"v1","kind":"Scale"},"verbs":["get","patch"]}]}]},
+              {"version":"v1beta1","freshness":"Stale","resources":[]}]}]}"#,
+        )
+        .unwrap();
+        let mut d = Discovery::default();
+        d.add_aggregated(&doc);
+        assert_eq!(d.groups[0].versions, vec!["v1".to_string()]);
+        let res = d.resources_for("apps", "v1");
+        assert_eq!(res.len(), 2);
+        assert_eq!(res[1].name, "deployments/scale");
+        assert_eq!(res[1].kind, "Scale");
+        let dir = std::env::temp_dir().join(format!("kuddle-disc-{}", std::process::id()));
+        write_cache(&dir, &d).unwrap();
+        let back = read_cache(&dir).unwrap();
+        assert_eq!(back.groups, d.groups);
+        assert_eq!(back.resources_for("apps", "v1"), res);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,94 @@
+//! Resource types: discovery (cached like kubectl's) and resolving what the
+//! user typed to a resource on the server.
+
+pub mod builder;
+pub mod discovery;
+pub mod fetch;
+pub mod infos;
+pub mod manifest;
+pub mod mapper;
+pub mod selector;
+pub mod write;
+
+pub use discovery::{ApiResource, Discovery};
+pub use mapper::{Mapping, NoResourceType};
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::discovery::{ApiGroup, ApiResource, Discovery};
+
+    fn res(name: &str, singular: &str, kind: &str, short: &[&str], cats: &[&str]) -> ApiResource {
+        ApiResource {
+            name: name.into(),
+            singular_name: singular.into(),
+            namespaced: true,
+            kind: kind.into(),
+            verbs: vec!["get".into(), "list".into()],
+            short_names: short.iter().map(|s| s.to_string()).collect(),
+            categories: cats.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        }
+    }
+
+    pub fn discovery() -> Discovery {
+        let group = |name: &str, versions: &[&str]| ApiGroup {
+            name: name.into(),
+            versions: versions.iter().map(|v| v.to_string()).collect(),
+            preferred_version: versions[0].into(),
+        };
+        Discovery {
+            groups: vec![
+                group("", &["v1"]),
+                group("apps", &["v1"]),
+                group("events.k8s.io", &["v1"]),
+                group("autoscaling", &["v2", "v1"]),
+            ],
+            resources: vec![
+                (
+                    ("".into(), "v1".into()),
+                    vec![
+                        res("events", "event", "Event", &["ev"], &[]),
+                        res("pods", "pod", "Pod", &["po"], &["all"]),
+                        res("pods/log", "pod", "Pod", &[], &[]),
+                        res("services", "service", "Service", &["svc"], &["all"]),
+                    ],
+                ),
+                (
+                    ("apps".into(), "v1".into()),
+                    vec![res(
+                        "deployments",
+                        "deployment",
+                        "Deployment",
+                        &["deploy"],
+                        &["all"],
+                    )],
+                ),
+                (
+                    ("events.k8s.io".into(), "v1".into()),
+                    vec![res("events", "event", "Event", &["ev"], &[])],
+                ),
+                (
+                    ("autoscaling".into(), "v2".into()),
+                    vec![res(
+                        "horizontalpodautoscalers",
+                        "horizontalpodautoscaler",
+                        "HorizontalPodAutoscaler",
+                        &["hpa"],
+                        &["all"],
+                    )],
+                ),
+                (
+                    ("autoscaling".into(), "v1".into()),
+                    vec![res(
+                        "horizontalpodautoscalers",
+                        "horizontalpodautoscaler",
+                        "HorizontalPodAutoscaler",
+                        &["hpa"],
+                        &["all"],
+                    )],
+                ),
+            ],
+            fresh: false,
+        }
+    }
+}

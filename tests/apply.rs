@@ -1,0 +1,607 @@
+//! `apply` against the real control plane, compared with kubectl 1.37.1:
+//! kubectl applies in one namespace, kuddle in its twin; the output lines
+//! and the objects left on the server must match (after normalising what
+//! differs between any two objects: uids, resource versions, timestamps,
+//! cluster IPs and the namespace names).
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::cluster::{cluster_kubeconfig, twin_namespaces};
+use common::*;
+use serde_json::Value;
+
+/// The missing-annotation warning names the program, like kubectl's does.
+const KUDDLE_WARNING_WORDS: &str = "required by kuddle apply. kuddle apply should only be used on resources created declaratively by either kuddle create --save-config or kuddle apply.";
+const KUBECTL_WARNING_WORDS: &str = "required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply.";
+
+fn fixtures() -> PathBuf {
+    fixture("apply")
+}
+
+/// A pair of namespaces, one per program, and the commands to run in them.
+struct Twins {
+    a: String,
+    b: String,
+}
+
+impl Twins {
+    fn new(prefix: &str) -> Twins {
+        let (a, b) = twin_namespaces(prefix);
+        Twins { a, b }
+    }
+
+    fn inv(&self, ns: &str, args: &[&str]) -> Invocation {
+        let mut words: Vec<String> = vec!["-n".into(), ns.into()];
+        words.extend(args.iter().map(|s| s.to_string()));
+        Invocation::new(&words)
+            .kubeconfig(cluster_kubeconfig())
+            .cwd(fixtures())
+    }
+
+    fn normalize(&self, text: &str) -> String {
+        let text = text.replace(&self.a, "NS").replace(&self.b, "NS");
+        volatile_fields(&text)
+    }
+
+    /// kubectl in the first namespace, kuddle in the second: same stdout,
+    /// stderr and exit code.
+    fn same(&self, args: &[&str]) -> Output {
+        self.same_with_stdin(args, None)
+    }
+
+    fn same_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut expected_inv = self.inv(&self.a, args);
+        let mut actual_inv = self.inv(&self.b, args);
+        if let Some(s) = stdin {
+            expected_inv = expected_inv.stdin(s.as_bytes().to_vec());
+            actual_inv = actual_inv.stdin(s.as_bytes().to_vec());
+        }
+        let expected = expected_inv.kubectl();
+        let actual = actual_inv.kuddle();
+        let context = format!("`apply {}`", args.join(" "));
+        assert_same_text(
+            "stdout",
+            &self.normalize(&expected.stdout),
+            &self.normalize(&actual.stdout),
+            &context,
+        );
+        assert_same_text(
+            "stderr",
+            &self.normalize(&normalize_stderr(&expected.stderr)),
+            &self
+                .normalize(&normalize_stderr(&actual.stderr))
+                .replace(KUDDLE_WARNING_WORDS, KUBECTL_WARNING_WORDS),
+            &context,
+        );
+        assert_eq!(
+            expected.code, actual.code,
+            "exit code differs for {context}"
+        );
+        actual
+    }
+
+    /// Runs a setup command with kubectl in both namespaces.
+    fn setup(&self, args: &[&str]) {
+        for ns in [&self.a, &self.b] {
+            let out = self.inv(ns, args).kubectl();
+            assert_eq!(out.code, 0, "setup {args:?} failed: {}", out.stderr);
+        }
+    }
+
+    /// The objects of `kinds` in both namespaces, normalised, must be equal.
+    fn objects_match(&self, kinds: &str) {
+        let fetch = |ns: &str| -> String {
+            let out = self.inv(ns, &["get", kinds, "-o", "json"]).kubectl();
+            assert_eq!(out.code, 0, "get {kinds} failed: {}", out.stderr);
+            let list: Value = serde_json::from_str(&out.stdout).expect("json");
+            let items: Vec<Value> = list["items"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(normalize_object)
+                .collect();
+            self.normalize(&serde_json::to_string_pretty(&items).unwrap())
+        };
+        assert_same_text(
+            "objects",
+            &fetch(&self.a),
+            &fetch(&self.b),
+            &format!("get {kinds}"),
+        );
+    }
+}
+
+/// Drops what differs between two equally made objects.
+fn normalize_object(mut obj: Value) -> Value {
+    if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+        for key in ["uid", "resourceVersion", "creationTimestamp", "namespace"] {
+            meta.remove(key);
+        }
+        if let Some(Value::Array(fields)) = meta.get_mut("managedFields") {
+            for f in fields {
+                if let Some(f) = f.as_object_mut() {
+                    f.remove("time");
+                }
+            }
+        }
+        if let Some(a) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
+            a.remove("deployment.kubernetes.io/revision");
+        }
+    }
+    if let Some(o) = obj.as_object_mut() {
+        o.remove("status");
+    }
+    if let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) {
+        spec.remove("clusterIP");
+        spec.remove("clusterIPs");
+    }
+    obj
+}
+
+/// Removes server-assigned values from every object in a printed value.
+fn strip_server_values(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for key in [
+                "uid",
+                "resourceVersion",
+                "creationTimestamp",
+                "clusterIP",
+                "clusterIPs",
+            ] {
+                m.remove(key);
+            }
+            m.values_mut().for_each(strip_server_values);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_server_values),
+        _ => {}
+    }
+}
+
+/// Server-assigned values in printed objects.
+fn volatile_fields(text: &str) -> String {
+    let patterns = [
+        (r#""uid": "[^"]*""#, r#""uid": "UID""#),
+        (r#"uid: [0-9a-f-]{36}"#, "uid: UID"),
+        (
+            r#""resourceVersion": "[0-9]+""#,
+            r#""resourceVersion": "RV""#,
+        ),
+        (r#"resourceVersion: "[0-9]+""#, r#"resourceVersion: "RV""#),
+        (
+            r#""(creationTimestamp|time)": "[0-9TZ:-]+""#,
+            r#""$1": "TIME""#,
+        ),
+        (r#"(creationTimestamp|time): "[0-9TZ:-]+""#, r#"$1: "TIME""#),
+        (r#""clusterIP": "[0-9.]+""#, r#""clusterIP": "IP""#),
+        (r#""[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+""#, r#""IP""#),
+        (r#"clusterIP: [0-9.]+"#, "clusterIP: IP"),
+        (r#"- [0-9]+\.[0-9]+\.[0-9]+\.[0-9]+"#, "- IP"),
+    ];
+    let mut out = text.to_string();
+    for (re, with) in patterns {
+        out = regex::Regex::new(re)
+            .expect("regex")
+            .replace_all(&out, with)
+            .into_owned();
+    }
+    out
+}
+
+#[test]
+fn create_reapply_and_change() {
+    let t = Twins::new("apply-life");
+    let kinds = "deployments,services,configmaps";
+    t.same(&["apply", "-f", "app/v1.yaml"]);
+    t.objects_match(kinds);
+    t.same(&["apply", "-f", "app/v1.yaml"]);
+    t.same(&["apply", "-f", "app/v2.yaml"]);
+    t.objects_match(kinds);
+    t.same(&["apply", "-f", "app/v2.yaml"]);
+    t.same(&["apply", "-f", "app/v3.yaml"]);
+    t.objects_match(kinds);
+    t.same(&["apply", "-f", "app/v1.yaml"]);
+    t.objects_match(kinds);
+}
+
+#[test]
+fn lists_json_streams_folders_and_stdin() {
+    let t = Twins::new("apply-inputs");
+    t.same(&["apply", "-f", "app/list.yaml"]);
+    t.same(&["apply", "-f", "app/cm.json"]);
+    t.same(&["apply", "-f", "tree"]);
+    t.same(&["apply", "-R", "-f", "tree/"]);
+    t.same(&["apply", "-f", "tree/*.yaml,app/list.yaml"]);
+    t.same(&["apply", "-f", "tree/sub", "-f", "app/list.yaml"]);
+    let stdin = std::fs::read_to_string(fixtures().join("app/v1.yaml")).unwrap();
+    t.same_with_stdin(&["apply", "-f", "-"], Some(&stdin));
+    t.same_with_stdin(&["apply", "-f", "-"], Some(&stdin));
+    t.objects_match("configmaps,secrets,deployments,services");
+}
+
+#[test]
+fn yaml_1_1_and_field_validation() {
+    let t = Twins::new("apply-yaml11");
+    t.same(&["apply", "-f", "app/yaml11.yaml"]);
+    t.same(&["apply", "-f", "app/yaml11.yaml", "--validate=warn"]);
+    t.same(&["apply", "-f", "app/yaml11.yaml", "--validate=false"]);
+    t.same(&["apply", "-f", "app/yaml11.yaml", "--validate=strict"]);
+    t.objects_match("configmaps,deployments");
+}
+
+#[test]
+fn statefulset_walkthrough() {
+    let t = Twins::new("apply-walk");
+    t.same(&["apply", "-f", "walkthrough/web.yaml"]);
+    t.objects_match("services,statefulsets");
+    t.same(&["apply", "-f", "walkthrough/web.yaml"]);
+    t.same(&["apply", "-f", "walkthrough/web-v2.yaml"]);
+    t.objects_match("services,statefulsets");
+}
+
+#[test]
+fn objects_made_by_create_get_the_annotation() {
+    let t = Twins::new("apply-create");
+    t.setup(&[
+        "create",
+        "configmap",
+        "settings",
+        "--from-literal=color=red",
+        "--from-literal=old=x",
+    ]);
+    t.setup(&[
+        "create",
+        "deployment",
+        "web",
+        "--image=nginx:1.24",
+        "--replicas=3",
+    ]);
+    t.same(&["apply", "-f", "app/v1.yaml"]);
+    t.objects_match("deployments,configmaps,services");
+    t.same(&["apply", "-f", "app/v2.yaml"]);
+    t.objects_match("deployments,configmaps,services");
+}
+
+#[test]
+fn custom_resources_take_json_merge_patches() {
+    let t = Twins::new("apply-crd");
+    let group = format!("{}.kuddle.test", t.b);
+    let dir = std::env::temp_dir().join(format!("kuddle-apply-crd-{}", t.b));
+    std::fs::create_dir_all(&dir).unwrap();
+    for name in ["crd.yaml", "widget-v1.yaml", "widget-v2.yaml"] {
+        let text = std::fs::read_to_string(fixtures().join("crd").join(name)).unwrap();
+        std::fs::write(dir.join(name), text.replace("GROUP", &group)).unwrap();
+    }
+    let path = |n: &str| dir.join(n).display().to_string();
+    // The CRD itself, applied once by each program (it is cluster-wide).
+    let out = t.inv(&t.a, &["apply", "-f", &path("crd.yaml")]).kuddle();
+    assert_eq!(
+        out.stdout,
+        format!("customresourcedefinition.apiextensions.k8s.io/widgets.{group} created\n")
+    );
+    let again = t.inv(&t.a, &["apply", "-f", &path("crd.yaml")]).kubectl();
+    assert_eq!(
+        again.stdout,
+        format!("customresourcedefinition.apiextensions.k8s.io/widgets.{group} unchanged\n")
+    );
+    let wait = t
+        .inv(
+            &t.a,
+            &[
+                "wait",
+                "--for=condition=Established",
+                &format!("crd/widgets.{group}"),
+            ],
+        )
+        .kubectl();
+    assert_eq!(wait.code, 0, "{}", wait.stderr);
+    let kinds = format!("widgets.{group}");
+    t.same(&["apply", "-f", &path("widget-v1.yaml")]);
+    t.objects_match(&kinds);
+    t.same(&["apply", "-f", &path("widget-v1.yaml")]);
+    t.same(&["apply", "-f", &path("widget-v2.yaml")]);
+    t.objects_match(&kinds);
+    t.same(&[
+        "apply",
+        "-f",
+        &path("widget-v2.yaml"),
+        "--dry-run=client",
+        "-o",
+        "json",
+    ]);
+    t.same(&["apply", "-f", &path("widget-v1.yaml"), "--server-side"]);
+    t.objects_match(&kinds);
+    let delete = t
+        .inv(&t.a, &["delete", "crd", &format!("widgets.{group}")])
+        .kubectl();
+    assert_eq!(delete.code, 0, "{}", delete.stderr);
+}
+
+#[test]
+fn server_side_apply_conflicts_and_forcing() {
+    let t = Twins::new("apply-ssa");
+    t.same(&["apply", "--server-side", "-f", "ssa/deploy.yaml"]);
+    t.same(&["apply", "--server-side", "-f", "ssa/deploy.yaml"]);
+    t.objects_match("deployments");
+    // Client-side first, then server-side with a changed field: a conflict.
+    t.same(&["apply", "-f", "ssa/cm-v1.yaml"]);
+    t.same(&["apply", "--server-side", "-f", "ssa/cm-v2.yaml"]);
+    t.same(&[
+        "apply",
+        "--server-side",
+        "--field-manager=other",
+        "-f",
+        "ssa/cm-v2.yaml",
+    ]);
+    t.objects_match("configmaps");
+    t.same(&[
+        "apply",
+        "--server-side",
+        "--force-conflicts",
+        "-f",
+        "ssa/cm-v2.yaml",
+    ]);
+    t.objects_match("configmaps");
+    // Another manager wanting different values conflicts, then forces.
+    t.same(&[
+        "apply",
+        "--server-side",
+        "--field-manager=other",
+        "-f",
+        "ssa/cm-v1.yaml",
+    ]);
+    t.same(&[
+        "apply",
+        "--server-side",
+        "--field-manager=other",
+        "--force-conflicts",
+        "-f",
+        "ssa/cm-v1.yaml",
+    ]);
+    t.objects_match("configmaps");
+    t.same(&["apply", "-f", "ssa/cm-v2.yaml"]);
+    t.objects_match("configmaps");
+    t.same(&[
+        "apply",
+        "--server-side",
+        "-f",
+        "ssa/cm-v2.yaml",
+        "-o",
+        "name",
+    ]);
+    t.same(&[
+        "apply",
+        "--server-side",
+        "--dry-run=server",
+        "-f",
+        "ssa/cm-v1.yaml",
+        "--force-conflicts",
+    ]);
+    t.objects_match("configmaps");
+    t.same(&[
+        "apply",
+        "--server-side",
+        "--dry-run=client",
+        "-f",
+        "ssa/cm-v1.yaml",
+    ]);
+    t.same(&["apply", "--force-conflicts", "-f", "ssa/cm-v1.yaml"]);
+}
+
+#[test]
+fn dry_runs_and_output_formats() {
+    let t = Twins::new("apply-dry");
+    t.same(&["apply", "-f", "app/v1.yaml", "--dry-run=client"]);
+    t.same(&["apply", "-f", "app/v1.yaml", "--dry-run=server"]);
+    t.objects_match("deployments,services,configmaps");
+    t.same(&[
+        "apply",
+        "-f",
+        "app/v1.yaml",
+        "--dry-run=client",
+        "-o",
+        "json",
+    ]);
+    t.same(&[
+        "apply",
+        "-f",
+        "app/list.yaml",
+        "--dry-run=client",
+        "-o",
+        "name",
+    ]);
+    t.same(&["apply", "-f", "app/v1.yaml", "-o", "name"]);
+    t.same(&["apply", "-f", "app/v2.yaml", "--dry-run=client"]);
+    t.same(&["apply", "-f", "app/v2.yaml", "--dry-run=server"]);
+    t.same(&[
+        "apply",
+        "-f",
+        "app/v2.yaml",
+        "--dry-run=client",
+        "-o",
+        "json",
+    ]);
+    t.same(&[
+        "apply",
+        "-f",
+        "app/v2.yaml",
+        "--dry-run=server",
+        "-o",
+        "json",
+    ]);
+    t.objects_match("deployments,services,configmaps");
+    t.same(&["apply", "-f", "app/v2.yaml", "-o", "json"]);
+    t.objects_match("deployments,services,configmaps");
+    t.same(&["apply", "-f", "app/cm.json", "-o", "json"]);
+    t.same(&["apply", "-f", "app/v1.yaml", "--dry-run"]);
+}
+
+#[test]
+fn yaml_output_has_the_same_objects() {
+    // Compared as YAML values: the byte-exact YAML printer lives elsewhere.
+    let t = Twins::new("apply-yaml");
+    for args in [
+        &[
+            "apply",
+            "-f",
+            "app/list.yaml",
+            "--dry-run=client",
+            "-o",
+            "yaml",
+        ][..],
+        &["apply", "-f", "app/v1.yaml", "-o", "yaml"][..],
+    ] {
+        let expected = t.inv(&t.a, args).kubectl();
+        let actual = t.inv(&t.b, args).kuddle();
+        assert_eq!(expected.code, actual.code);
+        let parse = |s: &str| -> Value {
+            let mut v: Value = serde_yaml::from_str(&t.normalize(s)).expect("yaml");
+            strip_server_values(&mut v);
+            v
+        };
+        assert_eq!(parse(&expected.stdout), parse(&actual.stdout), "{args:?}");
+    }
+}
+
+#[test]
+fn errors_among_good_documents() {
+    let t = Twins::new("apply-errors");
+    t.same(&["apply", "-f", "errors/mixed.yaml"]);
+    t.same(&["apply", "-f", "errors/mixed.yaml", "--validate=false"]);
+    t.same(&["apply", "-f", "errors/broken.yaml"]);
+    t.same(&[
+        "apply",
+        "-f",
+        "errors/broken.yaml",
+        "-f",
+        "errors/mixed.yaml",
+    ]);
+    t.same(&["apply", "-f", "errors/separator.yaml"]);
+    t.same(&["apply", "-f", "errors/unknown-kind.yaml"]);
+    t.same(&[
+        "apply",
+        "-f",
+        "errors/unknown-kind.yaml",
+        "-f",
+        "app/list.yaml",
+    ]);
+    t.same(&["apply", "-f", "errors/other-ns.yaml"]);
+    t.same(&["apply", "-f", "errors/immutable-v1.yaml"]);
+    t.same(&["apply", "-f", "errors/immutable-v2.yaml"]);
+    t.same(&[
+        "apply",
+        "-f",
+        "errors/immutable-v2.yaml",
+        "-f",
+        "errors/mixed.yaml",
+    ]);
+    t.same(&["apply", "-f", "errors/noname.yaml"]);
+    t.same(&["apply", "-f", "app/list.yaml", "-n", "no-such-namespace"]);
+    t.same(&["apply", "-f", "errors/mixed.yaml", "-o", "json"]);
+    t.objects_match("configmaps,deployments");
+}
+
+#[test]
+fn usage_errors() {
+    let t = Twins::new("apply-usage");
+    t.same(&["apply"]);
+    t.same(&["apply", "-f", "nope.yaml", "-f", "nope2.yaml"]);
+    t.same(&["apply", "-f", "nope*.yaml"]);
+    t.same_with_stdin(&["apply", "-f", "-", "-f", "-"], Some(""));
+    t.same_with_stdin(&["apply", "-f", "-"], Some(""));
+    t.same(&["apply", "-f", "app/v1.yaml", "--validate=maybe"]);
+    t.same(&["apply", "-f", "app/v1.yaml", "--dry-run=maybe"]);
+    t.same(&["apply", "-f", "app/v1.yaml", "extra"]);
+    t.same(&[
+        "apply",
+        "-f",
+        "app/v1.yaml",
+        "-o",
+        "bogus",
+        "--dry-run=client",
+    ]);
+    t.same(&[
+        "apply",
+        "-f",
+        "errors/other-ns.yaml",
+        "-n",
+        "some-other-namespace",
+        "--dry-run=client",
+    ]);
+    t.same(&["apply", "-f", "tree/notes.txt"]);
+}
+
+/// Serves the fixtures over HTTP on a loopback port until the test ends.
+fn serve_fixtures() -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(&stream);
+            let mut request = String::new();
+            if reader.read_line(&mut request).is_err() {
+                continue;
+            }
+            loop {
+                let mut header = String::new();
+                match reader.read_line(&mut header) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) if header == "\r\n" => break,
+                    Ok(_) => {}
+                }
+            }
+            let path = request.split_whitespace().nth(1).unwrap_or("/");
+            let file = fixtures().join(path.trim_start_matches('/'));
+            let mut out = &stream;
+            let _ = match std::fs::read(&file) {
+                Ok(body) if file.is_file() => out
+                    .write_all(
+                        format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len())
+                            .as_bytes(),
+                    )
+                    .and_then(|_| out.write_all(&body)),
+                _ => out.write_all(b"HTTP/1.1 404 File not found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+            };
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn manifests_from_urls() {
+    let t = Twins::new("apply-url");
+    let base = serve_fixtures();
+    t.same(&["apply", "-f", &format!("{base}/app/list.yaml")]);
+    t.same(&[
+        "apply",
+        "-f",
+        &format!("{base}/app/v1.yaml"),
+        "-f",
+        &format!("{base}/app/cm.json"),
+    ]);
+    t.same(&[
+        "apply",
+        "-f",
+        &format!("{base}/nope.yaml"),
+        "-f",
+        &format!("{base}/errors/mixed.yaml"),
+    ]);
+    t.same(&["apply", "-f", "http://127.0.0.1:1/x.yaml"]);
+    t.objects_match("configmaps,secrets,deployments,services");
+}
+
+#[test]
+fn generated_manifests_with_nulls() {
+    let t = Twins::new("apply-nulls");
+    t.same(&["apply", "-f", "app/generated.yaml"]);
+    t.objects_match("deployments,configmaps");
+    t.same(&["apply", "-f", "app/generated.yaml"]);
+    t.same(&["apply", "-f", "app/generated.yaml", "--server-side"]);
+    t.objects_match("deployments,configmaps");
+    t.same(&["apply", "-f", "app/generated.yaml"]);
+    t.objects_match("deployments,configmaps");
+}

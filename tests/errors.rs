@@ -1,0 +1,87 @@
+//! Failures against the real control plane and unreachable or untrusted
+//! servers: same message and exit code as kubectl 1.37.1.
+
+mod common;
+use common::cluster::cluster_kubeconfig;
+use common::*;
+
+/// kubectl logs failed discovery requests (klog `E…` lines) before its
+/// final message; compare that message, stdout and the exit code.
+fn same_final_error(inv: &Invocation) {
+    let (theirs, ours) = (inv.kubectl(), inv.kuddle());
+    let context = inv.args.join(" ");
+    assert_eq!(ours.stdout, theirs.stdout, "stdout differs for {context}");
+    assert_eq!(ours.code, theirs.code, "exit code differs for {context}");
+    let last = |s: &str| {
+        s.lines()
+            .filter(|l| !is_klog_line(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_same_text(
+        "stderr",
+        &last(&normalize_stderr(&theirs.stderr)),
+        &last(&ours.stderr),
+        &context,
+    );
+}
+
+fn is_klog_line(line: &str) -> bool {
+    let b = line.as_bytes();
+    b.len() > 5 && matches!(b[0], b'E' | b'I' | b'W') && b[1..5].iter().all(u8::is_ascii_digit)
+}
+
+fn server_url() -> String {
+    let text = std::fs::read_to_string(cluster_kubeconfig()).unwrap();
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("server: ").map(str::to_string))
+        .expect("server in kubeconfig")
+}
+
+#[test]
+fn forbidden_for_the_limited_user() {
+    for line in [
+        "--context limited get secrets -n kube-system",
+        "--context limited get pods -n kube-system",
+        "--context limited get deploy,secrets -n default",
+        "--context limited get pods -n default -o name",
+        "--context limited get secrets x -n default",
+    ] {
+        assert_same_with(
+            &Invocation::line(line).kubeconfig(cluster_kubeconfig()),
+            &normalize_ages,
+        );
+    }
+}
+
+#[test]
+fn unreachable_servers() {
+    for line in [
+        // (Without credentials kubectl would first prompt for a user name.)
+        "-s https://127.0.0.1:1 --token x get pods",
+        "-s http://127.0.0.1:1 get pods",
+        "-s https://127.0.0.1:1 --token x api-resources",
+    ] {
+        same_final_error(&Invocation::line(line));
+    }
+}
+
+#[test]
+fn untrusted_certificates_are_refused() {
+    let dir = std::env::temp_dir().join(format!("kuddle-untrusted-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let kubeconfig = dir.join("config");
+    std::fs::write(
+        &kubeconfig,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: {}\ncontexts:\n- name: x\n  context: {{cluster: c, user: u}}\ncurrent-context: x\nusers:\n- name: u\n  user: {{token: not-a-real-token}}\n",
+            server_url()
+        ),
+    )
+    .unwrap();
+    same_final_error(&Invocation::line("get pods").kubeconfig(&kubeconfig));
+    // Turning verification off reaches the server, which rejects the token.
+    same_final_error(
+        &Invocation::line("get pods --insecure-skip-tls-verify").kubeconfig(&kubeconfig),
+    );
+}
