@@ -254,3 +254,37 @@ fn several_broken_files_are_all_reported() {
     );
     assert_same(&view(&[]).env("KUBECONFIG", &list));
 }
+
+#[test]
+fn jsonpath_output() {
+    let jsonpath_fixture = fixture("jsonpath/kubeconfig.yaml").display().to_string();
+    for file in [
+        jsonpath_fixture,
+        fx("basic.yaml"),
+        fx("exec.yaml"),
+        fx("extensions.yaml"),
+    ] {
+        for template in [
+            "jsonpath={.current-context}",
+            "jsonpath={.clusters[*].name}",
+            "jsonpath={.users[*].user}",
+            "jsonpath={range .contexts[*]}{.name}{\"\\t\"}{.context.namespace}{\"\\n\"}{end}",
+            "jsonpath={.extensions}",
+            "jsonpath={.preferences}",
+            "jsonpath-as-json={.clusters[*].cluster}",
+            "jsonpath={.users[0].user.exec.args[9]}",
+        ] {
+            assert_same(&view(&["-o", template]).kubeconfig(&file));
+            assert_same(&view(&["-o", template, "--raw"]).kubeconfig(&file));
+        }
+        assert_same(&view(&["-o", "jsonpath", "--template", "{.kind}"]).kubeconfig(&file));
+        assert_same(
+            &view(&[
+                "-o",
+                "jsonpath={.nope}",
+                "--allow-missing-template-keys=false",
+            ])
+            .kubeconfig(&file),
+        );
+    }
+}

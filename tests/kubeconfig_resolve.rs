@@ -109,3 +109,34 @@ fn exec_and_auth_provider_validation() {
     }
     assert_same(&create(&[]).kubeconfig(fx("yaml11.yaml")));
 }
+
+/// `get` asks for the namespace first, so a broken configuration reads
+/// differently than from `create` (`Error in configuration: …`).
+#[test]
+fn namespace_first_verbs() {
+    let basic = fx("basic.yaml");
+    for extra in [
+        &["--context", "nope"][..],
+        &["--cluster", "nope"],
+        &["--context", "nope", "--cluster", "nope", "--user", "nope"],
+        &[
+            "--context",
+            "nope",
+            "--cluster",
+            "nope",
+            "--user",
+            "nope",
+            "-n",
+            "x",
+        ],
+        &["--user", "nope"],
+        &["--kubeconfig", "/nonexistent/kubeconfig"],
+        &["--context", "dev", "--username", "bob"],
+    ] {
+        let mut words = vec!["get", "pods"];
+        words.extend_from_slice(extra);
+        assert_same(&Invocation::new(&words).kubeconfig(&basic));
+    }
+    assert_same(&Invocation::new(&["get", "pods"]).kubeconfig(fx("dangling-current.yaml")));
+    assert_same(&Invocation::new(&["get", "pods"]).kubeconfig(fx("broken/tab.yaml")));
+}
