@@ -75,21 +75,36 @@ pub fn run_with_streams(
     mut out: Box<dyn Write>,
     mut err: Box<dyn Write + Send>,
 ) -> i32 {
-    if let Some(code) = pre_dispatch(&args, &mut *out, &mut *err) {
+    // The command tree is built once and serves plugin lookup, completion
+    // and parsing alike: building it is most of a quick command's time.
+    let mut command = Cli::command();
+    if let Some(code) = pre_dispatch(&command, &args, &mut *out, &mut *err) {
         return code;
     }
     let args = crate::argv::normalize_flag_names(args);
-    let mut command = Cli::command();
-    command.build();
-    let matches = match command.clone().try_get_matches_from(&args) {
+    // clap builds only the subcommands a command line reaches; the whole tree
+    // is built (for kubectl's error wording) only when parsing fails.
+    let matches = match command.try_get_matches_from_mut(&args) {
         Ok(m) => m,
-        Err(e) => return handle_parse_error(e, &command, &args, out, err),
+        Err(e) => {
+            command.build();
+            return handle_parse_error(e, &command, &args, out, err);
+        }
     };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
-        Err(e) => return handle_parse_error(e, &command, &args, out, err),
+        Err(e) => {
+            command.build();
+            return handle_parse_error(e, &command, &args, out, err);
+        }
     };
-    let cmd_path = command_path(&command, &args).join(" ");
+    let mut path = vec![PROGRAM.to_string()];
+    let mut level = &matches;
+    while let Some((name, sub)) = level.subcommand() {
+        path.push(name.to_string());
+        level = sub;
+    }
+    let cmd_path = path.join(" ");
     let mut ctx = Context::new(cli.global.clone(), out, SharedWriter::new(err), cmd_path);
     let result = run_command(&mut ctx, cli.command);
     let flushed = ctx.out.flush();
@@ -109,11 +124,31 @@ pub fn run_with_streams(
 
 /// Before clap: completion requests and plugins, decided with cobra's
 /// command lookup as kubectl does. `Some(exit code)` when handled.
-fn pre_dispatch(args: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> Option<i32> {
+fn pre_dispatch(
+    command: &clap::Command,
+    args: &[OsString],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Option<i32> {
     if args.len() < 2 {
         return None;
     }
-    let tree = crate::cmdtree::Node::from_clap(&Cli::command());
+    // A built-in verb first (other than `create`, which plugins may extend)
+    // is never a plugin or completion request: skip building the lookup tree.
+    if let Some(first) = args[1].to_str() {
+        if let Some(sub) = command
+            .find_subcommand(first)
+            .filter(|_| !first.starts_with('-'))
+        {
+            let second = args.get(2).and_then(|a| a.to_str());
+            let create_builtin =
+                second.is_some_and(|w| !w.starts_with('-') && sub.find_subcommand(w).is_some());
+            if first != "create" || create_builtin {
+                return None;
+            }
+        }
+    }
+    let tree = crate::cmdtree::Node::from_clap(command);
     let cluster = crate::completion::cluster::ClusterSource;
     if let Some(code) = crate::completion::handle_request(&tree, args, out, err, &cluster) {
         let _ = out.flush();

@@ -40,6 +40,9 @@ struct Parts<'a> {
     num: &'a str,
     denom: &'a str,
     suffix: &'a str,
+    /// Whether the number before the suffix has a digit at all (`.k` has
+    /// none, which only matters where Go falls back to its big decimals).
+    has_digit: bool,
 }
 
 /// Splits `[+-]digits[.digits]suffix` as the API machinery does (leading
@@ -65,6 +68,7 @@ fn split(s: &str) -> Result<Parts<'_>, QuantityError> {
             num: "0",
             denom: "",
             suffix: "",
+            has_digit: true,
         });
     }
     let start = pos;
@@ -99,6 +103,7 @@ fn split(s: &str) -> Result<Parts<'_>, QuantityError> {
         num,
         denom,
         suffix: &s[suffix_start..],
+        has_digit: s[..suffix_start].bytes().any(|c| c.is_ascii_digit()),
     })
 }
 
@@ -125,8 +130,9 @@ fn interpret(suffix: &str) -> Option<(u32, i32, Format)> {
         "Ei" => binary(60),
         _ => {
             let rest = suffix.strip_prefix(['e', 'E'])?;
-            let e: i32 = rest.parse().ok()?;
-            Some((10, e, Format::DecimalExponent))
+            // Go reads a 64-bit exponent and keeps its low 32 bits.
+            let e: i64 = rest.parse().ok()?;
+            Some((10, e as i32, Format::DecimalExponent))
         }
     }
 }
@@ -168,7 +174,7 @@ impl Quantity {
             }
             _ => {
                 let precision = 18 - (parts.num.len() + parts.denom.len()) as i32;
-                let scale = exponent - denom_len;
+                let scale = exponent.wrapping_sub(denom_len);
                 if precision >= 0 && scale >= -9 && digits.parse::<i64>().is_ok() {
                     keep = scale % 3 == 0 && !digits.ends_with("000") && !digits.starts_with('0');
                 }
@@ -177,7 +183,7 @@ impl Quantity {
 
         let sign = if parts.positive { 1 } else { -1 };
         let (mut mantissa, mut scale) = if base == 10 {
-            (digits_value, exponent - denom_len)
+            (digits_value, exponent.wrapping_sub(denom_len))
         } else {
             let factor = 1i128
                 .checked_shl(exponent as u32)
@@ -269,6 +275,167 @@ impl Quantity {
     }
 }
 
+/// The exact value `resource.ParseQuantity` gives a string, for comparing
+/// quantities as `Quantity.Cmp` does (`--sort-by` on `100m` vs `1`).
+///
+/// Go keeps small values in an `int64` and falls back to arbitrary
+/// precision for the rest; either way the value is exact, except that
+/// anything finer than nano units is rounded up (away from zero) and binary
+/// quantities are capped at 2^63-1. Here the value is always a big decimal:
+/// `digits × 10^exp`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amount {
+    negative: bool,
+    /// Decimal digits without leading or trailing zeros; empty for zero.
+    digits: Vec<u8>,
+    exp: i64,
+}
+
+impl Amount {
+    /// Parses `s` exactly as `resource.ParseQuantity` does (no trimming),
+    /// or `None` where it fails.
+    pub fn parse(s: &str) -> Option<Amount> {
+        if s.is_empty() {
+            return None;
+        }
+        let parts = split(s).ok()?;
+        let (base, exponent, format) = interpret(parts.suffix)?;
+        let num_len = parts.num.len() as i64;
+        let denom_len = parts.denom.len() as i64;
+        // Where Go's int64 fast path does not apply, it parses the number
+        // with inf.Dec, which wants at least one digit (`.e-10` fails).
+        let fast = match format {
+            Format::BinarySI => {
+                let precision = 15 - num_len - ((exponent as f32) * 3.0 / 10.0) as i64 - 1;
+                denom_len == 0 && precision >= 0
+            }
+            _ => 18 - num_len - denom_len >= 0 && i64::from(exponent) - denom_len >= -9,
+        };
+        if !fast && !parts.has_digit {
+            return None;
+        }
+        let mut digits: Vec<u8> = parts
+            .num
+            .bytes()
+            .chain(parts.denom.bytes())
+            .map(|c| c - b'0')
+            .collect();
+        let mut exp = -denom_len;
+        if base == 10 {
+            exp += i64::from(exponent);
+        } else {
+            for _ in 0..exponent {
+                double(&mut digits);
+            }
+        }
+        let mut amount = Amount {
+            negative: !parts.positive,
+            digits,
+            exp,
+        };
+        amount.normalize();
+        if amount.digits.is_empty() {
+            amount.negative = false;
+            return Some(amount);
+        }
+        // Round finer than nano up, in magnitude.
+        if amount.exp < -9 {
+            let drop = (-9 - amount.exp) as usize;
+            let keep = amount.digits.len().saturating_sub(drop);
+            amount.digits.truncate(keep);
+            // The dropped digits end in a non-zero one (no trailing zeros).
+            increment(&mut amount.digits);
+            amount.exp = -9;
+            amount.normalize();
+        }
+        if format == Format::BinarySI {
+            let max = Amount {
+                negative: false,
+                digits: i64::MAX.to_string().bytes().map(|c| c - b'0').collect(),
+                exp: 0,
+            };
+            if amount.cmp_magnitude(&max) == std::cmp::Ordering::Greater {
+                amount.digits = max.digits;
+                amount.exp = 0;
+            }
+        }
+        Some(amount)
+    }
+
+    fn normalize(&mut self) {
+        let lead = self.digits.iter().take_while(|d| **d == 0).count();
+        self.digits.drain(..lead);
+        while self.digits.last() == Some(&0) {
+            self.digits.pop();
+            self.exp += 1;
+        }
+        if self.digits.is_empty() {
+            self.exp = 0;
+        }
+    }
+
+    fn cmp_magnitude(&self, other: &Amount) -> std::cmp::Ordering {
+        match (self.digits.is_empty(), other.digits.is_empty()) {
+            (true, true) => return std::cmp::Ordering::Equal,
+            (true, false) => return std::cmp::Ordering::Less,
+            (false, true) => return std::cmp::Ordering::Greater,
+            _ => {}
+        }
+        let top = |a: &Amount| a.digits.len() as i64 + a.exp;
+        top(self)
+            .cmp(&top(other))
+            .then_with(|| self.digits.cmp(&other.digits))
+    }
+}
+
+impl Ord for Amount {
+    fn cmp(&self, other: &Amount) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        let sign = |a: &Amount| match (a.digits.is_empty(), a.negative) {
+            (true, _) => 0,
+            (false, true) => -1,
+            (false, false) => 1,
+        };
+        match sign(self).cmp(&sign(other)) {
+            Ordering::Equal if sign(self) < 0 => other.cmp_magnitude(self),
+            Ordering::Equal => self.cmp_magnitude(other),
+            unequal => unequal,
+        }
+    }
+}
+
+impl PartialOrd for Amount {
+    fn partial_cmp(&self, other: &Amount) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Doubles a big-endian decimal digit string in place.
+fn double(digits: &mut Vec<u8>) {
+    let mut carry = 0;
+    for d in digits.iter_mut().rev() {
+        let v = *d * 2 + carry;
+        *d = v % 10;
+        carry = v / 10;
+    }
+    if carry > 0 {
+        digits.insert(0, carry);
+    }
+}
+
+/// Adds one to a big-endian decimal digit string in place.
+fn increment(digits: &mut Vec<u8>) {
+    for d in digits.iter_mut().rev() {
+        if *d == 9 {
+            *d = 0;
+        } else {
+            *d += 1;
+            return;
+        }
+    }
+    digits.insert(0, 1);
+}
+
 /// |mantissa × 10^scale| < limit.
 fn is_below(mantissa: i128, scale: i32, limit: i128) -> bool {
     let m = mantissa.abs();
@@ -328,6 +495,80 @@ mod tests {
         assert_eq!(canon("-1.5"), "-1500m");
         assert_eq!(canon("12e6"), "12e6");
         assert_eq!(canon("10Ki"), "10Ki");
+    }
+
+    fn amount(s: &str) -> Amount {
+        Amount::parse(s).unwrap_or_else(|| panic!("{s} is a quantity"))
+    }
+
+    #[test]
+    fn amounts_compare_by_value() {
+        use std::cmp::Ordering::*;
+        let cases = [
+            ("100m", "1", Less),
+            ("1", "1000m", Equal),
+            ("0.5", "500m", Equal),
+            ("2Gi", "2G", Greater),
+            ("1Ki", "1024", Equal),
+            ("1e3", "1k", Equal),
+            ("1.5", "1500m", Equal),
+            ("-1", "0", Less),
+            ("-2", "-1", Less),
+            ("0", "-0", Equal),
+            ("0.5Ki", "512", Equal),
+            ("1n", "0.0000000001", Equal),
+            ("0.0000000011", "2n", Equal),
+            ("-0.0000000011", "-2n", Equal),
+            (
+                "123456789012345678901234567890",
+                "123456789012345678901234567891",
+                Less,
+            ),
+            ("1e30", "999999999999999999999999999999", Greater),
+            ("99999999999999999999Ki", "9223372036854775807", Equal),
+            ("10Ei", "20Ei", Equal),
+            (".", "0", Equal),
+            ("-", "0", Equal),
+            (".k", "0", Equal),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(amount(a).cmp(&amount(b)), want, "{a} vs {b}");
+        }
+    }
+
+    /// Pairs recorded from apimachinery's ParseQuantity and Cmp (see
+    /// tests/fixtures/sort_by/README.md).
+    #[test]
+    fn amounts_compare_as_go_recorded() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/sort_by/quantities.txt");
+        let text = std::fs::read_to_string(path).expect("fixture");
+        let mut checked = 0;
+        for line in text.lines() {
+            let f: Vec<&str> = line.split('|').collect();
+            let (a, b) = (Amount::parse(f[0]), Amount::parse(f[1]));
+            let got = match (&a, &b) {
+                (None, None) => "xab".to_string(),
+                (None, _) => "xa".to_string(),
+                (_, None) => "xb".to_string(),
+                (Some(a), Some(b)) => (a.cmp(b) as i8).to_string(),
+            };
+            assert_eq!(got, f[2], "{line}");
+            checked += 1;
+        }
+        assert!(checked >= 400);
+    }
+
+    #[test]
+    fn amounts_refuse_what_go_refuses() {
+        for s in [
+            "", " 1", "1 ", "abc", "1x", "1Ki2", "1kk", ".e-10", "-Ei", ".Pi", "e", "1e",
+        ] {
+            assert_eq!(Amount::parse(s), None, "{s:?}");
+        }
+        for s in ["+", ".Ti", "1.", "007", "1e-20", "5e4294967296"] {
+            assert!(Amount::parse(s).is_some(), "{s:?}");
+        }
     }
 
     #[test]

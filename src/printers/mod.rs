@@ -7,11 +7,13 @@
 
 pub mod custom_columns;
 pub mod gofmt;
+pub mod gosort;
 pub mod json;
 pub mod jsonpath;
 pub mod kyaml;
 pub mod reread;
 pub mod resolve;
+pub mod sort_by;
 pub mod table;
 pub mod tabwriter;
 pub mod unicode;

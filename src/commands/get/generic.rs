@@ -4,9 +4,10 @@
 use anyhow::Result;
 use serde_json::{json, Map, Value};
 
-use super::{report, GetArgs};
+use super::{report, sort_failure, GetArgs};
 use crate::client::ACCEPT_JSON;
 use crate::context::{Connection, Context};
+use crate::printers::sort_by;
 use crate::printers::{sort_keys, OutputFormat, Printer};
 use crate::resource::builder::Plan;
 use crate::resource::fetch::{get_object, ListQuery, Pager};
@@ -101,10 +102,14 @@ pub async fn print(
             format,
             OutputFormat::Json | OutputFormat::Yaml | OutputFormat::Kyaml
         );
-    if let (Plan::List { .. }, Some(writer)) = (&plan, ListWriter::for_format(&format)) {
+    // Sorting needs every item first; otherwise lists stream.
+    if let (Plan::List { .. }, Some(writer), None) =
+        (&plan, ListWriter::for_format(&format), args.sort_field())
+    {
         return stream_list(ctx, conn, plan, args, writer, strip_managed).await;
     }
     let client = &conn.client;
+    let sort_by = args.sort_field();
     let mut errors: Vec<anyhow::Error> = Vec::new();
     let mut items: Vec<Value> = Vec::new();
     let mut single = false;
@@ -118,7 +123,11 @@ pub async fn print(
                 let query = ListQuery {
                     label_selector: label_selector.clone(),
                     field_selector: field_selector.clone(),
-                    limit: args.chunk_size,
+                    limit: if sort_by.is_some() {
+                        0
+                    } else {
+                        args.chunk_size
+                    },
                     include_object: None,
                 };
                 let mut pager = Pager::new(
@@ -166,10 +175,24 @@ pub async fn print(
     if items.is_empty() && args.ignore_not_found {
         return report(errors);
     }
+    // kubectl sorts what it prints as a List (not one named object), with
+    // managed fields still in place; a failed sort prints nothing and joins
+    // the other errors.
+    let as_list = !(single && items.len() == 1);
+    if let (Some(field), true, false) = (sort_by, as_list, items.is_empty()) {
+        match sort_by::sort_objects(&items, field) {
+            Ok(order) => items = super::human::reorder(items, &order),
+            Err(e @ sort_by::SortError::Fatal { .. }) => return Err(sort_failure(&mut ctx.err, e)),
+            Err(e) => {
+                errors.push(sort_failure(&mut ctx.err, e));
+                return report(errors);
+            }
+        }
+    }
     for item in items.iter_mut() {
         prepare(item, strip_managed);
     }
-    let object = if single && items.len() == 1 {
+    let object = if !as_list {
         items.remove(0)
     } else {
         json!({

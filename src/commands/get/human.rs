@@ -4,10 +4,13 @@
 use std::io::{self, Write};
 
 use anyhow::Result;
+use bytes::Bytes;
+use serde_json::Value;
 
-use super::{report, GetArgs};
-use crate::client::ACCEPT_TABLE;
+use super::{report, sort_failure, GetArgs};
+use crate::client::{ApiClient, ApiError, ACCEPT_TABLE};
 use crate::context::{Connection, Context};
+use crate::printers::sort_by::{self, SortError};
 use crate::printers::table::{Table, TableOptions, TablePrinter};
 use crate::printers::tabwriter::TabWriter;
 use crate::resource::builder::Plan;
@@ -42,7 +45,21 @@ impl Write for Separated<'_> {
 struct Source<'a> {
     mapping: Mapping,
     first: Table,
+    /// The table as the server sent it, kept when sorting (several tables
+    /// are sorted as objects).
+    raw: Option<Bytes>,
     pager: Option<Pager<'a>>,
+}
+
+impl Source<'_> {
+    fn new(mapping: Mapping, body: Bytes, keep_raw: bool) -> Result<Source<'static>> {
+        Ok(Source {
+            mapping,
+            first: serde_json::from_slice(&body)?,
+            raw: keep_raw.then_some(body),
+            pager: None,
+        })
+    }
 }
 
 pub async fn print(
@@ -54,6 +71,7 @@ pub async fn print(
     namespace: &str,
 ) -> Result<()> {
     let client = &conn.client;
+    let sort_by = args.sort_field();
     let mut errors: Vec<anyhow::Error> = Vec::new();
     let mut sources: Vec<Source> = Vec::new();
     match plan {
@@ -63,11 +81,16 @@ pub async fn print(
             field_selector,
         } => {
             for target in targets {
+                // Sorting needs every row at once, each with its object.
                 let query = ListQuery {
                     label_selector: label_selector.clone(),
                     field_selector: field_selector.clone(),
-                    limit: args.chunk_size,
-                    include_object: None,
+                    limit: if sort_by.is_some() {
+                        0
+                    } else {
+                        args.chunk_size
+                    },
+                    include_object: sort_by.map(|_| "Object".to_string()),
                 };
                 let mut pager = Pager::new(
                     client,
@@ -78,9 +101,8 @@ pub async fn print(
                 );
                 match pager.next_page().await {
                     Ok(Some(body)) => sources.push(Source {
-                        mapping: target.mapping,
-                        first: serde_json::from_slice(&body)?,
                         pager: Some(pager),
+                        ..Source::new(target.mapping, body, sort_by.is_some())?
                     }),
                     Ok(None) => {}
                     Err(e) => errors.push(e.into()),
@@ -89,23 +111,47 @@ pub async fn print(
         }
         Plan::Named { items, .. } => {
             for item in items {
-                match get_object(
-                    client,
-                    &item.mapping,
-                    item.namespace.as_deref(),
-                    &item.name,
-                    ACCEPT_TABLE,
-                )
-                .await
-                {
-                    Ok(body) => sources.push(Source {
-                        mapping: item.mapping,
-                        first: serde_json::from_slice(&body)?,
-                        pager: None,
-                    }),
+                let fetched = if sort_by.is_some() {
+                    get_table_with_object(
+                        client,
+                        &item.mapping,
+                        item.namespace.as_deref(),
+                        &item.name,
+                    )
+                    .await
+                } else {
+                    get_object(
+                        client,
+                        &item.mapping,
+                        item.namespace.as_deref(),
+                        &item.name,
+                        ACCEPT_TABLE,
+                    )
+                    .await
+                };
+                match fetched {
+                    Ok(body) => sources.push(Source::new(item.mapping, body, sort_by.is_some())?),
                     Err(e) if args.ignore_not_found && e.is_not_found() => {}
                     Err(e) => errors.push(e.into()),
                 }
+            }
+        }
+    }
+
+    // With several tables, kubectl first sorts the tables themselves, as
+    // objects (which fails for most fields: tables have no metadata.name).
+    if let Some(field) = sort_by {
+        if sources.len() > 1 {
+            let raws: Vec<Value> = sources
+                .iter_mut()
+                .map(|s| match s.raw.take() {
+                    Some(body) => serde_json::from_slice(&body),
+                    None => Ok(Value::Null),
+                })
+                .collect::<Result<_, _>>()?;
+            match sort_by::sort_objects(&raws, field) {
+                Ok(order) => sources = reorder(sources, &order),
+                Err(e) => return Err(sort_failure(&mut ctx.err, e)),
             }
         }
     }
@@ -142,7 +188,21 @@ pub async fn print(
                 last = Some(source.mapping.clone());
             }
             let Some(p) = printer.as_mut() else { continue };
-            p.print(source.first, None, &mut tw)?;
+            let mut first = source.first;
+            if let Some(field) = sort_by {
+                match sort_rows(&mut first, field) {
+                    Ok(()) => {}
+                    // kubectl ignores the printer's error: this table
+                    // prints nothing (and maybe "No resources found").
+                    Err(SortError::Failed(_)) => continue,
+                    // Rows still in the tabwriter are lost, as in kubectl.
+                    Err(fatal) => {
+                        drop(tw);
+                        return Err(sort_failure(&mut ctx.err, fatal));
+                    }
+                }
+            }
+            p.print(first, None, &mut tw)?;
             if let Some(pager) = source.pager.as_mut() {
                 loop {
                     match pager.next_page().await {
@@ -166,6 +226,44 @@ pub async fn print(
         }
     }
     report(errors)
+}
+
+/// A named object as a Table whose row carries the whole object.
+async fn get_table_with_object(
+    client: &ApiClient,
+    mapping: &Mapping,
+    namespace: Option<&str>,
+    name: &str,
+) -> Result<Bytes, ApiError> {
+    let path = format!(
+        "{}?includeObject=Object",
+        mapping.object_path(namespace, name)
+    );
+    client
+        .send(http::Method::GET, &path, ACCEPT_TABLE, None, Vec::new())
+        .await
+}
+
+/// Sorts a table's rows by `field` of the objects in them (kubectl's
+/// SortingPrinter; one row or none stays as it is).
+pub(super) fn sort_rows(table: &mut Table, field: &str) -> Result<(), SortError> {
+    if table.rows.len() <= 1 {
+        return Ok(());
+    }
+    let objects: Vec<Option<&Value>> = table.rows.iter().map(|r| r.object.as_ref()).collect();
+    let order = sort_by::sort_table_rows(&objects, field)?;
+    let rows = std::mem::take(&mut table.rows);
+    table.rows = reorder(rows, &order);
+    Ok(())
+}
+
+/// `items` rearranged so that position k holds what was at `order[k]`.
+pub(super) fn reorder<T>(items: Vec<T>, order: &[usize]) -> Vec<T> {
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order
+        .iter()
+        .filter_map(|&i| slots.get_mut(i)?.take())
+        .collect()
 }
 
 fn several_kinds(sources: &[Source]) -> bool {

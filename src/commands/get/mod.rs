@@ -22,6 +22,7 @@ use crate::error::CliError;
 use crate::flags::go_values::{go_bool, go_int64};
 use crate::flags::PrintFlags;
 use crate::printers::custom_columns::CustomColumns;
+use crate::printers::sort_by::SortError;
 use crate::printers::{OutputFormat, TemplateFlags, OBJECT_FORMATS};
 use crate::resource::builder::Selection;
 use crate::resource::NoResourceType;
@@ -101,6 +102,13 @@ pub struct GetArgs {
     /// Sort by a JSONPath field (e.g. '{.metadata.name}').
     #[arg(long = "sort-by", value_name = "JSONPATH")]
     pub sort_by: Option<String>,
+}
+
+impl GetArgs {
+    /// The `--sort-by` path, if one was given (an empty one sorts nothing).
+    pub(crate) fn sort_field(&self) -> Option<&str> {
+        self.sort_by.as_deref().filter(|f| !f.is_empty())
+    }
 }
 
 pub async fn run(ctx: &mut Context, args: GetArgs) -> Result<()> {
@@ -236,6 +244,19 @@ async fn raw_get(ctx: &mut Context, raw: &str, args: &GetArgs) -> Result<()> {
     use std::io::Write;
     ctx.out.write_all(&body)?;
     Ok(())
+}
+
+/// A failed sort as kubectl ends it: an error, or klog's fatal line and exit.
+pub(crate) fn sort_failure(err: &mut dyn std::io::Write, e: SortError) -> anyhow::Error {
+    match e {
+        SortError::Failed(msg) => anyhow::anyhow!(msg),
+        SortError::Fatal { code, .. } => {
+            if let Some(line) = e.klog_line() {
+                let _ = err.write_all(line.as_bytes());
+            }
+            CliError::Exit(code).into()
+        }
+    }
 }
 
 /// What went wrong fetching part of the selection; reported after output.

@@ -8,9 +8,10 @@ use http::Method;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 
-use super::GetArgs;
+use super::{sort_failure, GetArgs};
 use crate::client::{ACCEPT_JSON, ACCEPT_TABLE};
 use crate::context::{Connection, Context};
+use crate::printers::sort_by::SortError;
 use crate::printers::table::{Table, TableOptions, TablePrinter};
 use crate::printers::tabwriter::TabWriter;
 use crate::printers::{sort_keys, OutputFormat, Printer};
@@ -24,17 +25,41 @@ enum Sink<'a> {
 }
 
 impl Sink<'_> {
-    /// Prints one table or object; `event` wraps it for `--output-watch-events`.
-    fn print(&mut self, body: &[u8], event: Option<&str>, rows: bool) -> Result<()> {
+    /// Writes out buffered table rows.
+    fn flush(&mut self) -> Result<()> {
+        if let Sink::Table(_, tw) = self {
+            tw.flush_pending()?;
+            tw.get_mut().flush()?;
+        }
+        Ok(())
+    }
+
+    /// Prints one table or object; `event` wraps it for `--output-watch-events`;
+    /// a table is sorted by `sort_by` first.
+    fn print(
+        &mut self,
+        body: &[u8],
+        event: Option<&str>,
+        rows: bool,
+        sort_by: Option<&str>,
+        err: &mut dyn Write,
+    ) -> Result<()> {
         match self {
             Sink::Table(printer, tw) => {
                 let mut table: Table = serde_json::from_slice(body)?;
                 if !rows {
                     table.rows.clear();
                 }
+                if let Some(field) = sort_by {
+                    match super::human::sort_rows(&mut table, field) {
+                        Ok(()) => {}
+                        Err(e @ SortError::Fatal { .. }) => return Err(sort_failure(err, e)),
+                        Err(e) => bail!("unable to output the provided object: {e}"),
+                    }
+                }
+                // Flushed by the caller: kubectl aligns all pages of the
+                // current state together.
                 printer.print(table, event, tw)?;
-                tw.flush_pending()?;
-                tw.get_mut().flush()?;
             }
             Sink::Object(printer, out, strip_managed) => {
                 if !rows {
@@ -76,7 +101,7 @@ pub async fn watch(
     format: Option<OutputFormat>,
     wide: bool,
 ) -> Result<()> {
-    if args.sort_by.is_some() {
+    if args.sort_field().is_some() {
         let which = if args.watch {
             "--watch"
         } else {
@@ -132,7 +157,9 @@ pub async fn watch(
                 label_selector: label_selector.clone(),
                 field_selector: field_selector.clone(),
                 limit: args.chunk_size,
-                include_object: None,
+                // Tables carry whole objects when there is a sort to do.
+                include_object: (format.is_none() && args.sort_field().is_some())
+                    .then(|| "Object".to_string()),
             };
             let mut pager = Pager::new(client, &mapping, namespace.as_deref(), query, accept);
             while let Some(page) = pager.next_page().await? {
@@ -171,6 +198,10 @@ pub async fn watch(
         Some(f) => Sink::Object(Printer::new(f), out, strip_managed),
     };
     let show_current = !args.watch_only;
+    // kubectl sorts each page of the current state when it prints it as a
+    // table (not wrapped in events); watch events are single rows.
+    let sort_pages = args.sort_field().filter(|_| show_current && !events);
+    let err: &mut dyn Write = &mut ctx.err;
     for page in &pages {
         if name.is_none() && !matches!(sink, Sink::Table(..)) {
             // Whole objects: print each item of the list.
@@ -179,12 +210,21 @@ pub async fn watch(
                     &serde_json::to_vec(&item)?,
                     events.then_some("ADDED"),
                     show_current,
+                    None,
+                    err,
                 )?;
             }
         } else {
-            sink.print(page, events.then_some("ADDED"), show_current)?;
+            sink.print(
+                page,
+                events.then_some("ADDED"),
+                show_current,
+                sort_pages,
+                err,
+            )?;
         }
     }
+    sink.flush()?;
     // A watch that starts from a list's version sends only changes; one on
     // a single object starts with a synthetic ADDED event, shown only when
     // nothing was printed for it yet.
@@ -247,13 +287,18 @@ pub async fn watch(
                 .to_string();
             let object = event.get("object").cloned().unwrap_or(Value::Null);
             let bytes = serde_json::to_vec(&object)?;
-            sink.print(&bytes, events.then_some(kind.as_str()), output_rows)?;
+            sink.print(
+                &bytes,
+                events.then_some(kind.as_str()),
+                output_rows,
+                None,
+                err,
+            )?;
+            sink.flush()?;
             output_rows = true;
         }
     }
-    if let Sink::Table(_, tw) = &mut sink {
-        tw.flush_pending()?;
-    }
+    sink.flush()?;
     Ok(())
 }
 
