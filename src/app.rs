@@ -51,6 +51,8 @@ pub enum Commands {
     Apply(commands::apply::ApplyArgs),
     /// Print the shell code that completes kuddle command lines (bash, zsh, fish or powershell).
     Completion(commands::completion::CompletionArgs),
+    /// Modify kubeconfig files (view, …).
+    Config(commands::config::ConfigArgs),
     /// Work with plugins: kubectl-* executables on PATH.
     Plugin(commands::plugin::PluginArgs),
     /// Print the resource types the server supports.
@@ -185,6 +187,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Expose(args) => commands::expose::run(ctx, args).await,
             Commands::Apply(args) => commands::apply::run(ctx, args).await,
             Commands::Describe(args) => commands::describe::run(ctx, args).await,
+            Commands::Config(args) => commands::config::run(ctx, args).await,
         }
     })
 }

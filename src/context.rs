@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::client::ApiClient;
+use anyhow::Result;
+
 use crate::flags::GlobalFlags;
+use crate::kubeconfig::ResolvedConfig;
+use crate::kubeconfig::{ClientConfig, Config, Environment, InCluster, LoadingRules, Overrides};
 use crate::resource::Discovery;
 
 /// A writer several owners can share: the verb and the client (which prints
@@ -48,6 +52,9 @@ pub struct Context {
     pub err: SharedWriter,
     /// `kuddle create deployment`: the words usage errors point at.
     pub cmd_path: String,
+    /// The merged kubeconfig, loaded on first use (paths resolved against
+    /// their files, as for every command that talks to a server).
+    kubeconfig: Option<Config>,
 }
 
 impl Context {
@@ -63,7 +70,92 @@ impl Context {
             out,
             err,
             cmd_path,
+            kubeconfig: None,
         }
+    }
+
+    /// The merged kubeconfig (`--kubeconfig`, else `KUBECONFIG`, else
+    /// `~/.kube/config`), read once per invocation. A missing
+    /// `--kubeconfig` file is an error here (`stat …: no such file or
+    /// directory`), as for every kubectl command but `config`.
+    pub fn kubeconfig(&mut self) -> Result<&Config> {
+        if self.kubeconfig.is_none() {
+            let rules = LoadingRules::new(
+                self.global.kubeconfig.as_deref(),
+                &Environment::from_process(),
+                true,
+            );
+            let loaded = rules.load().map_err(|e| e.into_cli_error())?;
+            self.kubeconfig = Some(loaded);
+        }
+        Ok(self.kubeconfig.get_or_insert_with(Config::default))
+    }
+
+    /// The kubeconfig with this invocation's flags on top.
+    pub fn client_config_loader(&mut self) -> Result<ClientConfig> {
+        let config = self.kubeconfig()?.clone();
+        let master = std::env::var("KUBERNETES_MASTER").ok();
+        let overrides = Overrides::from_flags(&self.global, master.as_deref());
+        Ok(ClientConfig::new(
+            config,
+            overrides,
+            InCluster::from_process(),
+        ))
+    }
+
+    /// Server, credentials and namespace for requests, or kubectl's
+    /// configuration error (`error: context "x" does not exist`, …). Verbs
+    /// that build a client call this first, as kubectl's do.
+    ///
+    /// Like kubectl, a TLS server with no credentials at all makes it ask
+    /// for a username and password (`Please enter Username: ` on stdout).
+    pub fn client_config(&mut self) -> Result<ResolvedConfig> {
+        let mut resolved = self.client_config_loader()?.client_config()?;
+        if resolved.is_tls() && !resolved.can_identify_user() {
+            self.prompt_for_basic_auth(&mut resolved)?;
+        }
+        Ok(resolved)
+    }
+
+    /// client-go's prompting auth loader: the username is the next word on
+    /// stdin, the password is read only from a terminal.
+    fn prompt_for_basic_auth(&mut self, resolved: &mut ResolvedConfig) -> Result<()> {
+        use std::io::{IsTerminal, Read};
+        write!(self.out, "Please enter Username: ")?;
+        self.out.flush()?;
+        let stdin = std::io::stdin();
+        let mut word = Vec::new();
+        for byte in stdin.lock().bytes() {
+            let byte = byte?;
+            if byte.is_ascii_whitespace() {
+                if word.is_empty() {
+                    continue;
+                }
+                break;
+            }
+            word.push(byte);
+        }
+        if word.is_empty() {
+            anyhow::bail!("EOF");
+        }
+        write!(self.out, "Please enter Password: ")?;
+        self.out.flush()?;
+        if !stdin.is_terminal() {
+            anyhow::bail!("error reading input for Password");
+        }
+        // Read as a line; kubectl turns echo off here.
+        let mut password = String::new();
+        stdin.read_line(&mut password)?;
+        resolved.username = String::from_utf8_lossy(&word).into_owned();
+        resolved.password = password.trim_end_matches(['\r', '\n']).to_string();
+        Ok(())
+    }
+
+    /// The namespace and whether `-n` gave it; verbs that start from the
+    /// namespace (get, describe, …) call this first, which decides the
+    /// error for a broken config (`Error in configuration: …`).
+    pub fn namespace(&mut self) -> Result<(String, bool)> {
+        self.client_config_loader()?.namespace()
     }
 }
 
@@ -85,15 +177,23 @@ impl Context {
         if let Some(c) = &self.connection {
             return Ok(c.clone());
         }
-        let (config, server, namespace) =
-            crate::client::bootstrap::kube_config(&self.global).await?;
-        let timeout = parse_request_timeout(&self.global.request_timeout)?;
-        let client = ApiClient::new(config, self.err.clone(), timeout, self.global.verbosity)?;
+        // Most kubectl verbs ask for the namespace first, which decides the
+        // message for a broken kubeconfig; verbs that build their client
+        // first call `client_config` themselves before getting here.
+        self.namespace()?;
+        let resolved = self.client_config()?;
+        let (config, server) = crate::client::bootstrap::kube_config(&resolved).await?;
+        let client = ApiClient::new(
+            config,
+            self.err.clone(),
+            resolved.timeout,
+            self.global.verbosity,
+        )?;
         let connection = Connection {
             client,
             server,
-            namespace,
-            explicit_namespace: self.global.namespace.is_some(),
+            namespace: resolved.namespace.clone(),
+            explicit_namespace: resolved.namespace_explicit,
             discovery: None,
         };
         self.connection = Some(connection.clone());
@@ -151,19 +251,6 @@ impl Context {
             .join(".kube")
             .join("cache")
     }
-}
-
-/// `--request-timeout`: `0` (none), whole seconds, or a Go duration.
-pub fn parse_request_timeout(value: &str) -> anyhow::Result<Option<Duration>> {
-    const INVALID: &str = "Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)";
-    if value.is_empty() || value == "0" {
-        return Ok(None);
-    }
-    if let Ok(secs) = value.parse::<u64>() {
-        return Ok(Some(Duration::from_secs(secs)));
-    }
-    let d = parse_go_duration(value).ok_or_else(|| anyhow::anyhow!(INVALID))?;
-    Ok(if d.is_zero() { None } else { Some(d) })
 }
 
 /// Go's `time.ParseDuration` for non-negative durations (`1h30m`, `1.5s`, `300ms`).

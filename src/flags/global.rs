@@ -153,6 +153,10 @@ pub struct GlobalFlags {
     #[arg(long = "as-group", global = true, value_name = "GROUP", action = ArgAction::Append, help_heading = "Global options")]
     pub as_group: Vec<String>,
 
+    /// User extra to impersonate, as key=value; repeat for several.
+    #[arg(long = "as-user-extra", global = true, value_name = "KEY=VALUE", action = ArgAction::Append, help_heading = "Global options")]
+    pub as_user_extra: Vec<String>,
+
     /// UID to impersonate for the operation.
     #[arg(
         long = "as-uid",

@@ -267,7 +267,8 @@ fn print_names(obj: &Value, out: &mut dyn Write) -> Result<()> {
     let name = obj
         .pointer("/metadata/name")
         .and_then(Value::as_str)
-        .unwrap_or_default();
+        .filter(|n| !n.is_empty())
+        .unwrap_or("<unknown>");
     writeln!(out, "{}/{}", kind_dot_group(kind, api_version), name)?;
     Ok(())
 }

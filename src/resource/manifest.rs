@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 
 use crate::client::download::DownloadError;
 use crate::flags::go_values::go_quote;
-use crate::kubeconfig::yaml11;
+use crate::kubeconfig::yaml as yaml11;
 use crate::printers::json::to_string_compact;
 
 /// The recognised extensions of files inside directories.

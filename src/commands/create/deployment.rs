@@ -45,6 +45,9 @@ pub struct DeploymentArgs {
 
 pub async fn run(ctx: &mut Context, args: DeploymentArgs) -> Result<()> {
     let name = single_name(ctx, &args.names)?;
+    // kubectl builds its client (and reports a broken kubeconfig) right
+    // after reading the name, even for --dry-run=client.
+    ctx.client_config()?;
     let mut resolved = args.common.resolve(ctx)?;
     let images = string_slice_items(&args.images);
     if images.len() > 1 && !args.command.is_empty() {

@@ -6,7 +6,7 @@
 //!
 //! All unsafe code of the kubeconfig reader lives here.
 
-use std::ffi::CStr;
+use std::ffi::{c_char as libc_char, CStr};
 use std::mem::MaybeUninit;
 use std::ptr::addr_of_mut;
 
@@ -21,10 +21,29 @@ pub enum Event {
     DocumentEnd,
     Alias { anchor: String },
     Scalar(Scalar),
-    SequenceStart { anchor: Option<String> },
+    SequenceStart { anchor: Option<String>, flow: bool },
     SequenceEnd,
-    MappingStart { anchor: Option<String> },
+    MappingStart { anchor: Option<String>, flow: bool },
     MappingEnd,
+}
+
+/// Where an event starts: line and column, both counted from 0.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Mark {
+    pub line: u64,
+    pub column: u64,
+    /// Byte offset into the input.
+    pub index: usize,
+}
+
+/// libyaml's own account of a failure, for the places where go-yaml reads
+/// on: the problem, its context, and both positions as input offsets.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Failure {
+    pub problem: String,
+    pub context: String,
+    pub problem_index: usize,
+    pub context_index: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +55,9 @@ pub struct Scalar {
     /// Plain and untagged (or tagged `!`): the value's type is resolved
     /// from its text. Quoted and block scalars are strings.
     pub plain_implicit: bool,
+    /// For plain and double-quoted scalars, the text as written.
+    pub raw: Option<Vec<u8>>,
+    pub double_quoted: bool,
 }
 
 /// Reads events from one input. The parser and its input live on the heap
@@ -44,6 +66,7 @@ pub struct Parser {
     sys: Box<yaml_sys_unsafe::yaml_parser_t>,
     _input: Box<[u8]>,
     failed: Option<String>,
+    failure: Option<Failure>,
 }
 
 impl Parser {
@@ -69,12 +92,14 @@ impl Parser {
                 sys: raw.assume_init(),
                 _input: input,
                 failed: None,
+                failure: None,
             }
         }
     }
 
-    /// The next event, or go-yaml's message for the first problem found.
-    pub fn next_event(&mut self) -> Result<Event, String> {
+    /// The next event and where it starts, or go-yaml's message for the
+    /// first problem found.
+    pub fn next_marked(&mut self) -> Result<(Event, Mark), String> {
         if let Some(msg) = &self.failed {
             return Err(msg.clone());
         }
@@ -86,13 +111,64 @@ impl Parser {
             if yaml_sys_unsafe::yaml_parser_parse(parser, event.as_mut_ptr()).fail {
                 let msg = go_yaml_problem(&self.sys);
                 self.failed = Some(msg.clone());
+                let bom = self.bom_len();
+                let text = |p: *const libc_char| {
+                    if p.is_null() {
+                        String::new()
+                    } else {
+                        CStr::from_ptr(p).to_string_lossy().into_owned()
+                    }
+                };
+                self.failure = Some(Failure {
+                    problem: text(self.sys.problem),
+                    context: text(self.sys.context),
+                    problem_index: self.sys.problem_mark.index as usize + bom,
+                    context_index: self.sys.context_mark.index as usize + bom,
+                });
                 return Err(msg);
             }
             let event = event.as_mut_ptr();
-            let converted = convert(&*event);
+            let mut converted = convert(&*event);
+            if let Event::Scalar(scalar) = &mut converted {
+                let style = (*event).data.scalar.style;
+                scalar.double_quoted = style == yaml_sys_unsafe::YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+                if style == yaml_sys_unsafe::YAML_PLAIN_SCALAR_STYLE || scalar.double_quoted {
+                    // Marks count bytes of the UTF-8 buffer, after any BOM.
+                    let bom = self.bom_len();
+                    let start = (*event).start_mark.index as usize + bom;
+                    let end = (*event).end_mark.index as usize + bom;
+                    scalar.raw = self._input.get(start..end).map(<[u8]>::to_vec);
+                }
+            }
+            let mark = Mark {
+                line: (*event).start_mark.line,
+                column: (*event).start_mark.column,
+                index: (*event).start_mark.index as usize + self.bom_len(),
+            };
             yaml_sys_unsafe::yaml_event_delete(event);
-            Ok(converted)
+            Ok((converted, mark))
         }
+    }
+}
+
+impl Parser {
+    /// Marks count bytes of libyaml's UTF-8 buffer, which starts after a BOM.
+    fn bom_len(&self) -> usize {
+        if self._input.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        }
+    }
+
+    /// The input being read.
+    pub fn input(&self) -> &[u8] {
+        &self._input
+    }
+
+    /// What libyaml failed on, once it has.
+    pub fn failure(&self) -> Option<&Failure> {
+        self.failure.as_ref()
     }
 }
 
@@ -128,10 +204,13 @@ fn go_yaml_problem(parser: &yaml_sys_unsafe::yaml_parser_t) -> String {
             .to_string_lossy()
             .into_owned()
     };
-    let problem = if problem.is_empty() {
-        "unknown problem parsing YAML content".to_string()
-    } else {
-        problem
+    let problem = match problem.as_str() {
+        "" => "unknown problem parsing YAML content".to_string(),
+        // go-yaml's spelling.
+        "did not find expected hexadecimal number" => {
+            "did not find expected hexdecimal number".to_string()
+        }
+        _ => problem,
     };
     format!("yaml: {where_}{problem}")
 }
@@ -168,14 +247,18 @@ unsafe fn convert(e: &yaml_sys_unsafe::yaml_event_t) -> Event {
                     tag: c_string(s.tag),
                     value,
                     plain_implicit: s.plain_implicit,
+                    raw: None,
+                    double_quoted: false,
                 })
             }
             yaml_sys_unsafe::YAML_SEQUENCE_START_EVENT => Event::SequenceStart {
                 anchor: c_string(e.data.sequence_start.anchor),
+                flow: e.data.sequence_start.style == yaml_sys_unsafe::YAML_FLOW_SEQUENCE_STYLE,
             },
             yaml_sys_unsafe::YAML_SEQUENCE_END_EVENT => Event::SequenceEnd,
             yaml_sys_unsafe::YAML_MAPPING_START_EVENT => Event::MappingStart {
                 anchor: c_string(e.data.mapping_start.anchor),
+                flow: e.data.mapping_start.style == yaml_sys_unsafe::YAML_FLOW_MAPPING_STYLE,
             },
             _ => Event::MappingEnd,
         }
@@ -190,7 +273,7 @@ mod tests {
         let mut p = Parser::new(text.as_bytes());
         let mut out = Vec::new();
         loop {
-            let e = p.next_event()?;
+            let (e, _) = p.next_marked()?;
             let end = e == Event::StreamEnd;
             out.push(e);
             if end {
