@@ -1,12 +1,9 @@
 //! The context, cluster and user names of the kubeconfig a command line
 //! would use, for completing `--context`, `--cluster` and `--user`.
 //!
-//! A deliberately small reader (names only): `--kubeconfig` on the line
-//! wins, else the `KUBECONFIG` list (missing files skipped), else
-//! `~/.kube/config`. Any unreadable or malformed file gives no names, as
-//! kubectl's completion does when the config cannot be loaded.
-
-use std::path::PathBuf;
+//! `--kubeconfig` on the line wins, else the `KUBECONFIG` list, else
+//! `~/.kube/config`, merged as for any command. A config that cannot be
+//! loaded gives no names, as kubectl's completion does.
 
 use super::sources::Request;
 
@@ -21,57 +18,19 @@ pub fn names(request: &Request) -> Names {
     load(request).unwrap_or_default()
 }
 
+/// The merged kubeconfig, loaded with kubectl's rules (the kubeconfig
+/// module); names come back sorted.
 fn load(request: &Request) -> Option<Names> {
-    let files: Vec<PathBuf> = match request.flag("kubeconfig").filter(|p| !p.is_empty()) {
-        Some(path) => vec![PathBuf::from(path)],
-        None => match std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
-            Some(list) => std::env::split_paths(&list)
-                .filter(|p| !p.as_os_str().is_empty() && p.exists())
-                .collect(),
-            None => dirs::home_dir()
-                .map(|h| h.join(".kube").join("config"))
-                .filter(|p| p.exists())
-                .into_iter()
-                .collect(),
-        },
-    };
-    let mut names = Names::default();
-    for file in files {
-        let text = std::fs::read_to_string(&file).ok()?;
-        let doc: serde_yaml::Value = if text.trim().is_empty() {
-            serde_yaml::Value::Null
-        } else {
-            serde_yaml::from_str(&text).ok()?
-        };
-        collect(&doc, "contexts", &mut names.contexts);
-        collect(&doc, "clusters", &mut names.clusters);
-        collect(&doc, "users", &mut names.users);
-    }
-    for list in [&mut names.contexts, &mut names.clusters, &mut names.users] {
-        list.sort();
-        list.dedup();
-    }
-    Some(names)
-}
-
-fn collect(doc: &serde_yaml::Value, key: &str, into: &mut Vec<String>) {
-    let Some(entries) = doc.get(key).and_then(|v| v.as_sequence()) else {
-        return;
-    };
-    for entry in entries {
-        if let Some(name) = entry.get("name").and_then(yaml_scalar) {
-            into.push(name);
-        }
-    }
-}
-
-fn yaml_scalar(v: &serde_yaml::Value) -> Option<String> {
-    match v {
-        serde_yaml::Value::String(s) => Some(s.clone()),
-        serde_yaml::Value::Number(n) => Some(n.to_string()),
-        serde_yaml::Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
+    let env = crate::kubeconfig::load::Environment::from_process();
+    let explicit = request.flag("kubeconfig").filter(|p| !p.is_empty());
+    let config = crate::kubeconfig::load::LoadingRules::new(explicit, &env, false)
+        .load()
+        .ok()?;
+    Some(Names {
+        contexts: config.contexts.keys().cloned().collect(),
+        clusters: config.clusters.keys().cloned().collect(),
+        users: config.auth_infos.keys().cloned().collect(),
+    })
 }
 
 #[cfg(test)]
