@@ -28,12 +28,125 @@ pub async fn kube_config(r: &ResolvedConfig) -> Result<(kube::Config, String)> {
     let options = kube::config::KubeConfigOptions::default();
     let mut config = kube::Config::from_custom_kubeconfig(kubeconfig, &options).await?;
     config.default_retry = false;
+    // Go's rules for proxies, not kube-rs's: see `proxy_for`.
+    config.proxy_url = match proxy_for(&server, &r.proxy_url, &|k| std::env::var(k).ok()) {
+        Some(p) => Some(
+            p.parse()
+                .with_context(|| format!("parsing proxy URL {p:?}"))?,
+        ),
+        None => None,
+    };
     let server = config
         .cluster_url
         .to_string()
         .trim_end_matches('/')
         .to_string();
     Ok((config, server))
+}
+
+/// The proxy for requests to `server`, as Go's client chooses it: the
+/// kubeconfig's `proxy-url`, else `HTTPS_PROXY`/`https_proxy` (or the HTTP
+/// ones for an http server) unless `NO_PROXY` names the host; loopback
+/// servers are never proxied through the environment.
+pub fn proxy_for(
+    server: &str,
+    configured: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<String> {
+    if !configured.is_empty() {
+        return Some(configured.to_string());
+    }
+    let uri: http::Uri = server.parse().ok()?;
+    let https = uri.scheme_str() != Some("http");
+    let var = |names: [&str; 2]| names.iter().find_map(|n| env(n).filter(|v| !v.is_empty()));
+    let proxy = if https {
+        var(["HTTPS_PROXY", "https_proxy"])?
+    } else {
+        var(["HTTP_PROXY", "http_proxy"])?
+    };
+    let host = uri
+        .host()?
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_lowercase();
+    let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
+    if host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+    {
+        return None;
+    }
+    if let Some(no_proxy) = var(["NO_PROXY", "no_proxy"]) {
+        if no_proxy_matches(&no_proxy, &host, port) {
+            return None;
+        }
+    }
+    Some(if proxy.contains("://") {
+        proxy
+    } else {
+        format!("http://{proxy}")
+    })
+}
+
+/// Go's `NO_PROXY` matching: `*`, IPs, CIDRs, domains (a leading `.` or
+/// not: subdomains match either way), each with an optional port.
+fn no_proxy_matches(list: &str, host: &str, port: u16) -> bool {
+    let ip: Option<std::net::IpAddr> = host.parse().ok();
+    list.split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .any(|entry| {
+            if entry == "*" {
+                return true;
+            }
+            if let Some((net, bits)) = entry.split_once('/') {
+                let (Ok(net), Ok(bits), Some(ip)) =
+                    (net.parse::<std::net::IpAddr>(), bits.parse::<u32>(), ip)
+                else {
+                    return false;
+                };
+                return cidr_contains(net, bits, ip);
+            }
+            let (name, entry_port) = match entry.rsplit_once(':') {
+                Some((n, p)) if !n.contains(':') || n.ends_with(']') => (n, p.parse::<u16>().ok()),
+                _ => (entry, None),
+            };
+            if entry_port.is_some_and(|p| p != port) {
+                return false;
+            }
+            let name = name
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_lowercase();
+            if let (Ok(entry_ip), Some(ip)) = (name.parse::<std::net::IpAddr>(), ip) {
+                return entry_ip == ip;
+            }
+            let bare = name.trim_start_matches("*.").trim_start_matches('.');
+            host == bare || host.ends_with(&format!(".{bare}"))
+        })
+}
+
+fn cidr_contains(net: std::net::IpAddr, bits: u32, ip: std::net::IpAddr) -> bool {
+    match (net, ip) {
+        (std::net::IpAddr::V4(n), std::net::IpAddr::V4(i)) if bits <= 32 => {
+            let mask = if bits == 0 {
+                0
+            } else {
+                u32::MAX << (32 - bits)
+            };
+            u32::from(n) & mask == u32::from(i) & mask
+        }
+        (std::net::IpAddr::V6(n), std::net::IpAddr::V6(i)) if bits <= 128 => {
+            let mask = if bits == 0 {
+                0
+            } else {
+                u128::MAX << (128 - bits)
+            };
+            u128::from(n) & mask == u128::from(i) & mask
+        }
+        _ => false,
+    }
 }
 
 fn put(map: &mut Map<String, Value>, key: &str, value: &str) {
@@ -126,4 +239,44 @@ fn user(r: &ResolvedConfig) -> Value {
         u.insert("exec".into(), Value::Object(exec));
     }
     Value::Object(u)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn proxies_like_go() {
+        let vars = [
+            ("HTTPS_PROXY", "proxy:3128"),
+            ("NO_PROXY", ".internal,10.0.0.0/8,skip.me:6443"),
+        ];
+        let e = env(&vars);
+        assert_eq!(
+            proxy_for("https://api.example.com:6443", "", &e).as_deref(),
+            Some("http://proxy:3128")
+        );
+        assert_eq!(proxy_for("https://127.0.0.1:6443", "", &e), None);
+        assert_eq!(proxy_for("https://localhost:6443", "", &e), None);
+        assert_eq!(proxy_for("https://a.internal:6443", "", &e), None);
+        assert_eq!(proxy_for("https://10.1.2.3:6443", "", &e), None);
+        assert_eq!(proxy_for("https://skip.me:6443", "", &e), None);
+        assert_eq!(
+            proxy_for("https://skip.me:443", "", &e).as_deref(),
+            Some("http://proxy:3128")
+        );
+        assert_eq!(proxy_for("http://api.example.com", "", &e), None);
+        assert_eq!(
+            proxy_for("https://127.0.0.1:6443", "socks5://p:1", &e).as_deref(),
+            Some("socks5://p:1")
+        );
+    }
 }
