@@ -487,3 +487,21 @@ fn certificate_signing_requests() {
     setup(&ns, &[&format!("certificate approve {ns}")]);
     same_ok(&ns, &format!("describe certificatesigningrequest {ns}"));
 }
+
+/// `-f`: the objects a manifest names, described from the server.
+#[test]
+fn objects_named_by_files() {
+    let ns = namespace("describe-files");
+    let app = fixture("get/app.yaml").display().to_string();
+    let missing = fixture("get/missing.yaml").display().to_string();
+    let out = Invocation::new(&["-n", &ns, "apply", "-f", &app]).kubeconfig(cluster_kubeconfig()).kubectl();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for line in [
+        format!("describe -f {app}"),
+        format!("describe -f {missing}"),
+        format!("describe -f {app} -f {missing}"),
+        format!("describe -f {app} configmaps"),
+    ] {
+        same(&ns, &line);
+    }
+}

@@ -29,8 +29,11 @@ use crate::describe::related::{self, Fetch};
 use crate::describe::{Answer, DescribeError, Describer, Failure, Query, Related, Settings};
 use crate::error::{CliError, PROGRAM};
 use crate::flags::go_values::{go_bool, go_int64, go_quote};
+use crate::flags::FilenameFlags;
+use crate::resource::builder::NamedTarget;
 use crate::resource::builder::{Plan, Selection};
 use crate::resource::fetch::{get_object, ListQuery, Pager};
+use crate::resource::infos::{arguments_with_paths, read_file_objects, FileReading};
 use crate::resource::{Mapping, NoResourceType};
 
 #[derive(Args, Debug, Clone)]
@@ -57,6 +60,9 @@ pub struct DescribeArgs {
     /// Fetch lists in pages of this many objects (0: all at once).
     #[arg(long = "chunk-size", value_name = "N", default_value = "500", value_parser = go_int64)]
     pub chunk_size: i64,
+
+    #[command(flatten)]
+    pub files: FilenameFlags,
 }
 
 /// One object to describe, with the type it was found as.
@@ -71,7 +77,8 @@ struct BuilderError {
 }
 
 pub async fn run(ctx: &mut Context, args: DescribeArgs) -> Result<()> {
-    if args.args.is_empty() {
+    let from_files = !args.files.filenames.is_empty() || args.files.kustomize.is_some();
+    if args.args.is_empty() && !from_files {
         anyhow::bail!(
             "You must specify the type of resource to describe. Use \"{PROGRAM} api-resources\" for a complete list of supported resources."
         );
@@ -88,7 +95,14 @@ pub async fn run(ctx: &mut Context, args: DescribeArgs) -> Result<()> {
         allow_empty_selector: true,
         single_resource_type: false,
     };
-    let plan = plan(ctx, &selection).await?;
+    let mut file_errors: Vec<anyhow::Error> = Vec::new();
+    let plan = if from_files {
+        let (plan, reading) = plan_from_files(ctx, &args).await?;
+        file_errors = reading;
+        plan
+    } else {
+        plan(ctx, &selection).await?
+    };
     let (infos, errors) = fetch_infos(&conn.client, plan, args.chunk_size).await?;
 
     let explicit = args.show_events.is_some();
@@ -128,14 +142,62 @@ pub async fn run(ctx: &mut Context, args: DescribeArgs) -> Result<()> {
             }
         }
     }
-    if infos.is_empty() && errors.is_empty() && describe_errors.is_empty() {
+    if infos.is_empty() && errors.is_empty() && describe_errors.is_empty() && file_errors.is_empty()
+    {
         if args.all_namespaces {
             writeln!(ctx.err, "No resources found")?;
         } else {
             writeln!(ctx.err, "No resources found in {namespace} namespace.")?;
         }
     }
-    report(errors, describe_errors)
+    let result = report(errors, describe_errors);
+    if file_errors.is_empty() {
+        return result;
+    }
+    // Files that could not be read are reported with the other failures.
+    let mut lines: Vec<String> = file_errors
+        .iter()
+        .map(crate::error::message_for_error)
+        .collect();
+    if let Err(e) = result {
+        lines.push(crate::error::message_for_error(&e));
+    }
+    match lines.len() {
+        1 => Err(anyhow::anyhow!(lines.remove(0))),
+        _ => Err(crate::error::CliError::Many(lines).into()),
+    }
+}
+
+/// `-f`: the objects the manifests name, described from the server.
+async fn plan_from_files(
+    ctx: &mut Context,
+    args: &DescribeArgs,
+) -> Result<(Plan, Vec<anyhow::Error>)> {
+    arguments_with_paths(&args.args)?;
+    let read = FileReading {
+        typed: false,
+        label_selector: args.selector.as_deref(),
+    };
+    let objects = read_file_objects(ctx, &args.files, read).await?;
+    let mut errors = objects.reading;
+    let mut items = Vec::new();
+    for item in objects.items {
+        match item {
+            Ok(info) => items.push(NamedTarget {
+                mapping: info.mapping,
+                namespace: info.namespace,
+                name: info.name,
+            }),
+            Err(e) => errors.push(e),
+        }
+    }
+    Ok((
+        Plan::Named {
+            items,
+            single_item_implied: false,
+        },
+        errors,
+    ))
 }
 
 /// The builder's plan, refreshing discovery once for an unknown type.
