@@ -37,6 +37,9 @@ fn same_completion(inv: Invocation) {
 #[test]
 fn protocol_matches_kubectl() {
     let lines: &[&[&str]] = &[
+        // A flag value before the request word makes it a plugin lookup.
+        &["-n", "x", "__complete", "get", "pods", "a"],
+        &["--namespace=x", "__completeNoDesc", "create", "de"],
         &["__completeNoDesc", "cr"],
         &["__completeNoDesc", "com"],
         &["__completeNoDesc", "pl"],

@@ -494,7 +494,9 @@ fn objects_named_by_files() {
     let ns = namespace("describe-files");
     let app = fixture("get/app.yaml").display().to_string();
     let missing = fixture("get/missing.yaml").display().to_string();
-    let out = Invocation::new(&["-n", &ns, "apply", "-f", &app]).kubeconfig(cluster_kubeconfig()).kubectl();
+    let out = Invocation::new(&["-n", &ns, "apply", "-f", &app])
+        .kubeconfig(cluster_kubeconfig())
+        .kubectl();
     assert_eq!(out.code, 0, "{}", out.stderr);
     for line in [
         format!("describe -f {app}"),

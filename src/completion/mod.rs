@@ -76,6 +76,12 @@ pub fn handle_request(
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
+    // kubectl decides on the first word not starting with `-`: with
+    // `-n ns __complete …` that is `ns`, and the line goes to plugin lookup.
+    let first_word = words.iter().find(|w| !w.starts_with('-'));
+    if !first_word.is_some_and(|w| w == REQUEST || w == REQUEST_NO_DESC) {
+        return None;
+    }
     let mut tree = root.clone();
     add_request_commands(&mut tree);
     let found = cmdtree::find(&tree, crate::error::PROGRAM, &words);
