@@ -211,6 +211,28 @@ pub struct Applier<'a> {
     pub client: &'a ApiClient,
     pub settings: Settings,
     pub openapi: openapi::OpenApiV3,
+    /// Namespaces seen to exist during this invocation: kubectl asks again
+    /// for every missing object, but an existing namespace only decides
+    /// which NotFound is reported, so the first answer serves the rest.
+    pub known_namespaces: std::collections::HashSet<String>,
+    /// GETs sent ahead of their turn (see [`Applier::prefetch`]), by path.
+    pub prefetched:
+        std::collections::HashMap<String, tokio::task::JoinHandle<Result<Value, ApiError>>>,
+}
+
+/// How many objects ahead the current one are read early.
+const PREFETCH_WINDOW: usize = 16;
+
+/// Kinds whose creation can change what later objects find on the server
+/// (their namespace appears, their type becomes known): nothing after one is
+/// read before it has been applied.
+fn is_barrier(info: &Info) -> bool {
+    matches!(
+        (info.mapping.group.as_str(), info.mapping.kind.as_str()),
+        ("", "Namespace")
+            | ("apiextensions.k8s.io", "CustomResourceDefinition")
+            | ("apiregistration.k8s.io", "APIService")
+    )
 }
 
 impl Applier<'_> {
@@ -232,25 +254,74 @@ impl Applier<'_> {
         format!("?{}", params.join("&"))
     }
 
-    async fn get(&self, info: &Info) -> Result<Map<String, Value>, Failure> {
-        match self.client.get_json(&info.object_path()).await {
-            Ok(Value::Object(m)) => Ok(m),
-            Ok(_) => Err(Failure::Text(
-                "the server returned something that is not an object".into(),
-            )),
-            Err(e) => Err(e.into()),
+    /// Sends the GETs of the next objects ahead of time: applying is one
+    /// object after another, but reading an object that nothing before it in
+    /// this run touches gives the same answer early as on its turn. Objects
+    /// named twice, and anything past a namespace or type definition, wait.
+    pub fn prefetch(&mut self, infos: &[Info], current: usize) {
+        if self.settings.server_side || self.settings.dry_run == DryRun::Client {
+            return;
+        }
+        let end = (current + 1 + PREFETCH_WINDOW).min(infos.len());
+        for j in current..end {
+            if j > current && is_barrier(&infos[j - 1]) {
+                break;
+            }
+            let info = &infos[j];
+            if info.name.is_empty() {
+                continue;
+            }
+            let path = info.object_path();
+            if self.prefetched.contains_key(&path)
+                || infos[..j].iter().any(|i| i.object_path() == path)
+            {
+                continue;
+            }
+            let client = self.client.clone();
+            let task_path = path.clone();
+            let handle = tokio::spawn(async move { client.get_json(&task_path).await });
+            self.prefetched.insert(path, handle);
         }
     }
 
+    /// The object's first read in this run: the prefetched answer if any.
+    async fn get_first(&mut self, info: &Info) -> Result<Map<String, Value>, Failure> {
+        let path = info.object_path();
+        match self.prefetched.remove(&path) {
+            Some(handle) => match handle.await {
+                Ok(answer) => object_or_failure(answer),
+                Err(_) => self.get(info).await,
+            },
+            None => self.get(info).await,
+        }
+    }
+
+    async fn get(&self, info: &Info) -> Result<Map<String, Value>, Failure> {
+        object_or_failure(self.client.get_json(&info.object_path()).await)
+    }
+}
+
+fn object_or_failure(answer: Result<Value, ApiError>) -> Result<Map<String, Value>, Failure> {
+    match answer {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(Failure::Text(
+            "the server returned something that is not an object".into(),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+impl Applier<'_> {
     /// kubectl's `Info.Get`: a missing object in a missing namespace reports
     /// the namespace.
-    async fn get_live(&self, info: &Info) -> Result<Map<String, Value>, Failure> {
-        match self.get(info).await {
+    async fn get_live(&mut self, info: &Info) -> Result<Map<String, Value>, Failure> {
+        match self.get_first(info).await {
             Err(e)
                 if e.is_not_found()
                     && !info.namespace.is_empty()
                     && info.namespace != "default"
-                    && info.mapping.namespaced =>
+                    && info.mapping.namespaced
+                    && !self.known_namespaces.contains(&info.namespace) =>
             {
                 let path = format!(
                     "/api/v1/namespaces/{}",
@@ -258,7 +329,11 @@ impl Applier<'_> {
                 );
                 match self.client.get_json(&path).await {
                     Err(e2) if e2.is_not_found() => Err(e2.into()),
-                    _ => Err(e),
+                    Ok(_) => {
+                        self.known_namespaces.insert(info.namespace.clone());
+                        Err(e)
+                    }
+                    Err(_) => Err(e),
                 }
             }
             other => other,

@@ -202,6 +202,8 @@ pub async fn run(ctx: &mut Context, args: ApplyArgs) -> Result<()> {
         client: &conn.client,
         settings,
         openapi: Default::default(),
+        known_namespaces: Default::default(),
+        prefetched: Default::default(),
     };
     let print_objects = printer
         .as_ref()
@@ -210,7 +212,9 @@ pub async fn run(ctx: &mut Context, args: ApplyArgs) -> Result<()> {
         .as_ref()
         .is_some_and(|p| matches!(p.format(), OutputFormat::Name));
     let mut applied: Vec<Map<String, Value>> = Vec::new();
-    for mut info in infos {
+    for index in 0..infos.len() {
+        applier.prefetch(&infos, index);
+        let mut info = infos[index].clone();
         let mut err = ctx.err.clone();
         match applier.apply(&mut info, &mut err).await {
             Ok(done) => {
