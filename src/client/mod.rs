@@ -31,6 +31,8 @@ pub struct ApiClient {
     inner: kube::Client,
     /// `host:port` of the server, as kubectl names it in connection errors.
     host: String,
+    /// The server URL without a trailing slash, for request logs.
+    base_url: String,
     warnings: Arc<Mutex<Warnings>>,
     timeout: Option<Duration>,
     verbosity: i32,
@@ -52,6 +54,11 @@ impl ApiClient {
         verbosity: i32,
     ) -> Result<ApiClient, ApiError> {
         let host = host_port(&config.cluster_url);
+        let base_url = config
+            .cluster_url
+            .to_string()
+            .trim_end_matches('/')
+            .to_string();
         let inner = kube::Client::try_from(config).map_err(|e| ApiError::Connection {
             host: host.clone(),
             refused: false,
@@ -63,6 +70,7 @@ impl ApiClient {
         Ok(ApiClient {
             inner,
             host,
+            base_url,
             warnings: Arc::new(Mutex::new(Warnings {
                 seen: HashSet::new(),
                 count: 0,
@@ -214,7 +222,8 @@ impl ApiClient {
                 &mut w.out,
                 "round_trippers.go:632",
                 &format!(
-                    "\"Response\" verb=\"{method}\" url=\"{path}\" status=\"{}\" milliseconds={}",
+                    "\"Response\" verb=\"{method}\" url=\"{}{path}\" status=\"{}\" milliseconds={}",
+                    self.base_url,
                     status,
                     started.elapsed().as_millis()
                 ),

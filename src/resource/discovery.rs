@@ -333,6 +333,7 @@ fn read_cache(dir: &Path) -> Option<Discovery> {
 }
 
 fn write_cache(dir: &Path, discovery: &Discovery) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
     let groups = ApiGroupList {
         kind: "APIGroupList".into(),
         api_version: "v1".into(),
@@ -356,39 +357,91 @@ fn write_cache(dir: &Path, discovery: &Discovery) -> std::io::Result<()> {
             })
             .collect(),
     };
-    for ((group, version), resources) in &discovery.resources {
-        if resources.is_empty() {
-            continue;
+    // Hundreds of small files when many CRDs are installed: make each
+    // folder once, then write the files from a few threads (creating
+    // folders and files dominates, not the bytes).
+    let files: Vec<(PathBuf, Vec<u8>)> = discovery
+        .resources
+        .iter()
+        .filter(|(_, resources)| !resources.is_empty())
+        .map(|((group, version), resources)| {
+            let gv = gv_string(group, version);
+            let list = ApiResourceList {
+                kind: "APIResourceList".into(),
+                api_version: "v1".into(),
+                group_version: gv.clone(),
+                resources: resources.clone(),
+            };
+            Ok((
+                dir.join(&gv).join("serverresources.json"),
+                serde_json::to_vec(&list)?,
+            ))
+        })
+        .collect::<std::io::Result<_>>()?;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o750)
+        .create(dir)?;
+    let mut made: std::collections::HashSet<&Path> = std::collections::HashSet::new();
+    for (path, _) in &files {
+        let mut missing = Vec::new();
+        let mut folder = path.parent();
+        while let Some(f) = folder.filter(|f| *f != dir && !made.contains(f)) {
+            missing.push(f);
+            folder = f.parent();
         }
-        let gv = gv_string(group, version);
-        let list = ApiResourceList {
-            kind: "APIResourceList".into(),
-            api_version: "v1".into(),
-            group_version: gv.clone(),
-            resources: resources.clone(),
-        };
-        write_atomic(
-            &dir.join(&gv).join("serverresources.json"),
-            &serde_json::to_vec(&list)?,
-        )?;
+        for f in missing.into_iter().rev() {
+            // kubectl makes its cache folders 0750.
+            match std::fs::DirBuilder::new().mode(0o750).create(f) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(e),
+            }
+            made.insert(f);
+        }
     }
+    let chunk = files.len().div_ceil(4).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .try_for_each(|(path, data)| write_atomic(path, data))
+                })
+            })
+            .collect();
+        workers.into_iter().try_for_each(|w| {
+            w.join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("cache writer failed")))
+        })
+    })?;
     write_atomic(
         &dir.join("servergroups.json"),
         &serde_json::to_vec(&groups)?,
     )
 }
 
+/// Writes a file whole or not at all (a temporary file renamed into place),
+/// readable by the user and group only, as kubectl's cache files are. The
+/// folder must exist.
 fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt;
     let parent = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
     let tmp = parent.join(format!(
         ".{}.{}",
         path.file_name().and_then(|n| n.to_str()).unwrap_or("cache"),
         std::process::id()
     ));
-    std::fs::write(&tmp, data)?;
-    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o660))?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o660)
+        .open(&tmp)?;
+    file.write_all(data)?;
+    drop(file);
     std::fs::rename(&tmp, path)
 }
 
