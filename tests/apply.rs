@@ -172,10 +172,13 @@ fn volatile_fields(text: &str) -> String {
         ),
         (r#"resourceVersion: "[0-9]+""#, r#"resourceVersion: "RV""#),
         (
-            r#""(creationTimestamp|time)": "[0-9TZ:-]+""#,
+            r#""(creationTimestamp|time|lastTransitionTime|lastUpdateTime)": "[0-9TZ:-]+""#,
             r#""$1": "TIME""#,
         ),
-        (r#"(creationTimestamp|time): "[0-9TZ:-]+""#, r#"$1: "TIME""#),
+        (
+            r#"(creationTimestamp|time|lastTransitionTime|lastUpdateTime): "[0-9TZ:-]+""#,
+            r#"$1: "TIME""#,
+        ),
         (r#""clusterIP": "[0-9.]+""#, r#""clusterIP": "IP""#),
         (r#""[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+""#, r#""IP""#),
         (r#"clusterIP: [0-9.]+"#, "clusterIP: IP"),

@@ -121,6 +121,7 @@ pub async fn watch(
         ACCEPT_JSON
     };
     // What to watch: one collection, or one named object.
+    let mut more_names: Vec<String> = Vec::new();
     let (mapping, namespace, name, label_selector, field_selector) = match plan {
         Plan::List {
             mut targets,
@@ -134,9 +135,9 @@ pub async fn watch(
             (t.mapping, t.namespace, None, label_selector, field_selector)
         }
         Plan::Named { mut items, .. } => {
-            if items.len() != 1 {
-                bail!("you may only watch a single resource or type of resource at a time");
-            }
+            // Several names: kubectl reads and prints them all, then refuses
+            // to watch more than one.
+            more_names = items.iter().skip(1).map(|t| t.name.clone()).collect();
             let t = items.remove(0);
             (
                 t.mapping,
@@ -169,11 +170,15 @@ pub async fn watch(
                 pages.push(page);
             }
         }
-        Some(n) => match get_object(client, &mapping, namespace.as_deref(), n, accept).await {
-            Ok(body) => pages.push(body),
-            Err(e) if e.is_not_found() && args.ignore_not_found => return Ok(()),
-            Err(e) => return Err(e.into()),
-        },
+        Some(n) => {
+            for name in std::iter::once(n).chain(more_names.iter()) {
+                match get_object(client, &mapping, namespace.as_deref(), name, accept).await {
+                    Ok(body) => pages.push(body),
+                    Err(e) if e.is_not_found() && args.ignore_not_found => return Ok(()),
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
     }
 
     let strip_managed = !args.print.show_managed_fields
@@ -225,6 +230,9 @@ pub async fn watch(
         }
     }
     sink.flush()?;
+    if !more_names.is_empty() {
+        bail!("you may only watch a single resource or type of resource at a time");
+    }
     // A watch that starts from a list's version sends only changes; one on
     // a single object starts with a synthetic ADDED event, shown only when
     // nothing was printed for it yet.
