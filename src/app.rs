@@ -51,7 +51,7 @@ pub enum Commands {
     Apply(commands::apply::ApplyArgs),
     /// Print the shell code that completes kuddle command lines (bash, zsh, fish or powershell).
     Completion(commands::completion::CompletionArgs),
-    /// Modify kubeconfig files (view, …).
+    /// Show the merged kubeconfig settings (config view).
     Config(commands::config::ConfigArgs),
     /// Work with plugins: kubectl-* executables on PATH.
     Plugin(commands::plugin::PluginArgs),

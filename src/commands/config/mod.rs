@@ -10,7 +10,7 @@ use clap::{Args, CommandFactory, Subcommand};
 use crate::context::Context;
 use crate::error::CliError;
 
-/// Modify kubeconfig files. Files load from --kubeconfig only, else from the
+/// Work with kubeconfig files. Files load from --kubeconfig only, else from the
 /// KUBECONFIG list (merged, first definition wins), else from ~/.kube/config.
 #[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true)]
