@@ -7,7 +7,7 @@ use chrono::{DateTime, Local, TimeZone, Utc};
 use serde_json::Value;
 
 use super::json::{arr, i, opt_i, s};
-use super::writer::{PrefixWriter, LEVEL_0};
+use super::writer::{PrefixWriter, LEVEL_0, LEVEL_1};
 use crate::printers::gofmt::human_duration;
 use crate::printers::gosort;
 
@@ -204,6 +204,32 @@ pub fn rfc1123z(text: &str) -> String {
 }
 
 /// RFC1123Z of the timestamp at `path`.
+/// A `Type  Status  LastTransitionTime  Reason  Message` table, one level
+/// in, under a `Conditions:` line the caller writes.
+pub fn conditions_table(w: &mut PrefixWriter, conditions: &[Value]) {
+    w.write(
+        LEVEL_1,
+        "Type\tStatus\tLastTransitionTime\tReason\tMessage\n",
+    );
+    w.write(
+        LEVEL_1,
+        "----\t------\t------------------\t------\t-------\n",
+    );
+    for c in conditions {
+        w.write(
+            LEVEL_1,
+            &format!(
+                "{}\t{}\t{}\t{}\t{}\n",
+                s(c, &["type"]),
+                s(c, &["status"]),
+                rfc1123z_at(c, &["lastTransitionTime"]),
+                s(c, &["reason"]),
+                s(c, &["message"])
+            ),
+        );
+    }
+}
+
 pub fn rfc1123z_at(v: &Value, path: &[&str]) -> String {
     rfc1123z(s(v, path))
 }

@@ -1,11 +1,12 @@
 //! Namespaces (with their quotas and limit ranges), ResourceQuotas and
 //! LimitRanges.
 
+use super::format::conditions_table;
 use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::format::{annotations_multiline, labels_multiline, rfc1123z_at};
+use super::format::{annotations_multiline, labels_multiline};
 use super::json::{arr, name, namespace, opt_s, s, string_map, strings};
 use super::quantity::{canonical, Quantity};
 use super::related::{Query, Related};
@@ -64,27 +65,7 @@ pub fn describe_namespace(ns: &Value, related: &Related) -> Result<String, Descr
     let conditions = arr(ns, &["status", "conditions"]);
     if !conditions.is_empty() {
         w.write(LEVEL_0, "Conditions:\n");
-        w.write(
-            LEVEL_1,
-            "Type\tStatus\tLastTransitionTime\tReason\tMessage\n",
-        );
-        w.write(
-            LEVEL_1,
-            "----\t------\t------------------\t------\t-------\n",
-        );
-        for c in conditions {
-            w.write(
-                LEVEL_1,
-                &format!(
-                    "{}\t{}\t{}\t{}\t{}\n",
-                    s(c, &["type"]),
-                    s(c, &["status"]),
-                    rfc1123z_at(c, &["lastTransitionTime"]),
-                    s(c, &["reason"]),
-                    s(c, &["message"])
-                ),
-            );
-        }
+        conditions_table(&mut w, conditions);
     }
     if let Some(quotas) = quotas {
         w.write(LEVEL_0, "\n");

@@ -1,10 +1,11 @@
 //! NetworkPolicies, ServiceCIDRs and IPAddresses.
 
+use super::format::conditions_table;
 use chrono::{DateTime, Local, Utc};
 use serde_json::Value;
 
 use super::events_section;
-use super::format::{annotations_multiline, labels_multiline, parse_time, rfc1123z_at};
+use super::format::{annotations_multiline, labels_multiline, parse_time};
 use super::json::{arr, at, has, name, namespace, opt_i, s, string_map, strings};
 use super::related::Related;
 use super::selector::format_label_selector;
@@ -17,27 +18,7 @@ fn conditions(obj: &Value, w: &mut PrefixWriter) {
     }
     w.write(LEVEL_0, "Status:\n");
     w.write(LEVEL_0, "Conditions:\n");
-    w.write(
-        LEVEL_1,
-        "Type\tStatus\tLastTransitionTime\tReason\tMessage\n",
-    );
-    w.write(
-        LEVEL_1,
-        "----\t------\t------------------\t------\t-------\n",
-    );
-    for c in conditions {
-        w.write(
-            LEVEL_1,
-            &format!(
-                "{}\t{}\t{}\t{}\t{}\n",
-                s(c, &["type"]),
-                s(c, &["status"]),
-                rfc1123z_at(c, &["lastTransitionTime"]),
-                s(c, &["reason"]),
-                s(c, &["message"])
-            ),
-        );
-    }
+    conditions_table(w, conditions);
 }
 
 pub fn describe_service_cidr(
