@@ -151,6 +151,12 @@ impl Context {
         Ok(())
     }
 
+    /// The namespace kubectl writes into objects it generates: only one
+    /// given with `-n` (a kubeconfig context's namespace is not enforced).
+    pub fn enforced_namespace(&self) -> Option<String> {
+        self.global.namespace.clone().filter(|ns| !ns.is_empty())
+    }
+
     /// The namespace and whether `-n` gave it; verbs that start from the
     /// namespace (get, describe, …) call this first, which decides the
     /// error for a broken config (`Error in configuration: …`).

@@ -17,7 +17,6 @@ use anyhow::{bail, Result};
 use clap::{ArgAction, Args};
 use serde_json::Value;
 
-use crate::commands::create::{create_on_server, print_result, Resolved};
 use crate::commands::scale::uses_files;
 use crate::context::{Connection, Context};
 use crate::error::VisitErrors;
@@ -28,10 +27,12 @@ use crate::generate::expose::{ExposeFlags, ExposeState};
 use crate::generate::introspect::can_be_exposed;
 use crate::generate::overrides::{apply_overrides_as, OverrideType};
 use crate::generate::save_config;
+use crate::printers::result::ResultPrinter;
 use crate::printers::{Printer, OBJECT_FORMATS};
 use crate::resource::builder::{NamedTarget, Plan, Selection};
 use crate::resource::fetch::get_object;
 use crate::resource::infos::{arguments_with_paths, read_file_objects, FileReading};
+use crate::resource::write::{create_generated, WriteOptions};
 use crate::resource::{Mapping, NoResourceType};
 
 #[derive(Args, Debug)]
@@ -186,12 +187,7 @@ pub async fn run(ctx: &mut Context, args: ExposeArgs) -> Result<()> {
     // complete
     let dry_run = args.dry_run.strategy(&mut ctx.err)?;
     let printer = args.print.printer(OBJECT_FORMATS)?.map(Printer::typed);
-    let mut resolved = Resolved {
-        dry_run,
-        printer,
-        show_managed_fields: args.print.show_managed_fields,
-        field_validation: None,
-    };
+    let mut result = ResultPrinter::new(dry_run, printer, args.print.show_managed_fields);
     let mut state = ExposeState::new(ExposeFlags {
         name: args.name.clone(),
         port: args.port.clone(),
@@ -222,7 +218,7 @@ pub async fn run(ctx: &mut Context, args: ExposeArgs) -> Result<()> {
                         name: &info.name,
                         object: &info.object,
                     };
-                    expose_one(ctx, &args, &mut resolved, &mut state, target).await
+                    expose_one(ctx, &args, &mut result, &mut state, target).await
                 }
                 Err(e) => Err(e),
             };
@@ -264,7 +260,7 @@ pub async fn run(ctx: &mut Context, args: ExposeArgs) -> Result<()> {
                 name: &item.name,
                 object: &object,
             };
-            expose_one(ctx, &args, &mut resolved, &mut state, target).await
+            expose_one(ctx, &args, &mut result, &mut state, target).await
         }
         .await;
         if let Err(e) = exposed {
@@ -296,7 +292,7 @@ async fn get_target(conn: &Connection, target: &NamedTarget) -> Result<Value> {
 async fn expose_one(
     ctx: &mut Context,
     args: &ExposeArgs,
-    resolved: &mut Resolved,
+    result: &mut ResultPrinter,
     state: &mut ExposeState,
     target: Target<'_>,
 ) -> Result<()> {
@@ -307,15 +303,20 @@ async fn expose_one(
         let override_type = OverrideType::parse(&args.override_type)?;
         service = apply_overrides_as(service, &args.overrides, override_type, "Service")?;
     }
-    if resolved.dry_run == DryRun::Client {
-        if let Some(ns) = crate::commands::create::enforced_namespace(ctx) {
+    if result.dry_run() == DryRun::Client {
+        if let Some(ns) = ctx.enforced_namespace() {
             set_namespace(&mut service, &ns);
         }
-        return print_result(ctx, resolved, &service, "exposed");
+        return result.print(&mut ctx.out, &service, "exposed");
     }
     save_config(&mut service, args.save_config);
-    let created = create_on_server(ctx, resolved, &service, &args.field_manager).await?;
-    print_result(ctx, resolved, &created, "exposed")
+    let write = WriteOptions {
+        field_manager: args.field_manager.clone(),
+        field_validation: None,
+        dry_run: result.dry_run() == DryRun::Server,
+    };
+    let created = create_generated(ctx, &service, &write).await?;
+    result.print(&mut ctx.out, &created, "exposed")
 }
 
 /// Puts `namespace` where ObjectMeta keeps it: after the name.

@@ -14,7 +14,6 @@ use anyhow::{bail, Result};
 use clap::{ArgAction, Args};
 use serde_json::Value;
 
-use crate::commands::create::{create_on_server, enforced_namespace, print_result, Resolved};
 use crate::context::Context;
 use crate::flags::dry_run::DryRunFlags;
 use crate::flags::go_values::go_bool;
@@ -23,7 +22,9 @@ use crate::generate::overrides::{apply_overrides, OverrideType};
 use crate::generate::pod::{parse_env, parse_labels, parse_pairs, PodSpec};
 use crate::generate::save_config;
 use crate::generate::validation::{go_atoi, is_image_reference};
+use crate::printers::result::ResultPrinter;
 use crate::printers::OBJECT_FORMATS;
+use crate::resource::write::{create_generated, WriteOptions};
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
@@ -179,7 +180,7 @@ pub async fn run(ctx: &mut Context, args: RunArgs) -> Result<()> {
     let image_pull_policy = image_pull_policy(&args.image_pull_policy)?;
     let attach = args.attach.unwrap_or(args.stdin);
     let dry_run = args.dry_run.strategy(&mut ctx.err)?;
-    let namespace = enforced_namespace(ctx);
+    let namespace = ctx.enforced_namespace();
     let printer = args
         .print
         .printer(OBJECT_FORMATS)?
@@ -252,11 +253,11 @@ pub async fn run(ctx: &mut Context, args: RunArgs) -> Result<()> {
         let override_type = OverrideType::parse(&args.override_type)?;
         pod = apply_overrides(pod, &args.overrides, override_type)?;
     }
-    let mut resolved = Resolved {
-        dry_run,
-        printer,
-        show_managed_fields: args.print.show_managed_fields,
+    let mut result = ResultPrinter::new(dry_run, printer, args.print.show_managed_fields);
+    let write = WriteOptions {
+        field_manager: args.field_manager.clone(),
         field_validation: None,
+        dry_run: dry_run == DryRun::Server,
     };
     if dry_run == DryRun::Client {
         let mut objects = vec![typed(pod, "Pod", namespace.as_deref())];
@@ -264,7 +265,7 @@ pub async fn run(ctx: &mut Context, args: RunArgs) -> Result<()> {
             objects.push(typed(spec.service(), "Service", namespace.as_deref()));
         }
         for obj in &objects {
-            print_result(ctx, &mut resolved, obj, "created")?;
+            result.print(&mut ctx.out, obj, "created")?;
         }
         return Ok(());
     }
@@ -273,18 +274,18 @@ pub async fn run(ctx: &mut Context, args: RunArgs) -> Result<()> {
     // still lets the Pod be reported before the error.
     let mut pod = typed(pod, "Pod", None);
     save_config(&mut pod, args.save_config);
-    let mut created = vec![create_on_server(ctx, &resolved, &pod, &args.field_manager).await?];
+    let mut created = vec![create_generated(ctx, &pod, &write).await?];
     let mut failure = None;
     if args.expose {
         let mut service = typed(spec.service(), "Service", None);
         save_config(&mut service, args.save_config);
-        match create_on_server(ctx, &resolved, &service, &args.field_manager).await {
+        match create_generated(ctx, &service, &write).await {
             Ok(obj) => created.push(obj),
             Err(e) => failure = Some(e),
         }
     }
     for obj in &created {
-        print_result(ctx, &mut resolved, obj, "created")?;
+        result.print(&mut ctx.out, obj, "created")?;
     }
     match failure {
         Some(e) => Err(e),

@@ -20,12 +20,12 @@ use clap::{ArgAction, Args};
 use serde_json::Value;
 
 use crate::client::{ApiClient, ApiError};
-use crate::commands::create::{print_result, Resolved};
 use crate::context::Context;
 use crate::error::VisitErrors;
 use crate::flags::dry_run::DryRunFlags;
 use crate::flags::go_values::{go_bool, go_duration, go_int64};
 use crate::flags::{DryRun, FilenameFlags, PrintFlags};
+use crate::printers::result::ResultPrinter;
 use crate::printers::{sort_keys, OBJECT_FORMATS};
 use crate::resource::builder::Selection;
 use crate::resource::infos::{
@@ -179,12 +179,7 @@ pub async fn run(ctx: &mut Context, args: ScaleArgs) -> Result<()> {
         return errors.into_result();
     }
     let wait = (args.timeout != 0 && dry_run == DryRun::None).then_some(args.timeout);
-    let mut resolved = Resolved {
-        dry_run,
-        printer,
-        show_managed_fields: args.print.show_managed_fields,
-        field_validation: None,
-    };
+    let mut result = ResultPrinter::new(dry_run, printer, args.print.show_managed_fields);
     let replicas = args.replicas as u64;
     for mut info in infos {
         if dry_run != DryRun::Client {
@@ -204,7 +199,7 @@ pub async fn run(ctx: &mut Context, args: ScaleArgs) -> Result<()> {
             update_replicas(&mut info, replicas as i64);
         }
         sort_keys(&mut info.object);
-        print_result(ctx, &mut resolved, &info.object, "scaled")?;
+        result.print(&mut ctx.out, &info.object, "scaled")?;
     }
     errors.into_result()
 }

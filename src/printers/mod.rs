@@ -13,6 +13,7 @@ pub mod jsonpath;
 pub mod kyaml;
 pub mod reread;
 pub mod resolve;
+pub mod result;
 pub mod sort_by;
 pub mod table;
 pub mod tabwriter;

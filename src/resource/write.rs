@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::mapper::Mapping;
 use crate::client::{ApiClient, ApiError};
+use crate::context::Context;
 use crate::flags::validate::FieldValidation;
 
 /// The options of a write request (`metav1.CreateOptions`,
@@ -56,6 +57,139 @@ pub async fn create(
     let path = format!("{}{}", mapping.collection_path(namespace), options.query());
     client
         .json_request(Method::POST, &path, "application/json", obj)
+        .await
+}
+
+/// Creates an object kuddle generated (run, create <kind>, expose) in the
+/// namespace in effect, as kubectl's typed clients do: the resource comes
+/// from the object's apiVersion and kind (discovery is refreshed once when
+/// they are unknown). API failures stay [`ApiError`]s underneath, so
+/// callers can word them.
+pub async fn create_generated(
+    ctx: &mut Context,
+    obj: &Value,
+    options: &WriteOptions,
+) -> anyhow::Result<Value> {
+    let conn = ctx.connection().await?;
+    let api_version = obj
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or_default();
+    let mut mapping = ctx.discovery().await?.resolve_kind(api_version, kind);
+    if mapping.is_none() {
+        if let Some(fresh) = ctx.refresh_discovery().await? {
+            mapping = fresh.resolve_kind(api_version, kind);
+        }
+    }
+    let Some(mapping) = mapping else {
+        anyhow::bail!("no matches for kind {kind:?} in version {api_version:?}");
+    };
+    Ok(create(&conn.client, &mapping, Some(&conn.namespace), obj, options).await?)
+}
+
+/// The body types of a PATCH request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatchType {
+    /// RFC 6902 JSON patch.
+    Json,
+    /// RFC 7386 JSON merge patch.
+    Merge,
+    /// Kubernetes strategic merge patch (built-in types only).
+    Strategic,
+    /// Server-side apply.
+    Apply,
+}
+
+impl PatchType {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            PatchType::Json => "application/json-patch+json",
+            PatchType::Merge => "application/merge-patch+json",
+            PatchType::Strategic => "application/strategic-merge-patch+json",
+            PatchType::Apply => "application/apply-patch+yaml",
+        }
+    }
+}
+
+/// The path of an object, or of one of its subresources (`status`, `scale`).
+fn target_path(
+    mapping: &Mapping,
+    namespace: Option<&str>,
+    name: &str,
+    subresource: Option<&str>,
+) -> String {
+    let path = mapping.object_path(namespace, name);
+    match subresource.filter(|s| !s.is_empty()) {
+        Some(sub) => format!("{path}/{sub}"),
+        None => path,
+    }
+}
+
+/// PATCHes an object (or its `subresource`) with `body` and returns the
+/// object the server made of it.
+#[allow(clippy::too_many_arguments)]
+pub async fn patch(
+    client: &ApiClient,
+    mapping: &Mapping,
+    namespace: Option<&str>,
+    name: &str,
+    subresource: Option<&str>,
+    patch_type: PatchType,
+    body: Vec<u8>,
+    options: &WriteOptions,
+) -> Result<Value, ApiError> {
+    let path = format!(
+        "{}{}",
+        target_path(mapping, namespace, name, subresource),
+        options.query()
+    );
+    let bytes = client
+        .send(
+            Method::PATCH,
+            &path,
+            crate::client::ACCEPT_JSON,
+            Some(patch_type.content_type()),
+            body,
+        )
+        .await?;
+    crate::client::parse_json(&bytes)
+}
+
+/// PUTs `obj` in place of an object (or its `subresource`); the
+/// resourceVersion in `obj`, if any, guards the write.
+pub async fn replace(
+    client: &ApiClient,
+    mapping: &Mapping,
+    namespace: Option<&str>,
+    name: &str,
+    subresource: Option<&str>,
+    obj: &Value,
+    options: &WriteOptions,
+) -> Result<Value, ApiError> {
+    let path = format!(
+        "{}{}",
+        target_path(mapping, namespace, name, subresource),
+        options.query()
+    );
+    client
+        .json_request(Method::PUT, &path, "application/json", obj)
+        .await
+}
+
+/// DELETEs an object with a `DeleteOptions` body (propagation policy,
+/// grace period, preconditions, dry run) and returns what the server
+/// answered: the object (when finalizers keep it for a while) or a Status.
+pub async fn delete(
+    client: &ApiClient,
+    mapping: &Mapping,
+    namespace: Option<&str>,
+    name: &str,
+    delete_options: &Value,
+) -> Result<Value, ApiError> {
+    let path = mapping.object_path(namespace, name);
+    client
+        .json_request(Method::DELETE, &path, "application/json", delete_options)
         .await
 }
 

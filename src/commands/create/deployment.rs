@@ -10,7 +10,7 @@
 use anyhow::{bail, Result};
 use clap::{ArgAction, Args};
 
-use super::{create_and_print, enforced_namespace, single_name, CreateCommonFlags};
+use super::{create_and_print, single_name, CreateCommonFlags};
 use crate::context::Context;
 use crate::flags::go_values::{go_int32, go_string_slice, string_slice_items, StringSlice};
 use crate::generate::deployment::DeploymentSpec;
@@ -59,16 +59,9 @@ pub async fn run(ctx: &mut Context, args: DeploymentArgs) -> Result<()> {
         replicas: args.replicas,
         port: args.port,
         command: args.command,
-        namespace: enforced_namespace(ctx),
+        namespace: ctx.enforced_namespace(),
     }
     .build();
     save_config(&mut object, args.common.save_config);
-    create_and_print(
-        ctx,
-        &mut resolved,
-        object,
-        &args.common.field_manager,
-        "failed to create deployment",
-    )
-    .await
+    create_and_print(ctx, &mut resolved, object, "failed to create deployment").await
 }

@@ -15,7 +15,7 @@
 use anyhow::Result;
 use clap::{ArgAction, Args};
 
-use super::{create_and_print, enforced_namespace, single_name, CreateCommonFlags};
+use super::{create_and_print, single_name, CreateCommonFlags};
 use crate::context::Context;
 use crate::generate::ingress::IngressSpec;
 use crate::generate::save_config;
@@ -65,7 +65,7 @@ pub async fn run(ctx: &mut Context, args: IngressArgs) -> Result<()> {
     let mut resolved = args.common.resolve(ctx)?;
     let spec = IngressSpec {
         name,
-        namespace: enforced_namespace(ctx),
+        namespace: ctx.enforced_namespace(),
         class: args.class,
         rules: args.rules,
         annotations: args.annotations,
@@ -74,12 +74,5 @@ pub async fn run(ctx: &mut Context, args: IngressArgs) -> Result<()> {
     spec.validate()?;
     let mut object = spec.build()?;
     save_config(&mut object, args.common.save_config);
-    create_and_print(
-        ctx,
-        &mut resolved,
-        object,
-        &args.common.field_manager,
-        "failed to create ingress",
-    )
-    .await
+    create_and_print(ctx, &mut resolved, object, "failed to create ingress").await
 }

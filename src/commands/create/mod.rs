@@ -5,9 +5,7 @@ pub mod deployment;
 pub mod ingress;
 pub mod service;
 
-use std::io::Write;
-
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, Result};
 use clap::{ArgAction, Args, Subcommand};
 use serde_json::Value;
 
@@ -15,9 +13,10 @@ use crate::context::Context;
 use crate::error::CliError;
 use crate::flags::dry_run::DryRunFlags;
 use crate::flags::go_values::go_bool;
-use crate::flags::validate::{FieldValidation, ValidateFlags};
+use crate::flags::validate::ValidateFlags;
 use crate::flags::{DryRun, PrintFlags};
-use crate::printers::{kind_dot_group, OutputFormat, Printer, OBJECT_FORMATS};
+use crate::printers::result::ResultPrinter;
+use crate::printers::{Printer, OBJECT_FORMATS};
 use crate::resource::write::{self, WriteOptions};
 
 #[derive(Args, Debug)]
@@ -70,11 +69,8 @@ pub struct CreateCommonFlags {
 /// What `complete` resolves from the common flags, in kubectl's order:
 /// the dry-run strategy, then the printer, then the validation directive.
 pub struct Resolved {
-    pub dry_run: DryRun,
-    pub printer: Option<Printer>,
-    pub show_managed_fields: bool,
-    /// `fieldValidation` for the create request (`run` sends none).
-    pub field_validation: Option<FieldValidation>,
+    pub result: ResultPrinter,
+    pub write: WriteOptions,
 }
 
 impl CreateCommonFlags {
@@ -83,10 +79,12 @@ impl CreateCommonFlags {
         let printer = self.print.printer(OBJECT_FORMATS)?.map(Printer::typed);
         let field_validation = Some(self.validate.directive()?);
         Ok(Resolved {
-            dry_run,
-            printer,
-            show_managed_fields: self.print.show_managed_fields,
-            field_validation,
+            result: ResultPrinter::new(dry_run, printer, self.print.show_managed_fields),
+            write: WriteOptions {
+                field_manager: self.field_manager.clone(),
+                field_validation,
+                dry_run: dry_run == DryRun::Server,
+            },
         })
     }
 }
@@ -102,107 +100,22 @@ pub fn single_name(ctx: &Context, names: &[String]) -> Result<String> {
     }
 }
 
-/// The namespace kubectl writes into generated objects: only one given with
-/// `-n` (a kubeconfig context's namespace is not enforced).
-pub fn enforced_namespace(ctx: &Context) -> Option<String> {
-    ctx.global.namespace.clone().filter(|ns| !ns.is_empty())
-}
-
-/// Sends a generated object to the namespace in effect, as kubectl's
-/// typed clients do, and returns what the server made of it. API failures
-/// stay [`crate::client::ApiError`]s underneath, so callers can word them.
-pub async fn create_on_server(
-    ctx: &mut Context,
-    resolved: &Resolved,
-    obj: &Value,
-    field_manager: &str,
-) -> Result<Value> {
-    let conn = ctx.connection().await?;
-    let api_version = obj
-        .get("apiVersion")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or_default();
-    let mut mapping = ctx.discovery().await?.resolve_kind(api_version, kind);
-    if mapping.is_none() {
-        if let Some(fresh) = ctx.refresh_discovery().await? {
-            mapping = fresh.resolve_kind(api_version, kind);
-        }
-    }
-    let Some(mapping) = mapping else {
-        bail!("no matches for kind {kind:?} in version {api_version:?}");
-    };
-    let options = WriteOptions {
-        field_manager: field_manager.to_string(),
-        field_validation: resolved.field_validation,
-        dry_run: resolved.dry_run == DryRun::Server,
-    };
-    Ok(write::create(&conn.client, &mapping, Some(&conn.namespace), obj, &options).await?)
-}
-
-/// Prints the object a command made (generated, or returned by the
-/// server): through the printer when `-o` was given, else
-/// `kind.group/name <operation>` with the dry-run suffix. Managed fields
-/// leave JSON and YAML unless `--show-managed-fields`.
-pub fn print_result(
-    ctx: &mut Context,
-    resolved: &mut Resolved,
-    obj: &Value,
-    operation: &str,
-) -> Result<()> {
-    match resolved.printer.as_mut() {
-        Some(printer) => {
-            let strips = matches!(printer.format(), OutputFormat::Json | OutputFormat::Yaml);
-            if resolved.show_managed_fields || !strips {
-                printer.print(obj, &mut ctx.out)?;
-            } else {
-                let mut obj = obj.clone();
-                if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
-                    meta.shift_remove("managedFields");
-                }
-                printer.print(&obj, &mut ctx.out)?;
-            }
-        }
-        None => {
-            let kind = obj.get("kind").and_then(Value::as_str).unwrap_or_default();
-            let api_version = obj
-                .get("apiVersion")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            let name = obj
-                .pointer("/metadata/name")
-                .and_then(Value::as_str)
-                .filter(|n| !n.is_empty())
-                .unwrap_or("<unknown>");
-            writeln!(
-                ctx.out,
-                "{}/{} {operation}{}",
-                kind_dot_group(kind, api_version),
-                name,
-                resolved.dry_run.suffix()
-            )?;
-        }
-    }
-    Ok(())
-}
-
 /// Creates a generated object (unless `--dry-run=client`) and prints the
 /// result; `wrap` words a failure as the command does.
 pub async fn create_and_print(
     ctx: &mut Context,
     resolved: &mut Resolved,
     object: Value,
-    field_manager: &str,
     wrap: &str,
 ) -> Result<()> {
-    let object = if resolved.dry_run == DryRun::Client {
+    let object = if resolved.result.dry_run() == DryRun::Client {
         object
     } else {
-        create_on_server(ctx, resolved, &object, field_manager)
+        write::create_generated(ctx, &object, &resolved.write)
             .await
             .map_err(|e| anyhow!("{wrap}: {e}"))?
     };
-    print_result(ctx, resolved, &object, "created")
+    resolved.result.print(&mut ctx.out, &object, "created")
 }
 
 pub async fn run(ctx: &mut Context, args: CreateArgs) -> Result<()> {

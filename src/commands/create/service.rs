@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Result};
 use clap::{ArgAction, Args, Subcommand};
 
-use super::{create_and_print, enforced_namespace, single_name, CreateCommonFlags};
+use super::{create_and_print, single_name, CreateCommonFlags};
 use crate::context::Context;
 use crate::flags::go_values::{go_int64, go_string_slice, string_slice_items, StringSlice};
 use crate::generate::save_config;
@@ -181,7 +181,7 @@ pub async fn run(ctx: &mut Context, args: ServiceArgs) -> Result<()> {
     let labels = BTreeMap::from([("app".to_string(), name.clone())]);
     let mut object = ServiceSpec {
         name,
-        namespace: enforced_namespace(ctx),
+        namespace: ctx.enforced_namespace(),
         selector: labels.clone(),
         labels,
         ports,
@@ -194,12 +194,5 @@ pub async fn run(ctx: &mut Context, args: ServiceArgs) -> Result<()> {
     // present would be refreshed, and generated services carry none.
     save_config(&mut object, false);
     let wrap = format!("failed to create {} service", kind.service_type);
-    create_and_print(
-        ctx,
-        &mut resolved,
-        object,
-        &base.common.field_manager,
-        &wrap,
-    )
-    .await
+    create_and_print(ctx, &mut resolved, object, &wrap).await
 }
