@@ -51,7 +51,7 @@ pub enum Commands {
     Apply(commands::apply::ApplyArgs),
     /// Print the shell code that completes kuddle command lines (bash, zsh, fish or powershell).
     Completion(commands::completion::CompletionArgs),
-    /// Show the merged kubeconfig settings (config view).
+    /// Read and change kubeconfig files (view, use-context, set-cluster, …).
     Config(commands::config::ConfigArgs),
     /// Work with plugins: kubectl-* executables on PATH.
     Plugin(commands::plugin::PluginArgs),
