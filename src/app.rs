@@ -94,6 +94,7 @@ pub fn run_with_streams(
     };
     let alias_path = prepared.alias_path.clone();
     let original_command = prepared.original_command.clone();
+    let plugin_policy = prepared.plugin_policy.clone();
     if let Some(code) = pre_dispatch(&command, &prepared.args, &mut *out, &mut *err) {
         return code;
     }
@@ -123,6 +124,7 @@ pub fn run_with_streams(
     // An alias runs under its own name.
     let cmd_path = alias_path.unwrap_or_else(|| path.join(" "));
     let mut ctx = Context::new(cli.global.clone(), out, SharedWriter::new(err), cmd_path);
+    ctx.credential_plugin_policy = plugin_policy;
     if let Some(original) = original_command.filter(|_| ctx.global.verbosity >= 1) {
         let line = crate::flags::go_values::go_quote(&format!("{PROGRAM} {original}"));
         let _ = crate::context::klog_info(

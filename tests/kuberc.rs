@@ -252,3 +252,41 @@ fn kuberc_view_and_set() {
             .text("home/.kube/kuberc", &rc("strict.yaml")),
     );
 }
+
+/// The credential plugin policy stops an exec plugin before it runs.
+/// kubectl also logs each failed discovery attempt; the error line and the
+/// exit code are compared.
+#[test]
+fn credential_plugin_policy() {
+    let dir = std::env::temp_dir().join(format!("kuddle-kuberc-policy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let kubeconfig = dir.join("config");
+    std::fs::write(
+        &kubeconfig,
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: /bin/echo\n      interactiveMode: Never\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\n",
+    )
+    .unwrap();
+    let header = "apiVersion: kubectl.config.k8s.io/v1beta1\nkind: Preference\n";
+    for policy in [
+        "credentialPluginPolicy: DenyAll\n",
+        "credentialPluginPolicy: Allowlist\ncredentialPluginAllowlist:\n- command: /bin/true\n",
+        "credentialPluginPolicy: Allowlist\ncredentialPluginAllowlist:\n- command: true\n",
+    ] {
+        let rc = dir.join("kuberc");
+        std::fs::write(&rc, format!("{header}{policy}")).unwrap();
+        let inv = Invocation::new(&[
+            "get",
+            "pods",
+            &format!("--kuberc={}", rc.display()),
+        ])
+        .kubeconfig(&kubeconfig);
+        let (expected, actual) = (inv.kubectl(), inv.kuddle());
+        assert_eq!(expected.code, actual.code, "{policy}");
+        assert_eq!(
+            expected.stderr.lines().last(),
+            actual.stderr.lines().last(),
+            "{policy}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

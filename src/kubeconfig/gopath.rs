@@ -48,6 +48,18 @@ pub fn dir(path: &str) -> String {
     }
 }
 
+/// Go's `filepath.Base`.
+pub fn base(path: &str) -> String {
+    if path.is_empty() {
+        return ".".into();
+    }
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return "/".into();
+    }
+    trimmed.rsplit('/').next().unwrap_or(trimmed).to_string()
+}
+
 /// Go's `filepath.Abs`: relative paths are joined to the working folder.
 pub fn abs(path: &str) -> String {
     if path.starts_with('/') {

@@ -309,10 +309,8 @@ pub fn mkdir_all(dir: &str, mode: u32) -> anyhow::Result<()> {
     }
     match std::fs::DirBuilder::new().mode(mode).create(dir) {
         Ok(()) => Ok(()),
-        Err(e) if std::fs::metadata(dir).is_ok_and(|m| m.is_dir()) => {
-            let _ = e;
-            Ok(())
-        }
+        // Made meanwhile by someone else: fine, as in Go.
+        Err(_) if std::fs::metadata(dir).is_ok_and(|m| m.is_dir()) => Ok(()),
         Err(e) => Err(anyhow::Error::msg(gopath::path_error("mkdir", dir, &e))),
     }
 }
@@ -341,7 +339,7 @@ impl Locks {
         std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .mode(0)
+            .mode(0o000)
             .open(&name)
             .map_err(|e| anyhow::Error::msg(gopath::path_error("open", &name, &e)))?;
         self.0.push(name);

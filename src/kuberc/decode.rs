@@ -46,7 +46,9 @@ impl std::fmt::Display for DecodeError {
 
 pub fn decode_file(path: &str) -> Result<Decoded, DecodeError> {
     let data = std::fs::read(path).map_err(|e| {
-        let op = if std::path::Path::new(path).is_dir() {
+        // A missing file costs one failed open and nothing more.
+        let op = if e.kind() != std::io::ErrorKind::NotFound && std::path::Path::new(path).is_dir()
+        {
             "read"
         } else {
             "open"

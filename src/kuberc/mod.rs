@@ -74,6 +74,127 @@ pub fn recommended_file() -> String {
     crate::kubeconfig::gopath::join(&[&home, ".kube", "kuberc"])
 }
 
+/// The credential plugin policy of a kuberc file: which exec credential
+/// plugins may run (client-go's `PluginPolicy`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PluginPolicy {
+    /// `AllowAll` (or empty), `DenyAll` or `Allowlist`.
+    pub policy: String,
+    pub allowlist: Vec<String>,
+}
+
+impl PluginPolicy {
+    fn of(p: &Preference) -> Option<PluginPolicy> {
+        if p.credential_plugin_policy.is_empty() || p.credential_plugin_policy == "AllowAll" {
+            return None;
+        }
+        Some(PluginPolicy {
+            policy: p.credential_plugin_policy.clone(),
+            allowlist: p
+                .credential_plugin_allowlist
+                .iter()
+                .flatten()
+                .map(|e| e.command.clone())
+                .filter(|c| !c.is_empty())
+                .collect(),
+        })
+    }
+
+    /// client-go's check before an exec plugin runs: its error, if the
+    /// policy forbids `command` (the plugin's command as configured).
+    pub fn check(&self, command: &str) -> Result<(), String> {
+        let configured = crate::kubeconfig::gopath::clean(command);
+        match self.policy.as_str() {
+            "" | "AllowAll" => Ok(()),
+            "DenyAll" => Err(format!(
+                "plugin {} not allowed: policy set to \"DenyAll\"",
+                go_quote(&configured)
+            )),
+            "Allowlist" => self.check_allowlist(&configured),
+            other => Err(format!("unknown plugin policy {}", go_quote(other))),
+        }
+    }
+
+    fn check_allowlist(&self, configured: &str) -> Result<(), String> {
+        let listed = |p: &str| self.allowlist.iter().any(|e| e == p);
+        // exec.Command looks a bare name up in PATH at once.
+        let path = if configured.contains('/') {
+            configured.to_string()
+        } else {
+            look_path(configured).unwrap_or_else(|_| configured.to_string())
+        };
+        if listed(configured) || listed(&path) {
+            return Ok(());
+        }
+        let resolved = if path != configured {
+            path.clone()
+        } else {
+            look_path(&path).map_err(|e| {
+                format!(
+                    "plugin path {} cannot be resolved for credential plugin allowlist check: {e}",
+                    go_quote(&path)
+                )
+            })?
+        };
+        if listed(&resolved) {
+            return Ok(());
+        }
+        // Entries with the same base name, looked up in PATH.
+        let base = crate::kubeconfig::gopath::base(&resolved);
+        let found = self
+            .allowlist
+            .iter()
+            .filter(|e| crate::kubeconfig::gopath::base(e) == base)
+            .filter_map(|e| look_path(e).ok())
+            .any(|p| p == resolved);
+        if found {
+            return Ok(());
+        }
+        Err(format!(
+            "plugin path {} is not permitted by the credential plugin allowlist",
+            go_quote(&resolved)
+        ))
+    }
+}
+
+/// Go's `exec.LookPath`: a path with a slash must be an executable file; a
+/// bare name is searched in PATH.
+fn look_path(file: &str) -> Result<String, String> {
+    use std::os::unix::fs::PermissionsExt;
+    let executable = |p: &str| -> Result<(), String> {
+        let meta = std::fs::metadata(p)
+            .map_err(|e| crate::kubeconfig::gopath::path_error("stat", p, &e))?;
+        if !meta.is_dir() && meta.permissions().mode() & 0o111 != 0 {
+            Ok(())
+        } else {
+            Err("permission denied".into())
+        }
+    };
+    if file.contains('/') {
+        return executable(file)
+            .map(|_| file.to_string())
+            .map_err(|e| format!("exec: {}: {e}", go_quote(file)));
+    }
+    let path = std::env::var("PATH").unwrap_or_default();
+    for dir in path.split(':') {
+        let dir = if dir.is_empty() { "." } else { dir };
+        let candidate = crate::kubeconfig::gopath::join(&[dir, file]);
+        if executable(&candidate).is_ok() {
+            if !candidate.starts_with('/') {
+                return Err(format!(
+                    "exec: {}: cannot run executable found relative to current directory",
+                    go_quote(file)
+                ));
+            }
+            return Ok(candidate);
+        }
+    }
+    Err(format!(
+        "exec: {}: executable file not found in $PATH",
+        go_quote(file)
+    ))
+}
+
 /// A command line after kuberc: rewritten by an alias (at once) and by the
 /// defaults (once plugins have had their turn).
 pub struct Prepared {
@@ -82,6 +203,8 @@ pub struct Prepared {
     pub alias_path: Option<String>,
     /// What `-v=1` logs as the original command, when kuberc changed it.
     pub original_command: Option<String>,
+    /// Which exec credential plugins may run (none means all).
+    pub plugin_policy: Option<PluginPolicy>,
     /// Default flags to insert after `defaults_at` (an index into `args`).
     defaults: Vec<String>,
     defaults_at: usize,
@@ -93,6 +216,7 @@ impl Prepared {
             args,
             alias_path: None,
             original_command: None,
+            plugin_policy: None,
             defaults: Vec::new(),
             defaults_at: 0,
         }
@@ -125,8 +249,14 @@ pub fn prepare(
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     match apply(command, &words, err) {
-        Ok(None) => Ok(Prepared::unchanged(args)),
-        Ok(Some(plan)) => Ok(plan.into_prepared(args)),
+        Ok((None, policy)) => Ok(Prepared {
+            plugin_policy: policy,
+            ..Prepared::unchanged(args)
+        }),
+        Ok((Some(plan), policy)) => Ok(Prepared {
+            plugin_policy: policy,
+            ..plan.into_prepared(args)
+        }),
         Err(msg) => {
             let _ = writeln!(err, "error occurred while applying preferences {msg}");
             Err(1)
@@ -168,6 +298,7 @@ impl Plan {
                 args: original,
                 alias_path: None,
                 original_command,
+                plugin_policy: None,
                 defaults,
                 defaults_at,
             },
@@ -191,6 +322,7 @@ impl Plan {
                     args,
                     alias_path: Some(format!("{PROGRAM} {}", a.name)),
                     original_command,
+                    plugin_policy: None,
                     defaults: Vec::new(),
                     defaults_at: 0,
                 }
@@ -199,20 +331,21 @@ impl Plan {
     }
 }
 
-fn apply(
-    command: &clap::Command,
-    args: &[String],
-    err: &mut dyn Write,
-) -> Result<Option<Plan>, String> {
+/// The plan for the command line, if kuberc changes it, and the plugin
+/// policy, if kuberc restricts plugins.
+type Applied = (Option<Plan>, Option<PluginPolicy>);
+
+fn apply(command: &clap::Command, args: &[String], err: &mut dyn Write) -> Result<Applied, String> {
     let explicit = explicit_kuberc(args)?;
     let Some(preference) = load(&explicit, err).map_err(|e| format!("kuberc error {e}"))? else {
-        return Ok(None);
+        return Ok((None, None));
     };
     validate(&preference)?;
+    let policy = PluginPolicy::of(&preference);
     let aliases = preference.aliases.as_deref().unwrap_or_default();
     let defaults = preference.defaults.as_deref().unwrap_or_default();
     if aliases.is_empty() && defaults.is_empty() {
-        return Ok(None);
+        return Ok((None, policy));
     }
     let tree = Node::from_clap(command);
     let mut plan = Plan {
@@ -233,7 +366,7 @@ fn apply(
         None => tree,
     };
     apply_defaults(&tree, command, &preference, &seen, &mut plan, err)?;
-    Ok(Some(plan))
+    Ok((Some(plan), policy))
 }
 
 /// kubectl's `getExplicitKuberc`: the `--kuberc` value, read from the raw
@@ -773,6 +906,27 @@ mod tests {
                 "{line:?}"
             );
         }
+    }
+
+    #[test]
+    fn plugin_policy_checks() {
+        let deny = PluginPolicy {
+            policy: "DenyAll".into(),
+            allowlist: vec![],
+        };
+        assert_eq!(
+            deny.check("/bin/./sh").unwrap_err(),
+            "plugin \"/bin/sh\" not allowed: policy set to \"DenyAll\""
+        );
+        let allow = PluginPolicy {
+            policy: "Allowlist".into(),
+            allowlist: vec!["/bin/sh".into()],
+        };
+        assert!(allow.check("/bin/sh").is_ok());
+        assert_eq!(
+            allow.check("/nonexistent/x").unwrap_err(),
+            "plugin path \"/nonexistent/x\" cannot be resolved for credential plugin allowlist check: exec: \"/nonexistent/x\": stat /nonexistent/x: no such file or directory"
+        );
     }
 
     #[test]

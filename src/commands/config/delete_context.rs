@@ -35,9 +35,9 @@ pub fn run(ctx: &mut Context, args: DeleteContextArgs) -> Result<()> {
         bail!("cannot delete context {name}, not in {file}");
     }
     if config.current_context == *name {
-        write!(
+        writeln!(
             ctx.err,
-            "warning: this removed your active context, use \"{PROGRAM} config use-context\" to select a different one\n"
+            "warning: this removed your active context, use \"{PROGRAM} config use-context\" to select a different one"
         )?;
     }
     config.contexts.remove(name);
