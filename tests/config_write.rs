@@ -307,6 +307,29 @@ fn set_and_unset_properties() {
     );
 }
 
+/// Changed clusters and users get their file references made relative to
+/// their file's folder (the untouched ones keep theirs as written).
+#[test]
+fn file_references_relative_to_their_file() {
+    for line in [
+        "config set-cluster rel --server=https://other",
+        "config set-credentials rel --token=t",
+        "config set-credentials rel --exec-command={d}/conf/bin/other",
+        "config set-credentials rel --client-key={d}/elsewhere/k.key",
+        "config set-credentials both --client-certificate=conf/certs/new.crt",
+        "config set-context rel --namespace=x",
+        "config set users.rel.client-key ../outside.key",
+        "config use-context both",
+    ] {
+        // KUBECONFIG relative to the working folder, as users often have it.
+        same_writes(
+            &Scenario::line(line)
+                .file("conf/config", "relative/config")
+                .env("KUBECONFIG", "conf/config"),
+        );
+    }
+}
+
 /// Every fixture is rewritten in kubectl's layout by a change.
 #[test]
 fn files_are_rewritten_in_kubectl_layout() {

@@ -54,9 +54,10 @@ fn aliases_and_defaults() {
         // Defaults of `config view` reach every command named `view`.
         "kuberc view",
         "kuberc view -o yaml",
-        // Logged at -v=1.
+        // Logged at -v=1 (and the document used at -v=5).
         "getctx -v=1",
         "config get-contexts -v=1",
+        "config get-contexts -v 5",
         // Unknown words stay unknown.
         "getct",
         "nonexistent",
@@ -274,12 +275,8 @@ fn credential_plugin_policy() {
     ] {
         let rc = dir.join("kuberc");
         std::fs::write(&rc, format!("{header}{policy}")).unwrap();
-        let inv = Invocation::new(&[
-            "get",
-            "pods",
-            &format!("--kuberc={}", rc.display()),
-        ])
-        .kubeconfig(&kubeconfig);
+        let inv = Invocation::new(&["get", "pods", &format!("--kuberc={}", rc.display())])
+            .kubeconfig(&kubeconfig);
         let (expected, actual) = (inv.kubectl(), inv.kuddle());
         assert_eq!(expected.code, actual.code, "{policy}");
         assert_eq!(

@@ -337,7 +337,9 @@ type Applied = (Option<Plan>, Option<PluginPolicy>);
 
 fn apply(command: &clap::Command, args: &[String], err: &mut dyn Write) -> Result<Applied, String> {
     let explicit = explicit_kuberc(args)?;
-    let Some(preference) = load(&explicit, err).map_err(|e| format!("kuberc error {e}"))? else {
+    let Some(preference) =
+        load_logged(&explicit, verbosity(args), err).map_err(|e| format!("kuberc error {e}"))?
+    else {
         return Ok((None, None));
     };
     validate(&preference)?;
@@ -369,6 +371,32 @@ fn apply(command: &clap::Command, args: &[String], err: &mut dyn Write) -> Resul
     Ok((Some(plan), policy))
 }
 
+/// The `-v` level on the command line, read before parsing (kubectl knows
+/// it when it reads the kuberc file).
+fn verbosity(args: &[String]) -> i32 {
+    let mut level = 0;
+    let mut words = args.iter().skip(1);
+    while let Some(arg) = words.next() {
+        if arg == "--" {
+            break;
+        }
+        let value = match arg.as_str() {
+            "-v" | "--v" => words.next().map(String::as_str),
+            a => a
+                .strip_prefix("--v=")
+                .or_else(|| a.strip_prefix("-v="))
+                .or_else(|| {
+                    a.strip_prefix("-v")
+                        .filter(|v| v.bytes().all(|b| b.is_ascii_digit()))
+                }),
+        };
+        if let Some(v) = value.and_then(|v| crate::flags::go_values::go_int32(v).ok()) {
+            level = v;
+        }
+    }
+    level
+}
+
 /// kubectl's `getExplicitKuberc`: the `--kuberc` value, read from the raw
 /// words before `--` (`--kuberc=a=b` means `a`).
 fn explicit_kuberc(args: &[String]) -> Result<String, String> {
@@ -397,11 +425,27 @@ fn explicit_kuberc(args: &[String]) -> Result<String, String> {
 /// Strict decoding problems are a warning (without a newline, as kubectl
 /// writes it).
 pub fn load(explicit: &str, err: &mut dyn Write) -> Result<Option<Preference>, String> {
+    load_logged(explicit, 0, err)
+}
+
+/// `load`, logging at `-v=5` which document was used, as kubectl does.
+fn load_logged(
+    explicit: &str,
+    verbosity: i32,
+    err: &mut dyn Write,
+) -> Result<Option<Preference>, String> {
     let Some((file, explicitly)) = locate(explicit)? else {
         return Ok(None);
     };
     match decode::decode_file(&file) {
         Ok(decoded) => {
+            if let (Some((entry, version)), true) = (&decoded.entry, verbosity >= 5) {
+                let _ = crate::context::klog_info(
+                    err,
+                    "marshal.go:94",
+                    &format!("kuberc: using entry {entry} ({version}) in {file}"),
+                );
+            }
             if let (Some(_), Some(strict)) = (&decoded.preference, &decoded.strict_error) {
                 let _ = write!(
                     err,
