@@ -85,11 +85,6 @@ impl PathOptions {
         }
     }
 
-    /// The file `delete-*` and `rename-context` name in their messages.
-    pub fn display_filename(&self) -> String {
-        self.default_filename()
-    }
-
     /// The merged config with paths as written; a missing `--kubeconfig`
     /// file is an empty config.
     pub fn starting_config(&self) -> anyhow::Result<Config> {

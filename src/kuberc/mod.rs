@@ -338,7 +338,7 @@ type Applied = (Option<Plan>, Option<PluginPolicy>);
 fn apply(command: &clap::Command, args: &[String], err: &mut dyn Write) -> Result<Applied, String> {
     let explicit = explicit_kuberc(args)?;
     let Some(preference) =
-        load_logged(&explicit, verbosity(args), err).map_err(|e| format!("kuberc error {e}"))?
+        load(&explicit, verbosity(args), err).map_err(|e| format!("kuberc error {e}"))?
     else {
         return Ok((None, None));
     };
@@ -423,17 +423,8 @@ fn explicit_kuberc(args: &[String]) -> Result<String, String> {
 /// kubectl's `DefaultGetPreferences`: a file asked for must be readable;
 /// the default one may be missing (silently) or broken (with a warning).
 /// Strict decoding problems are a warning (without a newline, as kubectl
-/// writes it).
-pub fn load(explicit: &str, err: &mut dyn Write) -> Result<Option<Preference>, String> {
-    load_logged(explicit, 0, err)
-}
-
-/// `load`, logging at `-v=5` which document was used, as kubectl does.
-fn load_logged(
-    explicit: &str,
-    verbosity: i32,
-    err: &mut dyn Write,
-) -> Result<Option<Preference>, String> {
+/// writes it). At `-v=5` it logs which document was used.
+fn load(explicit: &str, verbosity: i32, err: &mut dyn Write) -> Result<Option<Preference>, String> {
     let Some((file, explicitly)) = locate(explicit)? else {
         return Ok(None);
     };
