@@ -287,3 +287,45 @@ fn credential_plugin_policy() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An alias beats a plugin of the same name; other plugins still run, and
+/// a broken kuberc stops them first.
+#[test]
+fn plugins_with_a_kuberc() {
+    let plugin = "#!/bin/sh\necho \"plugin got [$*]\"\n";
+    let setup = |line: &str, kuberc: &str| {
+        Scenario::line(line)
+            .text("bin/kubectl-getctx", plugin)
+            .text("bin/kubectl-other", plugin)
+            .mode("bin/kubectl-getctx", 0o755)
+            .mode("bin/kubectl-other", 0o755)
+            .text("home/.kube/kuberc", kuberc)
+            .file("a.yaml", "basic.yaml")
+            .kubeconfig(&["a.yaml"])
+            .env("PATH", "{d}/bin:/usr/bin:/bin")
+    };
+    for line in ["getctx", "other x --flag", "other getctx"] {
+        same_writes(&setup(line, &rc("aliases.yaml")));
+    }
+    let broken = "apiVersion: kubectl.config.k8s.io/v1beta1\nkind: Preference\naliases:\n- name: x1\n  command: get\n";
+    same_writes(&setup("other x", broken));
+}
+
+/// Aliases and defaults of a command that talks to the server.
+#[test]
+fn aliases_on_the_cluster() {
+    let kuberc = "apiVersion: kubectl.config.k8s.io/v1beta1\nkind: Preference\ndefaults:\n- command: get\n  options:\n  - name: output\n    default: name\naliases:\n- name: nsdefault\n  command: get\n  prependArgs: [namespace, default]\n  options:\n  - name: output\n    default: jsonpath={.metadata.name}\n";
+    for line in [
+        "nsdefault",
+        "nsdefault -o name",
+        "get namespace default",
+        "get namespace default -o jsonpath={.kind}",
+        "get namespace default --output=jsonpath={.kind}",
+    ] {
+        let inv = Invocation::line(line).kubeconfig(common::cluster::cluster_kubeconfig());
+        let home = std::path::PathBuf::from(&inv.env["HOME"]);
+        std::fs::create_dir_all(home.join(".kube")).unwrap();
+        std::fs::write(home.join(".kube/kuberc"), kuberc).unwrap();
+        assert_same(&inv);
+    }
+}
