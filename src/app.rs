@@ -51,8 +51,10 @@ pub enum Commands {
     Apply(commands::apply::ApplyArgs),
     /// Print the shell code that completes kuddle command lines (bash, zsh, fish or powershell).
     Completion(commands::completion::CompletionArgs),
-    /// Show the merged kubeconfig settings (config view).
+    /// Read and change kubeconfig files (view, use-context, set-cluster, …).
     Config(commands::config::ConfigArgs),
+    /// Show or change the kuberc file: aliases and default flags for commands.
+    Kuberc(commands::kuberc::KubercArgs),
     /// Work with plugins: kubectl-* executables on PATH.
     Plugin(commands::plugin::PluginArgs),
     /// Print the resource types the server supports.
@@ -77,27 +79,40 @@ pub fn run_with_streams(
     mut out: Box<dyn Write>,
     mut err: Box<dyn Write + Send>,
 ) -> i32 {
-    // The command tree is built once and serves plugin lookup, completion
-    // and parsing alike: building it is most of a quick command's time.
+    // The command tree is built once and serves kuberc, plugin lookup,
+    // completion and parsing alike: building it is most of a quick
+    // command's time.
     let mut command = Cli::command();
-    if let Some(code) = pre_dispatch(&command, &args, &mut *out, &mut *err) {
+    if !crate::kuberc::enabled() {
+        command = crate::kuberc::remove_from(command);
+    }
+    // kuberc rewrites the line first (aliases), plugins and completion see
+    // the result, and its default flags go in only for a built-in command.
+    let prepared = match crate::kuberc::prepare(&command, args, &mut *err) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let alias_path = prepared.alias_path.clone();
+    let original_command = prepared.original_command.clone();
+    let plugin_policy = prepared.plugin_policy.clone();
+    if let Some(code) = pre_dispatch(&command, &prepared.args, &mut *out, &mut *err) {
         return code;
     }
-    let args = crate::argv::normalize_flag_names(args);
+    let args = crate::argv::normalize_flag_names(prepared.with_defaults());
     // clap builds only the subcommands a command line reaches; the whole tree
     // is built (for kubectl's error wording) only when parsing fails.
     let matches = match command.try_get_matches_from_mut(&args) {
         Ok(m) => m,
         Err(e) => {
             command.build();
-            return handle_parse_error(e, &command, &args, out, err);
+            return handle_parse_error(e, &command, &args, alias_path.as_deref(), out, err);
         }
     };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => {
             command.build();
-            return handle_parse_error(e, &command, &args, out, err);
+            return handle_parse_error(e, &command, &args, alias_path.as_deref(), out, err);
         }
     };
     let mut path = vec![PROGRAM.to_string()];
@@ -106,8 +121,18 @@ pub fn run_with_streams(
         path.push(name.to_string());
         level = sub;
     }
-    let cmd_path = path.join(" ");
+    // An alias runs under its own name.
+    let cmd_path = alias_path.unwrap_or_else(|| path.join(" "));
     let mut ctx = Context::new(cli.global.clone(), out, SharedWriter::new(err), cmd_path);
+    ctx.credential_plugin_policy = plugin_policy;
+    if let Some(original) = original_command.filter(|_| ctx.global.verbosity >= 1) {
+        let line = crate::flags::go_values::go_quote(&format!("{PROGRAM} {original}"));
+        let _ = crate::context::klog_info(
+            &mut ctx.err,
+            "cmd.go:371",
+            &format!("original command: {line}"),
+        );
+    }
     let mut result = run_command(&mut ctx, cli.command);
     // kubectl checks this after a command succeeded.
     if result.is_ok() && ctx.global.warnings_as_errors {
@@ -188,6 +213,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Apply(args) => commands::apply::run(ctx, args).await,
             Commands::Describe(args) => commands::describe::run(ctx, args).await,
             Commands::Config(args) => commands::config::run(ctx, args).await,
+            Commands::Kuberc(args) => commands::kuberc::run(ctx, args),
         }
     })
 }
@@ -205,6 +231,7 @@ fn handle_parse_error(
     e: clap::Error,
     command: &clap::Command,
     args: &[OsString],
+    alias_path: Option<&str>,
     mut out: Box<dyn Write>,
     mut err: Box<dyn Write + Send>,
 ) -> i32 {
@@ -228,7 +255,15 @@ fn handle_parse_error(
             0
         }
         _ => {
-            let failure = flag_error(&e, command, args);
+            let mut failure = flag_error(&e, command, args);
+            // Usage hints name an alias that ran, not the aliased command.
+            if let Some(alias) = alias_path {
+                if let Some(CliError::Flag { cmd_path, .. } | CliError::Usage { cmd_path, .. }) =
+                    failure.downcast_mut::<CliError>()
+                {
+                    *cmd_path = alias.to_string();
+                }
+            }
             error::render(&failure, &mut err)
         }
     }
@@ -349,7 +384,7 @@ pub fn flag_error(e: &clap::Error, root: &clap::Command, args: &[OsString]) -> a
 }
 
 /// `-r, --replicas` or `--image`: how pflag names a flag in errors.
-fn flag_display(arg: &clap::Arg) -> String {
+pub fn flag_display(arg: &clap::Arg) -> String {
     match (arg.get_short(), arg.get_long()) {
         (Some(s), Some(l)) => format!("-{s}, --{l}"),
         (None, Some(l)) => format!("--{l}"),

@@ -194,8 +194,8 @@ pub fn strip_flags(args: &[String], chain: &[&Node]) -> Vec<String> {
 }
 
 /// cobra's `argsMinusFirstX`: `args` without the first word equal to `x`
-/// that is neither a flag nor a flag's value.
-fn args_minus_first(args: &[String], x: &str, chain: &[&Node]) -> Vec<String> {
+/// that is neither a flag nor a flag's value, and where that word was.
+fn args_minus_first(args: &[String], x: &str, chain: &[&Node]) -> (Vec<String>, Option<usize>) {
     let mut pos = 0;
     while pos < args.len() {
         let s = &args[pos];
@@ -215,11 +215,11 @@ fn args_minus_first(args: &[String], x: &str, chain: &[&Node]) -> Vec<String> {
         if !s.starts_with('-') && s == x {
             let mut rest = args.to_vec();
             rest.remove(pos);
-            return rest;
+            return (rest, Some(pos));
         }
         pos += 1;
     }
-    args.to_vec()
+    (args.to_vec(), None)
 }
 
 /// What cobra's `Find` returns.
@@ -230,19 +230,28 @@ pub struct Found<'a> {
     /// `unknown command "x" for "kuddle"` with suggestions, when the root
     /// was reached with a word it does not know.
     pub error: Option<String>,
+    /// Where in `args` each command word after the root stood.
+    pub positions: Vec<usize>,
 }
 
 /// cobra's `Command.Find` from `root` over `args` (program name excluded).
 pub fn find<'a>(root: &'a Node, program: &str, args: &[String]) -> Found<'a> {
     let mut chain = vec![root];
     let mut rest = args.to_vec();
+    // The index in `args` of each word still in `rest`.
+    let mut origin: Vec<usize> = (0..args.len()).collect();
+    let mut positions = Vec::new();
     loop {
         let words = strip_flags(&rest, &chain);
         let Some(next) = words.first() else { break };
         let current = chain[chain.len() - 1];
         match current.child(next) {
             Some(child) => {
-                rest = args_minus_first(&rest, next, &chain);
+                let (left, removed) = args_minus_first(&rest, next, &chain);
+                if let Some(at) = removed {
+                    positions.push(origin.remove(at));
+                }
+                rest = left;
                 chain.push(child);
             }
             None => break,
@@ -265,6 +274,7 @@ pub fn find<'a>(root: &'a Node, program: &str, args: &[String]) -> Found<'a> {
         chain,
         args: rest,
         error,
+        positions,
     }
 }
 
@@ -384,6 +394,7 @@ mod tests {
         );
         assert_eq!(found.args, words(&["-n", "x", "a", "--image", "i"]));
         assert!(found.error.is_none());
+        assert_eq!(found.positions, [2, 3]);
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub struct Context {
     /// The merged kubeconfig, loaded on first use (paths resolved against
     /// their files, as for every command that talks to a server).
     kubeconfig: Option<Config>,
+    /// The kuberc's credential plugin policy, when it restricts plugins.
+    pub credential_plugin_policy: Option<crate::kuberc::PluginPolicy>,
 }
 
 impl Context {
@@ -71,6 +73,7 @@ impl Context {
             err,
             cmd_path,
             kubeconfig: None,
+            credential_plugin_policy: None,
         }
     }
 
@@ -188,6 +191,16 @@ impl Context {
         // first call `client_config` themselves before getting here.
         self.namespace()?;
         let resolved = self.client_config()?;
+        if let (Some(policy), Some(exec)) = (&self.credential_plugin_policy, &resolved.exec) {
+            // client-go refuses the plugin when credentials are first needed.
+            policy
+                .check(&exec.command)
+                .map_err(|msg| crate::client::ApiError::Connection {
+                    host: String::new(),
+                    refused: false,
+                    detail: format!("getting credentials: {msg}"),
+                })?;
+        }
         let (config, server) = crate::client::bootstrap::kube_config(&resolved).await?;
         let client = ApiClient::new(
             config,

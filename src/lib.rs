@@ -17,6 +17,7 @@ pub mod error;
 pub mod flags;
 pub mod generate;
 pub mod kubeconfig;
+pub mod kuberc;
 pub mod man;
 pub mod plugin;
 pub mod printers;

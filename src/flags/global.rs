@@ -166,6 +166,16 @@ pub struct GlobalFlags {
     )]
     pub as_uid: Option<String>,
 
+    /// Path to the kuberc file with aliases and default flags (default
+    /// ~/.kube/kuberc; KUBERC=off or KUBECTL_KUBERC=false turn kuberc off).
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        help_heading = "Global options"
+    )]
+    pub kuberc: Option<String>,
+
     /// Directory of the discovery cache (default ~/.kube/cache).
     #[arg(
         long,

@@ -163,20 +163,7 @@ pub fn parse_env(items: &[String]) -> Result<Vec<(String, String)>> {
 /// kubectl's `ParsePairs` without removals: `KEY=VALUE` items, reporting
 /// every bad one at once (`invalid annotations format: a, =b`).
 pub fn parse_pairs(items: &[String], what: &str) -> Result<BTreeMap<String, String>> {
-    let mut pairs = BTreeMap::new();
-    let mut invalid = Vec::new();
-    for item in items {
-        match item.split_once('=') {
-            Some((k, v)) if !k.is_empty() => {
-                pairs.insert(k.to_string(), v.to_string());
-            }
-            _ => invalid.push(item.as_str()),
-        }
-    }
-    if !invalid.is_empty() {
-        bail!("invalid {what} format: {}", invalid.join(", "));
-    }
-    Ok(pairs)
+    Ok(crate::flags::pairs::parse_pairs(items, what, false)?.0)
 }
 
 #[cfg(test)]

@@ -62,7 +62,7 @@ fn check_json_depth(json: &Value) -> Result<(), String> {
 
 /// The meta factory's first look at the document: only `apiVersion` and
 /// `kind`, matched case-insensitively.
-fn interpret(json: &Value) -> Result<(String, String), String> {
+pub(crate) fn interpret(json: &Value) -> Result<(String, String), String> {
     const PREFIX: &str = "couldn't get version/kind; json parse error: ";
     let mut api_version = String::new();
     let mut kind = String::new();

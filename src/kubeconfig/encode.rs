@@ -1,6 +1,6 @@
-//! A config as kubectl prints it: the `v1` shape (named lists sorted by
-//! name) with the Go struct's field order, which `-o json` shows; YAML
-//! sorts keys itself.
+//! A config as kubectl prints and writes it: the `v1` shape (named lists
+//! sorted by name) with the Go struct's field order, which `-o json` shows;
+//! YAML sorts keys itself.
 
 use serde_json::{json, Map, Value};
 
@@ -39,6 +39,13 @@ pub fn to_v1_value(config: &Config) -> Value {
     );
     put_extensions(&mut out, &config.extensions);
     Value::Object(out)
+}
+
+/// The bytes client-go writes for a kubeconfig file: the `v1` object as
+/// YAML, keys sorted (the same text `config view --raw` prints).
+pub fn to_file_bytes(config: &Config) -> anyhow::Result<Vec<u8>> {
+    let text = crate::printers::yaml::to_string(&to_v1_value(config))?;
+    Ok(text.into_bytes())
 }
 
 /// An empty map becomes `null`, as kubectl's conversion leaves the list nil.

@@ -48,6 +48,18 @@ pub fn dir(path: &str) -> String {
     }
 }
 
+/// Go's `filepath.Base`.
+pub fn base(path: &str) -> String {
+    if path.is_empty() {
+        return ".".into();
+    }
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return "/".into();
+    }
+    trimmed.rsplit('/').next().unwrap_or(trimmed).to_string()
+}
+
 /// Go's `filepath.Abs`: relative paths are joined to the working folder.
 pub fn abs(path: &str) -> String {
     if path.starts_with('/') {
@@ -57,6 +69,34 @@ pub fn abs(path: &str) -> String {
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_default();
     join(&[&cwd, path])
+}
+
+/// Go's `filepath.Rel` (Unix): `target` relative to `base`, `None` when one
+/// is absolute and the other is not.
+pub fn rel(base: &str, target: &str) -> Option<String> {
+    let base = clean(base);
+    let target = clean(target);
+    if base == target {
+        return Some(".".into());
+    }
+    let base = if base == "." { String::new() } else { base };
+    if base.starts_with('/') != target.starts_with('/') {
+        return None;
+    }
+    let parts = |p: &str| -> Vec<String> {
+        p.split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let (b, t) = (parts(&base), parts(&target));
+    let common = b.iter().zip(&t).take_while(|(x, y)| x == y).count();
+    if b[common..].iter().any(|p| p == "..") {
+        return None;
+    }
+    let mut out: Vec<String> = vec!["..".to_string(); b.len() - common];
+    out.extend(t[common..].iter().cloned());
+    Some(out.join("/"))
 }
 
 /// The text of an OS error as Go prints it: `no such file or directory`.
@@ -92,6 +132,15 @@ mod tests {
         assert_eq!(dir("config"), ".");
         assert_eq!(dir("/a/b/config"), "/a/b");
         assert_eq!(dir("/config"), "/");
+    }
+
+    #[test]
+    fn relative_paths_like_go() {
+        assert_eq!(rel("/a/b", "/a/b/c/d").as_deref(), Some("c/d"));
+        assert_eq!(rel("/a/b", "/a/x").as_deref(), Some("../x"));
+        assert_eq!(rel("/a/b", "/a/b").as_deref(), Some("."));
+        assert_eq!(rel("/", "/etc/x").as_deref(), Some("etc/x"));
+        assert_eq!(rel("/a", "b"), None);
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! - [`decode`]: one file's bytes to a [`Config`] (Go `encoding/json` errors);
 //! - [`resolve`]: flags + config → [`ResolvedConfig`], namespace, errors;
 //! - [`transform`]: `config view`'s minify, flatten and redaction;
-//! - [`encode`]: a [`Config`] back to kubectl's `v1` JSON shape.
+//! - [`encode`]: a [`Config`] back to kubectl's `v1` JSON shape and file bytes;
+//! - [`modify`]: which files `config` subcommands write, and how.
 
 pub mod base64;
 pub mod decode;
@@ -17,6 +18,8 @@ pub mod gopath;
 pub mod gourl;
 pub mod load;
 pub mod model;
+pub mod modify;
+pub mod property;
 pub mod resolve;
 pub mod transform;
 mod validate;

@@ -519,7 +519,7 @@ fn yaml_document(source: &str, doc: &str, validate: bool, out: &mut Vec<Entry>) 
 /// On error, the documents completed before it come back with the message
 /// (the one being read is lost, as in kubectl).
 #[allow(clippy::type_complexity)]
-fn split_documents(text: &str) -> Result<Vec<String>, (Vec<String>, String)> {
+pub(crate) fn split_documents(text: &str) -> Result<Vec<String>, (Vec<String>, String)> {
     let mut docs = Vec::new();
     let mut buffer = String::new();
     for line in text.split_inclusive('\n') {

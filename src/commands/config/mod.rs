@@ -1,5 +1,21 @@
-//! `config`: read and change kubeconfig files (`view` for now).
+//! `config`: read and change kubeconfig files. Reading merges the files of
+//! the loading rules; writing puts each change in the file kubectl would
+//! (see `kubeconfig::modify`).
 
+pub mod current_context;
+pub mod delete_cluster;
+pub mod delete_context;
+pub mod delete_user;
+pub mod get_clusters;
+pub mod get_contexts;
+pub mod get_users;
+pub mod rename_context;
+pub mod set;
+pub mod set_cluster;
+pub mod set_context;
+pub mod set_credentials;
+pub mod unset;
+pub mod use_context;
 pub mod view;
 
 use std::io::Write as _;
@@ -9,11 +25,14 @@ use clap::{Args, CommandFactory, Subcommand};
 
 use crate::context::Context;
 use crate::error::CliError;
+use crate::flags::go_values::go_quote;
+use crate::kubeconfig::modify::PathOptions;
 
 /// Work with kubeconfig files. Files load from --kubeconfig only, else from the
 /// KUBECONFIG list (merged, first definition wins), else from ~/.kube/config.
+/// A changed entry is written to the file that defines it; a new one to the
+/// first existing file of the list (the last one when none exists).
 #[derive(Args, Debug)]
-#[command(args_conflicts_with_subcommands = true)]
 pub struct ConfigArgs {
     #[command(subcommand)]
     pub command: Option<ConfigCommand>,
@@ -25,26 +44,105 @@ pub struct ConfigArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum ConfigCommand {
+    /// Show the current-context.
+    CurrentContext(current_context::CurrentContextArgs),
+    /// Delete a cluster from the kubeconfig.
+    DeleteCluster(delete_cluster::DeleteClusterArgs),
+    /// Delete a context from the kubeconfig.
+    DeleteContext(delete_context::DeleteContextArgs),
+    /// Delete a user from the kubeconfig.
+    DeleteUser(delete_user::DeleteUserArgs),
+    /// List the clusters of the kubeconfig.
+    GetClusters(get_clusters::GetClustersArgs),
+    /// List the contexts of the kubeconfig, or some of them.
+    GetContexts(get_contexts::GetContextsArgs),
+    /// List the users of the kubeconfig.
+    GetUsers(get_users::GetUsersArgs),
+    /// Give a context a new name.
+    RenameContext(rename_context::RenameContextArgs),
+    /// Set one value in a kubeconfig file, by property path.
+    Set(set::SetArgs),
+    /// Create or change a cluster entry.
+    SetCluster(set_cluster::SetClusterArgs),
+    /// Create or change a context entry.
+    SetContext(set_context::SetContextArgs),
+    /// Create or change a user entry.
+    SetCredentials(set_credentials::SetCredentialsArgs),
+    /// Remove one value from a kubeconfig file, by property path.
+    Unset(unset::UnsetArgs),
+    /// Make a context the current-context.
+    #[command(visible_alias = "use")]
+    UseContext(use_context::UseContextArgs),
     /// Display merged kubeconfig settings or a specified kubeconfig file.
     View(view::ViewArgs),
 }
 
 pub async fn run(ctx: &mut Context, args: ConfigArgs) -> Result<()> {
-    match args.command {
-        Some(ConfigCommand::View(a)) => view::run(ctx, a),
-        None => match args.unknown.first() {
-            Some(word) => Err(CliError::usage(
-                format!("unknown command {word:?}"),
+    let Some(command) = args.command else {
+        return match args.unknown.is_empty() {
+            false => Err(CliError::usage(
+                format!("unknown command {}", go_quote(&args.unknown.join(" "))),
                 ctx.cmd_path.clone(),
             )),
-            None => {
+            true => {
                 // Like kubectl: the help goes to stderr and the exit code is 1.
-                let mut root = crate::app::Cli::command();
-                if let Some(cmd) = root.find_subcommand_mut("config") {
-                    write!(ctx.err, "{}", cmd.render_help())?;
-                }
+                write!(ctx.err, "{}", render_help(&[])?)?;
                 Err(CliError::Exit(1).into())
             }
-        },
+        };
+    };
+    match command {
+        ConfigCommand::CurrentContext(a) => current_context::run(ctx, a),
+        ConfigCommand::DeleteCluster(a) => delete_cluster::run(ctx, a),
+        ConfigCommand::DeleteContext(a) => delete_context::run(ctx, a),
+        ConfigCommand::DeleteUser(a) => delete_user::run(ctx, a),
+        ConfigCommand::GetClusters(a) => get_clusters::run(ctx, a),
+        ConfigCommand::GetContexts(a) => get_contexts::run(ctx, a),
+        ConfigCommand::GetUsers(a) => get_users::run(ctx, a),
+        ConfigCommand::RenameContext(a) => rename_context::run(ctx, a),
+        ConfigCommand::Set(a) => set::run(ctx, a),
+        ConfigCommand::SetCluster(a) => set_cluster::run(ctx, a),
+        ConfigCommand::SetContext(a) => set_context::run(ctx, a),
+        ConfigCommand::SetCredentials(a) => set_credentials::run(ctx, a),
+        ConfigCommand::Unset(a) => unset::run(ctx, a),
+        ConfigCommand::UseContext(a) => use_context::run(ctx, a),
+        ConfigCommand::View(a) => view::run(ctx, a),
     }
+}
+
+/// The files this invocation reads and writes (`--kubeconfig`, `KUBECONFIG`,
+/// `~/.kube/config`).
+fn path_options(ctx: &Context) -> PathOptions {
+    PathOptions::from_process(ctx.global.kubeconfig.as_deref())
+}
+
+/// The help of `config <sub>` (of `config` itself for no words).
+fn render_help(sub: &[&str]) -> Result<String> {
+    let mut command = crate::app::Cli::command();
+    command.build();
+    let mut current = command
+        .find_subcommand("config")
+        .ok_or_else(|| anyhow::anyhow!("no config command"))?;
+    for word in sub {
+        current = current
+            .find_subcommand(word)
+            .ok_or_else(|| anyhow::anyhow!("no config {word} command"))?;
+    }
+    Ok(current.clone().render_help().to_string())
+}
+
+/// kubectl's `helpErrorf`: the subcommand's help on stdout, then the error.
+fn help_error(ctx: &mut Context, sub: &str, msg: String) -> anyhow::Error {
+    match render_help(&[sub]) {
+        Ok(help) => match ctx.out.write_all(help.as_bytes()) {
+            Ok(()) => anyhow::Error::msg(msg),
+            Err(e) => e.into(),
+        },
+        Err(e) => e,
+    }
+}
+
+/// Go's `%v` of a string slice: `[a b]`.
+fn go_list(words: &[String]) -> String {
+    format!("[{}]", words.join(" "))
 }

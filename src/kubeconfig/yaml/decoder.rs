@@ -44,6 +44,9 @@ pub(super) struct Decoder<'a> {
     alias_count: u64,
     alias_depth: u32,
     active_aliases: HashSet<usize>,
+    /// go-yaml's strict mode: a key met again keeps its first value and is
+    /// reported (`line 4: key "a" already set in map`).
+    duplicates: Option<Vec<String>>,
 }
 
 /// go-yaml's guard against alias bombs: the share of decode work that may
@@ -72,7 +75,21 @@ impl<'a> Decoder<'a> {
             alias_count: 0,
             alias_depth: 0,
             active_aliases: HashSet::new(),
+            duplicates: None,
         }
+    }
+
+    /// A decoder in go-yaml's strict mode.
+    pub(super) fn strict(tree: &'a Tree) -> Decoder<'a> {
+        Decoder {
+            duplicates: Some(Vec::new()),
+            ..Decoder::new(tree)
+        }
+    }
+
+    /// The keys strict mode found twice, in go-yaml's words.
+    pub(super) fn duplicates(&self) -> &[String] {
+        self.duplicates.as_deref().unwrap_or_default()
     }
 
     fn count(&mut self) -> Result<(), String> {
@@ -164,6 +181,13 @@ impl<'a> Decoder<'a> {
             }
             let value = self.unmarshal(v)?;
             match out.iter_mut().find(|(existing, _)| existing.same_key(&key)) {
+                Some(_) if self.duplicates.is_some() => {
+                    let line = self.tree.lines.get(v).copied().unwrap_or(0) + 1;
+                    let msg = format!("line {line}: key {} already set in map", go_sharp_v(&key));
+                    if let Some(d) = &mut self.duplicates {
+                        d.push(msg);
+                    }
+                }
                 Some(slot) => slot.1 = value,
                 None => out.push((key, value)),
             }

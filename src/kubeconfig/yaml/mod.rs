@@ -33,6 +33,21 @@ pub fn yaml_to_json(input: &[u8]) -> Result<Value, String> {
     Ok(into_value(json))
 }
 
+/// sigs.k8s.io/yaml's `YAMLToJSONStrict` failure for keys given twice in a
+/// mapping (`yaml: unmarshal errors:\n  line 4: key "a" already set in map`),
+/// if the document parses and has any.
+pub fn duplicate_keys_error(input: &[u8]) -> Option<String> {
+    let tree = Tree::parse(input).ok()?;
+    let root = tree.root?;
+    let mut decoder = Decoder::strict(&tree);
+    decoder.unmarshal(root).ok()?;
+    let found = decoder.duplicates();
+    if found.is_empty() {
+        return None;
+    }
+    Some(format!("yaml: unmarshal errors:\n  {}", found.join("\n  ")))
+}
+
 /// Runs `f` on a thread whose stack holds documents nested to go-yaml's
 /// limit (10000 levels); the recursive steps here need that much.
 pub fn on_deep_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
@@ -61,6 +76,15 @@ mod tests {
 
     fn err(text: &str) -> String {
         yaml_to_json(text.as_bytes()).unwrap_err()
+    }
+
+    #[test]
+    fn strict_mode_reports_keys_given_twice() {
+        assert_eq!(
+            duplicate_keys_error(b"a: 1\nb: 2\na:\n  x: 3\n").as_deref(),
+            Some("yaml: unmarshal errors:\n  line 4: key \"a\" already set in map")
+        );
+        assert_eq!(duplicate_keys_error(b"a: 1\nb: 2\n"), None);
     }
 
     #[test]

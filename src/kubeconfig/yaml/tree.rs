@@ -29,6 +29,8 @@ pub(super) enum Node {
 
 pub(super) struct Tree {
     pub(super) nodes: Vec<Node>,
+    /// The line (0-based) each node starts on.
+    pub(super) lines: Vec<u64>,
     pub(super) root: Option<usize>,
 }
 
@@ -36,6 +38,7 @@ struct TreeBuilder {
     parser: Parser,
     peeked: Option<(Event, Mark)>,
     nodes: Vec<Node>,
+    lines: Vec<u64>,
     anchors: HashMap<String, usize>,
     /// Open flow collections (`[`, `{`); true for sequences.
     flow: Vec<bool>,
@@ -69,6 +72,7 @@ impl Tree {
                 parser: Parser::new(&text),
                 peeked: None,
                 nodes: Vec::new(),
+                lines: Vec::new(),
                 anchors: HashMap::new(),
                 flow: Vec::new(),
                 block_columns: Vec::new(),
@@ -78,6 +82,7 @@ impl Tree {
                 Ok(root) => {
                     return Ok(Tree {
                         nodes: b.nodes,
+                        lines: b.lines,
                         root,
                     })
                 }
@@ -221,6 +226,7 @@ impl TreeBuilder {
             return Err("yaml: tag read differently".into());
         }
         let index = self.nodes.len();
+        self.lines.push(mark.line);
         match event {
             Event::Scalar(Scalar {
                 anchor,

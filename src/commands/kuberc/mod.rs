@@ -1,0 +1,73 @@
+//! `kuberc`: show and change the kuberc preferences file (aliases and
+//! default flags; see `crate::kuberc`).
+//!
+//! Examples:
+//!   # Show the kuberc in effect
+//!   kuddle kuberc view
+//!
+//!   # Make `get` print wide tables unless told otherwise
+//!   kuddle kuberc set --section defaults --command get --option output=wide
+//!
+//!   # `getn` lists nodes, wide
+//!   kuddle kuberc set --section aliases --name getn --command get --prependarg nodes --option output=wide
+
+pub mod set;
+pub mod view;
+
+use std::io::Write as _;
+
+use anyhow::Result;
+use clap::{Args, CommandFactory, Subcommand};
+
+use crate::context::Context;
+use crate::error::CliError;
+use crate::flags::go_values::go_quote;
+
+/// Show or change the kuberc file: aliases and default flags for commands.
+#[derive(Args, Debug)]
+pub struct KubercArgs {
+    #[command(subcommand)]
+    pub command: Option<KubercCommand>,
+
+    /// kubectl answers stray words with "unknown command".
+    #[arg(hide = true, value_name = "SUBCOMMAND")]
+    pub unknown: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KubercCommand {
+    /// Change aliases, default flags or the credential plugin policy.
+    Set(set::SetArgs),
+    /// Show the kuberc file in effect.
+    View(view::ViewArgs),
+}
+
+pub fn run(ctx: &mut Context, args: KubercArgs) -> Result<()> {
+    match args.command {
+        Some(KubercCommand::Set(a)) => set::run(ctx, a),
+        Some(KubercCommand::View(a)) => view::run(ctx, a),
+        None if !args.unknown.is_empty() => Err(CliError::usage(
+            format!("unknown command {}", go_quote(&args.unknown.join(" "))),
+            ctx.cmd_path.clone(),
+        )),
+        None => {
+            // Like kubectl: the help goes to stderr and the exit code is 1.
+            let mut root = crate::app::Cli::command();
+            root.build();
+            if let Some(cmd) = root.find_subcommand_mut("kuberc") {
+                write!(ctx.err, "{}", cmd.render_help())?;
+            }
+            Err(CliError::Exit(1).into())
+        }
+    }
+}
+
+/// The kuberc file these commands work on (`--kuberc`, `KUBERC`, or the
+/// default), and whether it was named; kuberc turned off is an error here.
+fn kuberc_file(ctx: &Context) -> Result<(String, bool)> {
+    let explicit = ctx.global.kuberc.clone().unwrap_or_default();
+    match crate::kuberc::locate(&explicit).map_err(anyhow::Error::msg)? {
+        Some(found) => Ok(found),
+        None => anyhow::bail!("KUBERC is disabled via KUBERC=off environment variable"),
+    }
+}
