@@ -8,11 +8,11 @@ use crate::printers::{OutputFormat, Printer, TemplateFlags};
 
 #[derive(Args, Debug, Clone)]
 pub struct PrintFlags {
-    /// Output format: json, yaml, kyaml, name, jsonpath=…, jsonpath-as-json=…, jsonpath-file=….
+    /// Output format: json, yaml, kyaml, name, go-template=…, go-template-file=…, template=…, templatefile=…, jsonpath=…, jsonpath-as-json=…, jsonpath-file=….
     #[arg(short = 'o', long = "output", value_name = "FORMAT")]
     pub output: Option<String>,
 
-    /// Template (or template file for the -file formats) for -o jsonpath, jsonpath-as-json, jsonpath-file, go-template.
+    /// Template (or template file for the -file formats) for -o go-template, go-template-file, jsonpath, jsonpath-as-json, jsonpath-file; with no -o, a go-template.
     #[arg(long = "template", value_name = "TEMPLATE", default_value = "")]
     pub template: String,
 
