@@ -18,19 +18,20 @@ use crate::printers::{sort_keys, OutputFormat, Printer};
 use crate::resource::builder::Plan;
 use crate::resource::fetch::{get_object, query_escape, ListQuery, Pager};
 
-/// Prints either tables or whole objects.
+/// Prints either tables or whole objects; kubectl writes both through its
+/// table writer, so tabs in `-o jsonpath` or `-o go-template` output line
+/// up in columns too.
 enum Sink<'a> {
     Table(TablePrinter, TabWriter<&'a mut dyn Write>),
-    Object(Printer, &'a mut dyn Write, bool),
+    Object(Printer, TabWriter<&'a mut dyn Write>, bool),
 }
 
 impl Sink<'_> {
-    /// Writes out buffered table rows.
+    /// Writes out buffered rows.
     fn flush(&mut self) -> Result<()> {
-        if let Sink::Table(_, tw) = self {
-            tw.flush_pending()?;
-            tw.get_mut().flush()?;
-        }
+        let (Sink::Table(_, tw) | Sink::Object(_, tw, _)) = self;
+        tw.flush_pending()?;
+        tw.get_mut().flush()?;
         Ok(())
     }
 
@@ -73,20 +74,28 @@ impl Sink<'_> {
                     }
                 }
                 sort_keys(&mut object);
-                match event {
+                let printed = match event {
                     // kubectl prints watch events as one compact JSON line.
                     Some(kind) if matches!(printer.format(), OutputFormat::Json) => {
                         let line = crate::printers::json::to_string_compact(
                             &json!({ "type": kind, "object": object }),
                         );
-                        writeln!(out, "{line}")?;
+                        writeln!(out, "{line}").map_err(Into::into)
                     }
-                    Some(kind) => {
-                        printer.print(&json!({ "type": kind, "object": object }), &mut **out)?
+                    // The name printer names the object inside the event.
+                    Some(_) if matches!(printer.format(), OutputFormat::Name) => {
+                        printer.print(&object, out)
                     }
-                    None => printer.print(&object, &mut **out)?,
+                    Some(kind) => printer.print(&json!({ "type": kind, "object": object }), out),
+                    None => printer.print(&object, out),
+                };
+                if printed.is_err() {
+                    // What was printed before the failure (a template's
+                    // error dump) still goes out.
+                    out.flush_pending()?;
+                    out.get_mut().flush()?;
                 }
-                out.flush()?;
+                printed?;
             }
         }
         Ok(())
@@ -200,7 +209,7 @@ pub async fn watch(
             }),
             TabWriter::for_tables(out),
         ),
-        Some(f) => Sink::Object(Printer::new(f), out, strip_managed),
+        Some(f) => Sink::Object(Printer::new(f), TabWriter::for_tables(out), strip_managed),
     };
     let show_current = !args.watch_only;
     // kubectl sorts each page of the current state when it prints it as a
@@ -217,16 +226,25 @@ pub async fn watch(
                     show_current,
                     None,
                     err,
-                )?;
+                )
+                .map_err(|e| anyhow::anyhow!("unable to output the provided object: {e:#}"))?;
             }
         } else {
+            let objects = matches!(sink, Sink::Object(..));
             sink.print(
                 page,
                 events.then_some("ADDED"),
                 show_current,
                 sort_pages,
                 err,
-            )?;
+            )
+            .map_err(|e| {
+                if objects {
+                    anyhow::anyhow!("unable to output the provided object: {e:#}")
+                } else {
+                    e
+                }
+            })?;
         }
     }
     sink.flush()?;
@@ -295,14 +313,19 @@ pub async fn watch(
                 .to_string();
             let object = event.get("object").cloned().unwrap_or(Value::Null);
             let bytes = serde_json::to_vec(&object)?;
-            sink.print(
+            let printed = sink.print(
                 &bytes,
                 events.then_some(kind.as_str()),
                 output_rows,
                 None,
                 err,
-            )?;
+            );
             sink.flush()?;
+            // kubectl stops watching when an event cannot be printed, and
+            // says nothing more (its watch loop drops the error).
+            if printed.is_err() {
+                return Ok(());
+            }
             output_rows = true;
         }
     }

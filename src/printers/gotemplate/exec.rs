@@ -101,6 +101,28 @@ impl<'a, 'w> Exec<'a, 'w> {
         self.walk_list(&data, root)
     }
 
+    /// Runs one iteration of a top-level `{{range .items}}` body on `elem`
+    /// (the item at `index`), as Go's range would.
+    pub fn run_range_body(&mut self, range: &'a Branch, index: usize, elem: GoValue<'a>) -> R<()> {
+        self.vars.clear();
+        // `$` is the whole list, which the caller made sure is never read.
+        self.vars.push(("$", GoValue::INVALID));
+        match range.pipe.decl.as_slice() {
+            [] => {}
+            [v] => self.vars.push((v.as_str(), elem.clone())),
+            [i, v, ..] => {
+                self.vars
+                    .push((i.as_str(), GoValue::new(Kind::Int(index as i64))));
+                self.vars.push((v.as_str(), elem.clone()));
+            }
+        }
+        self.node = None;
+        match self.walk_list(&elem, &range.list) {
+            Err(Flow::Continue) => Ok(()),
+            other => other,
+        }
+    }
+
     fn at(&mut self, at: At<'a>) {
         self.node = Some(at);
     }

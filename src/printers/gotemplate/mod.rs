@@ -24,7 +24,7 @@ use serde_json::Value;
 
 use exec::{Exec, Flow};
 pub use parse::ParseError;
-use parse::{List, Node, TreeSet};
+use parse::{Arg, Branch, Command, List, Node, Pipe, TreeSet};
 use value::GoValue;
 
 /// kubectl names its template `output`.
@@ -152,6 +152,135 @@ impl GoTemplate {
     }
 }
 
+/// A template shaped `TEXT{{range .items}}BODY{{end}}TEXT` (the range may
+/// declare `$item` or `$i, $item`, and have an `{{else}}`), whose body never
+/// reads `$`: over a `List` it prints the leading text, the body once per
+/// item, then the trailing text. Such a template can print a list item by
+/// item as pages arrive, with the same bytes as over the whole list.
+pub struct ItemStream<'t> {
+    template: &'t GoTemplate,
+    leading: Vec<&'t [u8]>,
+    range: &'t Branch,
+    trailing: Vec<&'t [u8]>,
+    index: usize,
+    stopped: bool,
+}
+
+/// Whether anything in `list` reads the variable `$` (the whole list).
+fn list_reads_root(list: &List) -> bool {
+    list.nodes.iter().any(|n| match n {
+        Node::Action(a) => pipe_reads_root(&a.pipe),
+        Node::If(b) | Node::Range(b) | Node::With(b) => {
+            pipe_reads_root(&b.pipe)
+                || list_reads_root(&b.list)
+                || b.else_list.as_ref().is_some_and(list_reads_root)
+        }
+        Node::Template(t) => t.pipe.as_ref().is_some_and(pipe_reads_root),
+        Node::Text(_) | Node::Break | Node::Continue => false,
+    })
+}
+
+fn pipe_reads_root(pipe: &Pipe) -> bool {
+    pipe.cmds.iter().any(command_reads_root)
+}
+
+fn command_reads_root(cmd: &Command) -> bool {
+    cmd.args.iter().any(arg_reads_root)
+}
+
+fn arg_reads_root(arg: &Arg) -> bool {
+    match arg {
+        Arg::Variable(_, ident) => ident[0] == "$",
+        Arg::Chain { node, .. } => arg_reads_root(node),
+        Arg::Pipe(p) => pipe_reads_root(p),
+        _ => false,
+    }
+}
+
+impl GoTemplate {
+    /// The template as an [`ItemStream`], when it has that shape.
+    pub fn item_stream(&self) -> Option<ItemStream<'_>> {
+        if self.calls_templates {
+            return None;
+        }
+        let root = self.set.get(NAME)?;
+        let mut leading = Vec::new();
+        let mut trailing = Vec::new();
+        let mut range = None;
+        for node in &root.nodes {
+            match node {
+                Node::Text(t) if range.is_none() => leading.push(t.as_slice()),
+                Node::Text(t) => trailing.push(t.as_slice()),
+                Node::Range(b) if range.is_none() => range = Some(b),
+                _ => return None,
+            }
+        }
+        let range = range?;
+        let over_items = matches!(
+            range.pipe.cmds.as_slice(),
+            [Command { args, .. }] if matches!(args.as_slice(), [Arg::Field(_, f)] if f.len() == 1 && f[0] == "items")
+        );
+        if !over_items || range.pipe.is_assign || range.pipe.decl.len() > 2 {
+            return None;
+        }
+        if list_reads_root(&range.list) {
+            return None;
+        }
+        Some(ItemStream {
+            template: self,
+            leading,
+            range,
+            trailing,
+            index: 0,
+            stopped: false,
+        })
+    }
+}
+
+impl ItemStream<'_> {
+    /// Prints one item of the list (the leading text first, before the
+    /// first item).
+    pub fn item(&mut self, item: &Value, out: &mut dyn Write) -> Result<(), ExecError> {
+        if self.index == 0 {
+            for text in &self.leading {
+                out.write_all(text).map_err(ExecError::Io)?;
+            }
+        }
+        let index = self.index;
+        self.index += 1;
+        if self.stopped {
+            return Ok(());
+        }
+        let t = self.template;
+        let mut exec = Exec::new(&t.set, &t.raw, NAME, out, t.missing_error);
+        match exec.run_range_body(self.range, index, GoValue::from_json(item, true)) {
+            Ok(()) => Ok(()),
+            Err(Flow::Break) => {
+                self.stopped = true;
+                Ok(())
+            }
+            Err(Flow::Continue) => Ok(()),
+            Err(Flow::Error(msg)) => {
+                self.stopped = true;
+                Err(ExecError::Template(msg))
+            }
+            Err(Flow::Io(e)) => Err(ExecError::Io(e)),
+        }
+    }
+
+    /// Ends the list: `Ok(false)` when it had no items, and the caller
+    /// must print the whole (empty) list with the template instead.
+    pub fn finish(&mut self, out: &mut dyn Write) -> std::io::Result<bool> {
+        if self.index == 0 {
+            return Ok(false);
+        }
+        for text in &self.trailing {
+            out.write_all(text)?;
+        }
+        Ok(true)
+    }
+}
+
 /// kubectl's go-template printer for one object. On an execution error it
 /// writes its debugging dump to `out` (the template, the object as JSON and
 /// as Go prints the decoded map), then fails with
@@ -160,21 +289,32 @@ pub fn print_object(template: &GoTemplate, obj: &Value, out: &mut dyn Write) -> 
     match template.execute(obj, out) {
         Ok(()) => Ok(()),
         Err(ExecError::Io(e)) => Err(e.into()),
-        Err(ExecError::Template(err)) => {
-            let dump = format!(
-                "Error executing template: {err}. Printing more information for debugging the template:\n\
-                 \ttemplate was:\n\t\t{}\n\
-                 \traw data was:\n\t\t{}\n\
-                 \tobject given to template engine was:\n\t\t{}\n\n",
-                template.raw(),
-                crate::printers::json::to_string_compact(obj),
-                crate::printers::gofmt::sprint(obj),
-            );
-            out.write_all(dump.as_bytes())?;
-            Err(anyhow::anyhow!(
-                "error executing template {}: {err}",
-                crate::printers::gofmt::quote(template.raw())
-            ))
-        }
+        Err(ExecError::Template(err)) => Err(failure(template, obj, &err, out)),
     }
+}
+
+/// kubectl's reaction to a failed execution over `obj`: the debugging dump
+/// written to `out`, and the error to report.
+pub fn failure(
+    template: &GoTemplate,
+    obj: &Value,
+    err: &str,
+    out: &mut dyn Write,
+) -> anyhow::Error {
+    let dump = format!(
+        "Error executing template: {err}. Printing more information for debugging the template:\n\
+         \ttemplate was:\n\t\t{}\n\
+         \traw data was:\n\t\t{}\n\
+         \tobject given to template engine was:\n\t\t{}\n\n",
+        template.raw(),
+        crate::printers::json::to_string_compact(obj),
+        crate::printers::gofmt::sprint(obj),
+    );
+    if let Err(e) = out.write_all(dump.as_bytes()) {
+        return e.into();
+    }
+    anyhow::anyhow!(
+        "error executing template {}: {err}",
+        crate::printers::gofmt::quote(template.raw())
+    )
 }
