@@ -11,7 +11,7 @@ use crate::printers::gotemplate::{self, ExecError, GoTemplate, ItemStream};
 use crate::printers::sort_by;
 use crate::printers::{sort_keys, OutputFormat, Printer};
 use crate::resource::builder::Plan;
-use crate::resource::fetch::{get_object, ListQuery, Pager};
+use crate::resource::fetch::{ListQuery, Pager};
 use crate::resource::infos::list_items;
 
 /// JSON, YAML and names of a list can be written item by item as pages
@@ -165,15 +165,7 @@ pub async fn print(
         } => {
             single = single_item_implied;
             for target in targets {
-                match get_object(
-                    client,
-                    &target.mapping,
-                    target.namespace.as_deref(),
-                    &target.name,
-                    ACCEPT_JSON,
-                )
-                .await
-                {
+                match super::fetch_named(client, &target, &args.subresource, ACCEPT_JSON).await {
                     Ok(body) => items.push(serde_json::from_slice(&body)?),
                     Err(e) if args.ignore_not_found && e.is_not_found() => {}
                     Err(e) if single_item_implied => return Err(e.into()),

@@ -22,14 +22,16 @@ use crate::resource::fetch::{get_object, query_escape, ListQuery, Pager};
 /// table writer, so tabs in `-o jsonpath` or `-o go-template` output line
 /// up in columns too.
 enum Sink<'a> {
-    Table(TablePrinter, TabWriter<&'a mut dyn Write>),
+    /// Server tables, or (`false`: `--server-print=false`) kubectl's NAME
+    /// and AGE table made from plain objects.
+    Table(TablePrinter, TabWriter<&'a mut dyn Write>, bool),
     Object(Printer, TabWriter<&'a mut dyn Write>, bool),
 }
 
 impl Sink<'_> {
     /// Writes out buffered rows.
     fn flush(&mut self) -> Result<()> {
-        let (Sink::Table(_, tw) | Sink::Object(_, tw, _)) = self;
+        let (Sink::Table(_, tw, _) | Sink::Object(_, tw, _)) = self;
         tw.flush_pending()?;
         tw.get_mut().flush()?;
         Ok(())
@@ -46,8 +48,18 @@ impl Sink<'_> {
         err: &mut dyn Write,
     ) -> Result<()> {
         match self {
-            Sink::Table(printer, tw) => {
-                let mut table: Table = serde_json::from_slice(body)?;
+            Sink::Table(printer, tw, server) => {
+                let mut table: Table = if *server {
+                    serde_json::from_slice(body)?
+                } else {
+                    let value: Value = serde_json::from_slice(body)?;
+                    let objects = if value.get("items").is_some() {
+                        crate::resource::infos::list_items(value)
+                    } else {
+                        vec![value]
+                    };
+                    Table::from_objects(objects, chrono::Utc::now())
+                };
                 if !rows {
                     table.rows.clear();
                 }
@@ -124,7 +136,7 @@ pub async fn watch(
         writeln!(ctx.err, "warning: {which} requested, --sort-by {what}")?;
     }
     let client = &conn.client;
-    let accept = if format.is_none() {
+    let accept = if format.is_none() && args.server_print {
         ACCEPT_TABLE
     } else {
         ACCEPT_JSON
@@ -168,8 +180,10 @@ pub async fn watch(
                 field_selector: field_selector.clone(),
                 limit: args.chunk_size,
                 // Tables carry whole objects when there is a sort to do.
-                include_object: (format.is_none() && args.sort_field().is_some())
-                    .then(|| "Object".to_string()),
+                include_object: (format.is_none()
+                    && args.server_print
+                    && args.sort_field().is_some())
+                .then(|| "Object".to_string()),
             };
             let mut pager = Pager::new(client, &mapping, namespace.as_deref(), query, accept);
             while let Some(page) = pager.next_page().await? {
@@ -208,6 +222,7 @@ pub async fn watch(
                 kind: args.show_kind.then(|| mapping.kind_dot_group()),
             }),
             TabWriter::for_tables(out),
+            args.server_print,
         ),
         Some(f) => Sink::Object(Printer::new(f), TabWriter::for_tables(out), strip_managed),
     };
