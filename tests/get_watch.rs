@@ -78,12 +78,13 @@ fn watching_a_namespace_that_changes() {
     }
 }
 
-/// Templates in watch mode: their output goes through kubectl's table
-/// writer (tabs become aligned columns), events wrap the object for
-/// `--output-watch-events`, a failure on the current state is an error, a
-/// failure on an event ends the watch quietly.
+/// Every printer in watch mode: output goes through kubectl's table writer
+/// (tabs in templates become aligned columns), events wrap the object for
+/// `--output-watch-events` (`-o name` names the object inside), a template
+/// failing on the current state is an error, on an event it ends the watch
+/// quietly.
 #[test]
-fn watching_with_templates() {
+fn watching_with_every_printer() {
     let cases: &[&[&str]] = &[
         &["get", "cm", "-w", "-o", "go-template={{.metadata.name}}\t{{.kind}}\t{{len .metadata}}\n"],
         &["get", "cm", "-w", "--output-watch-events", "-o", "go-template={{.type}}\t{{.object.metadata.name}}\n"],
@@ -96,6 +97,12 @@ fn watching_with_templates() {
         // Fails on the current state.
         &["get", "cm", "-w", "-o", "go-template={{.metadata.name}}\t{{.data.a.b}}\n"],
         &["get", "cm", "-w", "--output-watch-events", "-o", "go-template={{.object.metadata.name}}{{.type.x}}"],
+        &["get", "cm", "-w", "--output-watch-events", "-o", "yaml"],
+        &["get", "cm", "-w", "--output-watch-events", "-o", "kyaml"],
+        &["get", "cm", "-w", "--output-watch-events", "-o", "custom-columns=NAME:.metadata.name,TYPE:.type"],
+        &["get", "cm", "-w", "-o", "custom-columns=NAME:.metadata.name"],
+        &["get", "cm", "-w", "--output-watch-events", "--server-print=false"],
+        &["get", "cm", "-w", "--server-print=false", "--show-labels"],
     ];
     for words in cases {
         let ns = namespace("watch-tmpl");
