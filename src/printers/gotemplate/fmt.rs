@@ -544,11 +544,7 @@ impl Printer {
         if self.f.sharp {
             match base {
                 2 => rev.extend_from_slice(b"b0"),
-                8 => {
-                    if rev.last() != Some(&b'0') {
-                        rev.push(b'0');
-                    }
-                }
+                8 if rev.last() != Some(&b'0') => rev.push(b'0'),
                 16 => {
                     rev.push(digits[16]);
                     rev.push(b'0');
@@ -1253,7 +1249,7 @@ mod tests {
     #[test]
     fn verbs_flags_and_widths() {
         let i = GoValue::new(Kind::Int(42));
-        let f = GoValue::new(Kind::Float(3.14159));
+        let f = GoValue::new(Kind::Float(3.25159));
         assert_eq!(
             pf(
                 "%d|%5d|%-5d|%05d|%+d|%x|%#x|%o|%b",
@@ -1297,7 +1293,7 @@ mod tests {
                     f.clone()
                 ]
             ),
-            "3.141590|3.14|3.141590e+00|3.14159|3.14159|   3.142"
+            "3.251590|3.25|3.251590e+00|3.25159|3.25159|   3.252"
         );
         assert_eq!(
             pf(
@@ -1313,7 +1309,7 @@ mod tests {
             pf("%d %s", &[st("x"), i.clone()]),
             "%!d(string=x) %!s(int=42)"
         );
-        assert_eq!(pf("%d %d", &[i.clone()]), "42 %!d(MISSING)");
+        assert_eq!(pf("%d %d", std::slice::from_ref(&i)), "42 %!d(MISSING)");
         assert_eq!(pf("%d", &[i.clone(), st("x")]), "42%!(EXTRA string=x)");
         assert_eq!(pf("%[2]s %[1]s", &[st("a"), st("b")]), "b a");
         assert_eq!(pf("%!", &[]), "%!!(MISSING)");

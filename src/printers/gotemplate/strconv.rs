@@ -262,7 +262,7 @@ fn underscores_ok(s: &str) -> bool {
     let mut saw = '^';
     let mut i = 0;
     let mut hex = false;
-    if bytes.len() >= 1 && (bytes[0] == b'-' || bytes[0] == b'+') {
+    if !bytes.is_empty() && (bytes[0] == b'-' || bytes[0] == b'+') {
         i = 1;
     }
     let base_prefixed = bytes.len() - i >= 2
