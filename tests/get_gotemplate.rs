@@ -6,6 +6,7 @@
 mod common;
 
 use common::cluster::{cluster_kubeconfig, namespace};
+use common::twin::Twin;
 use common::*;
 
 fn kubectl(ns: &str, words: &[&str]) {
@@ -135,4 +136,59 @@ fn single_objects_and_errors_match_kubectl() {
     ] {
         same_in(&ns, words);
     }
+}
+
+/// Verbs that write print their results through templates too (twin
+/// namespaces: kubectl writes in one, kuddle in the other).
+#[test]
+fn writing_verbs_print_through_templates() {
+    let twin = Twin::new("verbs-tmpl");
+    let manifest = std::env::temp_dir().join(format!("kuddle-two-cms-{}.yaml", std::process::id()));
+    std::fs::write(
+        &manifest,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x1\ndata:\n  a: b\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x2\n",
+    )
+    .unwrap();
+    let manifest = manifest.display().to_string();
+    let kind_name = "-o=go-template={{.kind}}/{{.metadata.name}} {{.spec.replicas}}{{\"\\n\"}}";
+    for words in [
+        &["create", "deployment", "web", "--image=nginx", kind_name][..],
+        &["scale", "deploy", "web", "--replicas=3", kind_name][..],
+        &[
+            "expose",
+            "deploy",
+            "web",
+            "--port=80",
+            "-o=go-template={{.kind}} {{range .spec.ports}}{{.port}}/{{.targetPort}}{{end}}",
+        ][..],
+        &[
+            "run",
+            "pod1",
+            "--image=nginx",
+            "-o=go-template={{.kind}} {{.metadata.labels}} {{.spec.dnsPolicy}}",
+        ][..],
+        &[
+            "apply",
+            "-f",
+            &manifest,
+            "-o=go-template={{.kind}} {{range .items}}{{.metadata.name}} {{end}}",
+        ][..],
+        &[
+            "apply",
+            "-f",
+            &manifest,
+            "-o=go-template={{range .items}}{{.metadata.name}}{{.data.a.b}} {{end}}",
+        ][..],
+        &[
+            "create",
+            "deployment",
+            "web2",
+            "--image=nginx",
+            "--dry-run=server",
+            "-o=go-template={{.metadata.name}} {{.spec.strategy}}",
+        ][..],
+    ] {
+        twin.same_words(words);
+    }
+    let _ = std::fs::remove_file(&manifest);
 }
