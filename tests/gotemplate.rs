@@ -329,6 +329,7 @@ fn output_flag_forms() {
             "--allow-missing-template-keys".into(),
         ],
         vec!["-o=yaml".into(), "--template={{.kind}}".into()],
+        vec!["--output=".into(), "--template={{.kind}}".into()],
     ];
     for extra in &cases {
         let words: Vec<&str> = extra.iter().map(String::as_str).collect();

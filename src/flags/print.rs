@@ -50,10 +50,11 @@ impl Default for PrintFlags {
 impl PrintFlags {
     /// The printer for `-o`, or `None` when no `-o` was given (the verb then
     /// prints its own result line). `allowed` are the formats this verb takes.
-    /// A `--template` without `-o` asks for go-template, as in kubectl.
+    /// A `--template` without `-o` asks for go-template, as in kubectl; an
+    /// explicitly empty `-o` still means the result line.
     pub fn printer(&self, allowed: &[&str]) -> Result<Option<Printer>> {
         let output = match self.output.as_deref() {
-            None | Some("") if !self.template.is_empty() => "go-template",
+            None if !self.template.is_empty() => "go-template",
             None | Some("") => return Ok(None),
             Some(value) => value,
         };
