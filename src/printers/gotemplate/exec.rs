@@ -303,11 +303,11 @@ impl<'a, 'w> Exec<'a, 'w> {
                 n > 0
             }
             Kind::Slice(items) => {
-                for (i, item) in items.iter().enumerate() {
+                for (i, elem) in items.elements().enumerate() {
                     let index = GoValue::new(Kind::Int(i as i64));
-                    self.one_iteration(r, mark, index, GoValue::from_json(item, true))?;
+                    self.one_iteration(r, mark, index, elem)?;
                 }
-                !items.is_empty()
+                items.len > 0
             }
             Kind::Map(map) => {
                 let mut entries: Vec<(&'a String, &'a Value)> = map.iter().collect();

@@ -885,7 +885,12 @@ impl Printer {
                 Kind::Complex(re, im) => self.fmt_complex(*re, *im, verb, arg),
                 Kind::Str(s) => self.fmt_string(s, verb, arg),
                 Kind::Map(m) => self.print_map(m, verb, depth),
-                Kind::Slice(items) => self.print_slice(items, verb, depth),
+                Kind::Slice(items) => {
+                    let items: Vec<&Value> = (0..items.len)
+                        .map(|i| items.get(i).unwrap_or(&Value::Null))
+                        .collect();
+                    self.print_slice(items.into_iter(), verb, depth)
+                }
             },
             Arg::Json(j) => match j {
                 _ if verb == 'w' => self.bad_verb(verb, arg),
@@ -900,7 +905,7 @@ impl Printer {
                 },
                 Value::String(s) => self.fmt_string(s.as_bytes(), verb, arg),
                 Value::Object(m) => self.print_map(m, verb, depth),
-                Value::Array(items) => self.print_slice(items, verb, depth),
+                Value::Array(items) => self.print_slice(items.iter(), verb, depth),
             },
         }
     }
@@ -935,13 +940,18 @@ impl Printer {
         self.buf.push(if self.f.sharp_v { b'}' } else { b']' });
     }
 
-    fn print_slice(&mut self, items: &[Value], verb: char, depth: usize) {
+    fn print_slice<'v>(
+        &mut self,
+        items: impl Iterator<Item = &'v Value>,
+        verb: char,
+        depth: usize,
+    ) {
         if self.f.sharp_v {
             self.buf.extend_from_slice(b"[]interface {}{");
         } else {
             self.buf.push(b'[');
         }
-        for (i, v) in items.iter().enumerate() {
+        for (i, v) in items.enumerate() {
             if i > 0 {
                 if self.f.sharp_v {
                     self.buf.extend_from_slice(b", ");

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use super::fmt;
-use super::value::{GoValue, Kind};
+use super::value::{GoValue, Kind, SliceRef};
 
 /// How a parameter receives its argument (Go's parameter types).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,7 +196,7 @@ fn length<'a>(item: &GoValue<'a>) -> Res<'a> {
     let n = match &item.kind {
         Kind::Invalid => return Err("reflect: call of reflect.Value.Type on zero Value".into()),
         Kind::Map(m) => m.len(),
-        Kind::Slice(s) => s.len(),
+        Kind::Slice(s) => s.len,
         Kind::Str(s) => s.len(),
         other => return Err(format!("len of type {}", other.type_name().unwrap_or(""))),
     };
@@ -234,11 +234,14 @@ fn index<'a>(item: &GoValue<'a>, indexes: &[GoValue<'a>]) -> Res<'a> {
         }
         item = match &item.kind {
             Kind::Slice(items) => {
-                let x = index_arg(&index, items.len())?;
-                let Some(v) = items.get(x) else {
+                let x = index_arg(&index, items.len)?;
+                if x >= items.len {
                     return Err("reflect: slice index out of range".into());
-                };
-                GoValue::from_json(v, true)
+                }
+                match items.get(x) {
+                    Some(v) => GoValue::from_json(v, true),
+                    None => GoValue::nil(),
+                }
             }
             Kind::Str(s) => {
                 let x = index_arg(&index, s.len())?;
@@ -291,7 +294,7 @@ fn slice<'a>(item: &GoValue<'a>, indexes: &[GoValue<'a>]) -> Res<'a> {
             }
             (s.len(), s.len())
         }
-        Kind::Slice(items) => (items.len(), items.len()),
+        Kind::Slice(items) => (items.len, items.cap),
         other => {
             return Err(format!(
                 "can't slice item of type {}",
@@ -306,13 +309,20 @@ fn slice<'a>(item: &GoValue<'a>, indexes: &[GoValue<'a>]) -> Res<'a> {
     if idx[0] > idx[1] {
         return Err(format!("invalid slice index: {} > {}", idx[0], idx[1]));
     }
-    if indexes.len() == 3 && idx[1] > idx[2] {
+    if indexes.len() < 3 {
+        idx[2] = cap;
+    } else if idx[1] > idx[2] {
         return Err(format!("invalid slice index: {} > {}", idx[1], idx[2]));
     }
     Ok(match &item.kind {
         Kind::Str(Cow::Borrowed(s)) => GoValue::new(Kind::Str(Cow::Borrowed(&s[idx[0]..idx[1]]))),
         Kind::Str(Cow::Owned(s)) => GoValue::string(s[idx[0]..idx[1]].to_vec()),
-        Kind::Slice(items) => GoValue::new(Kind::Slice(&items[idx[0]..idx[1]])),
+        Kind::Slice(items) => GoValue::new(Kind::Slice(SliceRef {
+            base: items.base,
+            start: items.start + idx[0],
+            len: idx[1] - idx[0],
+            cap: idx[2] - idx[0],
+        })),
         _ => GoValue::INVALID,
     })
 }
@@ -476,15 +486,19 @@ fn exists(item: &GoValue, indices: &[GoValue]) -> bool {
         }
         let index = index.unwrapped();
         v = match &v.kind {
-            Kind::Slice(items) => match index.kind {
-                Kind::Int(i) | Kind::Int64(i) if i >= 0 && (i as usize) < items.len() => {
-                    GoValue::from_json(&items[i as usize], true)
+            Kind::Slice(items) => {
+                let i = match index.kind {
+                    Kind::Int(i) | Kind::Int64(i) if i >= 0 && (i as usize) < items.len => {
+                        i as usize
+                    }
+                    Kind::Uint8(u) if (u as usize) < items.len => u as usize,
+                    _ => return false,
+                };
+                match items.get(i) {
+                    Some(v) => GoValue::from_json(v, true),
+                    None => GoValue::nil(),
                 }
-                Kind::Uint8(u) if (u as usize) < items.len() => {
-                    GoValue::from_json(&items[u as usize], true)
-                }
-                _ => return false,
-            },
+            }
             Kind::Str(s) => match index.kind {
                 Kind::Int(i) | Kind::Int64(i) if i >= 0 && (i as usize) < s.len() => {
                     GoValue::new(Kind::Uint8(s[i as usize]))

@@ -142,3 +142,22 @@ fn deep_recursion_stops_at_gos_limit() {
         "ERR template: output:1:25: executing \"a\" at <{{template \"a\"}}>: exceeded maximum template depth (100000)"
     );
 }
+
+#[test]
+fn slices_reach_into_go_capacity() {
+    use super::value::json_array_cap;
+    let caps: Vec<usize> = [0, 1, 2, 3, 5, 9, 33, 65, 72, 143, 300]
+        .iter()
+        .map(|n| json_array_cap(*n))
+        .collect();
+    assert_eq!(caps, [0, 1, 2, 4, 8, 16, 71, 71, 143, 143, 303]);
+    let data = json!({"l": ["a", "b", "c"]});
+    assert_eq!(
+        run("{{slice .l 1 4}} {{len (slice .l 0 4)}}", &data),
+        "[b c <nil>] 4"
+    );
+    assert_eq!(
+        run("{{slice .l 0 5}}", &data),
+        "ERR template: output:1:2: executing \"output\" at <slice .l 0 5>: error calling slice: index out of range: 5"
+    );
+}
