@@ -28,8 +28,15 @@ fn normalize(text: &str) -> String {
 /// while they watch, and compares what they printed once the server (or
 /// --request-timeout) ended the watch.
 fn same_while_changing(ns: &str, watch_line: &str) {
+    let words: Vec<&str> = watch_line.split_whitespace().collect();
+    same_while_changing_words(ns, &words);
+}
+
+/// `same_while_changing` for words that hold spaces, tabs or newlines.
+fn same_while_changing_words(ns: &str, words: &[&str]) {
+    let watch_line = words.join(" ");
     let mut args: Vec<String> = vec!["-n".into(), ns.into()];
-    args.extend(watch_line.split_whitespace().map(str::to_string));
+    args.extend(words.iter().map(|w| w.to_string()));
     args.push("--request-timeout=5s".into());
     let inv = Invocation::new(&args).kubeconfig(cluster_kubeconfig());
     let (theirs, ours) = std::thread::scope(|scope| {
@@ -68,6 +75,39 @@ fn watching_a_namespace_that_changes() {
         let ns = namespace("watch");
         kubectl(&ns, "create configmap watched --from-literal=a=b");
         same_while_changing(&ns, watch_line);
+    }
+}
+
+/// Every printer in watch mode: output goes through kubectl's table writer
+/// (tabs in templates become aligned columns), events wrap the object for
+/// `--output-watch-events` (`-o name` names the object inside), a template
+/// failing on the current state is an error, on an event it ends the watch
+/// quietly.
+#[test]
+fn watching_with_every_printer() {
+    let cases: &[&[&str]] = &[
+        &["get", "cm", "-w", "-o", "go-template={{.metadata.name}}\t{{.kind}}\t{{len .metadata}}\n"],
+        &["get", "cm", "-w", "--output-watch-events", "-o", "go-template={{.type}}\t{{.object.metadata.name}}\n"],
+        &["get", "cm", "--watch-only", "--output-watch-events", "-o", "jsonpath={.type}\t{.object.metadata.name}{\"\\n\"}"],
+        &["get", "cm", "-w", "--output-watch-events", "-o", "name"],
+        &["get", "cm", "--watch-only", "--output-watch-events", "-o", "go-template={{.}}\n"],
+        &["get", "cm", "watched", "-w", "-o", "go-template={{.metadata.name}} {{.metadata.labels}}\n"],
+        // Fails on the first event (the label), not on the current state.
+        &["get", "cm", "-w", "-o", "go-template={{.metadata.name}}{{if .metadata.labels}}{{.metadata.labels.step.x}}{{end}}\n"],
+        // Fails on the current state.
+        &["get", "cm", "-w", "-o", "go-template={{.metadata.name}}\t{{.data.a.b}}\n"],
+        &["get", "cm", "-w", "--output-watch-events", "-o", "go-template={{.object.metadata.name}}{{.type.x}}"],
+        &["get", "cm", "-w", "--output-watch-events", "-o", "yaml"],
+        &["get", "cm", "-w", "--output-watch-events", "-o", "kyaml"],
+        &["get", "cm", "-w", "--output-watch-events", "-o", "custom-columns=NAME:.metadata.name,TYPE:.type"],
+        &["get", "cm", "-w", "-o", "custom-columns=NAME:.metadata.name"],
+        &["get", "cm", "-w", "--output-watch-events", "--server-print=false"],
+        &["get", "cm", "-w", "--server-print=false", "--show-labels"],
+    ];
+    for words in cases {
+        let ns = namespace("watch-tmpl");
+        kubectl(&ns, "create configmap watched --from-literal=a=b");
+        same_while_changing_words(&ns, words);
     }
 }
 

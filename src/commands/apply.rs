@@ -251,10 +251,16 @@ pub async fn run(ctx: &mut Context, args: ApplyArgs) -> Result<()> {
         return Err(render(errors));
     }
     if let (true, Some(mut printer)) = (print_objects, printer) {
+        // Only kubectl's JSON and YAML printers leave managed fields out.
+        let strip_managed = !args.print.show_managed_fields
+            && matches!(
+                printer.format(),
+                OutputFormat::Json | OutputFormat::Yaml | OutputFormat::Kyaml
+            );
         let mut objects: Vec<Value> = applied
             .into_iter()
             .map(|mut o| {
-                if !args.print.show_managed_fields {
+                if strip_managed {
                     if let Some(meta) = o.get_mut("metadata").and_then(Value::as_object_mut) {
                         meta.shift_remove("managedFields");
                     }
@@ -266,7 +272,10 @@ pub async fn run(ctx: &mut Context, args: ApplyArgs) -> Result<()> {
             .collect();
         let object = if objects.len() == 1 {
             objects.remove(0)
-        } else if matches!(printer.format(), OutputFormat::Json) {
+        } else if matches!(
+            printer.format(),
+            OutputFormat::Json | OutputFormat::GoTemplate(_)
+        ) {
             json!({"kind": "List", "apiVersion": "v1", "metadata": {}, "items": objects})
         } else {
             json!({"apiVersion": "v1", "items": objects, "kind": "List", "metadata": {}})

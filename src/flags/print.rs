@@ -8,11 +8,11 @@ use crate::printers::{OutputFormat, Printer, TemplateFlags};
 
 #[derive(Args, Debug, Clone)]
 pub struct PrintFlags {
-    /// Output format: json, yaml, kyaml, name, jsonpath=…, jsonpath-as-json=…, jsonpath-file=….
+    /// Output format: json, yaml, kyaml, name, go-template=…, go-template-file=…, template=…, templatefile=…, jsonpath=…, jsonpath-as-json=…, jsonpath-file=….
     #[arg(short = 'o', long = "output", value_name = "FORMAT")]
     pub output: Option<String>,
 
-    /// Template (or template file for the -file formats) for -o jsonpath, jsonpath-as-json, jsonpath-file, go-template.
+    /// Template (or template file for the -file formats) for -o go-template, go-template-file, jsonpath, jsonpath-as-json, jsonpath-file; with no -o, a go-template.
     #[arg(long = "template", value_name = "TEMPLATE", default_value = "")]
     pub template: String,
 
@@ -50,10 +50,11 @@ impl Default for PrintFlags {
 impl PrintFlags {
     /// The printer for `-o`, or `None` when no `-o` was given (the verb then
     /// prints its own result line). `allowed` are the formats this verb takes.
-    /// A `--template` without `-o` asks for go-template, as in kubectl.
+    /// A `--template` without `-o` asks for go-template, as in kubectl; an
+    /// explicitly empty `-o` still means the result line.
     pub fn printer(&self, allowed: &[&str]) -> Result<Option<Printer>> {
         let output = match self.output.as_deref() {
-            None | Some("") if !self.template.is_empty() => "go-template",
+            None if !self.template.is_empty() => "go-template",
             None | Some("") => return Ok(None),
             Some(value) => value,
         };

@@ -8,6 +8,7 @@
 pub mod custom_columns;
 pub mod gofmt;
 pub mod gosort;
+pub mod gotemplate;
 pub mod json;
 pub mod jsonpath;
 pub mod kyaml;
@@ -56,6 +57,9 @@ pub enum OutputFormat {
     JsonPathAsJson(Box<jsonpath::Template>),
     /// `-o custom-columns=…` / `-o custom-columns-file=…` (only `get`).
     CustomColumns(Box<custom_columns::CustomColumns>),
+    /// `-o go-template=…`, `template=…`, `go-template-file=…`,
+    /// `templatefile=…` (the file formats hold the file's content).
+    GoTemplate(Box<gotemplate::GoTemplate>),
 }
 
 /// The template companions of `-o`: `--template` and
@@ -100,6 +104,9 @@ impl OutputFormat {
             return Ok(format);
         }
         if let Some(format) = parse_jsonpath_format(value, allowed, flags)? {
+            return Ok(format);
+        }
+        if let Some(format) = parse_go_template_format(value, allowed, flags)? {
             return Ok(format);
         }
         let mut list: Vec<&str> = allowed.to_vec();
@@ -160,6 +167,54 @@ fn parse_jsonpath_format(
         "jsonpath-file" => OutputFormat::JsonPathFile(template),
         _ => OutputFormat::JsonPathAsJson(template),
     }))
+}
+
+/// The go-template family (cli-runtime's GoTemplatePrintFlags): `Ok(None)`
+/// when `value` is not one of them.
+fn parse_go_template_format(
+    value: &str,
+    allowed: &[&str],
+    flags: TemplateFlags,
+) -> Result<Option<OutputFormat>> {
+    const FORMATS: [&str; 4] = [
+        "template",
+        "go-template",
+        "go-template-file",
+        "templatefile",
+    ];
+    if flags.template.is_empty() && value.is_empty() {
+        return Ok(None);
+    }
+    let (format, text) = if flags.template.is_empty() {
+        FORMATS
+            .iter()
+            .find_map(|f| value.strip_prefix(f)?.strip_prefix('=').map(|t| (*f, t)))
+            .unwrap_or((value, ""))
+    } else {
+        (value, flags.template)
+    };
+    if !FORMATS.contains(&format) || !allowed.contains(&format) {
+        return Ok(None);
+    }
+    if text.is_empty() {
+        bail!("template format specified but no template given");
+    }
+    let content;
+    let text = if format.ends_with("file") {
+        content = std::fs::read(text).map_err(|e| {
+            anyhow::anyhow!(
+                "error reading --template {text}, {}",
+                go_read_error(text, &e)
+            )
+        })?;
+        String::from_utf8_lossy(&content).into_owned()
+    } else {
+        text.to_string()
+    };
+    let template = gotemplate::GoTemplate::parse(&text)
+        .map_err(|e| anyhow::anyhow!("error parsing template {text}, {e}"))?
+        .allow_missing_keys(flags.allow_missing_keys);
+    Ok(Some(OutputFormat::GoTemplate(Box::new(template))))
 }
 
 /// `os.ReadFile`'s error text: `open F: no such file or directory`,
@@ -245,6 +300,9 @@ impl Printer {
                 }
             }
             OutputFormat::CustomColumns(columns) => columns.print(obj, out)?,
+            // kubectl hands templates the object decoded from JSON, so a
+            // typed object's whole numbers are int64 here too.
+            OutputFormat::GoTemplate(template) => gotemplate::print_object(template, obj, out)?,
         }
         Ok(())
     }

@@ -67,6 +67,49 @@ pub struct TableRow {
     pub object: Option<Value>,
 }
 
+impl Table {
+    /// kubectl's table for objects printed without the server's columns
+    /// (`get --server-print=false`): NAME and AGE from each object's
+    /// metadata, the object kept for namespace and label columns.
+    pub fn from_objects(items: Vec<Value>, now: chrono::DateTime<chrono::Utc>) -> Table {
+        let column = |name: &str, format: &str| ColumnDefinition {
+            name: name.into(),
+            type_: "string".into(),
+            format: format.into(),
+            ..Default::default()
+        };
+        let rows = items
+            .into_iter()
+            .map(|object| {
+                let meta = object.get("metadata");
+                let name = meta
+                    .and_then(|m| m.get("name"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                let age = meta
+                    .and_then(|m| m.get("creationTimestamp"))
+                    .and_then(Value::as_str)
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                    .map(|t| {
+                        let since = now.signed_duration_since(t.with_timezone(&chrono::Utc));
+                        gofmt::human_duration(since.num_seconds())
+                    })
+                    .unwrap_or_else(|| "<unknown>".to_string());
+                TableRow {
+                    cells: vec![Value::String(name), Value::String(age)],
+                    object: Some(object),
+                }
+            })
+            .collect();
+        Table {
+            column_definitions: vec![column("Name", "name"), column("Age", "")],
+            rows,
+            metadata: ListMeta::default(),
+        }
+    }
+}
+
 impl TableRow {
     fn metadata(&self) -> Option<&serde_json::Map<String, Value>> {
         self.object.as_ref()?.get("metadata")?.as_object()

@@ -158,6 +158,26 @@ pub async fn get_object(
         .await
 }
 
+/// GET one object, or one of its subresources (`status`, `scale`) when
+/// `subresource` is not empty.
+pub async fn get_subresource(
+    client: &ApiClient,
+    mapping: &Mapping,
+    namespace: Option<&str>,
+    name: &str,
+    subresource: &str,
+    accept: &str,
+) -> Result<Bytes, ApiError> {
+    let mut path = mapping.object_path(namespace, name);
+    if !subresource.is_empty() {
+        path.push('/');
+        path.push_str(&super::mapper::path_escape(subresource));
+    }
+    client
+        .send(Method::GET, &path, accept, None, Vec::new())
+        .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

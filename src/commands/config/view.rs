@@ -80,7 +80,7 @@ fn complete(ctx: &Context, args: ViewArgs) -> Result<ViewOptions> {
     let print = &args.print;
     let printer = match print.output.as_deref() {
         None if print.template.is_empty() => Printer::new(OutputFormat::Yaml),
-        Some("") if print.template.is_empty() => Printer::new(OutputFormat::Name),
+        Some("") => Printer::new(OutputFormat::Name),
         _ => print
             .printer(OBJECT_FORMATS)?
             .unwrap_or_else(|| Printer::new(OutputFormat::Yaml)),

@@ -7,10 +7,11 @@ use serde_json::{json, Value};
 use super::{report, sort_failure, GetArgs};
 use crate::client::ACCEPT_JSON;
 use crate::context::{Connection, Context};
+use crate::printers::gotemplate::{self, ExecError, GoTemplate, ItemStream};
 use crate::printers::sort_by;
 use crate::printers::{sort_keys, OutputFormat, Printer};
 use crate::resource::builder::Plan;
-use crate::resource::fetch::{get_object, ListQuery, Pager};
+use crate::resource::fetch::{ListQuery, Pager};
 use crate::resource::infos::list_items;
 
 /// JSON, YAML and names of a list can be written item by item as pages
@@ -110,6 +111,13 @@ pub async fn print(
     {
         return stream_list(ctx, conn, plan, args, writer, strip_managed).await;
     }
+    if let (Plan::List { .. }, OutputFormat::GoTemplate(template), None) =
+        (&plan, &format, args.sort_field())
+    {
+        if let Some(stream) = template.item_stream() {
+            return stream_template(ctx, conn, plan, args, template, stream).await;
+        }
+    }
     let client = &conn.client;
     let sort_by = args.sort_field();
     let mut errors: Vec<anyhow::Error> = prior_errors;
@@ -157,15 +165,7 @@ pub async fn print(
         } => {
             single = single_item_implied;
             for target in targets {
-                match get_object(
-                    client,
-                    &target.mapping,
-                    target.namespace.as_deref(),
-                    &target.name,
-                    ACCEPT_JSON,
-                )
-                .await
-                {
+                match super::fetch_named(client, &target, &args.subresource, ACCEPT_JSON).await {
                     Ok(body) => items.push(serde_json::from_slice(&body)?),
                     Err(e) if args.ignore_not_found && e.is_not_found() => {}
                     Err(e) if single_item_implied => return Err(e.into()),
@@ -197,15 +197,103 @@ pub async fn print(
     let object = if !as_list {
         items.remove(0)
     } else {
-        json!({
-            "apiVersion": "v1",
-            "items": items,
-            "kind": "List",
-            "metadata": { "resourceVersion": "" }
-        })
+        list_of(items)
     };
     let mut printer = Printer::new(format);
-    printer.print(&object, &mut ctx.out)?;
+    if let Err(e) = printer.print(&object, &mut ctx.out) {
+        errors.push(e);
+    }
+    report(errors)
+}
+
+/// The `List` kubectl prints for several items.
+fn list_of(items: Vec<Value>) -> Value {
+    json!({
+        "apiVersion": "v1",
+        "items": items,
+        "kind": "List",
+        "metadata": { "resourceVersion": "" }
+    })
+}
+
+/// `-o go-template` over lists, for templates that range over `.items`:
+/// each item is printed as it arrives. The pages are kept (as received) in
+/// case the template fails, since kubectl's error dump shows the whole list.
+async fn stream_template(
+    ctx: &mut Context,
+    conn: &Connection,
+    plan: Plan,
+    args: &GetArgs,
+    template: &GoTemplate,
+    mut stream: ItemStream<'_>,
+) -> Result<()> {
+    let Plan::List {
+        targets,
+        label_selector,
+        field_selector,
+    } = plan
+    else {
+        return Ok(());
+    };
+    let mut errors: Vec<anyhow::Error> = Vec::new();
+    let mut pages: Vec<bytes::Bytes> = Vec::new();
+    let mut failed: Option<String> = None;
+    for target in targets {
+        let query = ListQuery {
+            label_selector: label_selector.clone(),
+            field_selector: field_selector.clone(),
+            limit: args.chunk_size,
+            include_object: None,
+        };
+        let mut pager = Pager::new(
+            &conn.client,
+            &target.mapping,
+            target.namespace.as_deref(),
+            query,
+            ACCEPT_JSON,
+        );
+        loop {
+            match pager.next_page().await {
+                Ok(Some(body)) => {
+                    if failed.is_none() {
+                        for item in list_items(serde_json::from_slice(&body)?) {
+                            match stream.item(&item, &mut ctx.out) {
+                                Ok(()) => {}
+                                Err(ExecError::Template(msg)) => {
+                                    failed = Some(msg);
+                                    break;
+                                }
+                                Err(ExecError::Io(e)) => return Err(e.into()),
+                            }
+                        }
+                    }
+                    pages.push(body);
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    errors.push(e.into());
+                    break;
+                }
+            }
+        }
+    }
+    if let Some(msg) = failed {
+        let mut items = Vec::new();
+        for page in &pages {
+            items.extend(list_items(serde_json::from_slice(page)?));
+        }
+        drop(pages);
+        let mut list = list_of(items);
+        sort_keys(&mut list);
+        errors.push(gotemplate::failure(template, &list, &msg, &mut ctx.out));
+        return report(errors);
+    }
+    if !stream.finish(&mut ctx.out)? {
+        let mut printer = Printer::new(OutputFormat::GoTemplate(Box::new(template.clone())));
+        if let Err(e) = printer.print(&list_of(Vec::new()), &mut ctx.out) {
+            errors.push(e);
+        }
+    }
     report(errors)
 }
 

@@ -8,13 +8,13 @@ use bytes::Bytes;
 use serde_json::Value;
 
 use super::{report, sort_failure, GetArgs};
-use crate::client::{ApiClient, ApiError, ACCEPT_TABLE};
+use crate::client::{ApiClient, ApiError, ACCEPT_JSON, ACCEPT_TABLE};
 use crate::context::{Connection, Context};
 use crate::printers::sort_by::{self, SortError};
 use crate::printers::table::{Table, TableOptions, TablePrinter};
 use crate::printers::tabwriter::TabWriter;
 use crate::resource::builder::Plan;
-use crate::resource::fetch::{get_object, ListQuery, Pager};
+use crate::resource::fetch::{ListQuery, Pager};
 use crate::resource::Mapping;
 
 /// Counts what reaches the output and puts a blank line before the next
@@ -62,6 +62,95 @@ impl Source<'_> {
     }
 }
 
+/// How rows are made: the server's Table, or kubectl's NAME/AGE table from
+/// plain objects (`--server-print=false`).
+#[derive(Clone, Copy)]
+struct Rows {
+    server: bool,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+impl Rows {
+    fn accept(&self) -> &'static str {
+        if self.server {
+            ACCEPT_TABLE
+        } else {
+            ACCEPT_JSON
+        }
+    }
+
+    /// A page (a list, or one object) as a table.
+    fn table(&self, body: &[u8]) -> Result<Table> {
+        if self.server {
+            return Ok(serde_json::from_slice(body)?);
+        }
+        Ok(Table::from_objects(objects_of(body)?, self.now))
+    }
+}
+
+/// The items of a list, or the one object.
+fn objects_of(body: &[u8]) -> Result<Vec<Value>> {
+    let value: Value = serde_json::from_slice(body)?;
+    Ok(if value.get("items").is_some() {
+        crate::resource::infos::list_items(value)
+    } else {
+        vec![value]
+    })
+}
+
+/// `--server-print=false --sort-by`: kubectl sorts every object it got (of
+/// whatever type), then starts a new table wherever the type changes.
+fn sorted_client_tables(
+    fetched: Vec<(Mapping, Vec<Value>)>,
+    field: &str,
+    rows: Rows,
+    err: &mut dyn Write,
+) -> Result<Vec<Source<'static>>> {
+    let mut mappings = Vec::new();
+    let mut objects = Vec::new();
+    for (mapping, items) in fetched {
+        for item in items {
+            mappings.push(mapping.clone());
+            objects.push(item);
+        }
+    }
+    let order = match sort_by::sort_objects(&objects, field) {
+        Ok(order) => order,
+        Err(e) => return Err(sort_failure(err, e)),
+    };
+    let mappings = reorder(mappings, &order);
+    let objects = reorder(objects, &order);
+    let mut sources: Vec<Source> = Vec::new();
+    let mut run: Vec<Value> = Vec::new();
+    let mut run_mapping: Option<Mapping> = None;
+    for (mapping, object) in mappings.into_iter().zip(objects) {
+        if run_mapping
+            .as_ref()
+            .is_some_and(|m| m.resource != mapping.resource)
+        {
+            if let Some(m) = run_mapping.take() {
+                sources.push(Source {
+                    mapping: m,
+                    first: Table::from_objects(std::mem::take(&mut run), rows.now),
+                    raw: None,
+                    pager: None,
+                });
+            }
+        }
+        run_mapping = Some(mapping);
+        run.push(object);
+    }
+    if let Some(m) = run_mapping {
+        sources.push(Source {
+            mapping: m,
+            first: Table::from_objects(run, rows.now),
+            raw: None,
+            pager: None,
+        });
+    }
+    Ok(sources)
+}
+
 pub async fn print(
     ctx: &mut Context,
     conn: &Connection,
@@ -73,8 +162,15 @@ pub async fn print(
 ) -> Result<()> {
     let client = &conn.client;
     let sort_by = args.sort_field();
+    let rows = Rows {
+        server: args.server_print,
+        now: chrono::Utc::now(),
+    };
     let mut errors: Vec<anyhow::Error> = prior_errors;
     let mut sources: Vec<Source> = Vec::new();
+    // Client-side tables sorted across types: everything is fetched first.
+    let mut fetched: Vec<(Mapping, Vec<Value>)> = Vec::new();
+    let sort_objects = sort_by.is_some() && !rows.server;
     match plan {
         Plan::List {
             targets,
@@ -91,16 +187,27 @@ pub async fn print(
                     } else {
                         args.chunk_size
                     },
-                    include_object: sort_by.map(|_| "Object".to_string()),
+                    include_object: sort_by
+                        .filter(|_| rows.server)
+                        .map(|_| "Object".to_string()),
                 };
                 let mut pager = Pager::new(
                     client,
                     &target.mapping,
                     target.namespace.as_deref(),
                     query,
-                    ACCEPT_TABLE,
+                    rows.accept(),
                 );
                 match pager.next_page().await {
+                    Ok(Some(body)) if sort_objects => {
+                        fetched.push((target.mapping, objects_of(&body)?))
+                    }
+                    Ok(Some(body)) if !rows.server => sources.push(Source {
+                        mapping: target.mapping,
+                        first: rows.table(&body)?,
+                        raw: None,
+                        pager: Some(pager),
+                    }),
                     Ok(Some(body)) => sources.push(Source {
                         pager: Some(pager),
                         ..Source::new(target.mapping, body, sort_by.is_some())?
@@ -112,25 +219,19 @@ pub async fn print(
         }
         Plan::Named { items, .. } => {
             for item in items {
-                let fetched = if sort_by.is_some() {
-                    get_table_with_object(
-                        client,
-                        &item.mapping,
-                        item.namespace.as_deref(),
-                        &item.name,
-                    )
-                    .await
+                let got = if sort_by.is_some() && rows.server {
+                    get_table_with_object(client, &item, &args.subresource).await
                 } else {
-                    get_object(
-                        client,
-                        &item.mapping,
-                        item.namespace.as_deref(),
-                        &item.name,
-                        ACCEPT_TABLE,
-                    )
-                    .await
+                    super::fetch_named(client, &item, &args.subresource, rows.accept()).await
                 };
-                match fetched {
+                match got {
+                    Ok(body) if sort_objects => fetched.push((item.mapping, objects_of(&body)?)),
+                    Ok(body) if !rows.server => sources.push(Source {
+                        mapping: item.mapping,
+                        first: rows.table(&body)?,
+                        raw: None,
+                        pager: None,
+                    }),
                     Ok(body) => sources.push(Source::new(item.mapping, body, sort_by.is_some())?),
                     Err(e) if args.ignore_not_found && e.is_not_found() => {}
                     Err(e) => errors.push(e.into()),
@@ -139,9 +240,13 @@ pub async fn print(
         }
     }
 
+    if let (Some(field), true) = (sort_by, sort_objects) {
+        sources = sorted_client_tables(fetched, field, rows, &mut ctx.err)?;
+    }
+
     // With several tables, kubectl first sorts the tables themselves, as
     // objects (which fails for most fields: tables have no metadata.name).
-    if let Some(field) = sort_by {
+    if let (Some(field), true) = (sort_by, rows.server) {
         if sources.len() > 1 {
             let raws: Vec<Value> = sources
                 .iter_mut()
@@ -190,7 +295,7 @@ pub async fn print(
             }
             let Some(p) = printer.as_mut() else { continue };
             let mut first = source.first;
-            if let Some(field) = sort_by {
+            if let (Some(field), true) = (sort_by, rows.server) {
                 match sort_rows(&mut first, field) {
                     Ok(()) => {}
                     // kubectl ignores the printer's error: this table
@@ -207,7 +312,7 @@ pub async fn print(
             if let Some(pager) = source.pager.as_mut() {
                 loop {
                     match pager.next_page().await {
-                        Ok(Some(body)) => p.print(serde_json::from_slice(&body)?, None, &mut tw)?,
+                        Ok(Some(body)) => p.print(rows.table(&body)?, None, &mut tw)?,
                         Ok(None) => break,
                         Err(e) => {
                             errors.push(e.into());
@@ -229,17 +334,21 @@ pub async fn print(
     report(errors)
 }
 
-/// A named object as a Table whose row carries the whole object.
+/// A named object (or its subresource) as a Table whose row carries the
+/// whole object.
 async fn get_table_with_object(
     client: &ApiClient,
-    mapping: &Mapping,
-    namespace: Option<&str>,
-    name: &str,
+    item: &crate::resource::builder::NamedTarget,
+    subresource: &str,
 ) -> Result<Bytes, ApiError> {
-    let path = format!(
-        "{}?includeObject=Object",
-        mapping.object_path(namespace, name)
-    );
+    let mut path = item
+        .mapping
+        .object_path(item.namespace.as_deref(), &item.name);
+    if !subresource.is_empty() {
+        path.push('/');
+        path.push_str(&crate::resource::mapper::path_escape(subresource));
+    }
+    path.push_str("?includeObject=Object");
     client
         .send(http::Method::GET, &path, ACCEPT_TABLE, None, Vec::new())
         .await

@@ -105,6 +105,15 @@ pub struct GetArgs {
     #[arg(long = "sort-by", value_name = "JSONPATH")]
     pub sort_by: Option<String>,
 
+    /// Get this subresource of the named objects: status or scale.
+    #[arg(long = "subresource", value_name = "SUBRESOURCE", default_value = "")]
+    pub subresource: String,
+
+    /// Let the server choose the table columns; false prints NAME and AGE only.
+    #[arg(long = "server-print", num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "true", value_parser = go_bool, action = ArgAction::Set)]
+    pub server_print: bool,
+
     #[command(flatten)]
     pub files: FilenameFlags,
 }
@@ -146,6 +155,14 @@ pub async fn run(ctx: &mut Context, args: GetArgs) -> Result<()> {
         Some(output_format(&args, &output)?)
     };
 
+    // Named objects only: kubectl refuses a subresource of a whole list
+    // (watching ignores it).
+    if !args.subresource.is_empty() && !watching && !from_files {
+        let named = args.args.len() > 1 || args.args.iter().any(|a| a.contains('/'));
+        if !named {
+            bail!("subresource cannot be used when bulk resources are specified");
+        }
+    }
     let conn = ctx.connection().await?;
     let namespace = conn.namespace.clone();
     let selection = Selection {
@@ -240,6 +257,24 @@ async fn plan_from_files(ctx: &mut Context, args: &GetArgs) -> Result<(Plan, Vec
         },
         errors,
     ))
+}
+
+/// A named object, or its `--subresource`.
+pub(crate) async fn fetch_named(
+    client: &crate::client::ApiClient,
+    target: &crate::resource::builder::NamedTarget,
+    subresource: &str,
+    accept: &str,
+) -> Result<bytes::Bytes, crate::client::ApiError> {
+    crate::resource::fetch::get_subresource(
+        client,
+        &target.mapping,
+        target.namespace.as_deref(),
+        &target.name,
+        subresource,
+        accept,
+    )
+    .await
 }
 
 /// The printer for a non-table `-o`, custom columns included.

@@ -18,19 +18,22 @@ use crate::printers::{sort_keys, OutputFormat, Printer};
 use crate::resource::builder::Plan;
 use crate::resource::fetch::{get_object, query_escape, ListQuery, Pager};
 
-/// Prints either tables or whole objects.
+/// Prints either tables or whole objects; kubectl writes both through its
+/// table writer, so tabs in `-o jsonpath` or `-o go-template` output line
+/// up in columns too.
 enum Sink<'a> {
-    Table(TablePrinter, TabWriter<&'a mut dyn Write>),
-    Object(Printer, &'a mut dyn Write, bool),
+    /// Server tables, or (`false`: `--server-print=false`) kubectl's NAME
+    /// and AGE table made from plain objects.
+    Table(TablePrinter, TabWriter<&'a mut dyn Write>, bool),
+    Object(Printer, TabWriter<&'a mut dyn Write>, bool),
 }
 
 impl Sink<'_> {
-    /// Writes out buffered table rows.
+    /// Writes out buffered rows.
     fn flush(&mut self) -> Result<()> {
-        if let Sink::Table(_, tw) = self {
-            tw.flush_pending()?;
-            tw.get_mut().flush()?;
-        }
+        let (Sink::Table(_, tw, _) | Sink::Object(_, tw, _)) = self;
+        tw.flush_pending()?;
+        tw.get_mut().flush()?;
         Ok(())
     }
 
@@ -45,8 +48,18 @@ impl Sink<'_> {
         err: &mut dyn Write,
     ) -> Result<()> {
         match self {
-            Sink::Table(printer, tw) => {
-                let mut table: Table = serde_json::from_slice(body)?;
+            Sink::Table(printer, tw, server) => {
+                let mut table: Table = if *server {
+                    serde_json::from_slice(body)?
+                } else {
+                    let value: Value = serde_json::from_slice(body)?;
+                    let objects = if value.get("items").is_some() {
+                        crate::resource::infos::list_items(value)
+                    } else {
+                        vec![value]
+                    };
+                    Table::from_objects(objects, chrono::Utc::now())
+                };
                 if !rows {
                     table.rows.clear();
                 }
@@ -73,20 +86,28 @@ impl Sink<'_> {
                     }
                 }
                 sort_keys(&mut object);
-                match event {
+                let printed = match event {
                     // kubectl prints watch events as one compact JSON line.
                     Some(kind) if matches!(printer.format(), OutputFormat::Json) => {
                         let line = crate::printers::json::to_string_compact(
                             &json!({ "type": kind, "object": object }),
                         );
-                        writeln!(out, "{line}")?;
+                        writeln!(out, "{line}").map_err(Into::into)
                     }
-                    Some(kind) => {
-                        printer.print(&json!({ "type": kind, "object": object }), &mut **out)?
+                    // The name printer names the object inside the event.
+                    Some(_) if matches!(printer.format(), OutputFormat::Name) => {
+                        printer.print(&object, out)
                     }
-                    None => printer.print(&object, &mut **out)?,
+                    Some(kind) => printer.print(&json!({ "type": kind, "object": object }), out),
+                    None => printer.print(&object, out),
+                };
+                if printed.is_err() {
+                    // What was printed before the failure (a template's
+                    // error dump) still goes out.
+                    out.flush_pending()?;
+                    out.get_mut().flush()?;
                 }
-                out.flush()?;
+                printed?;
             }
         }
         Ok(())
@@ -115,7 +136,7 @@ pub async fn watch(
         writeln!(ctx.err, "warning: {which} requested, --sort-by {what}")?;
     }
     let client = &conn.client;
-    let accept = if format.is_none() {
+    let accept = if format.is_none() && args.server_print {
         ACCEPT_TABLE
     } else {
         ACCEPT_JSON
@@ -159,8 +180,10 @@ pub async fn watch(
                 field_selector: field_selector.clone(),
                 limit: args.chunk_size,
                 // Tables carry whole objects when there is a sort to do.
-                include_object: (format.is_none() && args.sort_field().is_some())
-                    .then(|| "Object".to_string()),
+                include_object: (format.is_none()
+                    && args.server_print
+                    && args.sort_field().is_some())
+                .then(|| "Object".to_string()),
             };
             let mut pager = Pager::new(client, &mapping, namespace.as_deref(), query, accept);
             while let Some(page) = pager.next_page().await? {
@@ -199,8 +222,9 @@ pub async fn watch(
                 kind: args.show_kind.then(|| mapping.kind_dot_group()),
             }),
             TabWriter::for_tables(out),
+            args.server_print,
         ),
-        Some(f) => Sink::Object(Printer::new(f), out, strip_managed),
+        Some(f) => Sink::Object(Printer::new(f), TabWriter::for_tables(out), strip_managed),
     };
     let show_current = !args.watch_only;
     // kubectl sorts each page of the current state when it prints it as a
@@ -217,16 +241,25 @@ pub async fn watch(
                     show_current,
                     None,
                     err,
-                )?;
+                )
+                .map_err(|e| anyhow::anyhow!("unable to output the provided object: {e:#}"))?;
             }
         } else {
+            let objects = matches!(sink, Sink::Object(..));
             sink.print(
                 page,
                 events.then_some("ADDED"),
                 show_current,
                 sort_pages,
                 err,
-            )?;
+            )
+            .map_err(|e| {
+                if objects {
+                    anyhow::anyhow!("unable to output the provided object: {e:#}")
+                } else {
+                    e
+                }
+            })?;
         }
     }
     sink.flush()?;
@@ -295,14 +328,19 @@ pub async fn watch(
                 .to_string();
             let object = event.get("object").cloned().unwrap_or(Value::Null);
             let bytes = serde_json::to_vec(&object)?;
-            sink.print(
+            let printed = sink.print(
                 &bytes,
                 events.then_some(kind.as_str()),
                 output_rows,
                 None,
                 err,
-            )?;
+            );
             sink.flush()?;
+            // kubectl stops watching when an event cannot be printed, and
+            // says nothing more (its watch loop drops the error).
+            if printed.is_err() {
+                return Ok(());
+            }
             output_rows = true;
         }
     }
