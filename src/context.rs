@@ -182,13 +182,8 @@ impl Context {
         // first call `client_config` themselves before getting here.
         self.namespace()?;
         let resolved = self.client_config()?;
-        let (config, server) = crate::client::bootstrap::kube_config(&resolved).await?;
-        let client = ApiClient::new(
-            config,
-            self.err.clone(),
-            resolved.timeout,
-            self.global.verbosity,
-        )?;
+        let client = ApiClient::connect(&resolved, self.err.clone(), self.global.verbosity)?;
+        let server = resolved.server_url().trim_end_matches('/').to_string();
         let connection = Connection {
             client,
             server,

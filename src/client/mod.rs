@@ -3,9 +3,14 @@
 //! come from kube-rs), server warnings printed as kubectl prints them, and
 //! failures turned into [`ApiError`].
 
+pub mod auth;
 pub mod bootstrap;
+pub mod connect;
 pub mod download;
 pub mod error;
+pub mod exec;
+pub mod tls;
+pub mod transport;
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -18,6 +23,7 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 
 pub use error::{ApiError, Status};
+pub use tls::hostname_error;
 
 use crate::context::SharedWriter;
 
@@ -37,7 +43,17 @@ pub struct ApiClient {
     timeout: Option<Duration>,
     verbosity: i32,
     user_agent: String,
+    /// How often a request is tried again after a Retry-After answer.
+    max_retries: usize,
 }
+
+/// client-go retries a request answered with 429 or 5xx and a Retry-After
+/// header up to ten times.
+pub const MAX_RETRIES: usize = 10;
+
+/// client-go's discovery requests give up after 32 s when no
+/// `--request-timeout` was given.
+pub const DISCOVERY_TIMEOUT: Duration = Duration::from_secs(32);
 
 struct Warnings {
     seen: HashSet<String>,
@@ -64,10 +80,45 @@ impl ApiClient {
             refused: false,
             detail: error_chain_text(&e),
         })?;
+        Ok(ApiClient::with_inner(
+            inner, host, base_url, stderr, timeout, verbosity,
+        ))
+    }
+
+    /// A client for resolved settings over kuddle's own transport (client-go's
+    /// timeouts, TLS rules, proxies and credential handling).
+    pub fn connect(
+        resolved: &crate::kubeconfig::ResolvedConfig,
+        stderr: SharedWriter,
+        verbosity: i32,
+    ) -> anyhow::Result<ApiClient> {
+        let transport = transport::build(resolved)?;
+        let uri: http::Uri = transport
+            .server
+            .parse()
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(ApiClient::with_inner(
+            transport.client,
+            host_port(&uri),
+            transport.server,
+            stderr,
+            resolved.timeout,
+            verbosity,
+        ))
+    }
+
+    fn with_inner(
+        inner: kube::Client,
+        host: String,
+        base_url: String,
+        stderr: SharedWriter,
+        timeout: Option<Duration>,
+        verbosity: i32,
+    ) -> ApiClient {
         let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
             && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true)
             && std::env::var_os("NO_COLOR").is_none();
-        Ok(ApiClient {
+        ApiClient {
             inner,
             host,
             base_url,
@@ -85,7 +136,16 @@ impl ApiClient {
                 std::env::consts::OS,
                 go_arch()
             ),
-        })
+            max_retries: MAX_RETRIES,
+        }
+    }
+
+    /// This client with a timeout for requests when none was given (the
+    /// discovery client's 32 s, or completion's bound).
+    pub fn with_default_timeout(&self, timeout: Duration) -> ApiClient {
+        let mut c = self.clone();
+        c.timeout = Some(self.timeout.unwrap_or(timeout));
+        c
     }
 
     /// How many distinct warnings the server sent so far.
@@ -95,6 +155,12 @@ impl ApiClient {
 
     /// Sends a request and returns the response with its body still
     /// streaming (for watches and large lists). Failure codes are errors.
+    ///
+    /// As client-go: `--request-timeout` bounds the whole request, retries
+    /// and body included, and is passed on as the `timeout` parameter; a
+    /// 429 or 5xx answer with a `Retry-After` header is tried again after
+    /// the pause it asks for, up to ten times; a GET whose connection broke
+    /// is tried again after a second.
     pub async fn send_streaming(
         &self,
         method: Method,
@@ -103,41 +169,131 @@ impl ApiClient {
         content_type: Option<&str>,
         body: Vec<u8>,
     ) -> Result<Response<kube::client::Body>, ApiError> {
-        let started = Instant::now();
-        let mut builder = Request::builder()
-            .method(method.clone())
-            .uri(path)
-            .header(header::ACCEPT, accept)
-            .header(header::USER_AGENT, &self.user_agent);
-        if let Some(ct) = content_type {
-            builder = builder.header(header::CONTENT_TYPE, ct);
-        }
-        let request = builder
-            .body(kube::client::Body::from(body))
-            .map_err(|e| ApiError::Unexpected(e.to_string()))?;
-        let send = self.inner.send(request);
-        let result = match self.timeout {
-            Some(limit) => match tokio::time::timeout(limit, send).await {
-                Ok(r) => r,
-                Err(_) => {
-                    return Err(ApiError::Connection {
-                        host: self.host.clone(),
-                        refused: false,
-                        detail: "context deadline exceeded".into(),
-                    })
-                }
-            },
-            None => send.await,
+        let deadline = self
+            .timeout
+            .filter(|t| !t.is_zero())
+            .map(|t| tokio::time::Instant::now() + t);
+        let path = match self.timeout.filter(|t| !t.is_zero()) {
+            Some(t) => with_query(path, "timeout", &go_duration_string(t)),
+            None => path.to_string(),
         };
-        let response = result.map_err(|e| self.connection_error(&e))?;
-        self.log_response(&method, path, response.status(), started);
-        self.print_warnings(response.headers());
-        if response.status().is_client_error() || response.status().is_server_error() {
-            let status = response.status();
-            let body = collect(response.into_body()).await.unwrap_or_default();
-            return Err(status_error(status, &method, &body));
+        let path = path.as_str();
+        let mut attempt = 0;
+        let mut previous_error: Option<String> = None;
+        loop {
+            let started = Instant::now();
+            let mut builder = Request::builder()
+                .method(method.clone())
+                .uri(path)
+                .header(header::ACCEPT, accept)
+                .header(header::USER_AGENT, &self.user_agent);
+            if let Some(ct) = content_type {
+                builder = builder.header(header::CONTENT_TYPE, ct);
+            }
+            let mut request = builder
+                .body(kube::client::Body::from(body.clone()))
+                .map_err(|e| ApiError::Unexpected(e.to_string()))?;
+            if let Some(d) = deadline {
+                request.extensions_mut().insert(transport::Deadline(d));
+            }
+            let send = self.inner.send(request);
+            let result = match deadline {
+                Some(d) => match tokio::time::timeout_at(d, send).await {
+                    Ok(r) => r,
+                    Err(_) => {
+                        return Err(self.with_previous(
+                            ApiError::Connection {
+                                host: self.host.clone(),
+                                refused: false,
+                                detail: "context deadline exceeded".into(),
+                            },
+                            previous_error.as_deref(),
+                        ))
+                    }
+                },
+                None => send.await,
+            };
+            let wait = match result {
+                Err(e) => {
+                    let error = self.connection_error(&e);
+                    // Broken connections: GETs are tried again after a second.
+                    let retryable = method == Method::GET
+                        && matches!(&error, ApiError::Connection { detail, .. }
+                            if detail == "EOF" || detail.contains("connection reset by peer")
+                                || detail == "unexpected EOF");
+                    if !retryable || attempt >= self.max_retries {
+                        return Err(self.with_previous(error, previous_error.as_deref()));
+                    }
+                    previous_error = Some(error.to_string());
+                    Duration::from_secs(1)
+                }
+                Ok(response) => {
+                    self.log_response(&method, path, response.status(), started);
+                    self.print_warnings(response.headers());
+                    let status = response.status();
+                    let retry_after = retry_after(&response);
+                    match retry_after {
+                        Some(seconds) if attempt < self.max_retries => {
+                            // Drain a little of the body, as client-go does.
+                            drop(response);
+                            Duration::from_secs(seconds)
+                        }
+                        _ => {
+                            if status.is_client_error() || status.is_server_error() {
+                                let body = match deadline {
+                                    Some(d) => {
+                                        tokio::time::timeout_at(d, collect(response.into_body()))
+                                            .await
+                                            .unwrap_or_else(|_| Ok(Bytes::new()))
+                                    }
+                                    None => collect(response.into_body()).await,
+                                };
+                                return Err(status_error(
+                                    status,
+                                    &method,
+                                    &body.unwrap_or_default(),
+                                ));
+                            }
+                            return Ok(response);
+                        }
+                    }
+                }
+            };
+            attempt += 1;
+            match deadline {
+                Some(d) if tokio::time::Instant::now() + wait > d => {
+                    tokio::time::sleep_until(d).await;
+                    return Err(self.with_previous(
+                        ApiError::Connection {
+                            host: self.host.clone(),
+                            refused: false,
+                            detail: "context deadline exceeded".into(),
+                        },
+                        previous_error.as_deref(),
+                    ));
+                }
+                _ => tokio::time::sleep(wait).await,
+            }
         }
-        Ok(response)
+    }
+
+    /// client-go's `… - error from a previous attempt: …`.
+    fn with_previous(&self, error: ApiError, previous: Option<&str>) -> ApiError {
+        match (error, previous) {
+            (
+                ApiError::Connection {
+                    host,
+                    refused,
+                    detail,
+                },
+                Some(p),
+            ) if p != detail => ApiError::Connection {
+                host,
+                refused,
+                detail: format!("{detail} - error from a previous attempt: {p}"),
+            },
+            (error, _) => error,
+        }
     }
 
     /// Sends a request and reads the whole body.
@@ -189,8 +345,8 @@ impl ApiClient {
     }
 
     fn connection_error(&self, err: &kube::Error) -> ApiError {
-        let detail = error_chain_text(err);
-        let refused = error_chain_has_refused(err);
+        let (detail, refused) = transport::failure_text(err);
+        let refused = refused || error_chain_has_refused(err);
         ApiError::Connection {
             host: self.host.clone(),
             refused,
@@ -198,11 +354,15 @@ impl ApiClient {
         }
     }
 
-    fn connection_error_text(&self, err: &(dyn std::error::Error + Send + Sync)) -> ApiError {
+    fn connection_error_text(
+        &self,
+        err: &(dyn std::error::Error + Send + Sync + 'static),
+    ) -> ApiError {
+        let (detail, refused) = transport::failure_text(err);
         ApiError::Connection {
             host: self.host.clone(),
-            refused: false,
-            detail: err.to_string(),
+            refused,
+            detail,
         }
     }
 
@@ -371,12 +531,10 @@ fn error_chain_text(err: &(dyn std::error::Error + 'static)) -> String {
     }
 }
 
-/// Go's words for a certificate the client refused, e.g. `tls: failed to
-/// verify certificate: x509: certificate signed by unknown authority`.
+/// Go's words for a refused handshake (kube-rs's TLS errors arrive
+/// wrapped in one or more io::Errors, whose `source()` skips the wrapped
+/// error itself).
 fn tls_error_text(err: &(dyn std::error::Error + 'static)) -> Option<String> {
-    use rustls::CertificateError as C;
-    // TLS failures arrive wrapped in one or more io::Errors, whose
-    // `source()` skips the wrapped error itself.
     let mut inner: &(dyn std::error::Error + 'static) = err;
     while let Some(wrapped) = inner
         .downcast_ref::<std::io::Error>()
@@ -384,72 +542,9 @@ fn tls_error_text(err: &(dyn std::error::Error + 'static)) -> Option<String> {
     {
         inner = wrapped;
     }
-    let Some(rustls::Error::InvalidCertificate(cert)) = inner.downcast_ref::<rustls::Error>()
-    else {
-        return None;
-    };
-    let x509 = match cert {
-        C::UnknownIssuer => "x509: certificate signed by unknown authority".to_string(),
-        C::NotValidForNameContext {
-            expected,
-            presented,
-        } => {
-            let host = server_name_text(expected);
-            hostname_error(&host, presented)
-        }
-        C::ExpiredContext { time, not_after } => format!(
-            "x509: certificate has expired or is not yet valid: current time {} is after {}",
-            rfc3339(time.as_secs()),
-            rfc3339(not_after.as_secs())
-        ),
-        C::NotValidYetContext { time, not_before } => format!(
-            "x509: certificate has expired or is not yet valid: current time {} is before {}",
-            rfc3339(time.as_secs()),
-            rfc3339(not_before.as_secs())
-        ),
-        C::Expired | C::NotValidYet => {
-            "x509: certificate has expired or is not yet valid".to_string()
-        }
-        other => format!("x509: {other:?}"),
-    };
-    Some(format!("tls: failed to verify certificate: {x509}"))
-}
-
-fn server_name_text(name: &rustls::pki_types::ServerName<'_>) -> String {
-    match name {
-        rustls::pki_types::ServerName::DnsName(d) => d.as_ref().to_string(),
-        rustls::pki_types::ServerName::IpAddress(ip) => std::net::IpAddr::from(*ip).to_string(),
-        other => format!("{other:?}"),
-    }
-}
-
-/// Go's `x509.HostnameError`: the certificate's DNS names (or IP names, when
-/// the host is an address) it is valid for.
-pub fn hostname_error(host: &str, presented: &[String]) -> String {
-    let host_is_ip = host.parse::<std::net::IpAddr>().is_ok();
-    let names: Vec<&str> = presented
-        .iter()
-        .map(String::as_str)
-        .filter(|n| n.parse::<std::net::IpAddr>().is_ok() == host_is_ip)
-        .collect();
-    if host_is_ip && names.is_empty() {
-        return format!(
-            "x509: cannot validate certificate for {host} because it doesn't contain any IP SANs"
-        );
-    }
-    if names.is_empty() {
-        return format!("x509: certificate is not valid for any names, but wanted to match {host}");
-    }
-    format!(
-        "x509: certificate is valid for {}, not {host}",
-        names.join(", ")
-    )
-}
-
-fn rfc3339(secs: u64) -> String {
-    chrono::DateTime::from_timestamp(secs as i64, 0)
-        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .unwrap_or_default()
+    inner
+        .downcast_ref::<rustls::Error>()
+        .map(tls::handshake_error_text)
 }
 
 fn error_chain_has_refused(err: &(dyn std::error::Error + 'static)) -> bool {
@@ -481,6 +576,67 @@ fn host_port(uri: &http::Uri) -> String {
     }
 }
 
+/// The whole seconds of a `Retry-After` header on a 429 or 5xx answer
+/// (client-go's `checkWait`).
+fn retry_after<B>(response: &Response<B>) -> Option<u64> {
+    let status = response.status().as_u16();
+    if status != 429 && status < 500 {
+        return None;
+    }
+    let value = response.headers().get(header::RETRY_AFTER)?.to_str().ok()?;
+    let seconds: i64 = value.parse().ok()?;
+    Some(seconds.max(0) as u64)
+}
+
+/// `path` with `key=value` added to its query.
+fn with_query(path: &str, key: &str, value: &str) -> String {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{sep}{key}={value}")
+}
+
+/// Go's `time.Duration.String` for whole and fractional seconds
+/// (`32s`, `1m0s`, `1h0m0s`, `1.5s`, `500ms`).
+pub fn go_duration_string(d: Duration) -> String {
+    let nanos = d.as_nanos();
+    if nanos == 0 {
+        return "0s".into();
+    }
+    if nanos < 1_000_000_000 {
+        let (unit, div) = if nanos < 1_000 {
+            ("ns", 1u128)
+        } else if nanos < 1_000_000 {
+            ("µs", 1_000)
+        } else {
+            ("ms", 1_000_000)
+        };
+        return format!("{}{unit}", trim_fraction(nanos, div));
+    }
+    let total_secs = nanos / 1_000_000_000;
+    let frac = nanos % 1_000_000_000;
+    let hours = total_secs / 3600;
+    let minutes = (total_secs % 3600) / 60;
+    let secs = total_secs % 60;
+    let secs_text = trim_fraction(secs * 1_000_000_000 + frac, 1_000_000_000);
+    if hours > 0 {
+        format!("{hours}h{minutes}m{secs_text}s")
+    } else if minutes > 0 {
+        format!("{minutes}m{secs_text}s")
+    } else {
+        format!("{secs_text}s")
+    }
+}
+
+fn trim_fraction(value: u128, unit: u128) -> String {
+    let whole = value / unit;
+    let frac = value % unit;
+    if frac == 0 {
+        return whole.to_string();
+    }
+    let width = unit.to_string().len() - 1;
+    let digits = format!("{frac:0width$}");
+    format!("{whole}.{}", digits.trim_end_matches('0'))
+}
+
 fn go_arch() -> &'static str {
     match std::env::consts::ARCH {
         "x86_64" => "amd64",
@@ -507,24 +663,12 @@ mod tests {
     }
 
     #[test]
-    fn hostname_errors_like_go() {
-        let presented = vec![
-            "localhost".to_string(),
-            "kubernetes".to_string(),
-            "127.0.0.1".to_string(),
-        ];
-        assert_eq!(
-            hostname_error("foo.example", &presented),
-            "x509: certificate is valid for localhost, kubernetes, not foo.example"
-        );
-        assert_eq!(
-            hostname_error("10.0.0.1", &presented),
-            "x509: certificate is valid for 127.0.0.1, not 10.0.0.1"
-        );
-        assert_eq!(
-            hostname_error("10.0.0.1", &presented[..2]),
-            "x509: cannot validate certificate for 10.0.0.1 because it doesn't contain any IP SANs"
-        );
+    fn go_durations() {
+        assert_eq!(go_duration_string(Duration::from_secs(32)), "32s");
+        assert_eq!(go_duration_string(Duration::from_secs(60)), "1m0s");
+        assert_eq!(go_duration_string(Duration::from_secs(3600)), "1h0m0s");
+        assert_eq!(go_duration_string(Duration::from_millis(1500)), "1.5s");
+        assert_eq!(go_duration_string(Duration::from_millis(500)), "500ms");
     }
 
     #[test]
