@@ -120,16 +120,32 @@ pub fn run_with_streams(
     let flushed = ctx.out.flush();
     let code = match result {
         Ok(()) => 0,
-        Err(e) if is_broken_pipe(&e) => 0,
+        Err(e) if is_broken_pipe(&e) => {
+            BROKEN_PIPE.store(true, std::sync::atomic::Ordering::Relaxed);
+            0
+        }
         Err(e) => error::render(&e, &mut ctx.err),
     };
     match flushed {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe && code == 0 => {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            BROKEN_PIPE.store(true, std::sync::atomic::Ordering::Relaxed);
+            code
+        }
+        Err(e) if code == 0 => {
             let _ = writeln!(ctx.err, "error: {e}");
             1
         }
         _ => code,
     }
+}
+
+/// Set when writing the output failed on a closed pipe: a Go program dies
+/// of SIGPIPE then (status 141 in a shell), and so does `main`.
+static BROKEN_PIPE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether this run's output met a closed pipe.
+pub fn output_pipe_closed() -> bool {
+    BROKEN_PIPE.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Before clap: completion requests and plugins, decided with cobra's
