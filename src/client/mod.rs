@@ -335,6 +335,34 @@ impl ApiClient {
         parse_json(&body)
     }
 
+    /// The URL a request for `path` goes to, as client-go logs it (with the
+    /// `timeout` parameter).
+    pub fn request_url(&self, path: &str) -> String {
+        match self.timeout.filter(|t| !t.is_zero()) {
+            Some(t) => with_query(
+                &format!("{}{path}", self.base_url),
+                "timeout",
+                &go_duration_string(t),
+            ),
+            None => format!("{}{path}", self.base_url),
+        }
+    }
+
+    /// A klog error line on stderr: `E… location] "message" err="…"`.
+    pub fn log_error(&self, location: &str, message: &str, err: &str) {
+        if let Ok(mut w) = self.warnings.lock() {
+            crate::context::klog_error(
+                &mut w.out,
+                location,
+                &format!(
+                    "{} err={}",
+                    crate::flags::go_values::go_quote(message),
+                    crate::flags::go_values::go_quote(err)
+                ),
+            );
+        }
+    }
+
     /// `--request-timeout`, if one was given.
     pub fn timeout(&self) -> Option<Duration> {
         self.timeout
