@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod bootstrap;
 pub mod connect;
+pub mod decode;
 pub mod download;
 pub mod error;
 pub mod exec;
@@ -54,6 +55,11 @@ pub const MAX_RETRIES: usize = 10;
 /// client-go's discovery requests give up after 32 s when no
 /// `--request-timeout` was given.
 pub const DISCOVERY_TIMEOUT: Duration = Duration::from_secs(32);
+
+/// Go's words for a request whose answer did not start in time. (Go races
+/// two equal timers here and sometimes says `context deadline exceeded`.)
+const HEADERS_TIMEOUT: &str =
+    "net/http: request canceled (Client.Timeout exceeded while awaiting headers)";
 
 struct Warnings {
     seen: HashSet<String>,
@@ -205,7 +211,7 @@ impl ApiClient {
                             ApiError::Connection {
                                 host: self.host.clone(),
                                 refused: false,
-                                detail: "context deadline exceeded".into(),
+                                detail: HEADERS_TIMEOUT.into(),
                             },
                             previous_error.as_deref(),
                         ))
@@ -240,19 +246,11 @@ impl ApiClient {
                         }
                         _ => {
                             if status.is_client_error() || status.is_server_error() {
-                                let body = match deadline {
-                                    Some(d) => {
-                                        tokio::time::timeout_at(d, collect(response.into_body()))
-                                            .await
-                                            .unwrap_or_else(|_| Ok(Bytes::new()))
-                                    }
-                                    None => collect(response.into_body()).await,
-                                };
-                                return Err(status_error(
-                                    status,
-                                    &method,
-                                    &body.unwrap_or_default(),
-                                ));
+                                // A failure whose body breaks off is not the
+                                // failure it claims (a cut-off 404 is no
+                                // NotFound): nothing may act on it.
+                                let body = self.read_body(response.into_body()).await?;
+                                return Err(status_error(status, &method, &body));
                             }
                             return Ok(response);
                         }
@@ -308,9 +306,21 @@ impl ApiClient {
         let response = self
             .send_streaming(method, path, accept, content_type, body)
             .await?;
-        collect(response.into_body())
-            .await
-            .map_err(|e| self.connection_error_text(e.as_ref()))
+        self.read_body(response.into_body()).await
+    }
+
+    /// The whole body, or client-go's error for a body that broke off
+    /// (logged as client-go logs it).
+    async fn read_body(&self, body: kube::client::Body) -> Result<Bytes, ApiError> {
+        collect(body).await.map_err(|e| {
+            let (cause, _) = transport::failure_text(e.as_ref());
+            self.log_error(
+                "request.go:1198",
+                "Unexpected error when reading response body",
+                &cause,
+            );
+            ApiError::BodyRead(cause)
+        })
     }
 
     pub async fn get_json(&self, path: &str) -> Result<Value, ApiError> {
@@ -375,18 +385,6 @@ impl ApiClient {
     fn connection_error(&self, err: &kube::Error) -> ApiError {
         let (detail, refused) = transport::failure_text(err);
         let refused = refused || error_chain_has_refused(err);
-        ApiError::Connection {
-            host: self.host.clone(),
-            refused,
-            detail,
-        }
-    }
-
-    fn connection_error_text(
-        &self,
-        err: &(dyn std::error::Error + Send + Sync + 'static),
-    ) -> ApiError {
-        let (detail, refused) = transport::failure_text(err);
         ApiError::Connection {
             host: self.host.clone(),
             refused,

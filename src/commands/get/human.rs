@@ -52,14 +52,22 @@ struct Source<'a> {
 }
 
 impl Source<'_> {
+    /// A source for a table the server sent; an answer kubectl could not
+    /// decode is an error in its words (printed without `error: `).
     fn new(mapping: Mapping, body: Bytes, keep_raw: bool) -> Result<Source<'static>> {
         Ok(Source {
             mapping,
-            first: serde_json::from_slice(&body)?,
+            first: decode_table(&body)?,
             raw: keep_raw.then_some(body),
             pager: None,
         })
     }
+}
+
+fn decode_table(body: &[u8]) -> Result<Table> {
+    let value = crate::client::decode::unstructured(body)
+        .map_err(|e| crate::error::CliError::Verbatim(e.0))?;
+    Ok(serde_json::from_value(value)?)
 }
 
 pub async fn print(
@@ -101,12 +109,15 @@ pub async fn print(
                     ACCEPT_TABLE,
                 );
                 match pager.next_page().await {
-                    Ok(Some(body)) => sources.push(Source {
-                        pager: Some(pager),
-                        ..Source::new(target.mapping, body, sort_by.is_some())?
-                    }),
+                    Ok(Some(body)) => match Source::new(target.mapping, body, sort_by.is_some()) {
+                        Ok(source) => sources.push(Source {
+                            pager: Some(pager),
+                            ..source
+                        }),
+                        Err(e) => errors.push(e),
+                    },
                     Ok(None) => {}
-                    Err(e) => errors.push(e.into()),
+                    Err(e) => errors.push(super::in_aggregate(e)),
                 }
             }
         }
@@ -131,9 +142,12 @@ pub async fn print(
                     .await
                 };
                 match fetched {
-                    Ok(body) => sources.push(Source::new(item.mapping, body, sort_by.is_some())?),
+                    Ok(body) => match Source::new(item.mapping, body, sort_by.is_some()) {
+                        Ok(source) => sources.push(source),
+                        Err(e) => errors.push(e),
+                    },
                     Err(e) if args.ignore_not_found && e.is_not_found() => {}
-                    Err(e) => errors.push(e.into()),
+                    Err(e) => errors.push(super::in_aggregate(e)),
                 }
             }
         }
@@ -207,10 +221,16 @@ pub async fn print(
             if let Some(pager) = source.pager.as_mut() {
                 loop {
                     match pager.next_page().await {
-                        Ok(Some(body)) => p.print(serde_json::from_slice(&body)?, None, &mut tw)?,
+                        Ok(Some(body)) => match decode_table(&body) {
+                            Ok(table) => p.print(table, None, &mut tw)?,
+                            Err(e) => {
+                                errors.push(e);
+                                break;
+                            }
+                        },
                         Ok(None) => break,
                         Err(e) => {
-                            errors.push(e.into());
+                            errors.push(super::in_aggregate(e));
                             break;
                         }
                     }

@@ -343,3 +343,12 @@ pub(crate) fn report(errors: Vec<anyhow::Error>) -> Result<()> {
         }
     }
 }
+
+/// A failed request as one error of the table path's aggregate, which
+/// kubectl prints without `error: ` even when it is the only one.
+pub(crate) fn in_aggregate(e: crate::client::ApiError) -> anyhow::Error {
+    match e {
+        crate::client::ApiError::BodyRead(_) => CliError::Verbatim(e.standard_message()).into(),
+        e => e.into(),
+    }
+}
