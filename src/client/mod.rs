@@ -183,14 +183,20 @@ impl ApiClient {
             Some(t) => with_query(path, "timeout", &go_duration_string(t)),
             None => path.to_string(),
         };
-        let path = path.as_str();
+        let mut path = path;
+        let mut method = method;
+        let mut body = body;
+        // After a redirect to an absolute path, the server URL's own path
+        // no longer applies.
+        let mut from_root = false;
+        let mut redirects = 0;
         let mut attempt = 0;
         let mut previous_error: Option<String> = None;
         loop {
             let started = Instant::now();
             let mut builder = Request::builder()
                 .method(method.clone())
-                .uri(path)
+                .uri(path.as_str())
                 .header(header::ACCEPT, accept)
                 .header(header::USER_AGENT, &self.user_agent);
             if let Some(ct) = content_type {
@@ -201,6 +207,9 @@ impl ApiClient {
                 .map_err(|e| ApiError::Unexpected(e.to_string()))?;
             if let Some(d) = deadline {
                 request.extensions_mut().insert(transport::Deadline(d));
+            }
+            if from_root {
+                request.extensions_mut().insert(transport::FromRoot);
             }
             let send = self.inner.send(request);
             let result = match deadline {
@@ -234,9 +243,30 @@ impl ApiClient {
                     Duration::from_secs(1)
                 }
                 Ok(response) => {
-                    self.log_response(&method, path, response.status(), started);
+                    self.log_response(&method, &path, response.status(), started);
                     self.print_warnings(response.headers());
                     let status = response.status();
+                    // Go's client follows redirects on the same server.
+                    if let Some(target) = self.redirect_target(&response) {
+                        redirects += 1;
+                        if redirects > 10 {
+                            return Err(ApiError::Connection {
+                                host: self.host.clone(),
+                                refused: false,
+                                detail: "stopped after 10 redirects".into(),
+                            });
+                        }
+                        if !matches!(status.as_u16(), 307 | 308)
+                            && method != Method::GET
+                            && method != Method::HEAD
+                        {
+                            method = Method::GET;
+                            body = Vec::new();
+                        }
+                        path = target;
+                        from_root = true;
+                        continue;
+                    }
                     let retry_after = retry_after(&response);
                     match retry_after {
                         Some(seconds) if attempt < self.max_retries => {
@@ -273,6 +303,23 @@ impl ApiClient {
                 _ => tokio::time::sleep(wait).await,
             }
         }
+    }
+
+    /// Where a redirect points, as a path on this server (other servers are
+    /// not followed).
+    fn redirect_target<B>(&self, response: &Response<B>) -> Option<String> {
+        if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
+            return None;
+        }
+        let location = response.headers().get(header::LOCATION)?.to_str().ok()?;
+        if location.starts_with('/') && !location.starts_with("//") {
+            return Some(location.to_string());
+        }
+        let target: http::Uri = location.parse().ok()?;
+        let base: http::Uri = self.base_url.parse().ok()?;
+        (target.scheme() == base.scheme() && target.authority() == base.authority())
+            .then(|| target.path_and_query().map(|p| p.to_string()))
+            .flatten()
     }
 
     /// client-go's `… - error from a previous attempt: …`.

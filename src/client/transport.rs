@@ -26,6 +26,11 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 #[derive(Debug, Clone, Copy)]
 pub struct Deadline(pub tokio::time::Instant);
 
+/// The request's path is absolute on the server (a redirect's target), not
+/// under the server URL's own path.
+#[derive(Debug, Clone, Copy)]
+pub struct FromRoot;
+
 /// What was set up, for callers that need more than the client.
 pub struct Transport {
     pub client: kube::Client,
@@ -177,7 +182,11 @@ impl tower::Service<Request<kube::client::Body>> for ApiService {
                 .path_and_query()
                 .map(|p| p.as_str())
                 .unwrap_or("/");
-            let prefix = this.base.path().trim_end_matches('/');
+            let prefix = if request.extensions().get::<FromRoot>().is_some() {
+                ""
+            } else {
+                this.base.path().trim_end_matches('/')
+            };
             let mut parts = http::uri::Parts::default();
             parts.scheme = this.base.scheme().cloned();
             parts.authority = this.base.authority().cloned();

@@ -30,9 +30,10 @@ package main
 // /__redirect/CODE/REST redirects to /REST, anything else is forwarded.
 // Two more listeners hold connections without ever answering: one at the
 // TCP level (the TLS handshake never completes) and one after the TLS
-// handshake. The first line on stdout is
-// `ready MAIN_ADDR SILENT_TCP_ADDR SILENT_TLS_ADDR`; the proxy stops when
-// its standard input closes.
+// handshake. A plain-HTTP listener serves the same handler (for `-f URL`
+// files and redirects). The first line on stdout is
+// `ready MAIN_ADDR SILENT_TCP_ADDR SILENT_TLS_ADDR PLAIN_ADDR`; the proxy
+// stops when its standard input closes.
 
 import (
 	"bufio"
@@ -124,6 +125,11 @@ func faultProxy(dir string) error {
 	if err != nil {
 		return err
 	}
+	plain, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	go func() { _ = http.Serve(plain, s) }()
 	go holdForever(silentTCP, false)
 	go holdForever(silentTLS, true)
 	server := &http.Server{
@@ -132,7 +138,7 @@ func faultProxy(dir string) error {
 		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){},
 	}
 	go func() { _ = server.Serve(main) }()
-	fmt.Printf("ready %s %s %s\n", main.Addr(), silentTCP.Addr(), silentTLS.Addr())
+	fmt.Printf("ready %s %s %s %s\n", main.Addr(), silentTCP.Addr(), silentTLS.Addr(), plain.Addr())
 	_, _ = io.Copy(io.Discard, os.Stdin)
 	return nil
 }
