@@ -117,7 +117,8 @@ impl Proxy {
     }
 }
 
-fn percent_decode(text: &str) -> String {
+/// `%XX` escapes decoded (invalid escapes kept as they are).
+pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
     let mut out = Vec::with_capacity(bytes.len());

@@ -338,6 +338,6 @@ mod tests {
             "json: cannot unmarshal array into Go value of type unstructured.detector"
         );
         assert!(unstructured(br#"{"kind":"PodList","items":[]}"#).is_ok());
-        assert!(unstructured(br#"{"kind":"Pod","metadata":{"name":"\xff"}}"#).is_ok());
+        assert!(unstructured(b"{\"kind\":\"Pod\",\"metadata\":{\"name\":\"\xff\"}}").is_ok());
     }
 }

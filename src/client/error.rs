@@ -62,6 +62,9 @@ pub enum ApiError {
     /// The answer's body could not be read to its end (client-go's
     /// `unexpected error when reading response body`); the text is the cause.
     BodyRead(String),
+    /// client-go refused to build the request (`invalid namespace "a/b":
+    /// [may not contain '/']`); nothing was sent.
+    Request(String),
 }
 
 impl ApiError {
@@ -134,6 +137,7 @@ impl ApiError {
         match self {
             ApiError::Status(s) if s.reason == "Invalid" => invalid_message(s),
             ApiError::BodyRead(cause) => format!("error: {}", body_read_message(cause)),
+            ApiError::Request(msg) => format!("error: {msg}"),
             _ => self.standard_message(),
         }
     }
@@ -155,6 +159,7 @@ impl ApiError {
             ApiError::Connection { detail, .. } => format!("Unable to connect to the server: {detail}"),
             ApiError::Unexpected(msg) => format!("Server returned an unexpected response: {msg}"),
             ApiError::BodyRead(cause) => body_read_message(cause),
+            ApiError::Request(msg) => msg.clone(),
         }
     }
 }
@@ -209,6 +214,7 @@ impl fmt::Display for ApiError {
             ApiError::Connection { detail, .. } => f.write_str(detail),
             ApiError::Unexpected(msg) => f.write_str(msg),
             ApiError::BodyRead(cause) => f.write_str(&body_read_message(cause)),
+            ApiError::Request(msg) => f.write_str(msg),
         }
     }
 }

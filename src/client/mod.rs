@@ -46,6 +46,9 @@ pub struct ApiClient {
     user_agent: String,
     /// How often a request is tried again after a Retry-After answer.
     max_retries: usize,
+    /// Whether namespaces and names in API paths are checked before
+    /// sending (client-go's request builder); not for `--raw` paths.
+    check_paths: bool,
 }
 
 /// client-go retries a request answered with 429 or 5xx and a Retry-After
@@ -143,6 +146,7 @@ impl ApiClient {
                 go_arch()
             ),
             max_retries: MAX_RETRIES,
+            check_paths: true,
         }
     }
 
@@ -151,6 +155,14 @@ impl ApiClient {
     pub fn with_default_timeout(&self, timeout: Duration) -> ApiClient {
         let mut c = self.clone();
         c.timeout = Some(self.timeout.unwrap_or(timeout));
+        c
+    }
+
+    /// This client for paths sent as given (`get --raw`): no client-side
+    /// checks of namespaces and names.
+    pub fn raw(&self) -> ApiClient {
+        let mut c = self.clone();
+        c.check_paths = false;
         c
     }
 
@@ -175,6 +187,9 @@ impl ApiClient {
         content_type: Option<&str>,
         body: Vec<u8>,
     ) -> Result<Response<kube::client::Body>, ApiError> {
+        if self.check_paths {
+            check_path(path).map_err(ApiError::Request)?;
+        }
         let deadline = self
             .timeout
             .filter(|t| !t.is_zero())
@@ -649,6 +664,63 @@ fn host_port(uri: &http::Uri) -> String {
     }
 }
 
+/// client-go's request builder checks: the namespace and name of an API
+/// path must be usable as path segments (not `.` or `..`, no `/` or `%`)
+/// and a name may not be empty.
+pub fn check_path(path: &str) -> Result<(), String> {
+    let path = path.split('?').next().unwrap_or_default();
+    let segments: Vec<String> = path.split('/').skip(1).map(connect::percent_decode).collect();
+    let rest = match segments.first().map(String::as_str) {
+        Some("api") if segments.len() >= 2 => &segments[2..],
+        Some("apis") if segments.len() >= 3 => &segments[3..],
+        _ => return Ok(()),
+    };
+    let (namespace, resource_and_name) = match rest {
+        [ns, name] if rest[0] == "namespaces" => {
+            let _ = ns;
+            (None, &rest[..])
+        }
+        [first, ns, tail @ ..] if first == "namespaces" && !tail.is_empty() => (Some(ns), tail),
+        _ => (None, rest),
+    };
+    if let Some(ns) = namespace.filter(|ns| !ns.is_empty()) {
+        let problems = path_segment_problems(ns);
+        if !problems.is_empty() {
+            return Err(format!(
+                "invalid namespace {}: [{}]",
+                crate::flags::go_values::go_quote(ns),
+                problems.join(" ")
+            ));
+        }
+    }
+    if let Some(name) = resource_and_name.get(1) {
+        if name.is_empty() {
+            return Err("resource name may not be empty".into());
+        }
+        let problems = path_segment_problems(name);
+        if !problems.is_empty() {
+            return Err(format!(
+                "invalid resource name {}: [{}]",
+                crate::flags::go_values::go_quote(name),
+                problems.join(" ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// apimachinery's `IsValidPathSegmentName`.
+fn path_segment_problems(name: &str) -> Vec<String> {
+    if name == "." || name == ".." {
+        return vec![format!("may not be '{name}'")];
+    }
+    ["/", "%"]
+        .iter()
+        .filter(|bad| name.contains(*bad))
+        .map(|bad| format!("may not contain '{bad}'"))
+        .collect()
+}
+
 /// The whole seconds of a `Retry-After` header on a 429 or 5xx answer
 /// (client-go's `checkWait`).
 fn retry_after<B>(response: &Response<B>) -> Option<u64> {
@@ -733,6 +805,33 @@ mod tests {
             vec!["one".to_string(), "two \"q\"".to_string()]
         );
         assert!(parse_warning_header("199 - \"misc\"").is_empty());
+    }
+
+    #[test]
+    fn namespaces_and_names_are_checked() {
+        assert_eq!(
+            check_path("/api/v1/namespaces/a%252Fb/pods").unwrap_err(),
+            "invalid namespace \"a%2Fb\": [may not contain '%']"
+        );
+        assert_eq!(
+            check_path("/api/v1/namespaces/a%2Fb/pods").unwrap_err(),
+            "invalid namespace \"a/b\": [may not contain '/']"
+        );
+        assert_eq!(
+            check_path("/apis/apps/v1/namespaces/x/deployments/..").unwrap_err(),
+            "invalid resource name \"..\": [may not be '..']"
+        );
+        assert_eq!(
+            check_path("/api/v1/namespaces/x/configmaps/").unwrap_err(),
+            "resource name may not be empty"
+        );
+        assert_eq!(
+            check_path("/api/v1/namespaces/a%2F%25").unwrap_err(),
+            "invalid resource name \"a/%\": [may not contain '/' may not contain '%']"
+        );
+        assert!(check_path("/api/v1/namespaces/x/pods/p/log?container=c").is_ok());
+        assert!(check_path("/api/v1/namespaces").is_ok());
+        assert!(check_path("/openapi/v3/api/v1?hash=x").is_ok());
     }
 
     #[test]

@@ -74,6 +74,8 @@ struct Info {
 /// A failure of the resource builder (fetching what the arguments name).
 struct BuilderError {
     error: ApiError,
+    /// Listing failed (kubectl prints a client-side refusal bare then).
+    listing: bool,
 }
 
 pub async fn run(ctx: &mut Context, args: DescribeArgs) -> Result<()> {
@@ -266,7 +268,10 @@ async fn fetch_infos(
                                 &label_selector,
                                 &field_selector,
                             );
-                            errors.push(BuilderError { error });
+                            errors.push(BuilderError {
+                                error,
+                                listing: true,
+                            });
                             break;
                         }
                     }
@@ -299,7 +304,10 @@ async fn fetch_infos(
                         mapping: target.mapping,
                         object: serde_json::from_slice(&body)?,
                     }),
-                    Some(Err(error)) => errors.push(BuilderError { error }),
+                    Some(Err(error)) => errors.push(BuilderError {
+                        error,
+                        listing: false,
+                    }),
                     None => anyhow::bail!("the request for {} was cancelled", target.name),
                 }
             }
@@ -575,14 +583,14 @@ fn describe_error(e: DescribeError) -> anyhow::Error {
 /// aggregate when there are several), then each describer error.
 fn report(builder: Vec<BuilderError>, describers: Vec<DescribeError>) -> Result<()> {
     enum Item {
-        Api(ApiError),
+        Api(ApiError, bool),
         Builder(Vec<ApiError>),
         Describe(DescribeError),
     }
     let mut items: Vec<Item> = Vec::new();
     match builder.len() {
         0 => {}
-        1 => items.extend(builder.into_iter().map(|b| Item::Api(b.error))),
+        1 => items.extend(builder.into_iter().map(|b| Item::Api(b.error, b.listing))),
         _ => items.push(Item::Builder(
             builder.into_iter().map(|b| b.error).collect(),
         )),
@@ -590,7 +598,8 @@ fn report(builder: Vec<BuilderError>, describers: Vec<DescribeError>) -> Result<
     items.extend(describers.into_iter().map(Item::Describe));
     if items.len() == 1 {
         return match items.remove(0) {
-            Item::Api(e) => Err(e.into()),
+            Item::Api(e, true) => Err(crate::error::aggregate_member(e)),
+            Item::Api(e, false) => Err(e.into()),
             Item::Builder(list) => {
                 Err(CliError::Many(list.iter().map(ApiError::kubectl_message).collect()).into())
             }
@@ -603,7 +612,7 @@ fn report(builder: Vec<BuilderError>, describers: Vec<DescribeError>) -> Result<
     let lines = items
         .iter()
         .map(|item| match item {
-            Item::Api(e) => e.kubectl_message(),
+            Item::Api(e, _) => e.kubectl_message(),
             Item::Builder(list) => {
                 let mut seen: Vec<String> = Vec::new();
                 for e in list {

@@ -117,11 +117,14 @@ pub async fn print(
                         Err(e) => errors.push(e),
                     },
                     Ok(None) => {}
-                    Err(e) => errors.push(super::in_aggregate(e)),
+                    Err(e) => errors.push(crate::error::aggregate_member(e)),
                 }
             }
         }
-        Plan::Named { items, .. } => {
+        Plan::Named {
+            items,
+            single_item_implied,
+        } => {
             for item in items {
                 let fetched = if sort_by.is_some() {
                     get_table_with_object(
@@ -147,7 +150,9 @@ pub async fn print(
                         Err(e) => errors.push(e),
                     },
                     Err(e) if args.ignore_not_found && e.is_not_found() => {}
-                    Err(e) => errors.push(super::in_aggregate(e)),
+                    // One object named on the command line: its error alone.
+                    Err(e) if single_item_implied => errors.push(e.into()),
+                    Err(e) => errors.push(crate::error::aggregate_member(e)),
                 }
             }
         }
@@ -230,7 +235,7 @@ pub async fn print(
                         },
                         Ok(None) => break,
                         Err(e) => {
-                            errors.push(super::in_aggregate(e));
+                            errors.push(crate::error::aggregate_member(e));
                             break;
                         }
                     }

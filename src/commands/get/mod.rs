@@ -304,6 +304,7 @@ async fn raw_get(ctx: &mut Context, raw: &str, args: &GetArgs) -> Result<()> {
     let conn = ctx.connection().await?;
     let body = conn
         .client
+        .raw()
         .send(
             http::Method::GET,
             raw,
@@ -344,11 +345,3 @@ pub(crate) fn report(errors: Vec<anyhow::Error>) -> Result<()> {
     }
 }
 
-/// A failed request as one error of the table path's aggregate, which
-/// kubectl prints without `error: ` even when it is the only one.
-pub(crate) fn in_aggregate(e: crate::client::ApiError) -> anyhow::Error {
-    match e {
-        crate::client::ApiError::BodyRead(_) => CliError::Verbatim(e.standard_message()).into(),
-        e => e.into(),
-    }
-}
