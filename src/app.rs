@@ -107,6 +107,7 @@ pub fn run_with_streams(
         level = sub;
     }
     let cmd_path = path.join(" ");
+    warn_unreadable_kuberc(&args, &mut *err);
     let mut ctx = Context::new(cli.global.clone(), out, SharedWriter::new(err), cmd_path);
     let mut result = run_command(&mut ctx, cli.command);
     // kubectl checks this after a command succeeded.
@@ -136,6 +137,38 @@ pub fn run_with_streams(
             1
         }
         _ => code,
+    }
+}
+
+/// kubectl reads `~/.kube/kuberc` at start and says so (without a newline,
+/// as it does) when the file exists but cannot be read (HOME is a regular
+/// file, the path is a folder, …). kuddle takes no preferences from it.
+fn warn_unreadable_kuberc(args: &[OsString], err: &mut dyn Write) {
+    if std::env::var("KUBECTL_KUBERC").is_ok_and(|v| v == "false")
+        || args
+            .iter()
+            .any(|a| a.to_str().is_some_and(|a| a == "--kuberc" || a.starts_with("--kuberc=")))
+    {
+        return;
+    }
+    let Some(home) = dirs::home_dir() else {
+        return;
+    };
+    let path = home.join(".kube").join("kuberc").display().to_string();
+    match std::fs::read(&path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => {
+            let op = if std::path::Path::new(&path).is_dir() {
+                "read"
+            } else {
+                "open"
+            };
+            let _ = write!(
+                err,
+                "kuberc: no preferences loaded from {path}: {}",
+                crate::kubeconfig::gopath::path_error(op, &path, &e)
+            );
+        }
+        _ => {}
     }
 }
 
