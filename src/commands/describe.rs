@@ -28,7 +28,7 @@ use crate::context::{Connection, Context};
 use crate::describe::related::{self, Fetch};
 use crate::describe::{Answer, DescribeError, Describer, Failure, Query, Related, Settings};
 use crate::error::{CliError, PROGRAM};
-use crate::flags::go_values::{go_bool, go_int64, go_quote};
+use crate::flags::go_values::{go_bool, go_int64};
 use crate::flags::FilenameFlags;
 use crate::resource::builder::NamedTarget;
 use crate::resource::builder::{Plan, Selection};
@@ -164,10 +164,8 @@ pub async fn run(ctx: &mut Context, args: DescribeArgs) -> Result<()> {
     if let Err(e) = result {
         lines.push(crate::error::message_for_error(&e));
     }
-    match lines.len() {
-        1 => Err(anyhow::anyhow!(lines.remove(0))),
-        _ => Err(crate::error::CliError::Many(lines).into()),
-    }
+    // kubectl's aggregate: bare lines, even for one.
+    Err(crate::error::CliError::Many(lines).into())
 }
 
 /// `-f`: the objects the manifests name, described from the server.
@@ -262,7 +260,7 @@ async fn fetch_infos(
                                 target.mapping.version,
                                 target.mapping.resource
                             );
-                            let error = enhance_list_error(
+                            let error = crate::resource::fetch::enhance_list_error(
                                 error,
                                 &subject,
                                 &label_selector,
@@ -479,7 +477,7 @@ async fn answer(client: &ApiClient, query: &Query, chunk_size: i64) -> Answer {
                         ]
                         .contains(&subject)
                         {
-                            enhance_list_error(e, subject, label_selector, field_selector)
+                            crate::resource::fetch::enhance_list_error(e, subject, label_selector, field_selector)
                         } else {
                             e
                         };
@@ -489,30 +487,6 @@ async fn answer(client: &ApiClient, query: &Query, chunk_size: i64) -> Answer {
             }
             Answer::Items(items)
         }
-    }
-}
-
-/// cli-runtime's `EnhanceListError`: a bad request or missing collection
-/// says what was being listed.
-fn enhance_list_error(error: ApiError, subject: &str, label: &str, field: &str) -> ApiError {
-    match error {
-        ApiError::Status(mut status)
-            if status.reason == "BadRequest" || status.reason == "NotFound" =>
-        {
-            status.message = if label.is_empty() && field.is_empty() {
-                format!("Unable to list {}: {}", go_quote(subject), status.message)
-            } else {
-                format!(
-                    "Unable to find {} that match label selector {}, field selector {}: {}",
-                    go_quote(subject),
-                    go_quote(label),
-                    go_quote(field),
-                    status.message
-                )
-            };
-            ApiError::Status(status)
-        }
-        other => other,
     }
 }
 

@@ -150,7 +150,15 @@ pub async fn print(
                         },
                         Ok(None) => break,
                         Err(e) => {
-                            errors.push(e.into());
+                            errors.push(
+                                crate::resource::fetch::enhance_list_error(
+                                    e,
+                                    &crate::resource::fetch::resource_subject(&target.mapping),
+                                    &label_selector,
+                                    &field_selector,
+                                )
+                                .into(),
+                            );
                             break;
                         }
                     }
@@ -267,7 +275,15 @@ async fn stream_list(
                 },
                 Ok(None) => break,
                 Err(e) => {
-                    errors.push(e.into());
+                    errors.push(
+                        crate::resource::fetch::enhance_list_error(
+                            e,
+                            &crate::resource::fetch::resource_subject(&target.mapping),
+                            &label_selector,
+                            &field_selector,
+                        )
+                        .into(),
+                    );
                     break;
                 }
             }

@@ -117,7 +117,14 @@ pub async fn print(
                         Err(e) => errors.push(e),
                     },
                     Ok(None) => {}
-                    Err(e) => errors.push(crate::error::aggregate_member(e)),
+                    Err(e) => errors.push(crate::error::aggregate_member(
+                        crate::resource::fetch::enhance_list_error(
+                            e,
+                            &crate::resource::fetch::resource_subject(&target.mapping),
+                            &label_selector,
+                            &field_selector,
+                        ),
+                    )),
                 }
             }
         }

@@ -172,7 +172,11 @@ pub async fn run(ctx: &mut Context, args: GetArgs) -> Result<()> {
                     &args,
                     output == "wide",
                     &namespace,
-                    reading_errors,
+                    // The table path's aggregate prints them bare.
+                    reading_errors
+                        .iter()
+                        .map(|e| CliError::Verbatim(crate::error::message_for_error(e)).into())
+                        .collect(),
                 )
                 .await
             }
