@@ -145,9 +145,10 @@ pub fn run_with_streams(
 /// file, the path is a folder, …). kuddle takes no preferences from it.
 fn warn_unreadable_kuberc(args: &[OsString], err: &mut dyn Write) {
     if std::env::var("KUBECTL_KUBERC").is_ok_and(|v| v == "false")
-        || args
-            .iter()
-            .any(|a| a.to_str().is_some_and(|a| a == "--kuberc" || a.starts_with("--kuberc=")))
+        || args.iter().any(|a| {
+            a.to_str()
+                .is_some_and(|a| a == "--kuberc" || a.starts_with("--kuberc="))
+        })
     {
         return;
     }

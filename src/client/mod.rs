@@ -294,8 +294,20 @@ impl ApiClient {
                                 // A failure whose body breaks off is not the
                                 // failure it claims (a cut-off 404 is no
                                 // NotFound): nothing may act on it.
+                                let content_type = response
+                                    .headers()
+                                    .get(header::CONTENT_TYPE)
+                                    .and_then(|v| v.to_str().ok())
+                                    .unwrap_or_default()
+                                    .to_string();
                                 let body = self.read_body(response.into_body()).await?;
-                                return Err(status_error(status, &method, &body));
+                                return Err(status_error(
+                                    status,
+                                    &method,
+                                    &content_type,
+                                    &path,
+                                    &body,
+                                ));
                             }
                             return Ok(response);
                         }
@@ -516,8 +528,17 @@ pub fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
 }
 
 /// Turns a failure response into an error: the server's Status when it sent
-/// one, otherwise the generic status client-go makes up for the code.
-fn status_error(code: http::StatusCode, method: &Method, body: &[u8]) -> ApiError {
+/// one, otherwise the generic status client-go makes up for the code
+/// (`NewGenericServerResponse`), naming the verb and resource when the path
+/// has one: `an error on the server ("unknown") has prevented the request
+/// from succeeding (get pods)`.
+fn status_error(
+    code: http::StatusCode,
+    method: &Method,
+    content_type: &str,
+    path: &str,
+    body: &[u8],
+) -> ApiError {
     if let Ok(value) = serde_json::from_slice::<Value>(body) {
         if value.get("kind").and_then(Value::as_str) == Some("Status") {
             if let Ok(mut status) = serde_json::from_value::<Status>(value) {
@@ -528,24 +549,49 @@ fn status_error(code: http::StatusCode, method: &Method, body: &[u8]) -> ApiErro
             }
         }
     }
-    let text = String::from_utf8_lossy(body).trim().to_string();
+    // Only a text/plain body is quoted; anything else is "unknown".
+    let media_type = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let server_message = if media_type == "text/plain" {
+        let cut = &body[..body.len().min(10 * 1024)];
+        String::from_utf8_lossy(cut).trim().to_string()
+    } else {
+        "unknown".to_string()
+    };
     let (reason, message) = match code.as_u16() {
-        400 => ("BadRequest", text.clone()),
-        401 => ("Unauthorized", "Unauthorized".to_string()),
-        403 => ("Forbidden", text.clone()),
+        409 if method == Method::POST => ("AlreadyExists", "the server reported a conflict".to_string()),
+        409 => ("Conflict", "the server reported a conflict".to_string()),
         404 => ("NotFound", "the server could not find the requested resource".to_string()),
-        405 => (
-            "MethodNotAllowed",
-            format!("the server does not allow this method on the requested resource ({method})"),
-        ),
-        409 => ("Conflict", text.clone()),
-        415 => ("UnsupportedMediaType", text.clone()),
-        422 => ("Invalid", text.clone()),
-        429 => ("TooManyRequests", "the server has received too many requests and has asked us to try again later".to_string()),
-        500 => ("InternalError", format!("an error on the server ({text}) has prevented the request from succeeding")),
+        400 => ("BadRequest", "the server rejected our request for an unknown reason".to_string()),
+        401 => ("Unauthorized", "the server has asked for the client to provide credentials".to_string()),
+        403 => ("Forbidden", server_message.clone()),
+        406 => ("NotAcceptable", server_message.clone()),
+        415 => ("UnsupportedMediaType", server_message.clone()),
+        405 => ("MethodNotAllowed", "the server does not allow this method on the requested resource".to_string()),
+        422 => ("Invalid", "the server rejected our request due to an error in our request".to_string()),
         503 => ("ServiceUnavailable", "the server is currently unable to handle the request".to_string()),
         504 => ("Timeout", "the server was unable to return a response in the time allotted, but may still be processing the request".to_string()),
-        _ => ("", format!("the server responded with the status code {} but did not return more information", code.as_u16())),
+        429 => ("TooManyRequests", "the server has received too many requests and has asked us to try again later".to_string()),
+        c if c >= 500 => (
+            "InternalError",
+            format!(
+                "an error on the server ({}) has prevented the request from succeeding",
+                crate::flags::go_values::go_quote(&server_message)
+            ),
+        ),
+        c => ("", format!("the server responded with the status code {c} but did not return more information")),
+    };
+    let verb = method.as_str().to_ascii_lowercase();
+    let message = match path_resource(path) {
+        Some((resource, name)) if !name.is_empty() => {
+            format!("{message} ({verb} {resource} {name})")
+        }
+        Some((resource, _)) => format!("{message} ({verb} {resource})"),
+        None => message,
     };
     ApiError::Status(Box::new(Status {
         status: "Failure".into(),
@@ -554,6 +600,33 @@ fn status_error(code: http::StatusCode, method: &Method, body: &[u8]) -> ApiErro
         details: None,
         code: code.as_u16(),
     }))
+}
+
+/// The group-qualified resource (`deployments.apps`) and name an API path
+/// addresses, if any.
+fn path_resource(path: &str) -> Option<(String, String)> {
+    let path = path.split('?').next().unwrap_or_default();
+    let segments: Vec<String> = path
+        .split('/')
+        .skip(1)
+        .map(connect::percent_decode)
+        .collect();
+    let (group, rest) = match segments.first().map(String::as_str) {
+        Some("api") if segments.len() > 2 => ("", &segments[2..]),
+        Some("apis") if segments.len() > 3 => (segments[1].as_str(), &segments[3..]),
+        _ => return None,
+    };
+    let rest = match rest {
+        [first, _ns, tail @ ..] if first == "namespaces" && !tail.is_empty() => tail,
+        _ => rest,
+    };
+    let resource = rest.first()?;
+    let qualified = if group.is_empty() {
+        resource.clone()
+    } else {
+        format!("{resource}.{group}")
+    };
+    Some((qualified, rest.get(1).cloned().unwrap_or_default()))
 }
 
 /// The texts of a `Warning` header: `299 - "text"` entries, comma-separated.
@@ -669,7 +742,11 @@ fn host_port(uri: &http::Uri) -> String {
 /// and a name may not be empty.
 pub fn check_path(path: &str) -> Result<(), String> {
     let path = path.split('?').next().unwrap_or_default();
-    let segments: Vec<String> = path.split('/').skip(1).map(connect::percent_decode).collect();
+    let segments: Vec<String> = path
+        .split('/')
+        .skip(1)
+        .map(connect::percent_decode)
+        .collect();
     let rest = match segments.first().map(String::as_str) {
         Some("api") if segments.len() >= 2 => &segments[2..],
         Some("apis") if segments.len() >= 3 => &segments[3..],
@@ -835,6 +912,32 @@ mod tests {
     }
 
     #[test]
+    fn generic_statuses_name_the_request() {
+        let e = status_error(
+            http::StatusCode::INTERNAL_SERVER_ERROR,
+            &Method::GET,
+            "application/json",
+            "/api/v1/namespaces/x/pods?limit=500",
+            b"<html>",
+        );
+        assert_eq!(
+            e.kubectl_message(),
+            "Error from server (InternalError): an error on the server (\"unknown\") has prevented the request from succeeding (get pods)"
+        );
+        let e = status_error(
+            http::StatusCode::NOT_FOUND,
+            &Method::GET,
+            "text/plain",
+            "/apis/apps/v1/namespaces/x/deployments/web",
+            b"nope",
+        );
+        assert_eq!(
+            e.kubectl_message(),
+            "Error from server (NotFound): the server could not find the requested resource (get deployments.apps web)"
+        );
+    }
+
+    #[test]
     fn go_durations() {
         assert_eq!(go_duration_string(Duration::from_secs(32)), "32s");
         assert_eq!(go_duration_string(Duration::from_secs(60)), "1m0s");
@@ -848,6 +951,8 @@ mod tests {
         let e = status_error(
             http::StatusCode::NOT_FOUND,
             &Method::GET,
+            "text/plain",
+            "/api",
             b"404 page not found",
         );
         assert_eq!(

@@ -477,7 +477,12 @@ async fn answer(client: &ApiClient, query: &Query, chunk_size: i64) -> Answer {
                         ]
                         .contains(&subject)
                         {
-                            crate::resource::fetch::enhance_list_error(e, subject, label_selector, field_selector)
+                            crate::resource::fetch::enhance_list_error(
+                                e,
+                                subject,
+                                label_selector,
+                                field_selector,
+                            )
                         } else {
                             e
                         };

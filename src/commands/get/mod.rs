@@ -348,4 +348,3 @@ pub(crate) fn report(errors: Vec<anyhow::Error>) -> Result<()> {
         }
     }
 }
-
