@@ -79,7 +79,7 @@ pub fn run_with_streams(
 ) -> i32 {
     // The command tree is built once and serves plugin lookup, completion
     // and parsing alike: building it is most of a quick command's time.
-    let mut command = Cli::command();
+    let mut command = hyphen_values_like_pflag(Cli::command());
     if let Some(code) = pre_dispatch(&command, &args, &mut *out, &mut *err) {
         return code;
     }
@@ -180,6 +180,26 @@ static BROKEN_PIPE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBoo
 /// Whether this run's output met a closed pipe.
 pub fn output_pipe_closed() -> bool {
     BROKEN_PIPE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// pflag takes the word after a flag that needs a value as its value, even
+/// when it starts with `-` (`-n -a`, `--request-timeout -1`); so does kuddle.
+fn hyphen_values_like_pflag(command: clap::Command) -> clap::Command {
+    let command = command.mut_args(|a| {
+        let named = a.get_long().is_some() || a.get_short().is_some();
+        if named && a.get_action().takes_values() {
+            a.allow_hyphen_values(true)
+        } else {
+            a
+        }
+    });
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    names.into_iter().fold(command, |command, name| {
+        command.mut_subcommand(name, hyphen_values_like_pflag)
+    })
 }
 
 /// Before clap: completion requests and plugins, decided with cobra's

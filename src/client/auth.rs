@@ -33,6 +33,8 @@ pub enum Credentials {
     },
     Basic(String),
     Exec(Arc<ExecProvider>),
+    /// An auth provider that cannot give a token: each request fails so.
+    Failing(String),
 }
 
 /// The credentials in use for one request, kept to react to a 401.
@@ -66,10 +68,11 @@ impl Auth {
                 )
             ))
         } else if let Some(provider) = &r.auth_provider {
-            Credentials::Bearer(auth_provider_token(
-                &provider.name,
-                provider.config.clone().unwrap_or_default(),
-            )?)
+            match auth_provider_token(&provider.name, provider.config.clone().unwrap_or_default())?
+            {
+                Ok(token) => Credentials::Bearer(token),
+                Err(at_request) => Credentials::Failing(at_request),
+            }
         } else if let Some(exec) = &r.exec {
             if r.client_certificate_data.is_empty() && r.client_certificate_file.is_empty() {
                 Credentials::Exec(Arc::new(ExecProvider::new(exec.clone(), cluster_info)?))
@@ -127,6 +130,7 @@ impl Auth {
                 Some(format!("Bearer {token}"))
             }
             Credentials::Basic(value) => Some(value.clone()),
+            Credentials::Failing(why) => return Err(AuthError::Credentials(why.clone())),
             Credentials::Exec(provider) => {
                 let credential = provider
                     .credential()
@@ -196,7 +200,7 @@ pub fn header_key_escape(key: &str) -> String {
 fn auth_provider_token(
     name: &str,
     config: std::collections::BTreeMap<String, String>,
-) -> Result<String, String> {
+) -> Result<Result<String, String>, String> {
     match name {
         "gcp" => Err("The gcp auth plugin has been removed.\nPlease use the \"gke-gcloud-auth-plugin\" kubectl/client-go credential plugin instead.\nSee https://cloud.google.com/blog/products/containers-kubernetes/kubectl-auth-changes-in-gke for further details".into()),
         "azure" => Err("The azure auth plugin has been removed.\nPlease use the https://github.com/Azure/kubelogin kubectl/client-go credential plugin instead.\nSee https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins for further details".into()),
@@ -208,14 +212,20 @@ fn auth_provider_token(
             if get("client-id").is_empty() {
                 return Err("Must provide client-id".into());
             }
+            // The token is checked when a request needs it.
             let token = get("id-token");
-            if !token.is_empty() && !jwt_expired(&token) {
-                return Ok(token);
+            if !token.is_empty() {
+                if token.split('.').count() != 3 {
+                    return Ok(Err("ID Token is not a valid JWT".into()));
+                }
+                if !jwt_expired(&token) {
+                    return Ok(Ok(token));
+                }
             }
             if get("refresh-token").is_empty() {
-                return Err("No valid id-token, and cannot refresh without refresh-token".into());
+                return Ok(Err("No valid id-token, and cannot refresh without refresh-token".into()));
             }
-            Err("failed to refresh token: refreshing an oidc id-token is not supported by kuddle".into())
+            Ok(Err("failed to refresh token: refreshing an oidc id-token is not supported by kuddle".into()))
         }
         other => Err(format!(
             "no Auth Provider found for name {}",

@@ -46,8 +46,11 @@ pub enum ConnectError {
 }
 
 impl ConnectError {
+    /// kubectl says "The connection to the server … was refused" whenever
+    /// the error's text mentions a refused connection (a proxy's included).
     pub fn is_refused(&self) -> bool {
         matches!(self, ConnectError::Dial { refused: true, .. })
+            || self.to_string().contains("connection refused")
     }
 }
 

@@ -291,6 +291,13 @@ pub fn decode(api_version: &str, stdout: &[u8]) -> Result<ExecCredential, String
     if client_certificate_data.is_empty() != client_key_data.is_empty() {
         return Err("exec plugin returned only certificate or key, not both".into());
     }
+    if !client_certificate_data.is_empty() {
+        super::tls::certified_key(
+            client_certificate_data.as_bytes(),
+            client_key_data.as_bytes(),
+        )
+        .map_err(|e| format!("failed parsing client key/certificate: {e}"))?;
+    }
     Ok(ExecCredential {
         token,
         client_certificate_data,

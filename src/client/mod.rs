@@ -441,7 +441,7 @@ impl ApiClient {
                 &format!(
                     "{} err={}",
                     crate::flags::go_values::go_quote(message),
-                    crate::flags::go_values::go_quote(err)
+                    klog_value(err)
                 ),
             );
         }
@@ -735,6 +735,22 @@ fn host_port(uri: &http::Uri) -> String {
     } else {
         host.to_string()
     }
+}
+
+/// A string value as klog writes it: quoted, or for text of several lines
+/// `<` then each line after a tab, then ` >`.
+fn klog_value(text: &str) -> String {
+    if !text.contains('\n') {
+        return crate::flags::go_values::go_quote(text);
+    }
+    let mut out = String::from("<\n");
+    for line in text.split('\n') {
+        out.push('\t');
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str(" >");
+    out
 }
 
 /// client-go's request builder checks: the namespace and name of an API

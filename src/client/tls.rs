@@ -117,18 +117,14 @@ pub fn certified_key(cert_pem: &[u8], key_pem: &[u8]) -> Result<Arc<CertifiedKey
         .filter_map(Result::ok)
         .collect();
     if certs.is_empty() {
-        return Err(if cert_pem.is_empty() {
-            "tls: failed to find any PEM data in certificate input".into()
-        } else {
-            "tls: failed to find \"CERTIFICATE\" PEM block in certificate input after skipping PEM blocks of the following types: []".into()
+        return Err(match pem_block_types(cert_pem) {
+            None => "tls: failed to find any PEM data in certificate input".into(),
+            Some(types) => format!("tls: failed to find \"CERTIFICATE\" PEM block in certificate input after skipping PEM blocks of the following types: [{types}]"),
         });
     }
-    let key = PrivateKeyDer::from_pem_slice(key_pem).map_err(|_| {
-        if key_pem.is_empty() {
-            "tls: failed to find any PEM data in key input".to_string()
-        } else {
-            "tls: failed to find \"PRIVATE KEY\" PEM block in key input after skipping PEM blocks of the following types: []".to_string()
-        }
+    let key = PrivateKeyDer::from_pem_slice(key_pem).map_err(|_| match pem_block_types(key_pem) {
+        None => "tls: failed to find any PEM data in key input".to_string(),
+        Some(types) => format!("tls: failed to find \"PRIVATE KEY\" PEM block in key input after skipping PEM blocks of the following types: [{types}]"),
     })?;
     let provider = provider();
     let signer = provider
@@ -145,6 +141,18 @@ pub fn certified_key(cert_pem: &[u8], key_pem: &[u8]) -> Result<Arc<CertifiedKey
         }
         Err(_) => Err("tls: private key does not match public key".into()),
     }
+}
+
+/// The types of the PEM blocks in `data` (Go lists those it skipped), or
+/// None when there is no PEM block at all.
+fn pem_block_types(data: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(data);
+    let types: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("-----BEGIN "))
+        .filter_map(|l| l.strip_suffix("-----"))
+        .collect();
+    (!types.is_empty()).then(|| types.join(" "))
 }
 
 /// The name the server's certificate must hold: `tls-server-name`, else

@@ -192,6 +192,15 @@ impl tower::Service<Request<kube::client::Body>> for ApiService {
             parts.authority = this.base.authority().cloned();
             parts.path_and_query = Some(format!("{prefix}{path}").parse()?);
             *request.uri_mut() = Uri::from_parts(parts)?;
+            if !matches!(this.base.scheme_str(), Some("http" | "https")) {
+                return Err(Box::new(ConnectError::Dial {
+                    text: format!(
+                        "unsupported protocol scheme {}",
+                        crate::flags::go_values::go_quote(this.base.scheme_str().unwrap_or(""))
+                    ),
+                    refused: false,
+                }) as BoxError);
+            }
             let used = this.auth.apply(request.headers_mut()).await?;
             let deadline = request.extensions().get::<Deadline>().copied();
             let response = this.hyper.request(request).await?;
