@@ -128,27 +128,51 @@ fn insecure_with_a_certificate_authority_is_refused() {
     )
     .unwrap();
     let ca_path = ca_file.display().to_string();
-    for args in [
-        vec![
-            "-s",
-            &server,
-            "--token",
-            "x",
-            "--insecure-skip-tls-verify",
-            "--certificate-authority",
-            &ca_path,
-            "get",
-            "pods",
-        ],
-        vec!["--insecure-skip-tls-verify", "get", "pods"],
+    let both = dir.join("config");
+    std::fs::write(
+        &both,
+        std::fs::read_to_string(cluster_kubeconfig())
+            .unwrap()
+            .replace(
+                "    server: ",
+                "    insecure-skip-tls-verify: true\n    server: ",
+            ),
+    )
+    .unwrap();
+    let flags = vec![
+        "-s",
+        &server,
+        "--token",
+        "x",
+        "--insecure-skip-tls-verify",
+        "--certificate-authority",
+        &ca_path,
+        "get",
+        "pods",
+    ];
+    for (args, kubeconfig) in [
+        (flags, cluster_kubeconfig()),
+        (vec!["get", "pods"], both.clone()),
     ] {
-        let inv = Invocation::new(&args).kubeconfig(cluster_kubeconfig());
-        let out = assert_same(&inv);
+        let out = assert_same(&Invocation::new(&args).kubeconfig(kubeconfig));
         assert_eq!(out.code, 1);
         assert!(out
             .stderr
             .contains("specifying a root certificates file with the insecure flag is not allowed"));
     }
+    // The flag on the command line replaces the file's CA: no conflict.
+    let out = assert_same(
+        &Invocation::new(&[
+            "--insecure-skip-tls-verify",
+            "get",
+            "namespaces",
+            "default",
+            "-o",
+            "name",
+        ])
+        .kubeconfig(cluster_kubeconfig()),
+    );
+    assert_eq!(out.code, 0);
 }
 
 /// A minimal SOCKS5 proxy (no authentication, CONNECT only) on loopback,
