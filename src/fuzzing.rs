@@ -144,7 +144,7 @@ pub fn quantity(data: &[u8]) {
         let _ = q.to_canonical();
         let _ = q.value();
         let _ = q.milli_value();
-        let mut sum = q.clone();
+        let mut sum = q;
         sum.add(&q);
         let _ = sum.compare(&q);
     }

@@ -769,10 +769,7 @@ pub fn check_path(path: &str) -> Result<(), String> {
         _ => return Ok(()),
     };
     let (namespace, resource_and_name) = match rest {
-        [ns, name] if rest[0] == "namespaces" => {
-            let _ = ns;
-            (None, &rest[..])
-        }
+        // `namespaces/NAME` is the namespace object itself: NAME is a name.
         [first, ns, tail @ ..] if first == "namespaces" && !tail.is_empty() => (Some(ns), tail),
         _ => (None, rest),
     };
