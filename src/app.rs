@@ -82,7 +82,7 @@ pub fn run_with_streams(
     // The command tree is built once and serves kuberc, plugin lookup,
     // completion and parsing alike: building it is most of a quick
     // command's time.
-    let mut command = Cli::command();
+    let mut command = hyphen_values_like_pflag(Cli::command());
     if !crate::kuberc::enabled() {
         command = crate::kuberc::remove_from(command);
     }
@@ -145,16 +145,52 @@ pub fn run_with_streams(
     let flushed = ctx.out.flush();
     let code = match result {
         Ok(()) => 0,
-        Err(e) if is_broken_pipe(&e) => 0,
+        Err(e) if is_broken_pipe(&e) => {
+            BROKEN_PIPE.store(true, std::sync::atomic::Ordering::Relaxed);
+            0
+        }
         Err(e) => error::render(&e, &mut ctx.err),
     };
     match flushed {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe && code == 0 => {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            BROKEN_PIPE.store(true, std::sync::atomic::Ordering::Relaxed);
+            code
+        }
+        Err(e) if code == 0 => {
             let _ = writeln!(ctx.err, "error: {e}");
             1
         }
         _ => code,
     }
+}
+
+/// Set when writing the output failed on a closed pipe: a Go program dies
+/// of SIGPIPE then (status 141 in a shell), and so does `main`.
+static BROKEN_PIPE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether this run's output met a closed pipe.
+pub fn output_pipe_closed() -> bool {
+    BROKEN_PIPE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// pflag takes the word after a flag that needs a value as its value, even
+/// when it starts with `-` (`-n -a`, `--request-timeout -1`); so does kuddle.
+fn hyphen_values_like_pflag(command: clap::Command) -> clap::Command {
+    let command = command.mut_args(|a| {
+        let named = a.get_long().is_some() || a.get_short().is_some();
+        if named && a.get_action().takes_values() {
+            a.allow_hyphen_values(true)
+        } else {
+            a
+        }
+    });
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    names.into_iter().fold(command, |command, name| {
+        command.mut_subcommand(name, hyphen_values_like_pflag)
+    })
 }
 
 /// Before clap: completion requests and plugins, decided with cobra's

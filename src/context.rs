@@ -201,13 +201,8 @@ impl Context {
                     detail: format!("getting credentials: {msg}"),
                 })?;
         }
-        let (config, server) = crate::client::bootstrap::kube_config(&resolved).await?;
-        let client = ApiClient::new(
-            config,
-            self.err.clone(),
-            resolved.timeout,
-            self.global.verbosity,
-        )?;
+        let client = ApiClient::connect(&resolved, self.err.clone(), self.global.verbosity)?;
+        let server = resolved.server_url().trim_end_matches('/').to_string();
         let connection = Connection {
             client,
             server,
@@ -316,6 +311,17 @@ pub fn klog_warning(err: &mut dyn Write, location: &str, message: &str) {
     let _ = writeln!(
         err,
         "W{} {:>7} {location}] {message}",
+        now.format("%m%d %H:%M:%S%.6f"),
+        std::process::id()
+    );
+}
+
+/// An error line in klog's layout (`E1206 00:59:54.735459   20808 file.go:1] …`).
+pub fn klog_error(err: &mut dyn Write, location: &str, message: &str) {
+    let now = chrono::Local::now();
+    let _ = writeln!(
+        err,
+        "E{} {:>7} {location}] {message}",
         now.format("%m%d %H:%M:%S%.6f"),
         std::process::id()
     );

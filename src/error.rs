@@ -91,6 +91,18 @@ pub fn render(err: &anyhow::Error, stderr: &mut dyn Write) -> i32 {
     code
 }
 
+/// A failed request as one error of an aggregate that kubectl prints
+/// without `error: ` even when it holds only that error (get's tables,
+/// describe): client-side refusals and broken bodies keep their bare words.
+pub fn aggregate_member(e: ApiError) -> anyhow::Error {
+    match e {
+        ApiError::BodyRead(_) | ApiError::Request(_) => {
+            CliError::Verbatim(e.standard_message()).into()
+        }
+        e => e.into(),
+    }
+}
+
 /// One error's line inside an aggregate (kubectl's `messageForError`).
 pub fn message_for_error(err: &anyhow::Error) -> String {
     if let Some(worded) = err.downcast_ref::<WordedError>() {

@@ -15,6 +15,8 @@ pub mod context;
 pub mod describe;
 pub mod error;
 pub mod flags;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod generate;
 pub mod kubeconfig;
 pub mod kuberc;

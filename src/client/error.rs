@@ -59,6 +59,12 @@ pub enum ApiError {
     },
     /// The server answered with something that is not what was asked for.
     Unexpected(String),
+    /// The answer's body could not be read to its end (client-go's
+    /// `unexpected error when reading response body`); the text is the cause.
+    BodyRead(String),
+    /// client-go refused to build the request (`invalid namespace "a/b":
+    /// [may not contain '/']`); nothing was sent.
+    Request(String),
 }
 
 impl ApiError {
@@ -130,6 +136,8 @@ impl ApiError {
     pub fn kubectl_message(&self) -> String {
         match self {
             ApiError::Status(s) if s.reason == "Invalid" => invalid_message(s),
+            ApiError::BodyRead(cause) => format!("error: {}", body_read_message(cause)),
+            ApiError::Request(msg) => format!("error: {msg}"),
             _ => self.standard_message(),
         }
     }
@@ -150,8 +158,14 @@ impl ApiError {
             ),
             ApiError::Connection { detail, .. } => format!("Unable to connect to the server: {detail}"),
             ApiError::Unexpected(msg) => format!("Server returned an unexpected response: {msg}"),
+            ApiError::BodyRead(cause) => body_read_message(cause),
+            ApiError::Request(msg) => msg.clone(),
         }
     }
+}
+
+fn body_read_message(cause: &str) -> String {
+    format!("unexpected error when reading response body. Please retry. Original error: {cause}")
 }
 
 /// `The Deployment "web" is invalid: spec.replicas: Invalid value: …`, one
@@ -199,6 +213,8 @@ impl fmt::Display for ApiError {
             ApiError::Status(s) => f.write_str(&s.message),
             ApiError::Connection { detail, .. } => f.write_str(detail),
             ApiError::Unexpected(msg) => f.write_str(msg),
+            ApiError::BodyRead(cause) => f.write_str(&body_read_message(cause)),
+            ApiError::Request(msg) => f.write_str(msg),
         }
     }
 }

@@ -3,9 +3,15 @@
 //! come from kube-rs), server warnings printed as kubectl prints them, and
 //! failures turned into [`ApiError`].
 
+pub mod auth;
 pub mod bootstrap;
+pub mod connect;
+pub mod decode;
 pub mod download;
 pub mod error;
+pub mod exec;
+pub mod tls;
+pub mod transport;
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -18,6 +24,7 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 
 pub use error::{ApiError, Status};
+pub use tls::hostname_error;
 
 use crate::context::SharedWriter;
 
@@ -37,7 +44,25 @@ pub struct ApiClient {
     timeout: Option<Duration>,
     verbosity: i32,
     user_agent: String,
+    /// How often a request is tried again after a Retry-After answer.
+    max_retries: usize,
+    /// Whether namespaces and names in API paths are checked before
+    /// sending (client-go's request builder); not for `--raw` paths.
+    check_paths: bool,
 }
+
+/// client-go retries a request answered with 429 or 5xx and a Retry-After
+/// header up to ten times.
+pub const MAX_RETRIES: usize = 10;
+
+/// client-go's discovery requests give up after 32 s when no
+/// `--request-timeout` was given.
+pub const DISCOVERY_TIMEOUT: Duration = Duration::from_secs(32);
+
+/// Go's words for a request whose answer did not start in time. (Go races
+/// two equal timers here and sometimes says `context deadline exceeded`.)
+const HEADERS_TIMEOUT: &str =
+    "net/http: request canceled (Client.Timeout exceeded while awaiting headers)";
 
 struct Warnings {
     seen: HashSet<String>,
@@ -64,10 +89,45 @@ impl ApiClient {
             refused: false,
             detail: error_chain_text(&e),
         })?;
+        Ok(ApiClient::with_inner(
+            inner, host, base_url, stderr, timeout, verbosity,
+        ))
+    }
+
+    /// A client for resolved settings over kuddle's own transport (client-go's
+    /// timeouts, TLS rules, proxies and credential handling).
+    pub fn connect(
+        resolved: &crate::kubeconfig::ResolvedConfig,
+        stderr: SharedWriter,
+        verbosity: i32,
+    ) -> anyhow::Result<ApiClient> {
+        let transport = transport::build(resolved)?;
+        let uri: http::Uri = transport
+            .server
+            .parse()
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(ApiClient::with_inner(
+            transport.client,
+            host_port(&uri),
+            transport.server,
+            stderr,
+            resolved.timeout,
+            verbosity,
+        ))
+    }
+
+    fn with_inner(
+        inner: kube::Client,
+        host: String,
+        base_url: String,
+        stderr: SharedWriter,
+        timeout: Option<Duration>,
+        verbosity: i32,
+    ) -> ApiClient {
         let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
             && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true)
             && std::env::var_os("NO_COLOR").is_none();
-        Ok(ApiClient {
+        ApiClient {
             inner,
             host,
             base_url,
@@ -85,7 +145,25 @@ impl ApiClient {
                 std::env::consts::OS,
                 go_arch()
             ),
-        })
+            max_retries: MAX_RETRIES,
+            check_paths: true,
+        }
+    }
+
+    /// This client with a timeout for requests when none was given (the
+    /// discovery client's 32 s, or completion's bound).
+    pub fn with_default_timeout(&self, timeout: Duration) -> ApiClient {
+        let mut c = self.clone();
+        c.timeout = Some(self.timeout.unwrap_or(timeout));
+        c
+    }
+
+    /// This client for paths sent as given (`get --raw`): no client-side
+    /// checks of namespaces and names.
+    pub fn raw(&self) -> ApiClient {
+        let mut c = self.clone();
+        c.check_paths = false;
+        c
     }
 
     /// How many distinct warnings the server sent so far.
@@ -95,6 +173,12 @@ impl ApiClient {
 
     /// Sends a request and returns the response with its body still
     /// streaming (for watches and large lists). Failure codes are errors.
+    ///
+    /// As client-go: `--request-timeout` bounds the whole request, retries
+    /// and body included, and is passed on as the `timeout` parameter; a
+    /// 429 or 5xx answer with a `Retry-After` header is tried again after
+    /// the pause it asks for, up to ten times; a GET whose connection broke
+    /// is tried again after a second.
     pub async fn send_streaming(
         &self,
         method: Method,
@@ -103,41 +187,185 @@ impl ApiClient {
         content_type: Option<&str>,
         body: Vec<u8>,
     ) -> Result<Response<kube::client::Body>, ApiError> {
-        let started = Instant::now();
-        let mut builder = Request::builder()
-            .method(method.clone())
-            .uri(path)
-            .header(header::ACCEPT, accept)
-            .header(header::USER_AGENT, &self.user_agent);
-        if let Some(ct) = content_type {
-            builder = builder.header(header::CONTENT_TYPE, ct);
+        if self.check_paths {
+            check_path(path).map_err(ApiError::Request)?;
         }
-        let request = builder
-            .body(kube::client::Body::from(body))
-            .map_err(|e| ApiError::Unexpected(e.to_string()))?;
-        let send = self.inner.send(request);
-        let result = match self.timeout {
-            Some(limit) => match tokio::time::timeout(limit, send).await {
-                Ok(r) => r,
-                Err(_) => {
-                    return Err(ApiError::Connection {
-                        host: self.host.clone(),
-                        refused: false,
-                        detail: "context deadline exceeded".into(),
-                    })
-                }
-            },
-            None => send.await,
+        let deadline = self
+            .timeout
+            .filter(|t| !t.is_zero())
+            .map(|t| tokio::time::Instant::now() + t);
+        let path = match self.timeout.filter(|t| !t.is_zero()) {
+            Some(t) => with_query(path, "timeout", &go_duration_string(t)),
+            None => path.to_string(),
         };
-        let response = result.map_err(|e| self.connection_error(&e))?;
-        self.log_response(&method, path, response.status(), started);
-        self.print_warnings(response.headers());
-        if response.status().is_client_error() || response.status().is_server_error() {
-            let status = response.status();
-            let body = collect(response.into_body()).await.unwrap_or_default();
-            return Err(status_error(status, &method, &body));
+        let mut path = path;
+        let mut method = method;
+        let mut body = body;
+        // After a redirect to an absolute path, the server URL's own path
+        // no longer applies.
+        let mut from_root = false;
+        let mut redirects = 0;
+        let mut attempt = 0;
+        let mut previous_error: Option<String> = None;
+        loop {
+            let started = Instant::now();
+            let mut builder = Request::builder()
+                .method(method.clone())
+                .uri(path.as_str())
+                .header(header::ACCEPT, accept)
+                .header(header::USER_AGENT, &self.user_agent);
+            if let Some(ct) = content_type {
+                builder = builder.header(header::CONTENT_TYPE, ct);
+            }
+            let mut request = builder
+                .body(kube::client::Body::from(body.clone()))
+                .map_err(|e| ApiError::Unexpected(e.to_string()))?;
+            if let Some(d) = deadline {
+                request.extensions_mut().insert(transport::Deadline(d));
+            }
+            if from_root {
+                request.extensions_mut().insert(transport::FromRoot);
+            }
+            let send = self.inner.send(request);
+            let result = match deadline {
+                Some(d) => match tokio::time::timeout_at(d, send).await {
+                    Ok(r) => r,
+                    Err(_) => {
+                        return Err(self.with_previous(
+                            ApiError::Connection {
+                                host: self.host.clone(),
+                                refused: false,
+                                detail: HEADERS_TIMEOUT.into(),
+                            },
+                            previous_error.as_deref(),
+                        ))
+                    }
+                },
+                None => send.await,
+            };
+            let wait = match result {
+                Err(e) => {
+                    let error = self.connection_error(&e);
+                    // Broken connections: GETs are tried again after a second.
+                    let retryable = method == Method::GET
+                        && matches!(&error, ApiError::Connection { detail, .. }
+                            if detail == "EOF" || detail.contains("connection reset by peer")
+                                || detail == "unexpected EOF");
+                    if !retryable || attempt >= self.max_retries {
+                        return Err(self.with_previous(error, previous_error.as_deref()));
+                    }
+                    previous_error = Some(error.to_string());
+                    Duration::from_secs(1)
+                }
+                Ok(response) => {
+                    self.log_response(&method, &path, response.status(), started);
+                    self.print_warnings(response.headers());
+                    let status = response.status();
+                    // Go's client follows redirects on the same server.
+                    if let Some(target) = self.redirect_target(&response) {
+                        redirects += 1;
+                        if redirects > 10 {
+                            return Err(ApiError::Connection {
+                                host: self.host.clone(),
+                                refused: false,
+                                detail: "stopped after 10 redirects".into(),
+                            });
+                        }
+                        if !matches!(status.as_u16(), 307 | 308)
+                            && method != Method::GET
+                            && method != Method::HEAD
+                        {
+                            method = Method::GET;
+                            body = Vec::new();
+                        }
+                        path = target;
+                        from_root = true;
+                        continue;
+                    }
+                    let retry_after = retry_after(&response);
+                    match retry_after {
+                        Some(seconds) if attempt < self.max_retries => {
+                            // Drain a little of the body, as client-go does.
+                            drop(response);
+                            Duration::from_secs(seconds)
+                        }
+                        _ => {
+                            if status.is_client_error() || status.is_server_error() {
+                                // A failure whose body breaks off is not the
+                                // failure it claims (a cut-off 404 is no
+                                // NotFound): nothing may act on it.
+                                let content_type = response
+                                    .headers()
+                                    .get(header::CONTENT_TYPE)
+                                    .and_then(|v| v.to_str().ok())
+                                    .unwrap_or_default()
+                                    .to_string();
+                                let body = self.read_body(response.into_body()).await?;
+                                return Err(status_error(
+                                    status,
+                                    &method,
+                                    &content_type,
+                                    &path,
+                                    &body,
+                                ));
+                            }
+                            return Ok(response);
+                        }
+                    }
+                }
+            };
+            attempt += 1;
+            match deadline {
+                Some(d) if tokio::time::Instant::now() + wait > d => {
+                    tokio::time::sleep_until(d).await;
+                    return Err(self.with_previous(
+                        ApiError::Connection {
+                            host: self.host.clone(),
+                            refused: false,
+                            detail: "context deadline exceeded".into(),
+                        },
+                        previous_error.as_deref(),
+                    ));
+                }
+                _ => tokio::time::sleep(wait).await,
+            }
         }
-        Ok(response)
+    }
+
+    /// Where a redirect points, as a path on this server (other servers are
+    /// not followed).
+    fn redirect_target<B>(&self, response: &Response<B>) -> Option<String> {
+        if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
+            return None;
+        }
+        let location = response.headers().get(header::LOCATION)?.to_str().ok()?;
+        if location.starts_with('/') && !location.starts_with("//") {
+            return Some(location.to_string());
+        }
+        let target: http::Uri = location.parse().ok()?;
+        let base: http::Uri = self.base_url.parse().ok()?;
+        (target.scheme() == base.scheme() && target.authority() == base.authority())
+            .then(|| target.path_and_query().map(|p| p.to_string()))
+            .flatten()
+    }
+
+    /// client-go's `… - error from a previous attempt: …`.
+    fn with_previous(&self, error: ApiError, previous: Option<&str>) -> ApiError {
+        match (error, previous) {
+            (
+                ApiError::Connection {
+                    host,
+                    refused,
+                    detail,
+                },
+                Some(p),
+            ) if p != detail => ApiError::Connection {
+                host,
+                refused,
+                detail: format!("{detail} - error from a previous attempt: {p}"),
+            },
+            (error, _) => error,
+        }
     }
 
     /// Sends a request and reads the whole body.
@@ -152,9 +380,21 @@ impl ApiClient {
         let response = self
             .send_streaming(method, path, accept, content_type, body)
             .await?;
-        collect(response.into_body())
-            .await
-            .map_err(|e| self.connection_error_text(e.as_ref()))
+        self.read_body(response.into_body()).await
+    }
+
+    /// The whole body, or client-go's error for a body that broke off
+    /// (logged as client-go logs it).
+    async fn read_body(&self, body: kube::client::Body) -> Result<Bytes, ApiError> {
+        collect(body).await.map_err(|e| {
+            let (cause, _) = transport::failure_text(e.as_ref());
+            self.log_error(
+                "request.go:1198",
+                "Unexpected error when reading response body",
+                &cause,
+            );
+            ApiError::BodyRead(cause)
+        })
     }
 
     pub async fn get_json(&self, path: &str) -> Result<Value, ApiError> {
@@ -179,6 +419,34 @@ impl ApiClient {
         parse_json(&body)
     }
 
+    /// The URL a request for `path` goes to, as client-go logs it (with the
+    /// `timeout` parameter).
+    pub fn request_url(&self, path: &str) -> String {
+        match self.timeout.filter(|t| !t.is_zero()) {
+            Some(t) => with_query(
+                &format!("{}{path}", self.base_url),
+                "timeout",
+                &go_duration_string(t),
+            ),
+            None => format!("{}{path}", self.base_url),
+        }
+    }
+
+    /// A klog error line on stderr: `E… location] "message" err="…"`.
+    pub fn log_error(&self, location: &str, message: &str, err: &str) {
+        if let Ok(mut w) = self.warnings.lock() {
+            crate::context::klog_error(
+                &mut w.out,
+                location,
+                &format!(
+                    "{} err={}",
+                    crate::flags::go_values::go_quote(message),
+                    klog_value(err)
+                ),
+            );
+        }
+    }
+
     /// `--request-timeout`, if one was given.
     pub fn timeout(&self) -> Option<Duration> {
         self.timeout
@@ -189,20 +457,12 @@ impl ApiClient {
     }
 
     fn connection_error(&self, err: &kube::Error) -> ApiError {
-        let detail = error_chain_text(err);
-        let refused = error_chain_has_refused(err);
+        let (detail, refused) = transport::failure_text(err);
+        let refused = refused || error_chain_has_refused(err);
         ApiError::Connection {
             host: self.host.clone(),
             refused,
             detail,
-        }
-    }
-
-    fn connection_error_text(&self, err: &(dyn std::error::Error + Send + Sync)) -> ApiError {
-        ApiError::Connection {
-            host: self.host.clone(),
-            refused: false,
-            detail: err.to_string(),
         }
     }
 
@@ -268,8 +528,17 @@ pub fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
 }
 
 /// Turns a failure response into an error: the server's Status when it sent
-/// one, otherwise the generic status client-go makes up for the code.
-fn status_error(code: http::StatusCode, method: &Method, body: &[u8]) -> ApiError {
+/// one, otherwise the generic status client-go makes up for the code
+/// (`NewGenericServerResponse`), naming the verb and resource when the path
+/// has one: `an error on the server ("unknown") has prevented the request
+/// from succeeding (get pods)`.
+fn status_error(
+    code: http::StatusCode,
+    method: &Method,
+    content_type: &str,
+    path: &str,
+    body: &[u8],
+) -> ApiError {
     if let Ok(value) = serde_json::from_slice::<Value>(body) {
         if value.get("kind").and_then(Value::as_str) == Some("Status") {
             if let Ok(mut status) = serde_json::from_value::<Status>(value) {
@@ -280,24 +549,49 @@ fn status_error(code: http::StatusCode, method: &Method, body: &[u8]) -> ApiErro
             }
         }
     }
-    let text = String::from_utf8_lossy(body).trim().to_string();
+    // Only a text/plain body is quoted; anything else is "unknown".
+    let media_type = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let server_message = if media_type == "text/plain" {
+        let cut = &body[..body.len().min(10 * 1024)];
+        String::from_utf8_lossy(cut).trim().to_string()
+    } else {
+        "unknown".to_string()
+    };
     let (reason, message) = match code.as_u16() {
-        400 => ("BadRequest", text.clone()),
-        401 => ("Unauthorized", "Unauthorized".to_string()),
-        403 => ("Forbidden", text.clone()),
+        409 if method == Method::POST => ("AlreadyExists", "the server reported a conflict".to_string()),
+        409 => ("Conflict", "the server reported a conflict".to_string()),
         404 => ("NotFound", "the server could not find the requested resource".to_string()),
-        405 => (
-            "MethodNotAllowed",
-            format!("the server does not allow this method on the requested resource ({method})"),
-        ),
-        409 => ("Conflict", text.clone()),
-        415 => ("UnsupportedMediaType", text.clone()),
-        422 => ("Invalid", text.clone()),
-        429 => ("TooManyRequests", "the server has received too many requests and has asked us to try again later".to_string()),
-        500 => ("InternalError", format!("an error on the server ({text}) has prevented the request from succeeding")),
+        400 => ("BadRequest", "the server rejected our request for an unknown reason".to_string()),
+        401 => ("Unauthorized", "the server has asked for the client to provide credentials".to_string()),
+        403 => ("Forbidden", server_message.clone()),
+        406 => ("NotAcceptable", server_message.clone()),
+        415 => ("UnsupportedMediaType", server_message.clone()),
+        405 => ("MethodNotAllowed", "the server does not allow this method on the requested resource".to_string()),
+        422 => ("Invalid", "the server rejected our request due to an error in our request".to_string()),
         503 => ("ServiceUnavailable", "the server is currently unable to handle the request".to_string()),
         504 => ("Timeout", "the server was unable to return a response in the time allotted, but may still be processing the request".to_string()),
-        _ => ("", format!("the server responded with the status code {} but did not return more information", code.as_u16())),
+        429 => ("TooManyRequests", "the server has received too many requests and has asked us to try again later".to_string()),
+        c if c >= 500 => (
+            "InternalError",
+            format!(
+                "an error on the server ({}) has prevented the request from succeeding",
+                crate::flags::go_values::go_quote(&server_message)
+            ),
+        ),
+        c => ("", format!("the server responded with the status code {c} but did not return more information")),
+    };
+    let verb = method.as_str().to_ascii_lowercase();
+    let message = match path_resource(path) {
+        Some((resource, name)) if !name.is_empty() => {
+            format!("{message} ({verb} {resource} {name})")
+        }
+        Some((resource, _)) => format!("{message} ({verb} {resource})"),
+        None => message,
     };
     ApiError::Status(Box::new(Status {
         status: "Failure".into(),
@@ -306,6 +600,33 @@ fn status_error(code: http::StatusCode, method: &Method, body: &[u8]) -> ApiErro
         details: None,
         code: code.as_u16(),
     }))
+}
+
+/// The group-qualified resource (`deployments.apps`) and name an API path
+/// addresses, if any.
+fn path_resource(path: &str) -> Option<(String, String)> {
+    let path = path.split('?').next().unwrap_or_default();
+    let segments: Vec<String> = path
+        .split('/')
+        .skip(1)
+        .map(connect::percent_decode)
+        .collect();
+    let (group, rest) = match segments.first().map(String::as_str) {
+        Some("api") if segments.len() > 2 => ("", &segments[2..]),
+        Some("apis") if segments.len() > 3 => (segments[1].as_str(), &segments[3..]),
+        _ => return None,
+    };
+    let rest = match rest {
+        [first, _ns, tail @ ..] if first == "namespaces" && !tail.is_empty() => tail,
+        _ => rest,
+    };
+    let resource = rest.first()?;
+    let qualified = if group.is_empty() {
+        resource.clone()
+    } else {
+        format!("{resource}.{group}")
+    };
+    Some((qualified, rest.get(1).cloned().unwrap_or_default()))
 }
 
 /// The texts of a `Warning` header: `299 - "text"` entries, comma-separated.
@@ -371,12 +692,10 @@ fn error_chain_text(err: &(dyn std::error::Error + 'static)) -> String {
     }
 }
 
-/// Go's words for a certificate the client refused, e.g. `tls: failed to
-/// verify certificate: x509: certificate signed by unknown authority`.
+/// Go's words for a refused handshake (kube-rs's TLS errors arrive
+/// wrapped in one or more io::Errors, whose `source()` skips the wrapped
+/// error itself).
 fn tls_error_text(err: &(dyn std::error::Error + 'static)) -> Option<String> {
-    use rustls::CertificateError as C;
-    // TLS failures arrive wrapped in one or more io::Errors, whose
-    // `source()` skips the wrapped error itself.
     let mut inner: &(dyn std::error::Error + 'static) = err;
     while let Some(wrapped) = inner
         .downcast_ref::<std::io::Error>()
@@ -384,72 +703,9 @@ fn tls_error_text(err: &(dyn std::error::Error + 'static)) -> Option<String> {
     {
         inner = wrapped;
     }
-    let Some(rustls::Error::InvalidCertificate(cert)) = inner.downcast_ref::<rustls::Error>()
-    else {
-        return None;
-    };
-    let x509 = match cert {
-        C::UnknownIssuer => "x509: certificate signed by unknown authority".to_string(),
-        C::NotValidForNameContext {
-            expected,
-            presented,
-        } => {
-            let host = server_name_text(expected);
-            hostname_error(&host, presented)
-        }
-        C::ExpiredContext { time, not_after } => format!(
-            "x509: certificate has expired or is not yet valid: current time {} is after {}",
-            rfc3339(time.as_secs()),
-            rfc3339(not_after.as_secs())
-        ),
-        C::NotValidYetContext { time, not_before } => format!(
-            "x509: certificate has expired or is not yet valid: current time {} is before {}",
-            rfc3339(time.as_secs()),
-            rfc3339(not_before.as_secs())
-        ),
-        C::Expired | C::NotValidYet => {
-            "x509: certificate has expired or is not yet valid".to_string()
-        }
-        other => format!("x509: {other:?}"),
-    };
-    Some(format!("tls: failed to verify certificate: {x509}"))
-}
-
-fn server_name_text(name: &rustls::pki_types::ServerName<'_>) -> String {
-    match name {
-        rustls::pki_types::ServerName::DnsName(d) => d.as_ref().to_string(),
-        rustls::pki_types::ServerName::IpAddress(ip) => std::net::IpAddr::from(*ip).to_string(),
-        other => format!("{other:?}"),
-    }
-}
-
-/// Go's `x509.HostnameError`: the certificate's DNS names (or IP names, when
-/// the host is an address) it is valid for.
-pub fn hostname_error(host: &str, presented: &[String]) -> String {
-    let host_is_ip = host.parse::<std::net::IpAddr>().is_ok();
-    let names: Vec<&str> = presented
-        .iter()
-        .map(String::as_str)
-        .filter(|n| n.parse::<std::net::IpAddr>().is_ok() == host_is_ip)
-        .collect();
-    if host_is_ip && names.is_empty() {
-        return format!(
-            "x509: cannot validate certificate for {host} because it doesn't contain any IP SANs"
-        );
-    }
-    if names.is_empty() {
-        return format!("x509: certificate is not valid for any names, but wanted to match {host}");
-    }
-    format!(
-        "x509: certificate is valid for {}, not {host}",
-        names.join(", ")
-    )
-}
-
-fn rfc3339(secs: u64) -> String {
-    chrono::DateTime::from_timestamp(secs as i64, 0)
-        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .unwrap_or_default()
+    inner
+        .downcast_ref::<rustls::Error>()
+        .map(tls::handshake_error_text)
 }
 
 fn error_chain_has_refused(err: &(dyn std::error::Error + 'static)) -> bool {
@@ -481,6 +737,141 @@ fn host_port(uri: &http::Uri) -> String {
     }
 }
 
+/// A string value as klog writes it: quoted, or for text of several lines
+/// `<` then each line after a tab, then ` >`.
+fn klog_value(text: &str) -> String {
+    if !text.contains('\n') {
+        return crate::flags::go_values::go_quote(text);
+    }
+    let mut out = String::from("<\n");
+    for line in text.split('\n') {
+        out.push('\t');
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str(" >");
+    out
+}
+
+/// client-go's request builder checks: the namespace and name of an API
+/// path must be usable as path segments (not `.` or `..`, no `/` or `%`)
+/// and a name may not be empty.
+pub fn check_path(path: &str) -> Result<(), String> {
+    let path = path.split('?').next().unwrap_or_default();
+    let segments: Vec<String> = path
+        .split('/')
+        .skip(1)
+        .map(connect::percent_decode)
+        .collect();
+    let rest = match segments.first().map(String::as_str) {
+        Some("api") if segments.len() >= 2 => &segments[2..],
+        Some("apis") if segments.len() >= 3 => &segments[3..],
+        _ => return Ok(()),
+    };
+    let (namespace, resource_and_name) = match rest {
+        // `namespaces/NAME` is the namespace object itself: NAME is a name.
+        [first, ns, tail @ ..] if first == "namespaces" && !tail.is_empty() => (Some(ns), tail),
+        _ => (None, rest),
+    };
+    if let Some(ns) = namespace.filter(|ns| !ns.is_empty()) {
+        let problems = path_segment_problems(ns);
+        if !problems.is_empty() {
+            return Err(format!(
+                "invalid namespace {}: [{}]",
+                crate::flags::go_values::go_quote(ns),
+                problems.join(" ")
+            ));
+        }
+    }
+    if let Some(name) = resource_and_name.get(1) {
+        if name.is_empty() {
+            return Err("resource name may not be empty".into());
+        }
+        let problems = path_segment_problems(name);
+        if !problems.is_empty() {
+            return Err(format!(
+                "invalid resource name {}: [{}]",
+                crate::flags::go_values::go_quote(name),
+                problems.join(" ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// apimachinery's `IsValidPathSegmentName`.
+fn path_segment_problems(name: &str) -> Vec<String> {
+    if name == "." || name == ".." {
+        return vec![format!("may not be '{name}'")];
+    }
+    ["/", "%"]
+        .iter()
+        .filter(|bad| name.contains(*bad))
+        .map(|bad| format!("may not contain '{bad}'"))
+        .collect()
+}
+
+/// The whole seconds of a `Retry-After` header on a 429 or 5xx answer
+/// (client-go's `checkWait`).
+fn retry_after<B>(response: &Response<B>) -> Option<u64> {
+    let status = response.status().as_u16();
+    if status != 429 && status < 500 {
+        return None;
+    }
+    let value = response.headers().get(header::RETRY_AFTER)?.to_str().ok()?;
+    let seconds: i64 = value.parse().ok()?;
+    Some(seconds.max(0) as u64)
+}
+
+/// `path` with `key=value` added to its query.
+fn with_query(path: &str, key: &str, value: &str) -> String {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{sep}{key}={value}")
+}
+
+/// Go's `time.Duration.String` for whole and fractional seconds
+/// (`32s`, `1m0s`, `1h0m0s`, `1.5s`, `500ms`).
+pub fn go_duration_string(d: Duration) -> String {
+    let nanos = d.as_nanos();
+    if nanos == 0 {
+        return "0s".into();
+    }
+    if nanos < 1_000_000_000 {
+        let (unit, div) = if nanos < 1_000 {
+            ("ns", 1u128)
+        } else if nanos < 1_000_000 {
+            ("µs", 1_000)
+        } else {
+            ("ms", 1_000_000)
+        };
+        return format!("{}{unit}", trim_fraction(nanos, div));
+    }
+    let total_secs = nanos / 1_000_000_000;
+    let frac = nanos % 1_000_000_000;
+    let hours = total_secs / 3600;
+    let minutes = (total_secs % 3600) / 60;
+    let secs = total_secs % 60;
+    let secs_text = trim_fraction(secs * 1_000_000_000 + frac, 1_000_000_000);
+    if hours > 0 {
+        format!("{hours}h{minutes}m{secs_text}s")
+    } else if minutes > 0 {
+        format!("{minutes}m{secs_text}s")
+    } else {
+        format!("{secs_text}s")
+    }
+}
+
+fn trim_fraction(value: u128, unit: u128) -> String {
+    let whole = value / unit;
+    let frac = value % unit;
+    if frac == 0 {
+        return whole.to_string();
+    }
+    let width = unit.to_string().len() - 1;
+    let digits = format!("{frac:0width$}");
+    format!("{whole}.{}", digits.trim_end_matches('0'))
+}
+
 fn go_arch() -> &'static str {
     match std::env::consts::ARCH {
         "x86_64" => "amd64",
@@ -507,24 +898,65 @@ mod tests {
     }
 
     #[test]
-    fn hostname_errors_like_go() {
-        let presented = vec![
-            "localhost".to_string(),
-            "kubernetes".to_string(),
-            "127.0.0.1".to_string(),
-        ];
+    fn namespaces_and_names_are_checked() {
         assert_eq!(
-            hostname_error("foo.example", &presented),
-            "x509: certificate is valid for localhost, kubernetes, not foo.example"
+            check_path("/api/v1/namespaces/a%252Fb/pods").unwrap_err(),
+            "invalid namespace \"a%2Fb\": [may not contain '%']"
         );
         assert_eq!(
-            hostname_error("10.0.0.1", &presented),
-            "x509: certificate is valid for 127.0.0.1, not 10.0.0.1"
+            check_path("/api/v1/namespaces/a%2Fb/pods").unwrap_err(),
+            "invalid namespace \"a/b\": [may not contain '/']"
         );
         assert_eq!(
-            hostname_error("10.0.0.1", &presented[..2]),
-            "x509: cannot validate certificate for 10.0.0.1 because it doesn't contain any IP SANs"
+            check_path("/apis/apps/v1/namespaces/x/deployments/..").unwrap_err(),
+            "invalid resource name \"..\": [may not be '..']"
         );
+        assert_eq!(
+            check_path("/api/v1/namespaces/x/configmaps/").unwrap_err(),
+            "resource name may not be empty"
+        );
+        assert_eq!(
+            check_path("/api/v1/namespaces/a%2F%25").unwrap_err(),
+            "invalid resource name \"a/%\": [may not contain '/' may not contain '%']"
+        );
+        assert!(check_path("/api/v1/namespaces/x/pods/p/log?container=c").is_ok());
+        assert!(check_path("/api/v1/namespaces").is_ok());
+        assert!(check_path("/openapi/v3/api/v1?hash=x").is_ok());
+    }
+
+    #[test]
+    fn generic_statuses_name_the_request() {
+        let e = status_error(
+            http::StatusCode::INTERNAL_SERVER_ERROR,
+            &Method::GET,
+            "application/json",
+            "/api/v1/namespaces/x/pods?limit=500",
+            b"<html>",
+        );
+        assert_eq!(
+            e.kubectl_message(),
+            "Error from server (InternalError): an error on the server (\"unknown\") has prevented the request from succeeding (get pods)"
+        );
+        let e = status_error(
+            http::StatusCode::NOT_FOUND,
+            &Method::GET,
+            "text/plain",
+            "/apis/apps/v1/namespaces/x/deployments/web",
+            b"nope",
+        );
+        assert_eq!(
+            e.kubectl_message(),
+            "Error from server (NotFound): the server could not find the requested resource (get deployments.apps web)"
+        );
+    }
+
+    #[test]
+    fn go_durations() {
+        assert_eq!(go_duration_string(Duration::from_secs(32)), "32s");
+        assert_eq!(go_duration_string(Duration::from_secs(60)), "1m0s");
+        assert_eq!(go_duration_string(Duration::from_secs(3600)), "1h0m0s");
+        assert_eq!(go_duration_string(Duration::from_millis(1500)), "1.5s");
+        assert_eq!(go_duration_string(Duration::from_millis(500)), "500ms");
     }
 
     #[test]
@@ -532,6 +964,8 @@ mod tests {
         let e = status_error(
             http::StatusCode::NOT_FOUND,
             &Method::GET,
+            "text/plain",
+            "/api",
             b"404 page not found",
         );
         assert_eq!(

@@ -28,7 +28,7 @@ use crate::context::{Connection, Context};
 use crate::describe::related::{self, Fetch};
 use crate::describe::{Answer, DescribeError, Describer, Failure, Query, Related, Settings};
 use crate::error::{CliError, PROGRAM};
-use crate::flags::go_values::{go_bool, go_int64, go_quote};
+use crate::flags::go_values::{go_bool, go_int64};
 use crate::flags::FilenameFlags;
 use crate::resource::builder::NamedTarget;
 use crate::resource::builder::{Plan, Selection};
@@ -74,6 +74,8 @@ struct Info {
 /// A failure of the resource builder (fetching what the arguments name).
 struct BuilderError {
     error: ApiError,
+    /// Listing failed (kubectl prints a client-side refusal bare then).
+    listing: bool,
 }
 
 pub async fn run(ctx: &mut Context, args: DescribeArgs) -> Result<()> {
@@ -162,10 +164,8 @@ pub async fn run(ctx: &mut Context, args: DescribeArgs) -> Result<()> {
     if let Err(e) = result {
         lines.push(crate::error::message_for_error(&e));
     }
-    match lines.len() {
-        1 => Err(anyhow::anyhow!(lines.remove(0))),
-        _ => Err(crate::error::CliError::Many(lines).into()),
-    }
+    // kubectl's aggregate: bare lines, even for one.
+    Err(crate::error::CliError::Many(lines).into())
 }
 
 /// `-f`: the objects the manifests name, described from the server.
@@ -260,13 +260,16 @@ async fn fetch_infos(
                                 target.mapping.version,
                                 target.mapping.resource
                             );
-                            let error = enhance_list_error(
+                            let error = crate::resource::fetch::enhance_list_error(
                                 error,
                                 &subject,
                                 &label_selector,
                                 &field_selector,
                             );
-                            errors.push(BuilderError { error });
+                            errors.push(BuilderError {
+                                error,
+                                listing: true,
+                            });
                             break;
                         }
                     }
@@ -299,7 +302,10 @@ async fn fetch_infos(
                         mapping: target.mapping,
                         object: serde_json::from_slice(&body)?,
                     }),
-                    Some(Err(error)) => errors.push(BuilderError { error }),
+                    Some(Err(error)) => errors.push(BuilderError {
+                        error,
+                        listing: false,
+                    }),
                     None => anyhow::bail!("the request for {} was cancelled", target.name),
                 }
             }
@@ -471,7 +477,12 @@ async fn answer(client: &ApiClient, query: &Query, chunk_size: i64) -> Answer {
                         ]
                         .contains(&subject)
                         {
-                            enhance_list_error(e, subject, label_selector, field_selector)
+                            crate::resource::fetch::enhance_list_error(
+                                e,
+                                subject,
+                                label_selector,
+                                field_selector,
+                            )
                         } else {
                             e
                         };
@@ -481,30 +492,6 @@ async fn answer(client: &ApiClient, query: &Query, chunk_size: i64) -> Answer {
             }
             Answer::Items(items)
         }
-    }
-}
-
-/// cli-runtime's `EnhanceListError`: a bad request or missing collection
-/// says what was being listed.
-fn enhance_list_error(error: ApiError, subject: &str, label: &str, field: &str) -> ApiError {
-    match error {
-        ApiError::Status(mut status)
-            if status.reason == "BadRequest" || status.reason == "NotFound" =>
-        {
-            status.message = if label.is_empty() && field.is_empty() {
-                format!("Unable to list {}: {}", go_quote(subject), status.message)
-            } else {
-                format!(
-                    "Unable to find {} that match label selector {}, field selector {}: {}",
-                    go_quote(subject),
-                    go_quote(label),
-                    go_quote(field),
-                    status.message
-                )
-            };
-            ApiError::Status(status)
-        }
-        other => other,
     }
 }
 
@@ -575,14 +562,14 @@ fn describe_error(e: DescribeError) -> anyhow::Error {
 /// aggregate when there are several), then each describer error.
 fn report(builder: Vec<BuilderError>, describers: Vec<DescribeError>) -> Result<()> {
     enum Item {
-        Api(ApiError),
+        Api(ApiError, bool),
         Builder(Vec<ApiError>),
         Describe(DescribeError),
     }
     let mut items: Vec<Item> = Vec::new();
     match builder.len() {
         0 => {}
-        1 => items.extend(builder.into_iter().map(|b| Item::Api(b.error))),
+        1 => items.extend(builder.into_iter().map(|b| Item::Api(b.error, b.listing))),
         _ => items.push(Item::Builder(
             builder.into_iter().map(|b| b.error).collect(),
         )),
@@ -590,7 +577,8 @@ fn report(builder: Vec<BuilderError>, describers: Vec<DescribeError>) -> Result<
     items.extend(describers.into_iter().map(Item::Describe));
     if items.len() == 1 {
         return match items.remove(0) {
-            Item::Api(e) => Err(e.into()),
+            Item::Api(e, true) => Err(crate::error::aggregate_member(e)),
+            Item::Api(e, false) => Err(e.into()),
             Item::Builder(list) => {
                 Err(CliError::Many(list.iter().map(ApiError::kubectl_message).collect()).into())
             }
@@ -603,7 +591,7 @@ fn report(builder: Vec<BuilderError>, describers: Vec<DescribeError>) -> Result<
     let lines = items
         .iter()
         .map(|item| match item {
-            Item::Api(e) => e.kubectl_message(),
+            Item::Api(e, _) => e.kubectl_message(),
             Item::Builder(list) => {
                 let mut seen: Vec<String> = Vec::new();
                 for e in list {

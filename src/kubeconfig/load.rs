@@ -40,12 +40,14 @@ pub enum LoadError {
     ExplicitMissing(String),
     /// One message per file that could not be read or parsed.
     Files(Vec<String>),
+    /// The home file cannot be looked at (`stat …: not a directory`).
+    Migrate(String),
 }
 
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            LoadError::ExplicitMissing(msg) => write!(f, "{msg}"),
+            LoadError::ExplicitMissing(msg) | LoadError::Migrate(msg) => write!(f, "{msg}"),
             LoadError::Files(msgs) if msgs.len() == 1 => write!(f, "{}", msgs[0]),
             LoadError::Files(msgs) => write!(f, "[{}]", msgs.join(", ")),
         }
@@ -134,7 +136,7 @@ impl LoadingRules {
     }
 
     pub fn load(&self) -> Result<Config, LoadError> {
-        self.migrate();
+        self.migrate()?;
         if let Some(path) = &self.explicit_path {
             if let Err(e) = std::fs::metadata(path) {
                 if e.kind() == std::io::ErrorKind::NotFound {
@@ -172,22 +174,39 @@ impl LoadingRules {
     /// client-go's migration rule: copy the old home file to the new name
     /// when only the old one exists. Failures are ignored, as kubectl
     /// ignores missing or unreadable sources.
-    fn migrate(&self) {
+    fn migrate(&self) -> Result<(), LoadError> {
         let Some((dest, src)) = &self.migration else {
-            return;
+            return Ok(());
         };
-        if std::fs::metadata(dest).is_ok() {
-            return;
+        // Go's `Migrate`: a home file that cannot even be looked at (HOME
+        // is a regular file: `stat …: not a directory`) is an error.
+        let unusual = |e: &std::io::Error| {
+            !matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied
+            )
+        };
+        match std::fs::metadata(dest) {
+            Ok(_) => return Ok(()),
+            Err(e) if unusual(&e) => {
+                return Err(LoadError::Migrate(gopath::path_error("stat", dest, &e)))
+            }
+            Err(_) => {}
         }
-        let Ok(meta) = std::fs::metadata(src) else {
-            return;
+        let meta = match std::fs::metadata(src) {
+            Ok(m) => m,
+            Err(e) if unusual(&e) => {
+                return Err(LoadError::Migrate(gopath::path_error("stat", src, &e)))
+            }
+            Err(_) => return Ok(()),
         };
         if meta.is_dir() {
-            return;
+            return Ok(());
         }
         if let Ok(data) = std::fs::read(src) {
             let _ = std::fs::write(dest, data);
         }
+        Ok(())
     }
 }
 

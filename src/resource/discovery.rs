@@ -118,6 +118,9 @@ impl Discovery {
 
     /// Asks the server and rewrites the cache (used after a cache miss).
     pub async fn fetch(client: &ApiClient, dir: &Path) -> Result<Discovery, ApiError> {
+        // client-go's discovery client gives up after 32 s unless
+        // --request-timeout says otherwise.
+        let client = &client.with_default_timeout(crate::client::DISCOVERY_TIMEOUT);
         // client-go reads discovery failures from the status code alone.
         let get = |path: &'static str| async move {
             client
@@ -125,7 +128,21 @@ impl Discovery {
                 .await
                 .map_err(ApiError::generic_for_code)
         };
-        let core = get("/api").await?;
+        let core = match get("/api").await {
+            Ok(core) => core,
+            Err(e) => {
+                // kubectl's memory cache logs the failed request before the
+                // command reports the error.
+                if let ApiError::Connection { detail, .. } = &e {
+                    client.log_error(
+                        "memcache.go:381",
+                        "Couldn't get current server API group list",
+                        &format!("Get \"{}\": {detail}", client.request_url("/api")),
+                    );
+                }
+                return Err(e);
+            }
+        };
         let apis = get("/apis").await?;
         let mut discovery = Discovery {
             fresh: true,

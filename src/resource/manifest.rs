@@ -632,7 +632,7 @@ fn decode(source: &str, doc: Document) -> Result<Vec<Manifest>, String> {
     let unable = |msg: String| format!("unable to decode {}: {msg}", go_quote(source));
     let Value::Object(map) = doc.value else {
         return Err(unable(format!(
-            "json: cannot unmarshal {} into Go value of type struct {{ Items json.RawMessage \"json:\\\"items\\\"\" }}",
+            "json: cannot unmarshal {} into Go value of type unstructured.detector",
             json_type_name(&doc.value)
         )));
     };
@@ -641,7 +641,7 @@ fn decode(source: &str, doc: Document) -> Result<Vec<Manifest>, String> {
         Some(items) if !items.is_null() => {
             let Value::Array(items) = items else {
                 return Err(unable(format!(
-                    "json: cannot unmarshal {} into Go struct field .items of type []json.RawMessage",
+                    "json: cannot unmarshal {} into Go struct field decodeList.items of type []json.RawMessage",
                     json_type_name(items)
                 )));
             };

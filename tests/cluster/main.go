@@ -24,6 +24,7 @@ var subcommands = []subcommand{
 	{"controller-manager", "run kube-controller-manager with the given flags (started by up)", runControllerManager},
 	{"scheduler", "run kube-scheduler with the given flags (started by up)", runScheduler},
 	{"node", "run the fake kubelet and the hostPath volume provisioner (started by up)", runNode},
+	{"fault-proxy", "fault-proxy DIR: a fault-injecting TLS proxy in front of DIR's API server (for tests)", runFaultProxy},
 }
 
 func main() {

@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod cluster;
+pub mod faults;
 pub mod scenario;
 pub mod twin;
 

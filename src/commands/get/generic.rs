@@ -149,10 +149,24 @@ pub async fn print(
                 );
                 loop {
                     match pager.next_page().await {
-                        Ok(Some(body)) => items.extend(list_items(serde_json::from_slice(&body)?)),
+                        Ok(Some(body)) => match crate::client::decode::unstructured(&body) {
+                            Ok(list) => items.extend(list_items(list)),
+                            Err(e) => {
+                                errors.push(e.into());
+                                break;
+                            }
+                        },
                         Ok(None) => break,
                         Err(e) => {
-                            errors.push(e.into());
+                            errors.push(
+                                crate::resource::fetch::enhance_list_error(
+                                    e,
+                                    &crate::resource::fetch::resource_subject(&target.mapping),
+                                    &label_selector,
+                                    &field_selector,
+                                )
+                                .into(),
+                            );
                             break;
                         }
                     }
@@ -166,7 +180,11 @@ pub async fn print(
             single = single_item_implied;
             for target in targets {
                 match super::fetch_named(client, &target, &args.subresource, ACCEPT_JSON).await {
-                    Ok(body) => items.push(serde_json::from_slice(&body)?),
+                    Ok(body) => match crate::client::decode::unstructured(&body) {
+                        Ok(object) => items.push(object),
+                        Err(e) if single_item_implied => return Err(e.into()),
+                        Err(e) => errors.push(e.into()),
+                    },
                     Err(e) if args.ignore_not_found && e.is_not_found() => {}
                     Err(e) if single_item_implied => return Err(e.into()),
                     Err(e) => errors.push(e.into()),
@@ -331,15 +349,29 @@ async fn stream_list(
         );
         loop {
             match pager.next_page().await {
-                Ok(Some(body)) => {
-                    for mut item in list_items(serde_json::from_slice(&body)?) {
-                        prepare(&mut item, strip_managed);
-                        writer.item(&item, &mut ctx.out)?;
+                Ok(Some(body)) => match crate::client::decode::unstructured(&body) {
+                    Ok(list) => {
+                        for mut item in list_items(list) {
+                            prepare(&mut item, strip_managed);
+                            writer.item(&item, &mut ctx.out)?;
+                        }
                     }
-                }
+                    Err(e) => {
+                        errors.push(e.into());
+                        break;
+                    }
+                },
                 Ok(None) => break,
                 Err(e) => {
-                    errors.push(e.into());
+                    errors.push(
+                        crate::resource::fetch::enhance_list_error(
+                            e,
+                            &crate::resource::fetch::resource_subject(&target.mapping),
+                            &label_selector,
+                            &field_selector,
+                        )
+                        .into(),
+                    );
                     break;
                 }
             }

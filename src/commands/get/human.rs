@@ -52,10 +52,12 @@ struct Source<'a> {
 }
 
 impl Source<'_> {
+    /// A source for a table the server sent; an answer kubectl could not
+    /// decode is an error in its words (printed without `error: `).
     fn new(mapping: Mapping, body: Bytes, keep_raw: bool) -> Result<Source<'static>> {
         Ok(Source {
             mapping,
-            first: serde_json::from_slice(&body)?,
+            first: decode_table(&body)?,
             raw: keep_raw.then_some(body),
             pager: None,
         })
@@ -82,7 +84,7 @@ impl Rows {
     /// A page (a list, or one object) as a table.
     fn table(&self, body: &[u8]) -> Result<Table> {
         if self.server {
-            return Ok(serde_json::from_slice(body)?);
+            return decode_table(body);
         }
         Ok(Table::from_objects(objects_of(body)?, self.now))
     }
@@ -90,7 +92,8 @@ impl Rows {
 
 /// The items of a list, or the one object.
 fn objects_of(body: &[u8]) -> Result<Vec<Value>> {
-    let value: Value = serde_json::from_slice(body)?;
+    let value = crate::client::decode::unstructured(body)
+        .map_err(|e| crate::error::CliError::Verbatim(e.0))?;
     Ok(if value.get("items").is_some() {
         crate::resource::infos::list_items(value)
     } else {
@@ -151,6 +154,12 @@ fn sorted_client_tables(
     Ok(sources)
 }
 
+fn decode_table(body: &[u8]) -> Result<Table> {
+    let value = crate::client::decode::unstructured(body)
+        .map_err(|e| crate::error::CliError::Verbatim(e.0))?;
+    Ok(serde_json::from_value(value)?)
+}
+
 pub async fn print(
     ctx: &mut Context,
     conn: &Connection,
@@ -202,22 +211,38 @@ pub async fn print(
                     Ok(Some(body)) if sort_objects => {
                         fetched.push((target.mapping, objects_of(&body)?))
                     }
-                    Ok(Some(body)) if !rows.server => sources.push(Source {
-                        mapping: target.mapping,
-                        first: rows.table(&body)?,
-                        raw: None,
-                        pager: Some(pager),
-                    }),
-                    Ok(Some(body)) => sources.push(Source {
-                        pager: Some(pager),
-                        ..Source::new(target.mapping, body, sort_by.is_some())?
-                    }),
+                    Ok(Some(body)) if !rows.server => match rows.table(&body) {
+                        Ok(first) => sources.push(Source {
+                            mapping: target.mapping,
+                            first,
+                            raw: None,
+                            pager: Some(pager),
+                        }),
+                        Err(e) => errors.push(e),
+                    },
+                    Ok(Some(body)) => match Source::new(target.mapping, body, sort_by.is_some()) {
+                        Ok(source) => sources.push(Source {
+                            pager: Some(pager),
+                            ..source
+                        }),
+                        Err(e) => errors.push(e),
+                    },
                     Ok(None) => {}
-                    Err(e) => errors.push(e.into()),
+                    Err(e) => errors.push(crate::error::aggregate_member(
+                        crate::resource::fetch::enhance_list_error(
+                            e,
+                            &crate::resource::fetch::resource_subject(&target.mapping),
+                            &label_selector,
+                            &field_selector,
+                        ),
+                    )),
                 }
             }
         }
-        Plan::Named { items, .. } => {
+        Plan::Named {
+            items,
+            single_item_implied,
+        } => {
             for item in items {
                 let got = if sort_by.is_some() && rows.server {
                     get_table_with_object(client, &item, &args.subresource).await
@@ -226,15 +251,23 @@ pub async fn print(
                 };
                 match got {
                     Ok(body) if sort_objects => fetched.push((item.mapping, objects_of(&body)?)),
-                    Ok(body) if !rows.server => sources.push(Source {
-                        mapping: item.mapping,
-                        first: rows.table(&body)?,
-                        raw: None,
-                        pager: None,
-                    }),
-                    Ok(body) => sources.push(Source::new(item.mapping, body, sort_by.is_some())?),
+                    Ok(body) if !rows.server => match rows.table(&body) {
+                        Ok(first) => sources.push(Source {
+                            mapping: item.mapping,
+                            first,
+                            raw: None,
+                            pager: None,
+                        }),
+                        Err(e) => errors.push(e),
+                    },
+                    Ok(body) => match Source::new(item.mapping, body, sort_by.is_some()) {
+                        Ok(source) => sources.push(source),
+                        Err(e) => errors.push(e),
+                    },
                     Err(e) if args.ignore_not_found && e.is_not_found() => {}
-                    Err(e) => errors.push(e.into()),
+                    // One object named on the command line: its error alone.
+                    Err(e) if single_item_implied => errors.push(e.into()),
+                    Err(e) => errors.push(crate::error::aggregate_member(e)),
                 }
             }
         }
@@ -312,10 +345,16 @@ pub async fn print(
             if let Some(pager) = source.pager.as_mut() {
                 loop {
                     match pager.next_page().await {
-                        Ok(Some(body)) => p.print(rows.table(&body)?, None, &mut tw)?,
+                        Ok(Some(body)) => match rows.table(&body) {
+                            Ok(table) => p.print(table, None, &mut tw)?,
+                            Err(e) => {
+                                errors.push(e);
+                                break;
+                            }
+                        },
                         Ok(None) => break,
                         Err(e) => {
-                            errors.push(e.into());
+                            errors.push(crate::error::aggregate_member(e));
                             break;
                         }
                     }

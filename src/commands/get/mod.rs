@@ -189,7 +189,11 @@ pub async fn run(ctx: &mut Context, args: GetArgs) -> Result<()> {
                     &args,
                     output == "wide",
                     &namespace,
-                    reading_errors,
+                    // The table path's aggregate prints them bare.
+                    reading_errors
+                        .iter()
+                        .map(|e| CliError::Verbatim(crate::error::message_for_error(e)).into())
+                        .collect(),
                 )
                 .await
             }
@@ -339,6 +343,7 @@ async fn raw_get(ctx: &mut Context, raw: &str, args: &GetArgs) -> Result<()> {
     let conn = ctx.connection().await?;
     let body = conn
         .client
+        .raw()
         .send(
             http::Method::GET,
             raw,

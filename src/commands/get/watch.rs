@@ -298,14 +298,25 @@ pub async fn watch(
     let mut buffer: Vec<u8> = Vec::new();
     // --request-timeout bounds the whole watch, as it bounds kubectl's request.
     let deadline = client.timeout().map(|t| tokio::time::Instant::now() + t);
+    // Ctrl-C ends a watch with exit status 1 and no message, as kubectl's
+    // interrupt handler does.
+    let interrupted = tokio::signal::ctrl_c();
+    tokio::pin!(interrupted);
     loop {
-        let next = match deadline {
-            Some(at) => match tokio::time::timeout_at(at, body.frame()).await {
-                Ok(frame) => frame,
-                Err(_) => break,
-            },
-            None => body.frame().await,
+        let frame = async {
+            match deadline {
+                Some(at) => tokio::time::timeout_at(at, body.frame()).await.ok(),
+                None => Some(body.frame().await),
+            }
         };
+        let next = tokio::select! {
+            next = frame => next,
+            _ = &mut interrupted => {
+                sink.flush()?;
+                return Err(crate::error::CliError::Exit(1).into());
+            }
+        };
+        let Some(next) = next else { break };
         let frame = match next {
             Some(Ok(frame)) => frame,
             // The server (or --request-timeout) ended the watch: quietly done.

@@ -1,0 +1,377 @@
+//! The TLS side of a connection, as client-go sets it up: the cluster's
+//! certificate authority (or the system's roots), `insecure-skip-tls-verify`,
+//! the client certificate, and kubectl's words for what goes wrong.
+
+use std::sync::{Arc, RwLock};
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::ResolvesClientCert;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::sign::CertifiedKey;
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+
+use crate::kubeconfig::ResolvedConfig;
+
+/// What client-go's `TLSConfigFor` refuses, in its words.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TlsSetupError {
+    #[error("specifying a root certificates file with the insecure flag is not allowed")]
+    InsecureWithCa,
+    #[error("unable to load root certificates: unable to parse bytes as PEM block")]
+    BadCa,
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A client certificate that may arrive late (from an exec plugin): the
+/// handshake asks this slot, which the connector fills before connecting.
+#[derive(Debug, Default)]
+pub struct ClientCertSlot(RwLock<Option<Arc<CertifiedKey>>>);
+
+impl ClientCertSlot {
+    pub fn set(&self, key: Option<Arc<CertifiedKey>>) {
+        if let Ok(mut slot) = self.0.write() {
+            *slot = key;
+        }
+    }
+}
+
+impl ResolvesClientCert for ClientCertSlot {
+    fn resolve(
+        &self,
+        _root_hint_subjects: &[&[u8]],
+        _sigschemes: &[SignatureScheme],
+    ) -> Option<Arc<CertifiedKey>> {
+        self.0.read().ok().and_then(|k| k.clone())
+    }
+
+    fn has_certs(&self) -> bool {
+        self.0.read().map(|k| k.is_some()).unwrap_or(false)
+    }
+}
+
+pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// The rustls configuration for a resolved kubeconfig. `cert_slot` serves
+/// the client certificate: the kubeconfig's, or later an exec plugin's.
+pub fn client_config(
+    r: &ResolvedConfig,
+    cert_slot: Arc<ClientCertSlot>,
+) -> Result<ClientConfig, TlsSetupError> {
+    let has_ca = !r.ca_data.is_empty() || !r.ca_file.is_empty();
+    if r.insecure && has_ca {
+        return Err(TlsSetupError::InsecureWithCa);
+    }
+    let provider = provider();
+    let builder = ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| TlsSetupError::Other(e.to_string()))?;
+    let builder = if r.insecure {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider)))
+    } else {
+        let mut roots = RootCertStore::empty();
+        if has_ca {
+            let pem = if r.ca_data.is_empty() {
+                std::fs::read(&r.ca_file).map_err(|e| {
+                    TlsSetupError::Other(crate::kubeconfig::gopath::path_error(
+                        "open", &r.ca_file, &e,
+                    ))
+                })?
+            } else {
+                r.ca_data.clone()
+            };
+            let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&pem)
+                .filter_map(Result::ok)
+                .collect();
+            if certs.is_empty() {
+                return Err(TlsSetupError::BadCa);
+            }
+            for cert in certs {
+                // Go skips certificates it cannot parse as long as one is good.
+                let _ = roots.add(cert);
+            }
+            if roots.is_empty() {
+                return Err(TlsSetupError::BadCa);
+            }
+        } else {
+            for cert in rustls_native_certs::load_native_certs().certs {
+                let _ = roots.add(cert);
+            }
+        }
+        builder.with_root_certificates(roots)
+    };
+    let mut config = builder.with_client_cert_resolver(cert_slot);
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// A client certificate and key from PEM, in the words of Go's
+/// `tls.X509KeyPair` when they do not make a pair.
+pub fn certified_key(cert_pem: &[u8], key_pem: &[u8]) -> Result<Arc<CertifiedKey>, String> {
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem)
+        .filter_map(Result::ok)
+        .collect();
+    if certs.is_empty() {
+        return Err(match pem_block_types(cert_pem) {
+            None => "tls: failed to find any PEM data in certificate input".into(),
+            Some(types) => format!("tls: failed to find \"CERTIFICATE\" PEM block in certificate input after skipping PEM blocks of the following types: [{types}]"),
+        });
+    }
+    let key = PrivateKeyDer::from_pem_slice(key_pem).map_err(|_| match pem_block_types(key_pem) {
+        None => "tls: failed to find any PEM data in key input".to_string(),
+        Some(types) => format!("tls: failed to find \"PRIVATE KEY\" PEM block in key input after skipping PEM blocks of the following types: [{types}]"),
+    })?;
+    let provider = provider();
+    let signer = provider
+        .key_provider
+        .load_private_key(key)
+        .map_err(|_| "tls: failed to parse private key".to_string())?;
+    let key = CertifiedKey::new(certs, signer);
+    match key.keys_match() {
+        Ok(()) => Ok(Arc::new(key)),
+        // rustls cannot tell for every key type; Go would have refused a
+        // real mismatch here.
+        Err(rustls::Error::InconsistentKeys(rustls::InconsistentKeys::Unknown)) => {
+            Ok(Arc::new(key))
+        }
+        Err(_) => Err("tls: private key does not match public key".into()),
+    }
+}
+
+/// The types of the PEM blocks in `data` (Go lists those it skipped), or
+/// None when there is no PEM block at all.
+fn pem_block_types(data: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(data);
+    let types: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("-----BEGIN "))
+        .filter_map(|l| l.strip_suffix("-----"))
+        .collect();
+    (!types.is_empty()).then(|| types.join(" "))
+}
+
+/// The name the server's certificate must hold: `tls-server-name`, else
+/// the host of the server URL.
+pub fn server_name(host: &str, tls_server_name: &str) -> Result<ServerName<'static>, String> {
+    let name = if tls_server_name.is_empty() {
+        host
+    } else {
+        tls_server_name
+    };
+    let bare = name.trim_start_matches('[').trim_end_matches(']');
+    ServerName::try_from(bare.to_string()).map_err(|_| format!("invalid server name {name:?}"))
+}
+
+/// `insecure-skip-tls-verify`: any certificate, but handshake signatures
+/// are still checked (as Go does).
+#[derive(Debug)]
+struct AcceptAnyCertificate(Arc<rustls::crypto::CryptoProvider>);
+
+impl ServerCertVerifier for AcceptAnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// Go's words for a failed handshake, e.g. `tls: failed to verify
+/// certificate: x509: certificate signed by unknown authority`.
+pub fn handshake_error_text(err: &rustls::Error) -> String {
+    use rustls::CertificateError as C;
+    let x509 = match err {
+        rustls::Error::InvalidCertificate(cert) => match cert {
+            C::UnknownIssuer => "x509: certificate signed by unknown authority".to_string(),
+            C::NotValidForNameContext {
+                expected,
+                presented,
+            } => hostname_error(&server_name_text(expected), presented),
+            C::NotValidForName => "x509: certificate is not valid for the requested name".into(),
+            C::ExpiredContext { time, not_after } => format!(
+                "x509: certificate has expired or is not yet valid: current time {} is after {}",
+                rfc3339(time.as_secs()),
+                rfc3339(not_after.as_secs())
+            ),
+            C::NotValidYetContext { time, not_before } => format!(
+                "x509: certificate has expired or is not yet valid: current time {} is before {}",
+                rfc3339(time.as_secs()),
+                rfc3339(not_before.as_secs())
+            ),
+            C::Expired | C::NotValidYet => {
+                "x509: certificate has expired or is not yet valid".to_string()
+            }
+            C::BadEncoding => "x509: malformed certificate".into(),
+            C::BadSignature => "x509: certificate signature is invalid".into(),
+            C::Revoked => "x509: certificate has been revoked".into(),
+            C::InvalidPurpose | C::InvalidPurposeContext { .. } => {
+                "x509: certificate specifies an incompatible key usage".into()
+            }
+            _ => "x509: certificate is not valid".into(),
+        },
+        rustls::Error::AlertReceived(alert) => {
+            return format!("remote error: tls: {}", alert_text(*alert));
+        }
+        rustls::Error::NoApplicationProtocol => {
+            return "tls: server selected unadvertised ALPN protocol".into()
+        }
+        rustls::Error::PeerIncompatible(_) => {
+            return "tls: server chose an unconfigured cipher suite".into()
+        }
+        _ => return "tls: handshake failure".into(),
+    };
+    format!("tls: failed to verify certificate: {x509}")
+}
+
+/// Go's names of TLS alerts (`remote error: tls: bad certificate`).
+fn alert_text(alert: rustls::AlertDescription) -> String {
+    use rustls::AlertDescription as A;
+    match alert {
+        A::BadCertificate => "bad certificate".into(),
+        A::HandshakeFailure => "handshake failure".into(),
+        A::UnknownCA => "unknown certificate authority".into(),
+        A::CertificateRequired => "certificate required".into(),
+        A::ProtocolVersion => "protocol version not supported".into(),
+        A::InternalError => "internal error".into(),
+        A::UnrecognisedName => "unrecognized name".into(),
+        A::CertificateExpired => "expired certificate".into(),
+        A::AccessDenied => "access denied".into(),
+        A::DecryptError => "error decrypting message".into(),
+        A::UnsupportedCertificate => "unsupported certificate".into(),
+        other => format!("{other:?}").to_lowercase(),
+    }
+}
+
+fn server_name_text(name: &ServerName<'_>) -> String {
+    match name {
+        ServerName::DnsName(d) => d.as_ref().to_string(),
+        ServerName::IpAddress(ip) => std::net::IpAddr::from(*ip).to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Go's `x509.HostnameError`: the certificate's DNS names (or IP names, when
+/// the host is an address) it is valid for.
+pub fn hostname_error(host: &str, presented: &[String]) -> String {
+    let host_is_ip = host.parse::<std::net::IpAddr>().is_ok();
+    let names: Vec<&str> = presented
+        .iter()
+        .map(String::as_str)
+        .filter(|n| n.parse::<std::net::IpAddr>().is_ok() == host_is_ip)
+        .collect();
+    if host_is_ip && names.is_empty() {
+        return format!(
+            "x509: cannot validate certificate for {host} because it doesn't contain any IP SANs"
+        );
+    }
+    if names.is_empty() {
+        return format!("x509: certificate is not valid for any names, but wanted to match {host}");
+    }
+    format!(
+        "x509: certificate is valid for {}, not {host}",
+        names.join(", ")
+    )
+}
+
+fn rfc3339(secs: u64) -> String {
+    chrono::DateTime::from_timestamp(secs as i64, 0)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostname_errors_like_go() {
+        let presented = vec![
+            "localhost".to_string(),
+            "kubernetes".to_string(),
+            "127.0.0.1".to_string(),
+        ];
+        assert_eq!(
+            hostname_error("foo.example", &presented),
+            "x509: certificate is valid for localhost, kubernetes, not foo.example"
+        );
+        assert_eq!(
+            hostname_error("10.0.0.1", &presented),
+            "x509: certificate is valid for 127.0.0.1, not 10.0.0.1"
+        );
+        assert_eq!(
+            hostname_error("10.0.0.1", &presented[..2]),
+            "x509: cannot validate certificate for 10.0.0.1 because it doesn't contain any IP SANs"
+        );
+    }
+
+    #[test]
+    fn insecure_with_a_ca_is_refused() {
+        let r = ResolvedConfig {
+            insecure: true,
+            ca_file: "/x".into(),
+            ..Default::default()
+        };
+        let err = client_config(&r, Arc::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "specifying a root certificates file with the insecure flag is not allowed"
+        );
+        let r = ResolvedConfig {
+            ca_data: b"garbage".to_vec(),
+            ..Default::default()
+        };
+        assert_eq!(
+            client_config(&r, Arc::default()).unwrap_err(),
+            TlsSetupError::BadCa
+        );
+    }
+
+    #[test]
+    fn mismatched_pairs_in_go_words() {
+        assert_eq!(
+            certified_key(b"", b"").unwrap_err(),
+            "tls: failed to find any PEM data in certificate input"
+        );
+    }
+}

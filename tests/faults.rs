@@ -1,0 +1,316 @@
+//! kubectl and kuddle through the harness's fault-injecting proxy, in front
+//! of the real API server: malformed and wrongly shaped answers, bodies that
+//! trickle, stall, break off or reset, servers that never answer, 429/503
+//! with Retry-After, redirects. Same exit code, same messages, same objects
+//! left behind, and no hang.
+
+mod common;
+use std::time::{Duration, Instant};
+
+use common::cluster::{cluster_kubeconfig, twin_namespaces};
+use common::faults::fault_proxy;
+use common::*;
+
+/// Go races two equal timers (the request's context and the client's
+/// timeout) when a request times out, and names whichever fired first: all
+/// its spellings become one.
+fn normalize_go_timeouts(text: &str) -> String {
+    [
+        "net/http: request canceled (Client.Timeout exceeded while awaiting headers)",
+        "net/http: request canceled (Client.Timeout or context cancellation while reading body)",
+        "context deadline exceeded (Client.Timeout or context cancellation while reading body)",
+        "context deadline exceeded",
+    ]
+    .iter()
+    .fold(text.to_string(), |t, spelling| {
+        t.replace(spelling, "<deadline>")
+    })
+}
+
+struct Run {
+    output: Output,
+    took: Duration,
+}
+
+fn run(inv: &Invocation, kuddle: bool) -> Run {
+    let started = Instant::now();
+    let output = if kuddle { inv.kuddle() } else { inv.kubectl() };
+    Run {
+        output,
+        took: started.elapsed(),
+    }
+}
+
+/// Runs `args` through the proxy with `spec`'s fault, each program with its
+/// own fault counter, and asserts the same stdout, stderr and exit code.
+/// Returns (kubectl's run, kuddle's run).
+fn same_through(spec: &str, args: &[&str]) -> (Run, Run) {
+    let proxy = fault_proxy();
+    let theirs = run(
+        &Invocation::new(args).kubeconfig(proxy.kubeconfig(spec)),
+        false,
+    );
+    let ours = run(
+        &Invocation::new(args).kubeconfig(proxy.kubeconfig(spec)),
+        true,
+    );
+    compare(spec, args, &theirs.output, &ours.output);
+    (theirs, ours)
+}
+
+fn compare(spec: &str, args: &[&str], theirs: &Output, ours: &Output) {
+    let context = format!("`{}` through `{spec}`", args.join(" "));
+    let norm = |s: &str| normalize_go_timeouts(&normalize_ages(&normalize_stderr(s)));
+    assert_same_text(
+        "stdout",
+        &norm(&theirs.stdout),
+        &norm(&ours.stdout),
+        &context,
+    );
+    assert_same_text(
+        "stderr",
+        &norm(&theirs.stderr),
+        &norm(&ours.stderr),
+        &context,
+    );
+    assert_eq!(theirs.code, ours.code, "exit code differs for {context}");
+    assert_ne!(ours.code, 101, "kuddle panicked for {context}");
+}
+
+#[test]
+fn wrongly_shaped_and_malformed_answers_are_refused() {
+    for shape in [
+        "shape=items-string",
+        "shape=items-object",
+        "shape=null",
+        "shape=array",
+        "shape=garbage",
+        "truncate=100",
+    ] {
+        for output in [&[][..], &["-o", "json"], &["-o", "name"], &["-o", "yaml"]] {
+            let mut args = vec!["get", "pods", "-n", "kube-system"];
+            args.extend_from_slice(output);
+            let (_, ours) = same_through(&format!("match=pods,{shape}"), &args);
+            if shape.starts_with("shape=") {
+                assert_eq!(ours.output.code, 1, "{shape} {output:?} must fail");
+            }
+        }
+    }
+}
+
+#[test]
+fn bodies_that_break_off_fail_like_kubectl() {
+    for spec in ["reset-body=100", "cut-body=100"] {
+        for output in [&[][..], &["-o", "json"]] {
+            let mut args = vec!["get", "pods", "-n", "kube-system"];
+            args.extend_from_slice(output);
+            same_through(&format!("match=pods,{spec}"), &args);
+        }
+    }
+}
+
+#[test]
+fn request_timeout_bounds_the_whole_request() {
+    for spec in ["trickle=300", "stall-body=50", "stall=headers"] {
+        for output in [&[][..], &["-o", "json"]] {
+            let mut args = vec!["get", "pods", "-n", "kube-system", "--request-timeout=2s"];
+            args.extend_from_slice(output);
+            let (_, ours) = same_through(&format!("match=pods,{spec}"), &args);
+            assert!(
+                ours.took < Duration::from_secs(6),
+                "{spec}: kuddle took {:?} with --request-timeout=2s",
+                ours.took
+            );
+        }
+    }
+}
+
+#[test]
+fn retry_after_answers_are_retried_as_client_go_does() {
+    for code in ["429", "503"] {
+        // Two refusals with Retry-After: 1, then the real answer.
+        let (theirs, ours) = same_through(
+            &format!("match=pods,status={code},retry-after=1,times=2"),
+            &["get", "pods", "-n", "kube-system", "-o", "name"],
+        );
+        assert_eq!(ours.output.code, 0);
+        assert!(ours.took >= Duration::from_secs(2), "kuddle did not wait");
+        assert!(theirs.took >= Duration::from_secs(2));
+        // Eleven refusals: ten retries, then the server's error.
+        same_through(
+            &format!("match=pods,status={code},retry-after=0,times=11"),
+            &["get", "pods", "-n", "kube-system"],
+        );
+        // No Retry-After: no retry.
+        same_through(
+            &format!("match=pods,status={code},times=1"),
+            &["get", "pods", "-n", "kube-system"],
+        );
+    }
+    same_through(
+        "match=pods,status=500,body=garbage,times=1",
+        &["get", "pods", "-n", "kube-system"],
+    );
+}
+
+#[test]
+fn an_apply_during_overload_succeeds_after_retries() {
+    let (ns_a, ns_b) = twin_namespaces("faults-overload");
+    let dir = std::env::temp_dir().join(format!("kuddle-faults-overload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("cm.yaml");
+    std::fs::write(
+        &file,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: overload\ndata:\n  a: b\n",
+    )
+    .unwrap();
+    let proxy = fault_proxy();
+    let spec = "match=configmaps,method=POST,status=429,retry-after=1,times=2";
+    let f = file.display().to_string();
+    let theirs = Invocation::new(&["apply", "-n", &ns_a, "-f", &f])
+        .kubeconfig(proxy.kubeconfig(spec))
+        .kubectl();
+    let ours = Invocation::new(&["apply", "-n", &ns_b, "-f", &f])
+        .kubeconfig(proxy.kubeconfig(spec))
+        .kuddle();
+    assert_eq!(theirs.code, 0, "kubectl: {}", theirs.stderr);
+    assert_eq!(ours.code, 0, "kuddle: {}", ours.stderr);
+    assert_eq!(theirs.stdout, ours.stdout);
+    let left = |ns: &str| {
+        Invocation::new(&[
+            "get",
+            "configmap",
+            "overload",
+            "-n",
+            ns,
+            "-o",
+            "jsonpath={.data}",
+        ])
+        .kubeconfig(cluster_kubeconfig())
+        .kubectl()
+        .stdout
+    };
+    assert_eq!(left(&ns_a), left(&ns_b));
+}
+
+#[test]
+fn a_cut_off_answer_before_apply_writes_nothing() {
+    let (ns_a, ns_b) = twin_namespaces("faults-cut");
+    let dir = std::env::temp_dir().join(format!("kuddle-faults-cut-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("cm.yaml");
+    std::fs::write(
+        &file,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cutoff\ndata:\n  a: b\n",
+    )
+    .unwrap();
+    let proxy = fault_proxy();
+    for spec in [
+        "match=cutoff,method=GET,cut-body=20",
+        "match=cutoff,method=GET,reset-body=20",
+    ] {
+        let f = file.display().to_string();
+        let theirs = Invocation::new(&["apply", "-n", &ns_a, "-f", &f])
+            .kubeconfig(proxy.kubeconfig(spec))
+            .kubectl();
+        let ours = Invocation::new(&["apply", "-n", &ns_b, "-f", &f])
+            .kubeconfig(proxy.kubeconfig(spec))
+            .kuddle();
+        let strip_ns = |s: &str| s.replace(&ns_a, "NS").replace(&ns_b, "NS");
+        let norm = |s: &str| strip_ns(&normalize_stderr(s));
+        assert_same_text("stderr", &norm(&theirs.stderr), &norm(&ours.stderr), spec);
+        assert_eq!(theirs.code, ours.code, "{spec}");
+        assert_eq!(ours.code, 1, "{spec}");
+        for ns in [&ns_a, &ns_b] {
+            let left = Invocation::new(&["get", "configmaps", "-n", ns, "-o", "name"])
+                .kubeconfig(cluster_kubeconfig())
+                .kubectl();
+            assert!(
+                !left.stdout.contains("cutoff"),
+                "an object was written in {ns} after a broken answer ({spec})"
+            );
+        }
+    }
+}
+
+#[test]
+fn redirects_are_followed() {
+    same_through(
+        "match=pods,redirect=302",
+        &["get", "pods", "-n", "kube-system"],
+    );
+    same_through(
+        "match=pods,redirect=307",
+        &["get", "pods", "-n", "kube-system", "-o", "name"],
+    );
+}
+
+#[test]
+fn manifests_behind_redirects_are_read() {
+    let dir = std::env::temp_dir().join(format!("kuddle-faults-url-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("cm.yaml");
+    std::fs::write(
+        &file,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-url\n",
+    )
+    .unwrap();
+    let proxy = fault_proxy();
+    let path = file.display().to_string();
+    for url in [
+        format!("http://{}/__files{path}", proxy.plain),
+        format!("http://{}/__redirect/301/__files{path}", proxy.plain),
+        format!("http://{}/__redirect/302/__files{path}", proxy.plain),
+        format!("http://{}/__files{path}.missing", proxy.plain),
+    ] {
+        let inv = Invocation::new(&["apply", "-n", "default", "--dry-run=server", "-f", &url])
+            .kubeconfig(cluster_kubeconfig());
+        assert_same(&inv);
+    }
+}
+
+#[test]
+fn silent_servers_time_out_as_kubectl_does() {
+    let proxy = fault_proxy();
+    // TLS handshake never completes: client-go's 10 s handshake timeout.
+    let kubeconfig = proxy.kubeconfig_for(&format!("https://{}", proxy.silent_tcp));
+    let inv = Invocation::new(&["get", "--raw", "/api"]).kubeconfig(&kubeconfig);
+    let theirs = run(&inv, false);
+    let ours = run(&inv, true);
+    compare(
+        "silent tcp",
+        &inv.args.iter().map(String::as_str).collect::<Vec<_>>(),
+        &theirs.output,
+        &ours.output,
+    );
+    assert!(ours.took < Duration::from_secs(15), "took {:?}", ours.took);
+    // Handshake done, never an answer: --request-timeout bounds it.
+    let kubeconfig = proxy.kubeconfig_for(&format!("https://{}", proxy.silent_tls));
+    let inv =
+        Invocation::new(&["get", "--raw", "/api", "--request-timeout=2s"]).kubeconfig(&kubeconfig);
+    let theirs = run(&inv, false);
+    let ours = run(&inv, true);
+    compare(
+        "silent tls",
+        &inv.args.iter().map(String::as_str).collect::<Vec<_>>(),
+        &theirs.output,
+        &ours.output,
+    );
+    assert!(ours.took < Duration::from_secs(5), "took {:?}", ours.took);
+}
+
+#[test]
+fn completion_never_blocks_on_a_silent_server() {
+    let proxy = fault_proxy();
+    let kubeconfig = proxy.kubeconfig_for(&format!("https://{}", proxy.silent_tls));
+    let started = Instant::now();
+    let out = Invocation::new(&["__complete", "get", "pods", ""])
+        .kubeconfig(&kubeconfig)
+        .kuddle();
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "completion took {:?}",
+        started.elapsed()
+    );
+    assert_ne!(out.code, 101);
+}
