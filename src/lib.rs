@@ -20,4 +20,5 @@ pub mod kubeconfig;
 pub mod man;
 pub mod plugin;
 pub mod printers;
+pub mod quantity;
 pub mod resource;

@@ -11,7 +11,6 @@ pub mod events;
 pub mod format;
 pub mod generic;
 pub mod json;
-pub mod quantity;
 pub mod related;
 pub mod selector;
 pub mod writer;

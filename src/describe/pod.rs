@@ -10,7 +10,6 @@ use super::format::{
     timestamp_since, tolerations_multiline,
 };
 use super::json::{arr, at, has, i, name, namespace, opt_b, opt_i, s, string_map, uid};
-use super::quantity::{canonical, Quantity};
 use super::related::{Query, Related};
 use super::resources::pod_qos;
 use super::selector::format_label_selector;
@@ -18,6 +17,7 @@ use super::volumes::describe_volumes;
 use super::writer::{PrefixWriter, LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3};
 use crate::flags::go_values::go_quote;
 use crate::printers::gosort;
+use crate::quantity::{canonical, Quantity};
 
 const MIRROR_ANNOTATION: &str = "kubernetes.io/config.mirror";
 
@@ -743,9 +743,10 @@ fn env_vars(c: &Value, resolver: &EnvResolver, w: &mut PrefixWriter) {
 /// `ExtractContainerResourceValue`: the container's limit or request in
 /// units of the divisor, rounded up.
 fn container_resource_value(r: &Value, c: &Value) -> Option<String> {
-    let divisor = Quantity::parse(s(r, &["divisor"]))
+    let divisor = Quantity::parse_field(s(r, &["divisor"]))
+        .ok()
         .filter(|q| !q.is_zero())
-        .unwrap_or_else(|| Quantity::from_int(1, super::quantity::Format::DecimalSI));
+        .unwrap_or_else(|| Quantity::from_int(1, crate::quantity::Format::DecimalSI));
     let resource = s(r, &["resource"]);
     let (section, name) = resource.split_once('.')?;
     let field = match section {
@@ -758,7 +759,7 @@ fn container_resource_value(r: &Value, c: &Value) -> Option<String> {
     if !supported {
         return None;
     }
-    let q = Quantity::parse(s(c, &["resources", field, name])).unwrap_or_default();
+    let q = Quantity::parse_field(s(c, &["resources", field, name])).unwrap_or_default();
     let ratio = if name == "cpu" {
         (q.milli_value() as f64 / divisor.milli_value() as f64).ceil()
     } else {

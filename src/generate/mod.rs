@@ -10,7 +10,6 @@ pub mod ingress;
 pub mod introspect;
 pub mod overrides;
 pub mod pod;
-pub mod quantity;
 pub mod service;
 pub mod typed;
 pub mod validation;

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
-use super::quantity::Quantity;
+use crate::quantity::Quantity;
 
 const POD_SCHEMA: &str = include_str!("schema/pod.txt");
 /// The Service type, read the same way (`expose --overrides`).
@@ -206,9 +206,9 @@ impl Decoder {
                 let text = match v {
                     Value::String(s) => s.clone(),
                     Value::Number(n) => n.to_string(),
-                    _ => return Err(Abort(super::quantity::FORMAT_ERROR.to_string())),
+                    _ => return Err(Abort(crate::quantity::FORMAT_ERROR.to_string())),
                 };
-                let q = Quantity::parse(&text).map_err(|e| Abort(e.to_string()))?;
+                let q = Quantity::parse_field(&text).map_err(|e| Abort(e.to_string()))?;
                 Value::String(q.to_string())
             }
             Ty::IntOrString => match v {
