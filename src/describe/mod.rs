@@ -12,7 +12,6 @@ pub mod format;
 pub mod generic;
 pub mod json;
 pub mod related;
-pub mod selector;
 pub mod writer;
 
 mod config;

@@ -12,12 +12,12 @@ use super::format::{
 use super::json::{arr, at, has, i, name, namespace, opt_b, opt_i, s, string_map, uid};
 use super::related::{Query, Related};
 use super::resources::pod_qos;
-use super::selector::format_label_selector;
 use super::volumes::describe_volumes;
 use super::writer::{PrefixWriter, LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3};
 use crate::flags::go_values::go_quote;
 use crate::printers::gosort;
 use crate::quantity::{canonical, Quantity};
+use crate::resource::selector::format_label_selector;
 
 const MIRROR_ANNOTATION: &str = "kubernetes.io/config.mirror";
 

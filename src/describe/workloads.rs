@@ -12,13 +12,13 @@ use super::format::{
 use super::json::{arr, at, has, i, name, namespace, opt_b, opt_i, opt_s, s, string_map, uid};
 use super::pod::describe_pod_template;
 use super::related::{Query, Related};
-use super::selector::{format_label_selector, format_labels, Selector};
 use super::writer::{PrefixWriter, LEVEL_0, LEVEL_1};
 use super::{events_section, DescribeError};
 use crate::printers::gofmt::human_duration;
 use crate::printers::gosort;
 use crate::quantity::canonical;
 use crate::resource::mapper::path_escape;
+use crate::resource::selector::{format_label_selector, format_labels, Selector};
 
 /// Describers whose only related objects are events.
 pub fn events_only(obj: &Value, kind: &str, show_events: bool) -> Vec<Query> {

@@ -10,7 +10,7 @@ use super::discovery::Discovery;
 use super::fetch::{get_object, ListQuery, Pager};
 use super::manifest::{self, Entry, Manifest, ManifestOptions};
 use super::mapper::Mapping;
-use super::selector::LabelSelector;
+use super::selector::Selector;
 use crate::client::{parse_json, ApiClient, ACCEPT_JSON};
 use crate::context::Context;
 use crate::error::{CliError, WordedError};
@@ -164,7 +164,12 @@ pub async fn read_file_objects(
     how: FileReading<'_>,
 ) -> Result<FileObjects> {
     let selector = match how.label_selector {
-        Some(text) => Some(LabelSelector::parse(text).map_err(anyhow::Error::msg)?),
+        Some(text) => {
+            let text = text.trim();
+            Some(Selector::parse(text).map_err(|e| {
+                anyhow!("the provided selector {} is not valid: {e}", go_quote(text))
+            })?)
+        }
         None => None,
     };
     let mut downloads = std::collections::HashMap::new();
@@ -230,7 +235,7 @@ pub async fn read_file_objects(
                 .get("metadata")
                 .and_then(|meta| meta.get("labels"))
                 .and_then(Value::as_object);
-            if !selector.matches(labels) {
+            if !selector.matches_object_labels(labels) {
                 continue;
             }
         }
