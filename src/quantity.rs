@@ -622,7 +622,7 @@ fn fits_fast_path(digits: &[u8], base: u32, exponent: i32) -> bool {
         }
     }
     if base == 2 {
-        return exponent >= 0 && exponent < 63 && v.checked_mul(1i64 << exponent).is_some();
+        return (0..63).contains(&exponent) && v.checked_mul(1i64 << exponent).is_some();
     }
     true
 }

@@ -6,6 +6,7 @@ use http::Method;
 
 use super::mapper::Mapping;
 use crate::client::{ApiClient, ApiError};
+use crate::flags::go_values::go_quote;
 
 /// Query parameters of a list request.
 #[derive(Debug, Clone, Default)]
@@ -156,6 +157,38 @@ pub async fn get_object(
     client
         .send(Method::GET, &path, accept, None, Vec::new())
         .await
+}
+
+/// How kubectl names a collection in list errors: `/v1, Resource=pods`.
+pub fn list_subject(mapping: &Mapping) -> String {
+    format!(
+        "{}/{}, Resource={}",
+        mapping.group, mapping.version, mapping.resource
+    )
+}
+
+/// cli-runtime's `EnhanceListError`: a bad request or missing collection
+/// says what was being listed.
+pub fn enhance_list_error(error: ApiError, subject: &str, label: &str, field: &str) -> ApiError {
+    match error {
+        ApiError::Status(mut status)
+            if status.reason == "BadRequest" || status.reason == "NotFound" =>
+        {
+            status.message = if label.is_empty() && field.is_empty() {
+                format!("Unable to list {}: {}", go_quote(subject), status.message)
+            } else {
+                format!(
+                    "Unable to find {} that match label selector {}, field selector {}: {}",
+                    go_quote(subject),
+                    go_quote(label),
+                    go_quote(field),
+                    status.message
+                )
+            };
+            ApiError::Status(status)
+        }
+        other => other,
+    }
 }
 
 #[cfg(test)]
