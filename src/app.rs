@@ -49,6 +49,10 @@ pub enum Commands {
     Describe(commands::describe::DescribeArgs),
     /// Apply a configuration to resources from files or stdin.
     Apply(commands::apply::ApplyArgs),
+    /// Update the labels on a resource.
+    Label(commands::label::LabelArgs),
+    /// Update the annotations on a resource.
+    Annotate(commands::annotate::AnnotateArgs),
     /// Print the shell code that completes kuddle command lines (bash, zsh, fish or powershell).
     Completion(commands::completion::CompletionArgs),
     /// Show the merged kubeconfig settings (config view).
@@ -186,6 +190,8 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Scale(args) => commands::scale::run(ctx, args).await,
             Commands::Expose(args) => commands::expose::run(ctx, args).await,
             Commands::Apply(args) => commands::apply::run(ctx, args).await,
+            Commands::Label(args) => commands::label::run(ctx, args).await,
+            Commands::Annotate(args) => commands::annotate::run(ctx, args).await,
             Commands::Describe(args) => commands::describe::run(ctx, args).await,
             Commands::Config(args) => commands::config::run(ctx, args).await,
         }

@@ -2,6 +2,7 @@
 //! (resolve and check the arguments, do the work, write to the context's
 //! streams).
 
+pub mod annotate;
 pub mod api_resources;
 pub mod apply;
 pub mod completion;
@@ -11,6 +12,7 @@ pub mod describe;
 pub mod expose;
 pub mod get;
 pub mod help;
+pub mod label;
 pub mod plugin;
 pub mod run;
 pub mod scale;
