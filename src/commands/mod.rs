@@ -5,6 +5,7 @@
 pub mod annotate;
 pub mod api_resources;
 pub mod apply;
+pub mod autoscale;
 pub mod completion;
 pub mod config;
 pub mod create;
@@ -16,3 +17,4 @@ pub mod label;
 pub mod plugin;
 pub mod run;
 pub mod scale;
+pub mod set;

@@ -6,6 +6,7 @@
 
 pub mod deployment;
 pub mod expose;
+pub mod hpa;
 pub mod ingress;
 pub mod introspect;
 pub mod overrides;

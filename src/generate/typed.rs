@@ -529,6 +529,17 @@ impl crate::apply::strategic::PatchMetaLookup for StructPatchMeta {
     }
 }
 
+/// An object as kubectl's typed decoder holds it: fields in Go's order,
+/// unknown ones dropped, empty ones omitted; kinds without a schema here
+/// stay as they are.
+pub fn normalize_object(obj: &Value) -> Result<Value, String> {
+    let text = |k: &str| obj.get(k).and_then(Value::as_str).unwrap_or("");
+    match type_for(text("apiVersion"), text("kind")) {
+        Some(ty) => normalize(ty, obj),
+        None => Ok(obj.clone()),
+    }
+}
+
 /// Decodes `doc` as a value of the Go struct type `name` (`Pod`) and writes
 /// it back; `Err` carries kubectl's message.
 pub fn normalize(name: &str, doc: &Value) -> Result<Value, String> {

@@ -14,7 +14,6 @@ use super::infos::Info;
 use super::select::{select_objects, ObjectQuery};
 use super::write::{self, PatchType, WriteOptions};
 use crate::context::Context;
-use crate::error::VisitErrors;
 use crate::flags::go_values::go_quote;
 use crate::flags::DryRun;
 use crate::printers::result::ResultPrinter;
@@ -83,7 +82,8 @@ fn string_map(obj: &Value, key: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn set_resource_version(obj: &mut Value, version: &str) {
+/// Sets `metadata.resourceVersion` (removes it for an empty version).
+pub fn set_resource_version(obj: &mut Value, version: &str) {
     if let Some(meta) = metadata_mut(obj) {
         if version.is_empty() {
             meta.shift_remove("resourceVersion");
@@ -191,8 +191,8 @@ pub async fn run(
         bail!("--resource-version may only be used with a single resource");
     }
     let single = selected.single_item_implied;
-    let mut errors = VisitErrors::default();
-    for item in selected.items {
+    let (items, mut errors) = selected.into_visit();
+    for item in items {
         let outcome = match item {
             Ok(info) => visit(ctx, info, edit, result, single).await,
             Err(e) => Err(e),
@@ -201,10 +201,6 @@ pub async fn run(
             errors.push(e);
         }
     }
-    selected
-        .reading
-        .into_iter()
-        .for_each(|e| errors.push_reading(e));
     errors.into_result()
 }
 

@@ -8,6 +8,7 @@ pub mod infos;
 pub mod manifest;
 pub mod mapper;
 pub mod metadata;
+pub mod podspec;
 pub mod select;
 pub mod selector;
 pub mod write;

@@ -53,6 +53,17 @@ impl Selected {
         self.reading.is_empty() && self.items.iter().all(Result::is_ok)
     }
 
+    /// The objects to visit, and the errors so far (those met reading
+    /// files), for a verb that visits every object and reports failures
+    /// at the end.
+    pub fn into_visit(self) -> (Vec<Result<Info, anyhow::Error>>, crate::error::VisitErrors) {
+        let mut errors = crate::error::VisitErrors::default();
+        self.reading
+            .into_iter()
+            .for_each(|e| errors.push_reading(e));
+        (self.items, errors)
+    }
+
     /// The errors, in kubectl's order, for a verb that stops when any
     /// object could not be read (`Infos()`).
     pub fn into_errors(self) -> crate::error::VisitErrors {
