@@ -138,10 +138,11 @@ pub async fn run(ctx: &mut Context, args: AutoscaleArgs) -> Result<()> {
         latest: false,
     };
     let selected = select_objects(ctx, &query).await?;
-    let printer = || -> Result<Option<Printer>> {
-        Ok(args.print.printer(OBJECT_FORMATS)?.map(Printer::typed))
-    };
-    let mut result = ResultPrinter::new(dry_run, printer()?, args.print.show_managed_fields);
+    let printer = args
+        .print
+        .printer(OBJECT_FORMATS)
+        .map(|p| p.map(Printer::typed));
+    let mut result = ResultPrinter::per_object(dry_run, printer, args.print.show_managed_fields);
     let mut count = 0;
     let (items, mut errors) = selected.into_visit();
     for item in items {

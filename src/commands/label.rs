@@ -98,7 +98,7 @@ pub async fn run(ctx: &mut Context, args: LabelArgs) -> Result<()> {
     if args.list && args.print.output.as_deref().is_some_and(|o| !o.is_empty()) {
         bail!("--list and --output may not be specified together");
     }
-    let printer = args.print.printer(OBJECT_FORMATS)?;
+    let printer = args.print.printer(OBJECT_FORMATS);
     // validate
     if args.all.all && args.selector.is_set() {
         bail!("cannot set --all and --selector at the same time");
@@ -145,6 +145,6 @@ pub async fn run(ctx: &mut Context, args: LabelArgs) -> Result<()> {
         local,
         field_manager: args.field_manager,
     };
-    let mut result = ResultPrinter::new(dry_run, printer, args.print.show_managed_fields);
+    let mut result = ResultPrinter::per_object(dry_run, printer, args.print.show_managed_fields);
     metadata::run(ctx, &query, &edit, &mut result).await
 }

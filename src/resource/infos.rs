@@ -276,9 +276,12 @@ async fn read_manifests(files: &FilenameFlags) -> Result<Vec<Entry>> {
     }
 }
 
-/// Whether `-f` names exactly one file, URL or stream (kubectl then
-/// treats what it holds as one object asked for by name).
+/// Whether `-f` names exactly one file or URL, not standard input
+/// (kubectl then treats what it holds as one object asked for by name).
 pub fn single_source(files: &FilenameFlags) -> bool {
+    if files.filenames.iter().any(|f| f == "-") {
+        return false;
+    }
     let opts = ManifestOptions {
         filenames: &files.filenames,
         recursive: files.recursive,

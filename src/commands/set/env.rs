@@ -411,6 +411,9 @@ pub async fn run(ctx: &mut Context, args: EnvArgs) -> Result<()> {
         let mut lock = stdin.lock();
         parse_env(&specs, &mut lock)?
     };
+    if specs.iter().any(|s| s == "-") && args.objects.files.filenames.iter().any(|f| f == "-") {
+        bail!("standard input cannot be used for multiple arguments");
+    }
     let color = warnings_in_color();
     if !args.from.is_empty() {
         let from = [args.from.clone()];
