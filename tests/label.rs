@@ -265,7 +265,7 @@ fn forbidden_for_the_limited_user() {
         format!("--context limited -n default label svc {name} a=b"),
         format!("--context limited -n default annotate svc {name} a=b"),
         format!("--context limited -n default label svc {name} a=b --dry-run=server"),
-        format!("--context limited -n default label cm nope a=b"),
+        "--context limited -n default label cm nope a=b".to_string(),
     ] {
         let out = assert_same(&Invocation::line(&line).kubeconfig(cluster_kubeconfig()));
         assert_eq!(out.code, 1, "{line}");
