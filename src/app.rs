@@ -49,6 +49,14 @@ pub enum Commands {
     Describe(commands::describe::DescribeArgs),
     /// Apply a configuration to resources from files or stdin.
     Apply(commands::apply::ApplyArgs),
+    /// Update the labels on a resource.
+    Label(commands::label::LabelArgs),
+    /// Update the annotations on a resource.
+    Annotate(commands::annotate::AnnotateArgs),
+    /// Set specific features on objects.
+    Set(commands::set::SetArgs),
+    /// Auto-scale a deployment, replica set, stateful set, or replication controller.
+    Autoscale(commands::autoscale::AutoscaleArgs),
     /// Print the shell code that completes kuddle command lines (bash, zsh, fish or powershell).
     Completion(commands::completion::CompletionArgs),
     /// Read and change kubeconfig files (view, use-context, set-cluster, …).
@@ -99,6 +107,7 @@ pub fn run_with_streams(
         return code;
     }
     let args = crate::argv::normalize_flag_names(prepared.with_defaults());
+    let args = crate::argv::rename_shadowing_flags(&command_path(&command, &args), args);
     // clap builds only the subcommands a command line reaches; the whole tree
     // is built (for kubectl's error wording) only when parsing fails.
     let matches = match command.try_get_matches_from_mut(&args) {
@@ -247,6 +256,10 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Scale(args) => commands::scale::run(ctx, args).await,
             Commands::Expose(args) => commands::expose::run(ctx, args).await,
             Commands::Apply(args) => commands::apply::run(ctx, args).await,
+            Commands::Label(args) => commands::label::run(ctx, args).await,
+            Commands::Annotate(args) => commands::annotate::run(ctx, args).await,
+            Commands::Set(args) => commands::set::run(ctx, args).await,
+            Commands::Autoscale(args) => commands::autoscale::run(ctx, args).await,
             Commands::Describe(args) => commands::describe::run(ctx, args).await,
             Commands::Config(args) => commands::config::run(ctx, args).await,
             Commands::Kuberc(args) => commands::kuberc::run(ctx, args),

@@ -36,6 +36,43 @@ pub fn normalize_flag_names(args: Vec<OsString>) -> Vec<OsString> {
         .collect()
 }
 
+/// Local flags that shadow a global flag of the same name, as cobra lets a
+/// command's own flag win over an inherited one (`set subject --user`):
+/// (command path, flag as typed, the name the command declares it under).
+const SHADOWING_FLAGS: &[(&str, &str, &str)] = &[("set subject", "--user", "--subject-user")];
+
+/// Renames the words of a flag that a command's own flag shadows, for the
+/// command `path` (`["kuddle", "set", "subject"]`); never after `--`.
+pub fn rename_shadowing_flags(path: &[String], args: Vec<OsString>) -> Vec<OsString> {
+    let command = path.get(1..).unwrap_or_default().join(" ");
+    let shadowing: Vec<&(&str, &str, &str)> = SHADOWING_FLAGS
+        .iter()
+        .filter(|(cmd, _, _)| *cmd == command)
+        .collect();
+    if shadowing.is_empty() {
+        return args;
+    }
+    let mut after_terminator = false;
+    args.into_iter()
+        .map(|arg| {
+            let Some(text) = arg.to_str() else { return arg };
+            if after_terminator || text == "--" {
+                after_terminator = true;
+                return arg;
+            }
+            for (_, flag, renamed) in &shadowing {
+                if text == *flag {
+                    return OsString::from(*renamed);
+                }
+                if let Some(value) = text.strip_prefix(&format!("{flag}=")) {
+                    return OsString::from(format!("{renamed}={value}"));
+                }
+            }
+            arg
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,6 +89,31 @@ mod tests {
         assert_eq!(
             norm(&["get", "--dry_run=a_b", "x_y", "-n_x", "--", "--keep_me"]),
             ["get", "--dry-run=a_b", "x_y", "-n_x", "--", "--keep_me"]
+        );
+    }
+
+    #[test]
+    fn shadowed_global_flags_are_renamed_for_their_command() {
+        let path: Vec<String> = ["kuddle", "set", "subject"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let args: Vec<OsString> = ["--user", "a", "--user=b", "--", "--user"]
+            .iter()
+            .map(OsString::from)
+            .collect();
+        let renamed: Vec<String> = rename_shadowing_flags(&path, args)
+            .into_iter()
+            .map(|a| a.into_string().unwrap())
+            .collect();
+        assert_eq!(
+            renamed,
+            ["--subject-user", "a", "--subject-user=b", "--", "--user"]
+        );
+        let other = vec!["kuddle".to_string(), "get".to_string()];
+        assert_eq!(
+            rename_shadowing_flags(&other, vec![OsString::from("--user=x")]),
+            vec![OsString::from("--user=x")]
         );
     }
 }

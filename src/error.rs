@@ -58,7 +58,9 @@ pub fn render(err: &anyhow::Error, stderr: &mut dyn Write) -> i32 {
     let (text, code) = match err.downcast_ref::<CliError>() {
         Some(CliError::Exit(code)) => return *code,
         Some(CliError::Verbatim(msg)) => (msg.clone(), 1),
-        Some(CliError::Many(lines)) => (lines.join("\n"), 1),
+        // Go's MultipleErrors: every message on its own line, even one
+        // that already ends in a newline.
+        Some(CliError::Many(lines)) => (lines.iter().map(|l| format!("{l}\n")).collect(), 1),
         Some(CliError::Usage { msg, cmd_path }) => (
             format!(
                 "{}\nSee '{cmd_path} -h' for help and examples",

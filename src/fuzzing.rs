@@ -127,29 +127,29 @@ pub fn custom_columns(data: &[u8]) {
 /// Label selectors: parse, then match some labels.
 pub fn label_selector(data: &[u8]) {
     let text = text(data);
-    if let Ok(selector) = crate::resource::selector::LabelSelector::parse(&text) {
+    if let Ok(selector) = crate::resource::selector::Selector::parse(&text) {
         let labels: Map<String, Value> = serde_json::from_value(serde_json::json!({
             "app": "web", "tier": "front", "a.b/c": "d", "n": "1"
         }))
         .unwrap_or_default();
-        let _ = selector.matches(Some(&labels));
-        let _ = selector.matches(None);
+        let _ = selector.matches_object_labels(Some(&labels));
+        let _ = selector.matches_object_labels(None);
+        let _ = selector.to_text();
     }
 }
 
 /// Resource quantities, as generators and describers read them.
 pub fn quantity(data: &[u8]) {
     let text = text(data);
-    if let Some(q) = crate::describe::quantity::Quantity::parse(&text) {
+    if let Ok(q) = crate::quantity::Quantity::parse(&text) {
         let _ = q.to_canonical();
         let _ = q.value();
         let _ = q.milli_value();
-        let mut sum = q;
+        let mut sum = q.clone();
         sum.add(&q);
-        let _ = sum.compare(&q);
+        let _ = sum.cmp(&q);
     }
-    let _ = crate::describe::quantity::canonical(&text);
-    let _ = crate::generate::quantity::Quantity::parse(&text);
+    let _ = crate::quantity::canonical(&text);
 }
 
 /// Strategic merge: three documents (split on NUL bytes) as last-applied,

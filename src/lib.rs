@@ -23,4 +23,5 @@ pub mod kuberc;
 pub mod man;
 pub mod plugin;
 pub mod printers;
+pub mod quantity;
 pub mod resource;

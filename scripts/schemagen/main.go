@@ -3,6 +3,10 @@
 // per field, `=Name<TAB>type` for named non-struct types.
 //
 //	cd scripts/schemagen && GOFLAGS=-mod=mod go run . Service > ../../src/generate/schema/service.txt
+//	cd scripts/schemagen && GOFLAGS=-mod=mod go run . -Pod -Service ReplicationController \
+//	    appsv1.Deployment appsv1.DaemonSet appsv1.StatefulSet appsv1.ReplicaSet batchv1.Job batchv1.CronJob \
+//	    rbacv1.RoleBinding rbacv1.ClusterRoleBinding autoscalingv1.HorizontalPodAutoscaler \
+//	    autoscalingv2.HorizontalPodAutoscaler > ../../src/generate/schema/workloads.txt
 package main
 
 import (
@@ -11,7 +15,12 @@ import (
 	"reflect"
 	"strings"
 
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv1 "k8s.io/api/autoscaling/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 )
 
 var seen = map[string]bool{}
@@ -43,6 +52,16 @@ func name(t reflect.Type) string {
 		return t.Name()
 	case strings.HasSuffix(pkg, "k8s.io/api/core/v1"):
 		return t.Name()
+	case strings.HasSuffix(pkg, "k8s.io/api/apps/v1"):
+		return "appsv1." + t.Name()
+	case strings.HasSuffix(pkg, "k8s.io/api/batch/v1"):
+		return "batchv1." + t.Name()
+	case strings.HasSuffix(pkg, "k8s.io/api/rbac/v1"):
+		return "rbacv1." + t.Name()
+	case strings.HasSuffix(pkg, "k8s.io/api/autoscaling/v1"):
+		return "autoscalingv1." + t.Name()
+	case strings.HasSuffix(pkg, "k8s.io/api/autoscaling/v2"):
+		return "autoscalingv2." + t.Name()
 	case strings.HasSuffix(pkg, "apis/meta/v1"):
 		return "metav1." + t.Name()
 	case strings.HasSuffix(pkg, "api/resource"):
@@ -96,14 +115,44 @@ func visit(t reflect.Type) {
 var pending []string
 
 func main() {
+	types := map[string]reflect.Type{
+		"Pod":                                   reflect.TypeOf(corev1.Pod{}),
+		"Service":                               reflect.TypeOf(corev1.Service{}),
+		"ReplicationController":                 reflect.TypeOf(corev1.ReplicationController{}),
+		"appsv1.Deployment":                     reflect.TypeOf(appsv1.Deployment{}),
+		"appsv1.DaemonSet":                      reflect.TypeOf(appsv1.DaemonSet{}),
+		"appsv1.StatefulSet":                    reflect.TypeOf(appsv1.StatefulSet{}),
+		"appsv1.ReplicaSet":                     reflect.TypeOf(appsv1.ReplicaSet{}),
+		"batchv1.Job":                           reflect.TypeOf(batchv1.Job{}),
+		"batchv1.CronJob":                       reflect.TypeOf(batchv1.CronJob{}),
+		"rbacv1.RoleBinding":                    reflect.TypeOf(rbacv1.RoleBinding{}),
+		"rbacv1.ClusterRoleBinding":             reflect.TypeOf(rbacv1.ClusterRoleBinding{}),
+		"autoscalingv1.HorizontalPodAutoscaler": reflect.TypeOf(autoscalingv1.HorizontalPodAutoscaler{}),
+		"autoscalingv2.HorizontalPodAutoscaler": reflect.TypeOf(autoscalingv2.HorizontalPodAutoscaler{}),
+	}
+	// `-Root` marks a root (and all it reaches) as already written to
+	// another file; only the new types are printed.
 	var roots []reflect.Type
 	for _, a := range os.Args[1:] {
-		switch a {
-		case "Pod":
-			roots = append(roots, reflect.TypeOf(corev1.Pod{}))
-		case "Service":
-			roots = append(roots, reflect.TypeOf(corev1.Service{}))
+		known := strings.HasPrefix(a, "-")
+		t, ok := types[strings.TrimPrefix(a, "-")]
+		if !ok {
+			fmt.Fprintf(os.Stderr, "unknown type %s\n", a)
+			os.Exit(2)
 		}
+		if !known {
+			roots = append(roots, t)
+			continue
+		}
+		visit(t)
+		for len(queue) > 0 {
+			k := queue[0]
+			queue = queue[1:]
+			for i := 0; i < k.NumField(); i++ {
+				visit(k.Field(i).Type)
+			}
+		}
+		pending = nil
 	}
 	for _, r := range roots {
 		visit(r)

@@ -32,7 +32,7 @@ use crate::flags::go_values::{go_bool, go_int64};
 use crate::flags::FilenameFlags;
 use crate::resource::builder::NamedTarget;
 use crate::resource::builder::{Plan, Selection};
-use crate::resource::fetch::{get_object, ListQuery, Pager};
+use crate::resource::fetch::{enhance_list_error, get_object, resource_subject, ListQuery, Pager};
 use crate::resource::infos::{arguments_with_paths, read_file_objects, FileReading};
 use crate::resource::{Mapping, NoResourceType};
 
@@ -254,15 +254,9 @@ async fn fetch_infos(
                         }
                         Ok(None) => break,
                         Err(error) => {
-                            let subject = format!(
-                                "{}/{}, Resource={}",
-                                target.mapping.group,
-                                target.mapping.version,
-                                target.mapping.resource
-                            );
-                            let error = crate::resource::fetch::enhance_list_error(
+                            let error = enhance_list_error(
                                 error,
-                                &subject,
+                                &resource_subject(&target.mapping),
                                 &label_selector,
                                 &field_selector,
                             );

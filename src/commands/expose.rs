@@ -17,7 +17,6 @@ use anyhow::{bail, Result};
 use clap::{ArgAction, Args};
 use serde_json::Value;
 
-use crate::commands::scale::uses_files;
 use crate::context::{Connection, Context};
 use crate::error::VisitErrors;
 use crate::flags::dry_run::DryRunFlags;
@@ -32,6 +31,7 @@ use crate::printers::{Printer, OBJECT_FORMATS};
 use crate::resource::builder::{NamedTarget, Plan, Selection};
 use crate::resource::fetch::get_object;
 use crate::resource::infos::{arguments_with_paths, read_file_objects, FileReading};
+use crate::resource::select::uses_files;
 use crate::resource::write::{create_generated, WriteOptions};
 use crate::resource::{Mapping, NoResourceType};
 

@@ -2,8 +2,10 @@
 //! (resolve and check the arguments, do the work, write to the context's
 //! streams).
 
+pub mod annotate;
 pub mod api_resources;
 pub mod apply;
+pub mod autoscale;
 pub mod completion;
 pub mod config;
 pub mod create;
@@ -12,6 +14,8 @@ pub mod expose;
 pub mod get;
 pub mod help;
 pub mod kuberc;
+pub mod label;
 pub mod plugin;
 pub mod run;
 pub mod scale;
+pub mod set;

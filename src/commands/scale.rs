@@ -31,6 +31,7 @@ use crate::resource::builder::Selection;
 use crate::resource::infos::{
     arguments_with_paths, fetch_infos, read_file_objects, FileReading, Info,
 };
+use crate::resource::select::uses_files;
 use crate::resource::write::{self, WriteOptions};
 use crate::resource::NoResourceType;
 
@@ -204,11 +205,6 @@ pub async fn run(ctx: &mut Context, args: ScaleArgs) -> Result<()> {
     errors.into_result()
 }
 
-/// Whether objects come from `-f` (or `-k`) rather than arguments.
-pub fn uses_files(files: &FilenameFlags) -> bool {
-    !files.filenames.is_empty() || files.kustomize.as_deref().is_some_and(|k| !k.is_empty())
-}
-
 /// The objects TYPE NAME, TYPE/NAME, -l or --all name, read from the server.
 async fn named_or_selected(
     ctx: &mut Context,
@@ -234,9 +230,14 @@ async fn named_or_selected(
         }
         other => other?,
     };
-    let (infos, fetch_errors) = fetch_infos(&conn.client, &plan).await;
+    let mut infos = Vec::new();
     let mut errors = VisitErrors::default();
-    fetch_errors.into_iter().for_each(|e| errors.push(e));
+    for item in fetch_infos(&conn.client, &plan).await {
+        match item {
+            Ok(info) => infos.push(info),
+            Err(e) => errors.push(e),
+        }
+    }
     Ok((infos, errors))
 }
 

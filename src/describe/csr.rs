@@ -8,10 +8,10 @@ use serde_json::Value;
 use super::format::rfc1123z_at;
 use super::json::{arr, name, opt_i, s, string_map};
 use super::related::Related;
-use super::selector::format_labels;
 use super::writer::{PrefixWriter, LEVEL_0};
 use super::{events_section, DescribeError};
 use crate::printers::gofmt::human_duration;
+use crate::resource::selector::format_labels;
 
 /// What kubectl prints of an `x509.CertificateRequest`.
 #[derive(Debug, Default, PartialEq)]

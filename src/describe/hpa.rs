@@ -6,10 +6,10 @@ use serde_json::Value;
 use super::events_section;
 use super::format::{annotations_multiline, labels_multiline, rfc1123z_at};
 use super::json::{arr, at, has, i, name, namespace, opt_i, opt_s, s, string_map};
-use super::quantity::canonical;
 use super::related::Related;
 use super::writer::{PrefixWriter, LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3};
 use crate::flags::go_values::go_quote;
+use crate::quantity::canonical;
 
 /// `(*Quantity).String()`: `<nil>` when unset.
 fn q(v: &Value, path: &[&str]) -> String {

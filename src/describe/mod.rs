@@ -11,9 +11,7 @@ pub mod events;
 pub mod format;
 pub mod generic;
 pub mod json;
-pub mod quantity;
 pub mod related;
-pub mod selector;
 pub mod writer;
 
 mod config;

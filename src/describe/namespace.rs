@@ -8,11 +8,11 @@ use serde_json::Value;
 
 use super::format::{annotations_multiline, labels_multiline};
 use super::json::{arr, name, namespace, opt_s, s, string_map, strings};
-use super::quantity::{canonical, Quantity};
 use super::related::{Query, Related};
 use super::writer::{PrefixWriter, LEVEL_0, LEVEL_1};
 use super::DescribeError;
 use crate::printers::gosort;
+use crate::quantity::{canonical, Quantity};
 use crate::resource::mapper::path_escape;
 
 fn quotas_query(ns: &str) -> Query {
@@ -210,13 +210,13 @@ pub fn describe_quota(q: &Value) -> String {
     let hard = string_map(q, &["status", "hard"]);
     let used = string_map(q, &["status", "used"]);
     for (resource, h) in &hard {
-        let hq = Quantity::parse(h).unwrap_or_default();
+        let hq = Quantity::parse_field(h).unwrap_or_default();
         let mut uq = used
             .get(resource)
-            .and_then(|u| Quantity::parse(u))
+            .and_then(|u| Quantity::parse_field(u).ok())
             .unwrap_or_default();
-        if uq.format != hq.format {
-            uq = Quantity::from_int(uq.value(), hq.format);
+        if uq.format() != hq.format() {
+            uq = Quantity::from_int(uq.value(), hq.format());
         }
         w.write(
             LEVEL_0,

@@ -8,8 +8,8 @@ use super::events_section;
 use super::format::{annotations_multiline, labels_multiline, parse_time};
 use super::json::{arr, at, has, name, namespace, opt_i, s, string_map, strings};
 use super::related::Related;
-use super::selector::format_label_selector;
 use super::writer::{PrefixWriter, LEVEL_0, LEVEL_1, LEVEL_2};
+use crate::resource::selector::format_label_selector;
 
 fn conditions(obj: &Value, w: &mut PrefixWriter) {
     let conditions = arr(obj, &["status", "conditions"]);

@@ -11,11 +11,11 @@ use super::format::{
     annotations_multiline, labels_multiline, rfc1123z_at, taints_multiline, timestamp_since,
 };
 use super::json::{arr, at, has, name, opt_s, s, string_map, strings, uid};
-use super::quantity::{canonical, Quantity};
 use super::related::{Query, Related};
 use super::resources::{pod_limits, pod_requests, ResourceList};
 use super::writer::{PrefixWriter, LEVEL_0, LEVEL_1};
 use super::DescribeError;
+use crate::quantity::{canonical, Quantity};
 use crate::resource::mapper::path_escape;
 
 fn pods_query(node: &str) -> Query {
@@ -94,14 +94,14 @@ fn go_int64(f: f64) -> i64 {
 }
 
 fn get(list: &ResourceList, name: &str) -> Quantity {
-    list.get(name).copied().unwrap_or_default()
+    list.get(name).cloned().unwrap_or_default()
 }
 
 fn parse_list(v: &Value) -> ResourceList {
     let mut out = ResourceList::new();
     if let Some(map) = v.as_object() {
         for (k, q) in map {
-            if let Some(q) = q.as_str().and_then(Quantity::parse) {
+            if let Some(q) = q.as_str().and_then(|t| Quantity::parse_field(t).ok()) {
                 out.insert(k.clone(), q);
             }
         }

@@ -10,14 +10,15 @@ use super::format::{
     timestamp_since, tolerations_multiline,
 };
 use super::json::{arr, at, has, i, name, namespace, opt_b, opt_i, s, string_map, uid};
-use super::quantity::{canonical, Quantity};
 use super::related::{Query, Related};
 use super::resources::pod_qos;
-use super::selector::format_label_selector;
 use super::volumes::describe_volumes;
 use super::writer::{PrefixWriter, LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3};
 use crate::flags::go_values::go_quote;
 use crate::printers::gosort;
+use crate::quantity::canonical;
+use crate::resource::podspec::container_resource_value;
+use crate::resource::selector::format_label_selector;
 
 const MIRROR_ANNOTATION: &str = "kubernetes.io/config.mirror";
 
@@ -740,33 +741,6 @@ fn env_vars(c: &Value, resolver: &EnvResolver, w: &mut PrefixWriter) {
     }
 }
 
-/// `ExtractContainerResourceValue`: the container's limit or request in
-/// units of the divisor, rounded up.
-fn container_resource_value(r: &Value, c: &Value) -> Option<String> {
-    let divisor = Quantity::parse(s(r, &["divisor"]))
-        .filter(|q| !q.is_zero())
-        .unwrap_or_else(|| Quantity::from_int(1, super::quantity::Format::DecimalSI));
-    let resource = s(r, &["resource"]);
-    let (section, name) = resource.split_once('.')?;
-    let field = match section {
-        "limits" => "limits",
-        "requests" => "requests",
-        _ => return None,
-    };
-    let supported =
-        matches!(name, "cpu" | "memory" | "ephemeral-storage") || name.starts_with("hugepages-");
-    if !supported {
-        return None;
-    }
-    let q = Quantity::parse(s(c, &["resources", field, name])).unwrap_or_default();
-    let ratio = if name == "cpu" {
-        (q.milli_value() as f64 / divisor.milli_value() as f64).ceil()
-    } else {
-        (q.value() as f64 / divisor.value() as f64).ceil()
-    };
-    Some(format!("{}", ratio as i64))
-}
-
 fn mounts(c: &Value, w: &mut PrefixWriter) {
     let mounts = arr(c, &["volumeMounts"]);
     let none = if mounts.is_empty() { "\t<none>" } else { "" };
@@ -832,16 +806,5 @@ mod tests {
         );
         let p = json!({"tcpSocket": {"port": "http"}});
         assert!(describe_probe(&p).starts_with("tcp-socket :http "));
-    }
-
-    #[test]
-    fn resource_field_values() {
-        let c = json!({"resources": {"limits": {"cpu": "500m", "memory": "64Mi"}}});
-        let r = json!({"resource": "limits.cpu", "divisor": "1m"});
-        assert_eq!(container_resource_value(&r, &c).as_deref(), Some("500"));
-        let r = json!({"resource": "limits.memory", "divisor": "1Mi"});
-        assert_eq!(container_resource_value(&r, &c).as_deref(), Some("64"));
-        let r = json!({"resource": "limits.cpu", "divisor": "0"});
-        assert_eq!(container_resource_value(&r, &c).as_deref(), Some("1"));
     }
 }

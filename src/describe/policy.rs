@@ -6,8 +6,8 @@ use serde_json::Value;
 use super::events_section;
 use super::json::{at, b, has, i, name, namespace, s, string_map};
 use super::related::Related;
-use super::selector::{format_label_selector, format_labels};
 use super::writer::{PrefixWriter, LEVEL_0, LEVEL_2};
+use crate::resource::selector::{format_label_selector, format_labels};
 
 pub fn describe_pdb(
     pdb: &Value,

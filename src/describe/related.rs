@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::Value;
 
 use super::json::string_map;
-use super::selector::{field_selector_matches, Selector};
+use crate::resource::selector::{field_selector_matches, Selector};
 
 /// A request for related objects.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -193,7 +193,7 @@ pub fn record(related: &mut Related, fetch: &Fetch, answer: Answer) {
                     ..
                 },
             ) if *q != fetch.request => {
-                let selector = Selector::parse(label_selector);
+                let selector = Selector::parse(label_selector).unwrap_or_default();
                 Answer::Items(
                     items
                         .iter()

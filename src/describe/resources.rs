@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::json::{arr, at, has, s};
-use super::quantity::Quantity;
+use crate::quantity::Quantity;
 
 pub type ResourceList = BTreeMap<String, Quantity>;
 
@@ -22,7 +22,7 @@ fn list(v: &Value) -> ResourceList {
     let mut out = ResourceList::new();
     if let Some(map) = v.as_object() {
         for (k, q) in map {
-            if let Some(q) = q.as_str().and_then(Quantity::parse) {
+            if let Some(q) = q.as_str().and_then(|t| Quantity::parse_field(t).ok()) {
                 out.insert(k.clone(), q);
             }
         }
@@ -35,7 +35,7 @@ fn add(to: &mut ResourceList, from: &ResourceList) {
         match to.get_mut(k) {
             Some(existing) => existing.add(q),
             None => {
-                to.insert(k.clone(), *q);
+                to.insert(k.clone(), q.clone());
             }
         }
     }
@@ -44,9 +44,9 @@ fn add(to: &mut ResourceList, from: &ResourceList) {
 fn max_into(to: &mut ResourceList, from: &ResourceList) {
     for (k, q) in from {
         match to.get(k) {
-            Some(existing) if q.compare(existing).is_le() => {}
+            Some(existing) if q.cmp(existing).is_le() => {}
             _ => {
-                to.insert(k.clone(), *q);
+                to.insert(k.clone(), q.clone());
             }
         }
     }
@@ -88,9 +88,9 @@ fn requirements_qos(resources: &Value) -> &'static str {
     }
     let mut qos: Option<&str> = None;
     for name in ["cpu", "memory"] {
-        let req = requests.get(name).copied().unwrap_or_default();
-        let lim = limits.get(name).copied().unwrap_or_default();
-        let q = if req.compare(&lim).is_ne() {
+        let req = requests.get(name).cloned().unwrap_or_default();
+        let lim = limits.get(name).cloned().unwrap_or_default();
+        let q = if req.cmp(&lim).is_ne() {
             "Burstable"
         } else if req.is_zero() {
             "BestEffort"
@@ -230,7 +230,7 @@ pub fn pod_requests(pod: &Value, use_status: bool) -> ResourceList {
     if pod_requests.keys().any(|k| pod_level_supported(k)) {
         for (k, q) in &pod_requests {
             if pod_level_supported(k) {
-                reqs.insert(k.clone(), *q);
+                reqs.insert(k.clone(), q.clone());
             }
         }
     }
@@ -258,7 +258,7 @@ pub fn pod_limits(pod: &Value, use_status: bool) -> ResourceList {
     if pod_level_set(pod) {
         for (k, q) in &list(at(pod, &["spec", "resources", "limits"])) {
             if pod_level_supported(k) {
-                limits.insert(k.clone(), *q);
+                limits.insert(k.clone(), q.clone());
             }
         }
     }

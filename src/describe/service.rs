@@ -8,9 +8,9 @@ use super::events_section;
 use super::format::{annotations_multiline, labels_multiline};
 use super::json::{arr, at, has, i, name, namespace, opt_b, opt_i, opt_s, s, string_map, strings};
 use super::related::{Query, Related};
-use super::selector::format_labels;
 use super::writer::{PrefixWriter, LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3};
 use crate::resource::mapper::path_escape;
+use crate::resource::selector::format_labels;
 
 /// EndpointSlices of a service (`kubernetes.io/service-name=<name>`).
 pub fn slices_query(ns: &str, service: &str) -> Query {

@@ -12,13 +12,13 @@ use super::format::{
 use super::json::{
     arr, at, has, name, namespace, opt_b, opt_i, opt_s, s, string_map, strings, uid,
 };
-use super::quantity::canonical;
 use super::related::{Query, Related};
-use super::selector::format_labels;
 use super::volumes::pv_source;
 use super::writer::{PrefixWriter, LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, LEVEL_4};
 use super::{events_section, DescribeError};
+use crate::quantity::canonical;
 use crate::resource::mapper::path_escape;
+use crate::resource::selector::format_labels;
 
 const BETA_CLASS_ANNOTATION: &str = "volume.beta.kubernetes.io/storage-class";
 

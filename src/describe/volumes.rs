@@ -4,8 +4,8 @@ use serde_json::Value;
 
 use super::format::{byte_prefix, go_slice_at};
 use super::json::{arr, at, b, has, i, opt_b, opt_i, opt_s, s, string_map};
-use super::quantity::Quantity;
 use super::writer::{PrefixWriter, LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3};
+use crate::quantity::Quantity;
 
 /// `describeVolumes`.
 pub fn describe_volumes(volumes: &[Value], w: &mut PrefixWriter, space: &str) {
@@ -112,8 +112,9 @@ fn pod_volume_source(v: &Value, w: &mut PrefixWriter) {
     match *field {
         "hostPath" => host_path(x, w),
         "emptyDir" => {
-            let size = Quantity::parse(s(x, &["sizeLimit"]))
-                .filter(|q| q.compare(&Quantity::default()).is_gt())
+            let size = Quantity::parse_field(s(x, &["sizeLimit"]))
+                .ok()
+                .filter(|q| q.cmp(&Quantity::default()).is_gt())
                 .map(|q| q.to_canonical())
                 .unwrap_or_else(|| "<unset>".to_string());
             block(

@@ -11,14 +11,14 @@ use super::format::{
 };
 use super::json::{arr, at, has, i, name, namespace, opt_b, opt_i, opt_s, s, string_map, uid};
 use super::pod::describe_pod_template;
-use super::quantity::canonical;
 use super::related::{Query, Related};
-use super::selector::{format_label_selector, format_labels, Selector};
 use super::writer::{PrefixWriter, LEVEL_0, LEVEL_1};
 use super::{events_section, DescribeError};
 use crate::printers::gofmt::human_duration;
 use crate::printers::gosort;
+use crate::quantity::canonical;
 use crate::resource::mapper::path_escape;
+use crate::resource::selector::{format_label_selector, format_labels, Selector};
 
 /// Describers whose only related objects are events.
 pub fn events_only(obj: &Value, kind: &str, show_events: bool) -> Vec<Query> {
@@ -324,7 +324,8 @@ fn semantic_equal(a: &Value, b: &Value) -> bool {
         }
         (Value::String(x), Value::String(y)) => {
             x == y
-                || (canonical(x) == canonical(y) && super::quantity::Quantity::parse(x).is_some())
+                || (canonical(x) == canonical(y)
+                    && crate::quantity::Quantity::parse_field(x).is_ok())
         }
         _ if empty(a) && empty(b) => true,
         _ => a == b,

@@ -7,9 +7,10 @@ pub mod global;
 pub mod go_values;
 pub mod pairs;
 pub mod print;
+pub mod selector;
 pub mod validate;
 
 pub use dry_run::DryRun;
-pub use filename::FilenameFlags;
+pub use filename::{FilenameFlags, KustomizeFlag, RecursiveFilenameFlags};
 pub use global::GlobalFlags;
 pub use print::PrintFlags;

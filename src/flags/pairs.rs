@@ -1,54 +1,103 @@
-//! kubectl's `KEY=VALUE` lists (`cmdutil.ParsePairs`): `--annotations`,
-//! `--auth-provider-arg`, `--exec-env`, where `KEY-` may ask for removal.
+//! `KEY=VALUE` and `KEY-` arguments: after the objects they change
+//! (`label`, `annotate`, `set image`; kubectl's `GetResourcesAndPairs`) and
+//! in flag lists (`--exec-env`, `--auth-provider-arg`; `ParsePairs`).
 
 use std::collections::BTreeMap;
 
 use anyhow::{bail, Result};
 
-/// The pairs given, and (when `support_remove`) the keys written `KEY-`.
-/// Every malformed item is reported at once: `invalid exec-env format: a, =b`.
-pub fn parse_pairs(
-    items: &[String],
-    what: &str,
-    support_remove: bool,
-) -> Result<(BTreeMap<String, String>, Vec<String>)> {
-    let mut pairs = BTreeMap::new();
-    let mut removals = Vec::new();
-    let mut invalid = Vec::new();
-    for item in items {
-        match item.split_once('=') {
-            Some((k, v)) if !k.is_empty() => {
-                pairs.insert(k.to_string(), v.to_string());
+/// Whether a word changes something rather than naming an object.
+fn is_pair(word: &str) -> bool {
+    (word.contains('=') && !word.starts_with('=')) || (word.ends_with('-') && word != "-")
+}
+
+/// Splits the arguments into objects and the changes after them; a word
+/// naming an object after a change is an error (`pair_type`: `label`).
+pub fn resources_and_pairs(args: &[String], pair_type: &str) -> Result<(Vec<String>, Vec<String>)> {
+    let mut resources = Vec::new();
+    let mut pairs = Vec::new();
+    for word in args {
+        match (pairs.is_empty(), is_pair(word)) {
+            (_, true) => pairs.push(word.clone()),
+            (true, false) => resources.push(word.clone()),
+            (false, false) => {
+                bail!("all resources must be specified before {pair_type} changes: {word}")
             }
-            Some(_) => invalid.push(item.as_str()),
-            None if support_remove && item.len() > 1 && item.ends_with('-') => {
-                removals.push(item[..item.len() - 1].to_string());
+        }
+    }
+    Ok((resources, pairs))
+}
+
+/// New values (the last one given for a key wins) and keys to remove.
+pub type Pairs = (BTreeMap<String, String>, Vec<String>);
+
+/// `KEY=VALUE` (the value may hold `=`) and, with `support_remove`,
+/// `KEY-`; every other word is listed in one error.
+pub fn parse_pairs(pair_args: &[String], pair_type: &str, support_remove: bool) -> Result<Pairs> {
+    let mut new = BTreeMap::new();
+    let mut remove = Vec::new();
+    let mut invalid: Vec<&str> = Vec::new();
+    for arg in pair_args {
+        if arg.contains('=') && !arg.starts_with('=') {
+            if let Some((k, v)) = arg.split_once('=') {
+                new.insert(k.to_string(), v.to_string());
             }
-            None => invalid.push(item.as_str()),
+        } else if support_remove && arg.ends_with('-') && arg != "-" {
+            remove.push(arg[..arg.len() - 1].to_string());
+        } else {
+            invalid.push(arg);
         }
     }
     if !invalid.is_empty() {
-        bail!("invalid {what} format: {}", invalid.join(", "));
+        bail!("invalid {pair_type} format: {}", invalid.join(", "));
     }
-    Ok((pairs, removals))
+    Ok((new, remove))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn items(words: &[&str]) -> Vec<String> {
-        words.iter().map(|w| w.to_string()).collect()
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn objects_come_before_changes() {
+        let (r, p) = resources_and_pairs(&words("pods foo a=b c-"), "label").unwrap();
+        assert_eq!(r, words("pods foo"));
+        assert_eq!(p, words("a=b c-"));
+        assert_eq!(
+            resources_and_pairs(&words("pods a=b foo"), "label")
+                .unwrap_err()
+                .to_string(),
+            "all resources must be specified before label changes: foo"
+        );
+        let (r, _) = resources_and_pairs(&words("=x a=b"), "label").unwrap();
+        assert_eq!(r, words("=x"));
     }
 
     #[test]
     fn pairs_and_removals() {
-        let (pairs, removals) = parse_pairs(&items(&["a=1", "b-", "c=x=y"]), "x", true).unwrap();
-        assert_eq!(pairs["a"], "1");
-        assert_eq!(pairs["c"], "x=y");
-        assert_eq!(removals, ["b"]);
+        let (new, remove) = parse_pairs(&words("a=b=c d- a=x"), "annotation", true).unwrap();
+        assert_eq!(new.get("a").map(String::as_str), Some("x"));
+        assert_eq!(remove, ["d"]);
         assert_eq!(
-            parse_pairs(&items(&["b-", "=v", "-", ""]), "exec-env", false)
+            parse_pairs(&words("a- b =c"), "image", false)
+                .unwrap_err()
+                .to_string(),
+            "invalid image format: a-, b, =c"
+        );
+    }
+
+    #[test]
+    fn config_flags_pairs_without_removal() {
+        let items: Vec<String> = ["b-", "=v", "-", ""]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        assert_eq!(
+            parse_pairs(&items, "exec-env", false)
                 .unwrap_err()
                 .to_string(),
             "invalid exec-env format: b-, =v, -, "

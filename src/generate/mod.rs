@@ -6,11 +6,11 @@
 
 pub mod deployment;
 pub mod expose;
+pub mod hpa;
 pub mod ingress;
 pub mod introspect;
 pub mod overrides;
 pub mod pod;
-pub mod quantity;
 pub mod service;
 pub mod typed;
 pub mod validation;

@@ -13,11 +13,14 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
-use super::quantity::Quantity;
+use crate::quantity::Quantity;
 
 const POD_SCHEMA: &str = include_str!("schema/pod.txt");
 /// The Service type, read the same way (`expose --overrides`).
 const SERVICE_SCHEMA: &str = include_str!("schema/service.txt");
+/// Workloads, role bindings and autoscalers (`set`, `autoscale`): the
+/// types the first two files do not already hold.
+const WORKLOADS_SCHEMA: &str = include_str!("schema/workloads.txt");
 
 struct Field {
     json: String,
@@ -25,6 +28,9 @@ struct Field {
     inline: bool,
     omitempty: bool,
     omitzero: bool,
+    /// `patchStrategy` (comma-separated) and `patchMergeKey` tags.
+    strategy: String,
+    merge_key: String,
 }
 
 struct Schema {
@@ -38,10 +44,19 @@ fn schema() -> &'static Schema {
         let mut structs: HashMap<String, Vec<Field>> = HashMap::new();
         let mut aliases = HashMap::new();
         let mut current = String::new();
-        for line in POD_SCHEMA.lines().chain(SERVICE_SCHEMA.lines()) {
+        // A struct another file already described is skipped.
+        let mut skipping = false;
+        let lines = POD_SCHEMA
+            .lines()
+            .chain(SERVICE_SCHEMA.lines())
+            .chain(WORKLOADS_SCHEMA.lines());
+        for line in lines {
             if let Some(name) = line.strip_prefix('@') {
                 current = name.to_string();
+                skipping = structs.contains_key(&current);
                 structs.entry(current.clone()).or_default();
+            } else if skipping {
+                continue;
             } else if let Some(def) = line.strip_prefix('=') {
                 if let Some((name, ty)) = def.split_once('\t') {
                     aliases.insert(name.to_string(), ty.to_string());
@@ -51,12 +66,20 @@ fn schema() -> &'static Schema {
                 let json = cols.next().unwrap_or_default().to_string();
                 let ty = cols.next().unwrap_or_default().to_string();
                 let opts: Vec<&str> = cols.next().unwrap_or_default().split(' ').collect();
+                let tag = |name: &str| {
+                    opts.iter()
+                        .find_map(|o| o.strip_prefix(name))
+                        .unwrap_or_default()
+                        .to_string()
+                };
                 structs.entry(current.clone()).or_default().push(Field {
                     json,
                     ty,
                     inline: opts.contains(&"inline"),
                     omitempty: opts.contains(&"omitempty"),
                     omitzero: opts.contains(&"omitzero"),
+                    strategy: tag("strategy="),
+                    merge_key: tag("key="),
                 });
             }
         }
@@ -96,7 +119,15 @@ fn go_name(ty: &str) -> String {
     }
     match ty {
         "string" | "bool" | "int" | "int32" | "int64" | "float64" | "byte" => ty.to_string(),
-        _ if ty.contains('.') => ty.replace("metav1.", "v1."),
+        _ if ty.contains('.') => {
+            let (pkg, name) = ty.split_once('.').unwrap_or(("", ty));
+            let pkg = match pkg {
+                "metav1" | "appsv1" | "batchv1" | "rbacv1" | "autoscalingv1" => "v1",
+                "autoscalingv2" => "v2",
+                other => other,
+            };
+            format!("{pkg}.{name}")
+        }
         _ => format!("v1.{ty}"),
     }
 }
@@ -206,9 +237,9 @@ impl Decoder {
                 let text = match v {
                     Value::String(s) => s.clone(),
                     Value::Number(n) => n.to_string(),
-                    _ => return Err(Abort(super::quantity::FORMAT_ERROR.to_string())),
+                    _ => return Err(Abort(crate::quantity::FORMAT_ERROR.to_string())),
                 };
-                let q = Quantity::parse(&text).map_err(|e| Abort(e.to_string()))?;
+                let q = Quantity::parse_field(&text).map_err(|e| Abort(e.to_string()))?;
                 Value::String(q.to_string())
             }
             Ty::IntOrString => match v {
@@ -398,6 +429,114 @@ fn is_zero(ty: &str, v: &Value) -> bool {
     match resolve(ty) {
         Ty::Time => v.is_null(),
         _ => is_empty(ty, v),
+    }
+}
+
+/// The schema type kubectl's scheme decodes an object of this apiVersion
+/// and kind into, among the types kuddle knows.
+pub fn type_for(api_version: &str, kind: &str) -> Option<&'static str> {
+    Some(match (api_version, kind) {
+        ("v1", "Pod") => "Pod",
+        ("v1", "Service") => "Service",
+        ("v1", "ReplicationController") => "ReplicationController",
+        ("apps/v1", "Deployment") => "appsv1.Deployment",
+        ("apps/v1", "DaemonSet") => "appsv1.DaemonSet",
+        ("apps/v1", "StatefulSet") => "appsv1.StatefulSet",
+        ("apps/v1", "ReplicaSet") => "appsv1.ReplicaSet",
+        ("batch/v1", "Job") => "batchv1.Job",
+        ("batch/v1", "CronJob") => "batchv1.CronJob",
+        ("rbac.authorization.k8s.io/v1", "RoleBinding") => "rbacv1.RoleBinding",
+        ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding") => "rbacv1.ClusterRoleBinding",
+        ("autoscaling/v1", "HorizontalPodAutoscaler") => "autoscalingv1.HorizontalPodAutoscaler",
+        ("autoscaling/v2", "HorizontalPodAutoscaler") => "autoscalingv2.HorizontalPodAutoscaler",
+        _ => return None,
+    })
+}
+
+/// What Go's `%T` prints for a typed object of this apiVersion and kind
+/// (`*v1.ConfigMap`, `*v2.HorizontalPodAutoscaler`).
+pub fn go_type_name(api_version: &str, kind: &str) -> String {
+    let version = api_version.rsplit('/').next().unwrap_or(api_version);
+    format!("*{version}.{kind}")
+}
+
+/// Strategic merge patch metadata from the Go types' struct tags
+/// (`PatchMetaFromStruct`), for the types in the schema.
+#[derive(Debug, Clone)]
+pub struct StructPatchMeta {
+    ty: String,
+}
+
+impl StructPatchMeta {
+    /// The metadata of a schema type (`appsv1.Deployment`).
+    pub fn new(ty: &str) -> StructPatchMeta {
+        StructPatchMeta { ty: ty.to_string() }
+    }
+
+    /// The type under pointers (Go looks through them).
+    fn deref(ty: &str) -> &str {
+        let mut t = ty;
+        while let Some(inner) = t.strip_prefix('*') {
+            t = inner;
+        }
+        t
+    }
+}
+
+impl crate::apply::strategic::PatchMetaLookup for StructPatchMeta {
+    fn for_struct(&self, key: &str) -> Result<(Self, crate::apply::strategic::PatchMeta), String> {
+        let ty = StructPatchMeta::deref(&self.ty);
+        if let Ty::Map(elem) = resolve(ty) {
+            return Ok((StructPatchMeta::new(elem), Default::default()));
+        }
+        let Ty::Struct(name) = resolve(ty) else {
+            return Err(format!(
+                "merging an object in json but data type is not map or struct, instead is: {}",
+                go_name(ty)
+            ));
+        };
+        let fields = flatten_fields(name);
+        let Some((_, field)) = fields.iter().find(|(_, f)| f.json == key) else {
+            return Err(format!(
+                "unable to find api field in struct {} for the json field {key:?}",
+                name.rsplit('.').next().unwrap_or(name)
+            ));
+        };
+        let meta = crate::apply::strategic::PatchMeta {
+            strategies: field
+                .strategy
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            merge_key: field.merge_key.clone(),
+        };
+        Ok((StructPatchMeta::new(&field.ty), meta))
+    }
+
+    fn for_slice(&self, key: &str) -> Result<(Self, crate::apply::strategic::PatchMeta), String> {
+        let (sub, meta) = self.for_struct(key)?;
+        let ty = StructPatchMeta::deref(&sub.ty);
+        let elem = match resolve(ty) {
+            Ty::Slice(elem) => elem.to_string(),
+            _ => ty.to_string(),
+        };
+        Ok((StructPatchMeta::new(&elem), meta))
+    }
+
+    fn name(&self) -> String {
+        go_name(StructPatchMeta::deref(&self.ty))
+    }
+}
+
+/// An object as kubectl's typed decoder holds it: fields in Go's order,
+/// unknown ones dropped, empty ones omitted; kinds without a schema here
+/// stay as they are.
+pub fn normalize_object(obj: &Value) -> Result<Value, String> {
+    let text = |k: &str| obj.get(k).and_then(Value::as_str).unwrap_or("");
+    match type_for(text("apiVersion"), text("kind")) {
+        Some(ty) => normalize(ty, obj),
+        None => Ok(obj.clone()),
     }
 }
 

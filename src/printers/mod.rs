@@ -269,6 +269,12 @@ impl Printer {
         self
     }
 
+    /// Forgets what was printed, as a newly made printer would (no `---`
+    /// before the next YAML document).
+    pub fn restart(&mut self) {
+        self.printed = 0;
+    }
+
     pub fn format(&self) -> &OutputFormat {
         &self.format
     }

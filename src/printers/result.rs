@@ -15,6 +15,11 @@ pub struct ResultPrinter {
     dry_run: DryRun,
     printer: Option<Printer>,
     show_managed_fields: bool,
+    /// Verbs that make a printer for each object (`label`, `autoscale`)
+    /// never separate YAML documents, and meet a bad `-o` only when they
+    /// print (after writing).
+    printer_per_object: bool,
+    printer_error: Option<String>,
 }
 
 impl ResultPrinter {
@@ -25,6 +30,30 @@ impl ResultPrinter {
             dry_run,
             printer,
             show_managed_fields,
+            printer_per_object: false,
+            printer_error: None,
+        }
+    }
+
+    /// A printer made anew for each object, as kubectl's verbs that choose
+    /// their result word per object make it: no `---` between YAML
+    /// documents, and a bad `-o` fails each print rather than the command
+    /// up front.
+    pub fn per_object(
+        dry_run: DryRun,
+        printer: Result<Option<Printer>>,
+        show_managed_fields: bool,
+    ) -> Self {
+        let (printer, printer_error) = match printer {
+            Ok(p) => (p, None),
+            Err(e) => (None, Some(format!("{e:#}"))),
+        };
+        ResultPrinter {
+            dry_run,
+            printer,
+            show_managed_fields,
+            printer_per_object: true,
+            printer_error,
         }
     }
 
@@ -40,8 +69,14 @@ impl ResultPrinter {
     /// Prints `obj` through the printer, or as `kind.group/name operation`.
     /// Managed fields leave JSON and YAML unless `--show-managed-fields`.
     pub fn print(&mut self, out: &mut dyn Write, obj: &Value, operation: &str) -> Result<()> {
+        if let Some(e) = &self.printer_error {
+            anyhow::bail!("{e}");
+        }
         match self.printer.as_mut() {
             Some(printer) => {
+                if self.printer_per_object {
+                    printer.restart();
+                }
                 let strips = matches!(printer.format(), OutputFormat::Json | OutputFormat::Yaml);
                 if self.show_managed_fields || !strips || !has_managed_fields(obj) {
                     printer.print(obj, out)?;

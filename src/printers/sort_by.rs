@@ -21,7 +21,7 @@ use serde_json::Value;
 use super::gofmt;
 use super::gosort::{self, Sortable};
 use super::jsonpath::{self, Found, Template};
-use crate::generate::quantity::Amount;
+use crate::quantity::Quantity;
 
 /// How sorting failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -283,7 +283,7 @@ fn is_less(i: &GoValue, j: &GoValue) -> Result<bool, String> {
 
 /// Strings that both read as resource quantities compare by value.
 fn string_less(a: &str, b: &str) -> bool {
-    match (Amount::parse(a), Amount::parse(b)) {
+    match (Quantity::parse(a).ok(), Quantity::parse(b).ok()) {
         (Some(x), Some(y)) => x.cmp(&y) == Ordering::Less,
         _ => a.as_bytes() < b.as_bytes(),
     }

@@ -7,10 +7,10 @@ use serde_json::{Map, Value};
 
 use super::builder::{combined_type_error, Plan};
 use super::discovery::Discovery;
-use super::fetch::{get_object, ListQuery, Pager};
+use super::fetch::{enhance_list_error, get_object, resource_subject, ListQuery, Pager};
 use super::manifest::{self, Entry, Manifest, ManifestOptions};
 use super::mapper::Mapping;
-use super::selector::LabelSelector;
+use super::selector::Selector;
 use crate::client::{parse_json, ApiClient, ACCEPT_JSON};
 use crate::context::Context;
 use crate::error::{CliError, WordedError};
@@ -27,6 +27,21 @@ pub struct Info {
 }
 
 impl Info {
+    /// How kubectl names the object in messages (`Info.ObjectName`):
+    /// `deployments/web`, or `deployment/web` for an object read locally
+    /// (with Go's stray newline after a group).
+    pub fn object_name(&self) -> String {
+        if !self.mapping.resource.is_empty() {
+            return format!("{}/{}", self.mapping.resource, self.name);
+        }
+        let kind = self.mapping.kind.to_lowercase();
+        if self.mapping.group.is_empty() {
+            format!("{kind}/{}", self.name)
+        } else {
+            format!("{kind}.{}/{}\n", self.mapping.group, self.name)
+        }
+    }
+
     /// An object read from a file or built locally.
     pub fn from_object(mapping: Mapping, object: Value, namespace: Option<String>) -> Info {
         let name = object
@@ -43,10 +58,11 @@ impl Info {
     }
 }
 
-/// Fetches everything `plan` names, in order; errors come back alongside.
-pub async fn fetch_infos(client: &ApiClient, plan: &Plan) -> (Vec<Info>, Vec<anyhow::Error>) {
-    let mut infos = Vec::new();
-    let mut errors: Vec<anyhow::Error> = Vec::new();
+/// Fetches everything `plan` names: each object, or the error met getting
+/// it, in the order kubectl visits them (a failed list after what it
+/// listed).
+pub async fn fetch_infos(client: &ApiClient, plan: &Plan) -> Vec<Result<Info>> {
+    let mut out: Vec<Result<Info>> = Vec::new();
     match plan {
         Plan::Named { items, .. } => {
             for target in items {
@@ -59,15 +75,15 @@ pub async fn fetch_infos(client: &ApiClient, plan: &Plan) -> (Vec<Info>, Vec<any
                 )
                 .await
                 .and_then(|body| parse_json(&body));
-                match fetched {
-                    Ok(object) => infos.push(Info {
+                out.push(match fetched {
+                    Ok(object) => Ok(Info {
                         mapping: target.mapping.clone(),
                         namespace: target.namespace.clone(),
                         name: target.name.clone(),
                         object,
                     }),
-                    Err(e) => errors.push(e.into()),
-                }
+                    Err(e) => Err(e.into()),
+                });
             }
         }
         Plan::List {
@@ -98,21 +114,27 @@ pub async fn fetch_infos(client: &ApiClient, plan: &Plan) -> (Vec<Info>, Vec<any
                                         .pointer("/metadata/namespace")
                                         .and_then(Value::as_str)
                                         .map(str::to_string);
-                                    infos.push(Info::from_object(
+                                    out.push(Ok(Info::from_object(
                                         target.mapping.clone(),
                                         object,
                                         namespace,
-                                    ));
+                                    )));
                                 }
                             }
                             Err(e) => {
-                                errors.push(e.into());
+                                out.push(Err(e.into()));
                                 break;
                             }
                         },
                         Ok(None) => break,
                         Err(e) => {
-                            errors.push(e.into());
+                            out.push(Err(enhance_list_error(
+                                e,
+                                &resource_subject(&target.mapping),
+                                label_selector,
+                                field_selector,
+                            )
+                            .into()));
                             break;
                         }
                     }
@@ -120,7 +142,7 @@ pub async fn fetch_infos(client: &ApiClient, plan: &Plan) -> (Vec<Info>, Vec<any
             }
         }
     }
-    (infos, errors)
+    out
 }
 
 /// Objects read from `-f`: each a ready object or its namespace error, in
@@ -164,31 +186,15 @@ pub async fn read_file_objects(
     how: FileReading<'_>,
 ) -> Result<FileObjects> {
     let selector = match how.label_selector {
-        Some(text) => Some(LabelSelector::parse(text).map_err(anyhow::Error::msg)?),
+        Some(text) => {
+            let text = text.trim();
+            Some(Selector::parse(text).map_err(|e| {
+                anyhow!("the provided selector {} is not valid: {e}", go_quote(text))
+            })?)
+        }
         None => None,
     };
-    let mut downloads = std::collections::HashMap::new();
-    for url in manifest::urls(&files.filenames) {
-        let body = crate::client::download::download(&url).await;
-        downloads.insert(url, body);
-    }
-    let opts = ManifestOptions {
-        filenames: &files.filenames,
-        recursive: files.recursive,
-        kustomize: files.kustomize.as_deref(),
-        validate: false,
-        downloads: Some(&downloads),
-    };
-    let entries = {
-        let stdin = std::io::stdin();
-        let mut lock = stdin.lock();
-        manifest::read(&opts, &mut lock)
-    };
-    let entries = match entries {
-        Ok(e) => e,
-        Err(mut errors) if errors.0.len() == 1 => return Err(anyhow!(errors.0.remove(0))),
-        Err(errors) => return Err(CliError::Many(errors.0).into()),
-    };
+    let entries = read_manifests(files).await?;
     let conn = ctx.connection().await?;
     let mut discovery = ctx.discovery().await?;
     let mut refreshed = false;
@@ -230,7 +236,7 @@ pub async fn read_file_objects(
                 .get("metadata")
                 .and_then(|meta| meta.get("labels"))
                 .and_then(Value::as_object);
-            if !selector.matches(labels) {
+            if !selector.matches_object_labels(labels) {
                 continue;
             }
         }
@@ -240,6 +246,90 @@ pub async fn read_file_objects(
             &conn.namespace,
             conn.explicit_namespace,
         ));
+    }
+    Ok(out)
+}
+
+/// Every document `-f` names (URLs downloaded first), in kubectl's order.
+async fn read_manifests(files: &FilenameFlags) -> Result<Vec<Entry>> {
+    let mut downloads = std::collections::HashMap::new();
+    for url in manifest::urls(&files.filenames) {
+        let body = crate::client::download::download(&url).await;
+        downloads.insert(url, body);
+    }
+    let opts = ManifestOptions {
+        filenames: &files.filenames,
+        recursive: files.recursive,
+        kustomize: files.kustomize.as_deref(),
+        validate: false,
+        downloads: Some(&downloads),
+    };
+    let entries = {
+        let stdin = std::io::stdin();
+        let mut lock = stdin.lock();
+        manifest::read(&opts, &mut lock)
+    };
+    match entries {
+        Ok(e) => Ok(e),
+        Err(mut errors) if errors.0.len() == 1 => Err(anyhow!(errors.0.remove(0))),
+        Err(errors) => Err(CliError::Many(errors.0).into()),
+    }
+}
+
+/// Whether `-f` names exactly one file or URL, not standard input
+/// (kubectl then treats what it holds as one object asked for by name).
+pub fn single_source(files: &FilenameFlags) -> bool {
+    if files.filenames.iter().any(|f| f == "-") {
+        return false;
+    }
+    let opts = ManifestOptions {
+        filenames: &files.filenames,
+        recursive: files.recursive,
+        kustomize: files.kustomize.as_deref(),
+        validate: false,
+        downloads: None,
+    };
+    manifest::source_count(&opts) == 1
+}
+
+/// Reads the objects `-f` names without a server (`--local`): nothing is
+/// mapped to a resource or put in a namespace. With `how.typed`, kinds
+/// outside kubectl's scheme are errors.
+pub async fn read_local_objects(
+    files: &FilenameFlags,
+    how: FileReading<'_>,
+) -> Result<FileObjects> {
+    let entries = read_manifests(files).await?;
+    let mut out = FileObjects::default();
+    for entry in entries {
+        let m = match entry {
+            Entry::Error(e) => {
+                out.reading.push(anyhow!(e));
+                continue;
+            }
+            Entry::Unreachable { text, message } => {
+                out.reading.push(WordedError { text, message }.into());
+                continue;
+            }
+            Entry::Object(m) => m,
+        };
+        let (api_version, kind) = type_meta(&m);
+        let mapping = Mapping::local(api_version, kind);
+        if how.typed && !compiled_in(&mapping.group) {
+            out.reading.push(anyhow!(scheme_error(&m)));
+            continue;
+        }
+        let namespace = m
+            .object
+            .get("metadata")
+            .and_then(|meta| meta.get("namespace"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        out.items.push(Ok(Info::from_object(
+            mapping,
+            Value::Object(m.object),
+            namespace,
+        )));
     }
     Ok(out)
 }
@@ -254,7 +344,7 @@ fn mapping_for(discovery: &Discovery, obj: &Map<String, Value>) -> Option<Mappin
 }
 
 /// Groups whose kinds kubectl's scheme knows (custom resources it does not).
-fn compiled_in(group: &str) -> bool {
+pub fn compiled_in(group: &str) -> bool {
     !group.contains('.') || group.ends_with(".k8s.io")
 }
 

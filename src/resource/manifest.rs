@@ -135,6 +135,12 @@ pub fn read(opts: &ManifestOptions, stdin: &mut dyn Read) -> Result<Vec<Entry>, 
     Ok(entries)
 }
 
+/// How many files, URLs and streams `-f` names (0 when it names nothing
+/// readable).
+pub fn source_count(opts: &ManifestOptions) -> usize {
+    expand(opts).map(|s| s.len()).unwrap_or(0)
+}
+
 /// The builder's path handling: `-` is stdin (once), `http(s)://` a URL,
 /// anything else a path or glob; each path a file or a directory to walk.
 fn expand(opts: &ManifestOptions) -> Result<Vec<Source>, BuilderErrors> {

@@ -40,6 +40,23 @@ impl Mapping {
         }
     }
 
+    /// What stands for the type of an object read without a server
+    /// (`--local`): group, version and kind from the object, no resource.
+    pub fn local(api_version: &str, kind: &str) -> Mapping {
+        let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+        Mapping {
+            group: group.to_string(),
+            version: version.to_string(),
+            resource: String::new(),
+            kind: kind.to_string(),
+            singular: kind.to_lowercase(),
+            namespaced: false,
+            verbs: Vec::new(),
+            short_names: Vec::new(),
+            categories: Vec::new(),
+        }
+    }
+
     /// `apps/v1` or `v1`.
     pub fn api_version(&self) -> String {
         if self.group.is_empty() {

@@ -7,6 +7,9 @@ pub mod fetch;
 pub mod infos;
 pub mod manifest;
 pub mod mapper;
+pub mod metadata;
+pub mod podspec;
+pub mod select;
 pub mod selector;
 pub mod write;
 
