@@ -9,12 +9,167 @@ use crate::flags::go_values::go_quote;
 
 /// DNS-1123 subdomain: lower-case labels joined by dots, at most 253 bytes.
 pub fn is_dns1123_subdomain(value: &str) -> bool {
+    dns1123_subdomain_errors(value).is_empty()
+}
+
+/// apimachinery's `RegexError`: the message, examples and the regex.
+fn regex_error(msg: &str, format: &str, examples: &[&str]) -> String {
+    if examples.is_empty() {
+        return format!("{msg} (regex used for validation is '{format}')");
+    }
+    let mut out = format!("{msg} (e.g. ");
+    for (i, example) in examples.iter().enumerate() {
+        if i > 0 {
+            out.push_str(" or ");
+        }
+        out.push_str(&format!("'{example}', "));
+    }
+    out.push_str(&format!("regex used for validation is '{format}')"));
+    out
+}
+
+fn max_len_error(length: usize) -> String {
+    format!("must be no more than {length} characters")
+}
+
+fn full_match(re: &'static OnceLock<Regex>, pattern: &str, value: &str) -> bool {
+    re.get_or_init(|| Regex::new(&format!("^(?:{pattern})$")).expect("static regex"))
+        .is_match(value)
+}
+
+const DNS1123_SUBDOMAIN_FMT: &str =
+    r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+
+/// `IsDNS1123Subdomain`'s messages (none when valid).
+pub fn dns1123_subdomain_errors(value: &str) -> Vec<String> {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-            .expect("static regex")
-    });
-    value.len() <= 253 && re.is_match(value)
+    let mut errs = Vec::new();
+    if value.len() > 253 {
+        errs.push(max_len_error(253));
+    }
+    if !full_match(&RE, DNS1123_SUBDOMAIN_FMT, value) {
+        errs.push(regex_error(
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+            DNS1123_SUBDOMAIN_FMT,
+            &["example.com"],
+        ));
+    }
+    errs
+}
+
+const LABEL_KEY_FMT: &str = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
+const LABEL_KEY_MSG: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+
+/// `IsQualifiedName` (label keys): an optional DNS subdomain prefix and a
+/// name of at most 63 characters.
+pub fn label_key_errors(value: &str) -> Vec<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let mut errs = Vec::new();
+    let parts: Vec<&str> = value.split('/').collect();
+    let name = match parts.as_slice() {
+        [name] => *name,
+        [prefix, name] => {
+            if prefix.is_empty() {
+                errs.push("prefix part must be non-empty".to_string());
+            } else {
+                errs.extend(
+                    dns1123_subdomain_errors(prefix)
+                        .into_iter()
+                        .map(|e| format!("prefix part {e}")),
+                );
+            }
+            *name
+        }
+        _ => {
+            errs.push(format!(
+                "a valid label key {} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+                regex_error(LABEL_KEY_MSG, LABEL_KEY_FMT, &["MyName", "my.name", "123-abc"])
+            ));
+            return errs;
+        }
+    };
+    if name.is_empty() {
+        errs.push("name part must be non-empty".to_string());
+    } else if name.len() > 63 {
+        errs.push(format!("name part {}", max_len_error(63)));
+    }
+    if !full_match(&RE, LABEL_KEY_FMT, name) {
+        errs.push(format!(
+            "name part {}",
+            regex_error(
+                LABEL_KEY_MSG,
+                LABEL_KEY_FMT,
+                &["MyName", "my.name", "123-abc"]
+            )
+        ));
+    }
+    errs
+}
+
+/// `IsValidLabelValue`: empty, or at most 63 label characters.
+pub fn label_value_errors(value: &str) -> Vec<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let format = format!("({LABEL_KEY_FMT})?");
+    let mut errs = Vec::new();
+    if value.len() > 63 {
+        errs.push(max_len_error(63));
+    }
+    if !full_match(&RE, &format, value) {
+        errs.push(regex_error(
+            "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+            &format,
+            &["MyValue", "my_value", "12345"],
+        ));
+    }
+    errs
+}
+
+/// `.`, `..` and a leading `..` are refused in keys that become file names.
+fn chdir_prefix_errors(value: &str) -> Vec<String> {
+    if value == "." {
+        vec!["must not be '.'".to_string()]
+    } else if value == ".." {
+        vec!["must not be '..'".to_string()]
+    } else if value.starts_with("..") {
+        vec!["must not start with '..'".to_string()]
+    } else {
+        Vec::new()
+    }
+}
+
+/// `IsConfigMapKey` (ConfigMap and Secret keys).
+pub fn config_map_key_errors(value: &str) -> Vec<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    const FMT: &str = "[-._a-zA-Z0-9]+";
+    let mut errs = Vec::new();
+    if value.len() > 253 {
+        errs.push(max_len_error(253));
+    }
+    if !full_match(&RE, FMT, value) {
+        errs.push(regex_error(
+            "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+            FMT,
+            &["key.name", "KEY_NAME", "key-name"],
+        ));
+    }
+    errs.extend(chdir_prefix_errors(value));
+    errs
+}
+
+/// `IsEnvVarName` (keys read from env files).
+pub fn env_var_name_errors(value: &str) -> Vec<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    const FMT: &str = "[-._a-zA-Z][-._a-zA-Z0-9]*";
+    let mut errs = Vec::new();
+    if !full_match(&RE, FMT, value) {
+        errs.push(regex_error(
+            "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit",
+            FMT,
+            &["my.env-name", "MY_ENV.NAME", "MyEnvName1"],
+        ));
+    }
+    errs.extend(chdir_prefix_errors(value));
+    errs
 }
 
 /// IANA service (port) names; every rule that fails adds its message.
