@@ -8,10 +8,14 @@ pub mod deployment;
 pub mod expose;
 pub mod ingress;
 pub mod introspect;
+pub mod namespace;
 pub mod overrides;
 pub mod pod;
+pub mod priorityclass;
 pub mod quantity;
+pub mod quota;
 pub mod service;
+pub mod serviceaccount;
 pub mod typed;
 pub mod validation;
 

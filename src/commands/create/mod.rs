@@ -3,7 +3,11 @@
 
 pub mod deployment;
 pub mod ingress;
+pub mod namespace;
+pub mod priorityclass;
+pub mod quota;
 pub mod service;
+pub mod serviceaccount;
 
 use anyhow::{anyhow, Result};
 use clap::{ArgAction, Args, Subcommand};
@@ -37,6 +41,20 @@ pub enum CreateCommand {
     /// Create an ingress with the given name.
     #[command(visible_alias = "ing")]
     Ingress(ingress::IngressArgs),
+    /// Create a namespace with the given name.
+    #[command(visible_alias = "ns")]
+    Namespace(namespace::NamespaceArgs),
+    /// Create a priority class with the given name.
+    #[command(visible_alias = "pc")]
+    #[command(name = "priorityclass")]
+    PriorityClass(priorityclass::PriorityClassArgs),
+    /// Create a resource quota with the given name.
+    #[command(visible_alias = "resourcequota")]
+    Quota(quota::QuotaArgs),
+    /// Create a service account with the given name.
+    #[command(visible_alias = "sa")]
+    #[command(name = "serviceaccount")]
+    ServiceAccount(serviceaccount::ServiceAccountArgs),
 }
 
 /// Flags every `create <kind>` subcommand shares.
@@ -100,8 +118,17 @@ pub fn single_name(ctx: &Context, names: &[String]) -> Result<String> {
     }
 }
 
+/// kubectl's `name must be specified` for an empty NAME.
+pub fn require_name(name: &str) -> Result<()> {
+    if name.is_empty() {
+        anyhow::bail!("name must be specified");
+    }
+    Ok(())
+}
+
 /// Creates a generated object (unless `--dry-run=client`) and prints the
-/// result; `wrap` words a failure as the command does.
+/// result; `wrap` is the text the command puts before a failure
+/// (`failed to create quota: `), empty to report it as it is.
 pub async fn create_and_print(
     ctx: &mut Context,
     resolved: &mut Resolved,
@@ -111,9 +138,12 @@ pub async fn create_and_print(
     let object = if resolved.result.dry_run() == DryRun::Client {
         object
     } else {
-        write::create_generated(ctx, &object, &resolved.write)
-            .await
-            .map_err(|e| anyhow!("{wrap}: {e}"))?
+        let created = write::create_generated(ctx, &object, &resolved.write).await;
+        match created {
+            Ok(created) => created,
+            Err(e) if wrap.is_empty() => return Err(e),
+            Err(e) => return Err(anyhow!("{wrap}{e}")),
+        }
     };
     resolved.result.print(&mut ctx.out, &object, "created")
 }
@@ -123,5 +153,9 @@ pub async fn run(ctx: &mut Context, args: CreateArgs) -> Result<()> {
         CreateCommand::Deployment(a) => deployment::run(ctx, a).await,
         CreateCommand::Service(a) => service::run(ctx, a).await,
         CreateCommand::Ingress(a) => ingress::run(ctx, a).await,
+        CreateCommand::Namespace(a) => namespace::run(ctx, a).await,
+        CreateCommand::PriorityClass(a) => priorityclass::run(ctx, a).await,
+        CreateCommand::Quota(a) => quota::run(ctx, a).await,
+        CreateCommand::ServiceAccount(a) => serviceaccount::run(ctx, a).await,
     }
 }
