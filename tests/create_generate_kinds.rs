@@ -65,3 +65,132 @@ fn namespace_quota_serviceaccount_priorityclass_errors() {
         assert_same(&Invocation::new(words));
     }
 }
+
+/// Runs `line` in tests/fixtures/create, where the data and tls files are.
+fn same_in_fixtures(line: &str) -> Output {
+    assert_same(&Invocation::line(line).cwd(fixture("create")))
+}
+
+#[test]
+fn configmaps() {
+    for line in [
+        "create configmap c --from-file=data/dir --from-literal=z=1 --dry-run=client",
+        "create cm c --from-file=data/dir --from-literal=z=1 --append-hash --dry-run=client",
+        "create cm c --from-file=data/dir/ --from-file=k=data/env1 --dry-run=client -n team",
+        "create cm c --from-file=data/dir/bin,data/env2 --from-file=data/dir/utf8 --dry-run=client",
+        "create cm c --from-env-file=data/env2 --from-env-file=data/env1 --dry-run=client",
+        "create cm c --from-env-file=data/env2,data/bom.env --append-hash --dry-run=client",
+        "create cm c --from-literal=a=b=c --from-literal=e= --from-literal=u=é<&> --dry-run=client --append-hash",
+        "create cm c --dry-run=client --append-hash",
+        "create cm c --from-literal=x=y --dry-run=client --save-config",
+        "create cm c --from-file=data/dir --append-hash=false --dry-run=client",
+    ] {
+        same_in_fixtures(line);
+        for output in ["json", "yaml", "name"] {
+            same_in_fixtures(&format!("{line} -o {output}"));
+        }
+    }
+}
+
+#[test]
+fn configmap_errors() {
+    for line in [
+        "create cm c --from-literal=a/b=c --dry-run=client",
+        "create cm c --from-literal=..a=c --dry-run=client",
+        "create cm c --from-literal=. --dry-run=client",
+        "create cm c --from-literal=abc --dry-run=client",
+        "create cm c --from-literal==abc --dry-run=client",
+        "create cm c --from-literal=a=1 --from-literal=a=2 --dry-run=client",
+        "create cm c --from-file=nope --dry-run=client",
+        "create cm c --from-file=k=data/dir --dry-run=client",
+        "create cm c --from-file==data/env1 --dry-run=client",
+        "create cm c --from-file=k= --dry-run=client",
+        "create cm c --from-file=a=b=c --dry-run=client",
+        "create cm c --from-file=data/dir --from-file=data/dir --dry-run=client",
+        "create cm c --from-file=data/dir --from-literal=x=1 --dry-run=client",
+        "create cm c --from-file=data/dir/bin --from-file=bin=data/dir/x --dry-run=client",
+        "create cm c --from-file=data/dir/sub --from-file=y=data/dir/x --dry-run=client",
+        "create cm c --from-env-file=data/dir --dry-run=client",
+        "create cm c --from-env-file=data/env1 --from-literal=x=y --dry-run=client",
+        "create cm c --from-env-file=data/bad-key.env --dry-run=client",
+        "create cm c --from-env-file=data/digit.env --dry-run=client",
+        "create cm c --from-env-file=data/invalid-utf8.env --dry-run=client",
+        "create cm c --from-env-file=nope --dry-run=client",
+        "create cm c --from-file=\"a,b --dry-run=client",
+    ] {
+        same_in_fixtures(line);
+    }
+}
+
+#[test]
+fn secrets() {
+    for line in [
+        "create secret generic s --from-file=data/dir --from-literal=x=y --type=kubernetes.io/basic-auth --dry-run=client",
+        "create secret generic s --from-literal=a=b --from-file=data/dir --type=foo -n x --append-hash --dry-run=client",
+        "create secret generic s --from-env-file=data/env2 --append-hash --dry-run=client",
+        "create secret generic s --dry-run=client --save-config",
+        "create secret docker-registry s --docker-username=u --docker-password=p&<> --docker-email=e@x --dry-run=client",
+        "create secret docker-registry s --docker-username=u --docker-password=p --docker-server=reg:5000 --append-hash --dry-run=client",
+        "create secret docker-registry s --from-file=data/config.json --dry-run=client",
+        "create secret docker-registry s --from-file=x=data/env1,data/config.json --dry-run=client",
+        "create secret tls s --cert=tls/rsa.crt --key=tls/rsa.key --dry-run=client",
+        "create secret tls s --cert=tls/ec.crt --key=tls/ec.pkcs8.key --append-hash --dry-run=client -n x",
+    ] {
+        same_in_fixtures(line);
+        for output in ["json", "yaml", "name"] {
+            same_in_fixtures(&format!("{line} -o {output}"));
+        }
+    }
+}
+
+#[test]
+fn secret_errors() {
+    for line in [
+        "create secret generic s --from-literal=a/b=c --dry-run=client",
+        "create secret generic s --from-literal=a=1 --from-literal=a=2 --dry-run=client",
+        "create secret generic s --from-env-file=data/dir --dry-run=client",
+        "create secret generic s --from-env-file=data/env1 --from-file=data/env2 --dry-run=client",
+        "create secret generic s --from-file==x --dry-run=client",
+        "create secret generic s --from-file=nope --dry-run=client",
+        "create secret docker-registry s --dry-run=client",
+        "create secret docker-registry s --docker-username=u --dry-run=client",
+        "create secret docker-registry s --docker-username=u --docker-password=p --docker-server= --dry-run=client",
+        "create secret tls s --dry-run=client",
+        "create secret tls s --cert=tls/rsa.crt --dry-run=client",
+        "create secret tls s --cert=nope --key=nope --dry-run=client",
+        "create secret tls s --cert=tls/rsa.crt --key=nope --dry-run=client",
+        "create secret foo",
+        "create secret foo bar",
+        "create secret generic a b --dry-run=client",
+    ] {
+        same_in_fixtures(line);
+    }
+    // A bare group prints its help (prose of its own) to stderr and fails.
+    let inv = Invocation::line("create secret");
+    let (kubectl, kuddle) = (inv.kubectl(), inv.kuddle());
+    assert_eq!((kuddle.code, kuddle.stdout.as_str()), (kubectl.code, ""));
+    assert!(kuddle.stderr.contains("generic"), "{}", kuddle.stderr);
+    // Every pairing kubectl's tls.X509KeyPair refuses or accepts.
+    for (cert, key) in [
+        ("rsa.crt", "rsa.pkcs1.key"),
+        ("rsa.crt", "rsa2.key"),
+        ("ec.crt", "ec.sec1.key"),
+        ("ec.crt", "ec384.key"),
+        ("ed.crt", "ed.key"),
+        ("ed.crt", "ed2.key"),
+        ("ed.crt", "x25519.key"),
+        ("rsa.crt", "ec.sec1.key"),
+        ("ec.crt", "rsa.key"),
+        ("rsa.key", "rsa.crt"),
+        ("rsa.crt", "rsa.crt"),
+        ("chain.crt", "rsa.key"),
+        ("garbage", "rsa.key"),
+        ("rsa.crt", "garbage"),
+        ("keyandcert.pem", "keyandcert.pem"),
+        ("ec.sec1.key", "rsa.key"),
+    ] {
+        same_in_fixtures(&format!(
+            "create secret tls s --cert=tls/{cert} --key=tls/{key} --dry-run=client -o name"
+        ));
+    }
+}

@@ -4,8 +4,10 @@
 //! out. Maps (labels, selectors, annotations) are `BTreeMap`s because Go
 //! writes map keys sorted.
 
+pub mod configmap;
 pub mod deployment;
 pub mod expose;
+pub mod hash;
 pub mod ingress;
 pub mod introspect;
 pub mod namespace;
@@ -14,10 +16,13 @@ pub mod pod;
 pub mod priorityclass;
 pub mod quantity;
 pub mod quota;
+pub mod secret;
 pub mod service;
 pub mod serviceaccount;
+pub mod sources;
 pub mod typed;
 pub mod validation;
+pub mod x509;
 
 use std::collections::BTreeMap;
 

@@ -389,18 +389,7 @@ pub fn go_clean(path: &str) -> String {
 
 /// `open x: no such file or directory`: Go's *PathError text.
 fn go_io_error(path: &str, e: &std::io::Error) -> String {
-    let text = match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => {
-            let s = e.to_string();
-            match s.find(" (os error") {
-                Some(i) => s[..i].to_lowercase(),
-                None => s,
-            }
-        }
-    };
-    format!("open {path}: {text}")
+    format!("open {path}: {}", crate::printers::gofmt::errno_text(e))
 }
 
 /// The byte-order-mark handling of kubectl's file reader: a UTF-8 BOM is

@@ -1,11 +1,13 @@
 //! `create`: subcommands that build an object from flags and send it (or, with
 //! `--dry-run=client`, only print it).
 
+pub mod configmap;
 pub mod deployment;
 pub mod ingress;
 pub mod namespace;
 pub mod priorityclass;
 pub mod quota;
+pub mod secret;
 pub mod service;
 pub mod serviceaccount;
 
@@ -41,6 +43,11 @@ pub enum CreateCommand {
     /// Create an ingress with the given name.
     #[command(visible_alias = "ing")]
     Ingress(ingress::IngressArgs),
+    /// Create a config map from files, folders, env files or literal values.
+    #[command(name = "configmap", visible_alias = "cm")]
+    ConfigMap(configmap::ConfigMapArgs),
+    /// Create a secret: docker-registry, generic or tls.
+    Secret(secret::SecretArgs),
     /// Create a namespace with the given name.
     #[command(visible_alias = "ns")]
     Namespace(namespace::NamespaceArgs),
@@ -153,6 +160,8 @@ pub async fn run(ctx: &mut Context, args: CreateArgs) -> Result<()> {
         CreateCommand::Deployment(a) => deployment::run(ctx, a).await,
         CreateCommand::Service(a) => service::run(ctx, a).await,
         CreateCommand::Ingress(a) => ingress::run(ctx, a).await,
+        CreateCommand::ConfigMap(a) => configmap::run(ctx, a).await,
+        CreateCommand::Secret(a) => secret::run(ctx, a).await,
         CreateCommand::Namespace(a) => namespace::run(ctx, a).await,
         CreateCommand::PriorityClass(a) => priorityclass::run(ctx, a).await,
         CreateCommand::Quota(a) => quota::run(ctx, a).await,
