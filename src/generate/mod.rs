@@ -16,6 +16,8 @@ pub mod pod;
 pub mod priorityclass;
 pub mod quantity;
 pub mod quota;
+pub mod role;
+pub mod rolebinding;
 pub mod secret;
 pub mod service;
 pub mod serviceaccount;

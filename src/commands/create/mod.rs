@@ -7,6 +7,8 @@ pub mod ingress;
 pub mod namespace;
 pub mod priorityclass;
 pub mod quota;
+pub mod role;
+pub mod rolebinding;
 pub mod secret;
 pub mod service;
 pub mod serviceaccount;
@@ -48,6 +50,17 @@ pub enum CreateCommand {
     ConfigMap(configmap::ConfigMapArgs),
     /// Create a secret: docker-registry, generic or tls.
     Secret(secret::SecretArgs),
+    /// Create a cluster role.
+    #[command(name = "clusterrole")]
+    ClusterRole(role::ClusterRoleArgs),
+    /// Create a cluster role binding for a cluster role.
+    #[command(name = "clusterrolebinding")]
+    ClusterRoleBinding(rolebinding::ClusterRoleBindingArgs),
+    /// Create a role with a single rule.
+    Role(role::RoleArgs),
+    /// Create a role binding for a role or cluster role.
+    #[command(name = "rolebinding")]
+    RoleBinding(rolebinding::RoleBindingArgs),
     /// Create a namespace with the given name.
     #[command(visible_alias = "ns")]
     Namespace(namespace::NamespaceArgs),
@@ -162,6 +175,10 @@ pub async fn run(ctx: &mut Context, args: CreateArgs) -> Result<()> {
         CreateCommand::Ingress(a) => ingress::run(ctx, a).await,
         CreateCommand::ConfigMap(a) => configmap::run(ctx, a).await,
         CreateCommand::Secret(a) => secret::run(ctx, a).await,
+        CreateCommand::ClusterRole(a) => role::run_cluster_role(ctx, a).await,
+        CreateCommand::ClusterRoleBinding(a) => rolebinding::run_cluster_role_binding(ctx, a).await,
+        CreateCommand::Role(a) => role::run_role(ctx, a).await,
+        CreateCommand::RoleBinding(a) => rolebinding::run_role_binding(ctx, a).await,
         CreateCommand::Namespace(a) => namespace::run(ctx, a).await,
         CreateCommand::PriorityClass(a) => priorityclass::run(ctx, a).await,
         CreateCommand::Quota(a) => quota::run(ctx, a).await,
