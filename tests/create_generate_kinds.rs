@@ -263,3 +263,94 @@ fn roles_need_the_server_for_resource_names() {
         assert_same_with(&Invocation::line(line), &without_discovery_log);
     }
 }
+
+#[test]
+fn poddisruptionbudgets() {
+    for line in [
+        "create poddisruptionbudget p --selector=a=b --min-available=1",
+        "create pdb p --selector=a=b,c==d --max-unavailable=50% -n x",
+        "create pdb p --selector=a --min-available=3000000000",
+        "create pdb p --selector=a --max-unavailable=99999999999999999999 --save-config",
+        "create pdb p --selector=a=b --max-unavailable=02",
+    ] {
+        same_in_every_format(&format!("{line} --dry-run=client"));
+    }
+    for words in [
+        &[
+            "--selector=a in (x,y),c notin (z),!d,e,f==g",
+            "--min-available=1",
+        ][..],
+        &["--selector=a in (),b notin (,x,)", "--min-available=1"],
+        &["--selector=  ", "--min-available=5%"],
+        &["--selector=a b", "--min-available=1"],
+        &["--selector=a in (x", "--min-available=1"],
+        &["--selector=a=b,", "--min-available=1"],
+        &["--selector=,a", "--min-available=1"],
+    ] {
+        let mut line = vec!["create", "pdb", "p", "--dry-run=client", "-o", "json"];
+        line.extend_from_slice(words);
+        assert_same(&Invocation::new(&line));
+    }
+    for line in [
+        "create pdb p --selector=a!=b --min-available=1",
+        "create pdb p --selector=a>1 --min-available=1",
+        "create pdb p --selector=a<x --min-available=1",
+        "create pdb p --selector=A_B/c=d --min-available=1",
+        "create pdb p --selector=a/b/c --min-available=1",
+        "create pdb p --selector=a=-b --min-available=1",
+        "create pdb p --selector=a=b --min-available=1x",
+        "create pdb p --selector=a=b --max-unavailable=-1",
+        "create pdb p --selector= --min-available=1",
+        "create pdb p --selector=a=b",
+        "create pdb p --selector=a=b --min-available=1 --max-unavailable=2",
+    ] {
+        same(&format!("{line} --dry-run=client"));
+    }
+}
+
+#[test]
+fn jobs_and_cronjobs() {
+    for line in [
+        "create job j --image=busybox",
+        "create job j --image=busybox -n y --save-config",
+        "create cronjob c --image=busybox --schedule=@hourly",
+        "create cj c --image=busybox --schedule=x --restart=Never -n q --save-config",
+        "create cj c --image= --schedule=",
+    ] {
+        same_in_every_format(&format!("{line} --dry-run=client"));
+    }
+    for line in [
+        "create job j --image=busybox --dry-run=client -o json -- sh -c date",
+        "create cronjob c --image=x --schedule=* --restart=Always --dry-run=client -o yaml -- a b",
+        "create job j --dry-run=client",
+        "create job j --from=cronjob/x --image=y --dry-run=client",
+        "create job j --from=x --dry-run=client -- a",
+        "create cronjob c --image=x --dry-run=client",
+        "create cronjob c --schedule=x --dry-run=client",
+        "create cronjob --dry-run=client",
+        "create job a b --image=x --dry-run=client",
+    ] {
+        same(line);
+    }
+}
+
+#[test]
+fn token_checks_before_asking_the_server() {
+    for line in [
+        "create token",
+        "create token a b",
+        "create token x --dry-run=client",
+        "create token x --duration=1.5s",
+        "create token x --duration=-1s",
+        "create token x --duration=x",
+        "create token x --audience=",
+        "create token x --bound-object-name=a",
+        "create token x --bound-object-uid=a",
+        "create token x --bound-object-kind=Foo",
+        "create token x --bound-object-kind=Pod",
+        "create token x -o bogus",
+    ] {
+        same(line);
+    }
+    assert_same(&Invocation::new(&["create", "token", ""]));
+}

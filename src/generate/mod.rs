@@ -5,13 +5,16 @@
 //! writes map keys sorted.
 
 pub mod configmap;
+pub mod cronjob;
 pub mod deployment;
 pub mod expose;
 pub mod hash;
 pub mod ingress;
 pub mod introspect;
+pub mod job;
 pub mod namespace;
 pub mod overrides;
+pub mod pdb;
 pub mod pod;
 pub mod priorityclass;
 pub mod quantity;
@@ -22,6 +25,7 @@ pub mod secret;
 pub mod service;
 pub mod serviceaccount;
 pub mod sources;
+pub mod token;
 pub mod typed;
 pub mod validation;
 pub mod x509;

@@ -2,9 +2,12 @@
 //! `--dry-run=client`, only print it).
 
 pub mod configmap;
+pub mod cronjob;
 pub mod deployment;
 pub mod ingress;
+pub mod job;
 pub mod namespace;
+pub mod pdb;
 pub mod priorityclass;
 pub mod quota;
 pub mod role;
@@ -12,6 +15,7 @@ pub mod rolebinding;
 pub mod secret;
 pub mod service;
 pub mod serviceaccount;
+pub mod token;
 
 use anyhow::{anyhow, Result};
 use clap::{ArgAction, Args, Subcommand};
@@ -61,6 +65,16 @@ pub enum CreateCommand {
     /// Create a role binding for a role or cluster role.
     #[command(name = "rolebinding")]
     RoleBinding(rolebinding::RoleBindingArgs),
+    /// Create a cron job with the given name.
+    #[command(name = "cronjob", visible_alias = "cj")]
+    CronJob(cronjob::CronJobArgs),
+    /// Create a job with the given name.
+    Job(job::JobArgs),
+    /// Create a pod disruption budget with the given name.
+    #[command(name = "poddisruptionbudget", visible_alias = "pdb")]
+    PodDisruptionBudget(pdb::PdbArgs),
+    /// Request a service account token.
+    Token(token::TokenArgs),
     /// Create a namespace with the given name.
     #[command(visible_alias = "ns")]
     Namespace(namespace::NamespaceArgs),
@@ -179,6 +193,10 @@ pub async fn run(ctx: &mut Context, args: CreateArgs) -> Result<()> {
         CreateCommand::ClusterRoleBinding(a) => rolebinding::run_cluster_role_binding(ctx, a).await,
         CreateCommand::Role(a) => role::run_role(ctx, a).await,
         CreateCommand::RoleBinding(a) => rolebinding::run_role_binding(ctx, a).await,
+        CreateCommand::CronJob(a) => cronjob::run(ctx, a).await,
+        CreateCommand::Job(a) => job::run(ctx, a).await,
+        CreateCommand::PodDisruptionBudget(a) => pdb::run(ctx, a).await,
+        CreateCommand::Token(a) => token::run(ctx, a).await,
         CreateCommand::Namespace(a) => namespace::run(ctx, a).await,
         CreateCommand::PriorityClass(a) => priorityclass::run(ctx, a).await,
         CreateCommand::Quota(a) => quota::run(ctx, a).await,
