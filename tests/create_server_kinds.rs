@@ -44,3 +44,192 @@ fn role_resources_resolved_by_discovery() {
         same_on_cluster(&format!("{line} --dry-run=client"));
     }
 }
+
+/// Words of `line` with `{ns}` replaced by the namespace each program uses
+/// (cluster-scoped objects are named after it to be unique), and `␣`
+/// standing for a space inside a word.
+fn per_namespace(line: &str) -> impl Fn(&str) -> Vec<String> + '_ {
+    move |ns: &str| {
+        line.split_whitespace()
+            .map(|w| w.replace("{ns}", ns).replace('␣', " "))
+            .collect()
+    }
+}
+
+#[test]
+fn namespaced_kinds_on_the_server() {
+    let t = Twin::new("mut-create-kinds");
+    t.setup("create serviceaccount sa0");
+    let data = fixture("create/data");
+    let tls = fixture("create/tls");
+    let lines = [
+        "create serviceaccount sa -o json".to_string(),
+        "create sa sa2 --save-config".to_string(),
+        "create quota q --hard=cpu=1,memory=1G,pods=2 --scopes=NotTerminating -o json".to_string(),
+        "create configmap c1 --from-literal=a=b --from-literal=c=d".to_string(),
+        format!("create cm c2 --from-file={}/dir --append-hash -o json", data.display()),
+        format!("create cm c3 --from-env-file={}/env1 --save-config -o yaml", data.display()),
+        "create secret generic s1 --from-literal=a=b --type=Opaque -o json".to_string(),
+        format!("create secret generic s2 --from-file={}/dir --append-hash -o name", data.display()),
+        "create secret docker-registry s3 --docker-username=u --docker-password=p --docker-email=e@x".to_string(),
+        format!(
+            "create secret tls s4 --cert={}/rsa.crt --key={}/rsa.key -o json",
+            tls.display(),
+            tls.display()
+        ),
+        "create role r1 --verb=get,list --resource=pods,deploy.apps/scale --resource-name=x -o json".to_string(),
+        "create rolebinding rb1 --role=r1 --user=u --group=g --serviceaccount=a:b -o json".to_string(),
+        "create rolebinding rb2 --clusterrole=view --serviceaccount={ns}:sa0".to_string(),
+        "create pdb p1 --selector=app=web --min-available=1 -o json".to_string(),
+        "create pdb p2 --selector=app␣in␣(a,b) --max-unavailable=50%".to_string(),
+        "create job j1 --image=busybox -o json -- sh -c true".to_string(),
+        "create cronjob cj1 --image=busybox --schedule=*/5␣*␣*␣*␣* -o json -- echo hi".to_string(),
+        "create job j2 --from=cronjob/cj1 -o json".to_string(),
+        "create job j3 --from=cronjob/cj1 --dry-run=client -o yaml".to_string(),
+        "create cm dry --from-literal=a=b --dry-run=server -o json".to_string(),
+        "create secret generic dry2 --from-literal=a=b --dry-run=server".to_string(),
+        "create sa mine --field-manager=me --show-managed-fields -o json".to_string(),
+        "create cm jp --from-literal=a=b -o jsonpath={.data.a}".to_string(),
+    ];
+    for line in &lines {
+        t.same_per_namespace(&per_namespace(line));
+    }
+    t.same_objects("sa,quota,cm,secret,role,rolebinding,pdb,job,cronjob");
+    let names = t.kubectl_in(
+        &t.b,
+        "get sa,quota,cm,secret,role,rolebinding,pdb,job,cronjob -o name",
+    );
+    for name in [
+        "serviceaccount/mine",
+        "resourcequota/q",
+        "configmap/c3",
+        "secret/s4",
+        "role.rbac.authorization.k8s.io/r1",
+        "rolebinding.rbac.authorization.k8s.io/rb2",
+        "poddisruptionbudget.policy/p2",
+        "job.batch/j2",
+        "cronjob.batch/cj1",
+    ] {
+        assert!(
+            names.lines().any(|l| l == name),
+            "{name} missing in {names}"
+        );
+    }
+    assert!(!names.contains("configmap/dry"), "{names}");
+}
+
+/// The named cluster-scoped objects of one twin, masked for comparison.
+fn cluster_objects(t: &Twin, ns: &str, names: &str) -> String {
+    let names = names.replace("{ns}", ns);
+    let out = t.kubectl_in(ns, &format!("get {names} -o json --show-managed-fields"));
+    let mut list: serde_json::Value = serde_json::from_str(&out.replace(ns, "<ns>")).expect("json");
+    if let Some(items) = list.get_mut("items").and_then(|i| i.as_array_mut()) {
+        items.iter_mut().for_each(common::twin::mask_object);
+    }
+    common::twin::mask_output(&serde_json::to_string_pretty(&list).expect("json"))
+}
+
+#[test]
+fn cluster_scoped_kinds_on_the_server() {
+    let t = Twin::new("mut-create-cluster");
+    let names = "namespace/{ns}-n clusterrole/{ns}-r clusterrole/{ns}-agg clusterrolebinding/{ns}-b priorityclass/{ns}-p";
+    for line in [
+        "create namespace {ns}-n -o json",
+        "create clusterrole {ns}-r --verb=get,list --resource=pods,nodes/status --non-resource-url=/healthz -o json",
+        "create clusterrole {ns}-agg --aggregation-rule=rbac.example.com/agg={ns} --save-config",
+        "create clusterrolebinding {ns}-b --clusterrole={ns}-r --user=u --serviceaccount={ns}:default -o yaml",
+        "create priorityclass {ns}-p --value=7 --description=d --preemption-policy=Never -o json",
+        "create namespace {ns}-dry --dry-run=server -o json",
+        // Already there.
+        "create namespace {ns}-n",
+        "create clusterrole {ns}-r --verb=get --resource=pods",
+        "create clusterrolebinding {ns}-b --clusterrole=x",
+        "create priorityclass {ns}-p",
+        // Refused by the server.
+        "create namespace Bad_{ns}",
+        "create priorityclass {ns}-q --global-default --value=1 --preemption-policy=Sometimes",
+        "create clusterrole {ns}-x --verb=get --resource=pods --context limited",
+    ] {
+        t.same_per_namespace(&per_namespace(line));
+    }
+    assert_same_text(
+        "cluster-scoped objects",
+        &cluster_objects(&t, &t.a, names),
+        &cluster_objects(&t, &t.b, names),
+        "after the commands",
+    );
+    for ns in [&t.a, &t.b] {
+        t.kubectl_in(
+            ns,
+            &format!("delete {} --wait=false", names.replace("{ns}", ns)),
+        );
+    }
+}
+
+#[test]
+fn failures_on_the_server() {
+    let t = Twin::new("mut-create-kinds-err");
+    t.setup("create configmap c --from-literal=a=b");
+    t.setup("create secret generic s --from-literal=a=b");
+    t.setup("create role r --verb=get --resource=pods");
+    for line in [
+        "create configmap c --from-literal=a=b",
+        "create secret generic s --from-literal=a=b",
+        "create secret tls s --cert=tests/fixtures/create/tls/rsa.crt --key=tests/fixtures/create/tls/rsa.key",
+        "create role r --verb=get --resource=pods",
+        "create rolebinding rb --role=r --serviceaccount=a:Bad_Name",
+        "create quota q --hard=cpu=1 --scopes=Bogus",
+        "create pdb p --selector=a=b --min-available=1 --context limited",
+        "create sa Bad_Name",
+        "create cm c2 --from-literal=a=b -n nope",
+        "create job j --from=cronjob/nope",
+        "create job j --from=cronjob",
+        "create job j --from=cm/c",
+        "create job j --from=foo/x",
+        "create cronjob cj --image=busybox --schedule=never",
+        "create token nope",
+        "create token default --bound-object-kind=Secret --bound-object-name=nope",
+    ] {
+        t.same(line);
+    }
+    t.same_objects("cm,secret,role,rolebinding,quota,pdb,sa,job,cronjob");
+}
+
+/// A JWT as `create token` prints it.
+fn mask_token(text: &str) -> String {
+    let re =
+        regex::Regex::new(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+").expect("regex");
+    let masked = re.replace_all(text, "<token>").into_owned();
+    common::twin::mask_output(&masked)
+}
+
+#[test]
+fn tokens() {
+    let t = Twin::new("mut-create-token");
+    t.setup("create secret generic bound --from-literal=a=b");
+    for line in [
+        "create token default",
+        "create token default -o json",
+        "create token default -o yaml --duration=1h --audience=a --audience=b",
+        "create token default -o name",
+        "create token default -o jsonpath={.spec.expirationSeconds}",
+        "create token default --bound-object-kind=Secret --bound-object-name=bound -o json",
+    ] {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let expected = t.invocation(&t.a, &words).kubectl();
+        let actual = t.invocation(&t.b, &words).kuddle();
+        let context = format!("`{line}`");
+        for (what, e, a) in [
+            ("stdout", &expected.stdout, &actual.stdout),
+            ("stderr", &expected.stderr, &actual.stderr),
+        ] {
+            assert_same_text(
+                what,
+                &mask_token(&e.replace(&t.a, "<ns>")),
+                &mask_token(&a.replace(&t.b, "<ns>")),
+                &context,
+            );
+        }
+        assert_eq!(expected.code, actual.code, "exit code for {context}");
+    }
+}

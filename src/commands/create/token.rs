@@ -20,8 +20,9 @@ use http::Method;
 use super::single_name;
 use crate::context::Context;
 use crate::flags::go_values::go_duration;
-use crate::flags::PrintFlags;
+use crate::flags::{DryRun, PrintFlags};
 use crate::generate::token::TokenSpec;
+use crate::printers::result::ResultPrinter;
 use crate::printers::OBJECT_FORMATS;
 use crate::resource::mapper::path_escape;
 
@@ -116,7 +117,12 @@ pub async fn run(ctx: &mut Context, args: TokenArgs) -> Result<()> {
         bail!("failed to create token: no token in server response");
     }
     match printer {
-        Some(mut printer) => printer.print(&response, &mut ctx.out)?,
+        Some(printer) => ResultPrinter::new(
+            DryRun::None,
+            Some(printer),
+            args.print.show_managed_fields,
+        )
+        .print(&mut ctx.out, &response, "created")?,
         None if std::io::stdout().is_terminal() => writeln!(ctx.out, "{token}")?,
         None => write!(ctx.out, "{token}")?,
     }
