@@ -233,3 +233,155 @@ fn tokens() {
         assert_eq!(expected.code, actual.code, "exit code for {context}");
     }
 }
+
+/// `create -f` paths, relative to the repository (the tests' folder).
+const MANIFESTS: &str = "tests/fixtures/create/manifests";
+
+#[test]
+fn create_from_files() {
+    let t = Twin::new("mut-create-f");
+    for line in [
+        "create -f {m}/objects.yaml",
+        "create -f {m}/cm.json -o json",
+        "create -f {m}/dir",
+        "create -R -f {m}/dir/sub -o yaml --save-config",
+        "create -f {m}/list-ok.yaml -o name",
+        "create -f {m}/unknown-field.yaml --validate=false -o json",
+        "create -f {m}/review-ok.yaml -o yaml",
+        "create -f {m}/review-ok.yaml --dry-run=server -o name",
+    ] {
+        t.same(&line.replace("{m}", MANIFESTS));
+    }
+    t.same_objects("cm,secret,svc,deploy,sa");
+}
+
+#[test]
+fn create_from_files_dry_runs_and_selectors() {
+    let t = Twin::new("mut-create-f-dry");
+    for line in [
+        "create -f {m}/objects.yaml --dry-run=client",
+        "create -f {m}/objects.yaml --dry-run=client -o yaml",
+        "create -f {m}/objects.yaml --dry-run=client -o json --save-config",
+        "create -f {m}/objects.yaml --dry-run=server -o yaml",
+        "create -f {m}/objects.yaml -l tier=web -o name",
+        "create -f {m}/objects.yaml -l tier=nope",
+        "create -f {m}/objects.yaml -l tier=db --field-manager=me --show-managed-fields -o json",
+        "create -f {m}/dir/a.yaml,{m}/dir/b.json -o jsonpath={.metadata.name}",
+        "create -f {m}/objects.yaml -l a_b/c=d",
+    ] {
+        t.same(&line.replace("{m}", MANIFESTS));
+    }
+    t.same_objects("cm,secret,svc,deploy,sa");
+}
+
+#[test]
+fn create_from_stdin_and_urls() {
+    let t = Twin::new("mut-create-f-in");
+    let manifest = std::fs::read(format!("{MANIFESTS}/objects.yaml")).expect("fixture");
+    for ns in [&t.a, &t.b] {
+        let inv = t
+            .invocation(ns, &["create", "-f", "-", "-o", "name"])
+            .stdin(manifest.clone());
+        let (kubectl, kuddle) = if ns == &t.a {
+            (Some(inv.kubectl()), None)
+        } else {
+            (None, Some(inv.kuddle()))
+        };
+        for out in [kubectl, kuddle].into_iter().flatten() {
+            assert_eq!(out.code, 0, "{}", out.stderr);
+            assert_eq!(
+                out.stdout,
+                "configmap/web-config\nsecret/web-secret\nservice/web\ndeployment.apps/web\n"
+            );
+        }
+    }
+    let base = serve_dir(fixture("create/manifests"));
+    for line in [
+        format!("create -f {base}/dir/a.yaml -f {base}/list-ok.yaml"),
+        format!("create -f {base}/nope.yaml -f {base}/cm.json"),
+        "create -f http://127.0.0.1:1/x.yaml".to_string(),
+    ] {
+        t.same(&line);
+    }
+    t.same_objects("cm,secret,svc,deploy,sa");
+}
+
+#[test]
+fn create_from_files_failures() {
+    let t = Twin::new("mut-create-f-err");
+    t.setup("create configmap m3");
+    for line in [
+        // One bad document among many: the rest are created, exit 1.
+        "create -f {m}/mixed.yaml",
+        "create -f {m}/mixed.yaml -o name",
+        // Already there, alone.
+        "create -f {m}/dir/a.yaml",
+        "create -f {m}/dir/a.yaml",
+        "create -f {m}/other-namespace.yaml",
+        "create -f {m}/unknown-field.yaml",
+        "create -f {m}/unknown-field.yaml --validate=warn -o name",
+        // Checked by kubectl itself: lists and kinds without PATCH.
+        "create -f {m}/list.yaml",
+        "create -f {m}/list.yaml --validate=warn",
+        "create -f {m}/list.yaml --validate=ignore",
+        "create -f {m}/review.yaml",
+        "create -f {m}/review.yaml --validate=warn -o name",
+        "create -f {m}/dir/notes.txt",
+        "create -f {m}/nope.yaml -f {m}/dir/a.yaml",
+        "create -f {m}/dir/a.yaml --context limited",
+        "create -f {m}/dir/a.yaml foo",
+        "create -f {m}/dir/a.yaml -k {m}/dir",
+    ] {
+        t.same(&line.replace("{m}", MANIFESTS));
+    }
+    t.same_objects("cm,secret,svc,pods,sa");
+}
+
+#[test]
+fn create_raw() {
+    let t = Twin::new("mut-create-raw");
+    // The server names the field manager after the client's User-Agent
+    // (kuddle/…); everything else must match.
+    let ns = |w: &str, ns: &str| w.replace("{ns}", ns).replace("{m}", MANIFESTS);
+    for ns_name in [&t.a, &t.b] {
+        let words: Vec<String> =
+            "create --raw /api/v1/namespaces/{ns}/configmaps -f {m}/raw-cm.json"
+                .split_whitespace()
+                .map(|w| ns(w, ns_name))
+                .collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let inv = t.invocation(ns_name, &words);
+        let out = if ns_name == &t.a {
+            inv.kubectl()
+        } else {
+            inv.kuddle()
+        };
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let masked = common::twin::mask_output(&out.stdout.replace(ns_name, "<ns>"))
+            .replace("\"manager\":\"kuddle\"", "\"manager\":\"kubectl\"");
+        assert_eq!(
+            masked,
+            "{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"raw-cm\",\"namespace\":\"<ns>\",\"uid\":\"<uid>\",\"resourceVersion\":<rv>,\"creationTimestamp\":\"<time>\",\"managedFields\":[{\"manager\":\"kubectl\",\"operation\":\"Update\",\"apiVersion\":\"v1\",\"time\":\"<time>\",\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{\"f:data\":{\".\":{},\"f:a\":{}}}}]},\"data\":{\"a\":\"1\"}}\n"
+        );
+    }
+    for line in [
+        "create --raw /api/v1/namespaces/{ns}/nopes -f {m}/raw-cm.json",
+        "create --raw /api -f {m}/raw-cm.json",
+        "create --raw /api/v1/namespaces/{ns}/configmaps -f {m}/nope.json",
+        "create --raw api -f {m}/raw-cm.json",
+        "create --raw /x -f {m}/raw-cm.json -f {m}/raw-cm.json",
+        "create --raw /x -f {m}/raw-cm.json -o json",
+        "create --raw /x -f {m}/raw-cm.json -R",
+        "create --raw /x -f {m}/raw-cm.json -l a=b",
+        "create --raw /x -f http://example.com/x.json",
+    ] {
+        t.same_per_namespace(&|ns| {
+            line.replace("{m}", MANIFESTS)
+                .split_whitespace()
+                .map(|w| w.replace("{ns}", ns))
+                .collect()
+        });
+    }
+    t.kubectl_in(&t.a, "get cm raw-cm");
+    t.kubectl_in(&t.b, "get cm raw-cm");
+}

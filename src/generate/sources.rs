@@ -62,14 +62,14 @@ fn read(path: &str) -> Result<Vec<u8>, String> {
     })
 }
 
+/// Takes one key and its value, or refuses it with kubectl's message.
+pub type AddKey<'a, V> = dyn FnMut(&str, V) -> Result<(), String> + 'a;
+
 /// Reads every `--from-file` source in order and hands each key and file
 /// content to `add` (which checks the key and refuses duplicates). A folder
 /// gives one key per regular file in it, by name order; symbolic links and
 /// subfolders are skipped.
-pub fn read_file_sources(
-    sources: &[String],
-    add: &mut dyn FnMut(&str, Vec<u8>) -> Result<(), String>,
-) -> Result<(), String> {
+pub fn read_file_sources(sources: &[String], add: &mut AddKey<Vec<u8>>) -> Result<(), String> {
     for source in sources {
         let (key, path) = parse_file_source(source)?;
         let meta = stat(&path)?;

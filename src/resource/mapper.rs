@@ -230,6 +230,11 @@ impl Discovery {
             .or_else(|| self.find_kind(kind, Some(group), None))
     }
 
+    /// The top-level resource of `kind` in exactly this group version.
+    pub fn kind_in_version(&self, group: &str, version: &str, kind: &str) -> Option<Mapping> {
+        self.find_kind(kind, Some(group), Some(version))
+    }
+
     /// Resources in a category (`all`), deduplicated, in discovery order.
     pub fn expand_category(&self, category: &str) -> Vec<Mapping> {
         let mut seen = std::collections::HashSet::new();

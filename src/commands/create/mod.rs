@@ -4,6 +4,7 @@
 pub mod configmap;
 pub mod cronjob;
 pub mod deployment;
+pub mod files;
 pub mod ingress;
 pub mod job;
 pub mod namespace;
@@ -32,10 +33,13 @@ use crate::printers::{Printer, OBJECT_FORMATS};
 use crate::resource::write::{self, WriteOptions};
 
 #[derive(Args, Debug)]
-#[command(subcommand_required = true)]
 pub struct CreateArgs {
     #[command(subcommand)]
-    pub command: CreateCommand,
+    pub command: Option<CreateCommand>,
+
+    /// `create -f`: the objects come from files.
+    #[command(flatten)]
+    pub from_files: files::CreateFromFilesArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -183,7 +187,10 @@ pub async fn create_and_print(
 }
 
 pub async fn run(ctx: &mut Context, args: CreateArgs) -> Result<()> {
-    match args.command {
+    let Some(command) = args.command else {
+        return files::run(ctx, args.from_files).await;
+    };
+    match command {
         CreateCommand::Deployment(a) => deployment::run(ctx, a).await,
         CreateCommand::Service(a) => service::run(ctx, a).await,
         CreateCommand::Ingress(a) => ingress::run(ctx, a).await,
