@@ -35,7 +35,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Commands {
-    /// Create a resource from flags (deployment, service, ingress).
+    /// Create a resource from a file or from stdin, or from flags.
     Create(commands::create::CreateArgs),
     /// Expose a replication controller, service, deployment or pod as a new service.
     Expose(commands::expose::ExposeArgs),

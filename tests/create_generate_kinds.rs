@@ -354,3 +354,32 @@ fn token_checks_before_asking_the_server() {
     }
     assert_same(&Invocation::new(&["create", "token", ""]));
 }
+
+#[test]
+fn create_from_files_refusals_before_any_server() {
+    for line in [
+        "create",
+        "create foo",
+        "create foo bar -f x.yaml",
+        "create -f",
+        "create -f nope.yaml",
+        "create -f nope.yaml,other.yaml",
+        "create -f - -f -",
+        "create --raw /api",
+        "create -f a.yaml -f b.yaml --raw /api",
+        "create -f a.yaml --raw /api -o json",
+        "create -f a.yaml --raw api",
+        "create -f a.yaml --raw :/x",
+        "create -f a.yaml --raw /api -R",
+        "create -f a.yaml --raw /api -l a=b",
+        "create -f https://x/y --raw /x",
+        "create -f x -k foo",
+        "create -f x --dry-run=bogus",
+        "create -f x -o bogus",
+        "create -f x --validate=bogus -o bogus",
+        "create -f x --windows-line-endings=maybe",
+        "create -f x --save-config=maybe",
+    ] {
+        same(line);
+    }
+}

@@ -268,6 +268,8 @@ fn create_from_files_dry_runs_and_selectors() {
         "create -f {m}/objects.yaml -l tier=db --field-manager=me --show-managed-fields -o json",
         "create -f {m}/dir/a.yaml,{m}/dir/b.json -o jsonpath={.metadata.name}",
         "create -f {m}/objects.yaml -l a_b/c=d",
+        // Only --edit reads it.
+        "create -f {m}/dir/a.yaml --windows-line-endings --dry-run=client -o yaml",
     ] {
         t.same(&line.replace("{m}", MANIFESTS));
     }

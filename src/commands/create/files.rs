@@ -71,7 +71,8 @@ pub struct CreateFromFilesArgs {
     #[arg(long = "raw", value_name = "URI", allow_hyphen_values = true)]
     pub raw: Option<String>,
 
-    /// Line endings of the file opened with --edit: CRLF when true.
+    /// Only read when editing before creating: write the file to edit with
+    /// CRLF line endings.
     #[arg(long = "windows-line-endings", num_args = 0..=1, require_equals = true, default_missing_value = "true",
           default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
     pub windows_line_endings: bool,

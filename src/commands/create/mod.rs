@@ -44,44 +44,32 @@ pub struct CreateArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum CreateCommand {
-    /// Create a deployment with the given name.
-    #[command(visible_alias = "deploy")]
-    Deployment(deployment::DeploymentArgs),
-    /// Create a service of one of the four types.
-    #[command(visible_alias = "svc")]
-    Service(service::ServiceArgs),
-    /// Create an ingress with the given name.
-    #[command(visible_alias = "ing")]
-    Ingress(ingress::IngressArgs),
-    /// Create a config map from files, folders, env files or literal values.
-    #[command(name = "configmap", visible_alias = "cm")]
-    ConfigMap(configmap::ConfigMapArgs),
-    /// Create a secret: docker-registry, generic or tls.
-    Secret(secret::SecretArgs),
     /// Create a cluster role.
     #[command(name = "clusterrole")]
     ClusterRole(role::ClusterRoleArgs),
     /// Create a cluster role binding for a cluster role.
     #[command(name = "clusterrolebinding")]
     ClusterRoleBinding(rolebinding::ClusterRoleBindingArgs),
-    /// Create a role with a single rule.
-    Role(role::RoleArgs),
-    /// Create a role binding for a role or cluster role.
-    #[command(name = "rolebinding")]
-    RoleBinding(rolebinding::RoleBindingArgs),
+    /// Create a config map from files, folders, env files or literal values.
+    #[command(name = "configmap", visible_alias = "cm")]
+    ConfigMap(configmap::ConfigMapArgs),
     /// Create a cron job with the given name.
     #[command(name = "cronjob", visible_alias = "cj")]
     CronJob(cronjob::CronJobArgs),
+    /// Create a deployment with the given name.
+    #[command(visible_alias = "deploy")]
+    Deployment(deployment::DeploymentArgs),
+    /// Create an ingress with the given name.
+    #[command(visible_alias = "ing")]
+    Ingress(ingress::IngressArgs),
     /// Create a job with the given name.
     Job(job::JobArgs),
-    /// Create a pod disruption budget with the given name.
-    #[command(name = "poddisruptionbudget", visible_alias = "pdb")]
-    PodDisruptionBudget(pdb::PdbArgs),
-    /// Request a service account token.
-    Token(token::TokenArgs),
     /// Create a namespace with the given name.
     #[command(visible_alias = "ns")]
     Namespace(namespace::NamespaceArgs),
+    /// Create a pod disruption budget with the given name.
+    #[command(name = "poddisruptionbudget", visible_alias = "pdb")]
+    PodDisruptionBudget(pdb::PdbArgs),
     /// Create a priority class with the given name.
     #[command(visible_alias = "pc")]
     #[command(name = "priorityclass")]
@@ -89,10 +77,22 @@ pub enum CreateCommand {
     /// Create a resource quota with the given name.
     #[command(visible_alias = "resourcequota")]
     Quota(quota::QuotaArgs),
+    /// Create a role with a single rule.
+    Role(role::RoleArgs),
+    /// Create a role binding for a role or cluster role.
+    #[command(name = "rolebinding")]
+    RoleBinding(rolebinding::RoleBindingArgs),
+    /// Create a secret: docker-registry, generic or tls.
+    Secret(secret::SecretArgs),
+    /// Create a service of one of the four types.
+    #[command(visible_alias = "svc")]
+    Service(service::ServiceArgs),
     /// Create a service account with the given name.
     #[command(visible_alias = "sa")]
     #[command(name = "serviceaccount")]
     ServiceAccount(serviceaccount::ServiceAccountArgs),
+    /// Request a service account token.
+    Token(token::TokenArgs),
 }
 
 /// Flags every `create <kind>` subcommand shares.
