@@ -383,3 +383,49 @@ fn create_from_files_refusals_before_any_server() {
         same(line);
     }
 }
+
+#[test]
+fn odd_values_and_hashes() {
+    for words in [
+        &[
+            "create",
+            "cm",
+            "c",
+            "--from-literal=yes=on",
+            "--from-literal=n=1e3",
+            "--from-literal=ml=a\nb",
+            "--from-literal=sp= x ",
+            "--from-literal=u=ünï",
+            "--from-literal=x=<&>\u{2028}",
+            "--append-hash",
+        ][..],
+        &[
+            "create",
+            "cm",
+            "name with space",
+            "--from-literal=a=b",
+            "--append-hash",
+        ],
+        &[
+            "create",
+            "secret",
+            "generic",
+            "s",
+            "--from-literal=a=ü\n",
+            "--append-hash",
+        ],
+        &[
+            "create",
+            "quota",
+            "q",
+            "--hard=cpu=1e3,memory=1.5Gi,pods=1k,x=0.1",
+        ],
+        &["create", "sa", "ünï", "-n", "a b"],
+    ] {
+        for output in ["json", "yaml"] {
+            let mut line = words.to_vec();
+            line.extend_from_slice(&["--dry-run=client", "-o", output]);
+            assert_same(&Invocation::new(&line));
+        }
+    }
+}
