@@ -1,4 +1,5 @@
-//! `create`: subcommands that build an object from flags and send it (or, with
+//! `create`: objects from files (`create -f`, in `files`), or subcommands
+//! that build one object from flags and send it (or, with
 //! `--dry-run=client`, only print it).
 
 pub mod configmap;
@@ -71,8 +72,7 @@ pub enum CreateCommand {
     #[command(name = "poddisruptionbudget", visible_alias = "pdb")]
     PodDisruptionBudget(pdb::PdbArgs),
     /// Create a priority class with the given name.
-    #[command(visible_alias = "pc")]
-    #[command(name = "priorityclass")]
+    #[command(name = "priorityclass", visible_alias = "pc")]
     PriorityClass(priorityclass::PriorityClassArgs),
     /// Create a resource quota with the given name.
     #[command(visible_alias = "resourcequota")]
@@ -88,8 +88,7 @@ pub enum CreateCommand {
     #[command(visible_alias = "svc")]
     Service(service::ServiceArgs),
     /// Create a service account with the given name.
-    #[command(visible_alias = "sa")]
-    #[command(name = "serviceaccount")]
+    #[command(name = "serviceaccount", visible_alias = "sa")]
     ServiceAccount(serviceaccount::ServiceAccountArgs),
     /// Request a service account token.
     Token(token::TokenArgs),

@@ -18,7 +18,6 @@
 //!   kuddle create clusterrole monitoring --aggregation-rule="rbac.example.com/aggregate-to-monitoring=true"
 
 use std::collections::BTreeMap;
-
 use std::io::Write as _;
 
 use anyhow::Result;
