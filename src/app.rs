@@ -35,7 +35,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Commands {
-    /// Create a resource from flags (deployment, service, ingress).
+    /// Create a resource from a file or from stdin, or from flags.
     Create(commands::create::CreateArgs),
     /// Expose a replication controller, service, deployment or pod as a new service.
     Expose(commands::expose::ExposeArgs),
@@ -285,6 +285,14 @@ fn handle_parse_error(
     mut err: Box<dyn Write + Send>,
 ) -> i32 {
     match e.kind() {
+        // A group below a verb run bare (`create secret`): cobra's default
+        // run prints its help to stderr and fails.
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            if command_path(command, args).len() > 2 =>
+        {
+            let _ = write!(err, "{}", e.render());
+            1
+        }
         ErrorKind::DisplayHelp
         | ErrorKind::DisplayVersion
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
@@ -367,6 +375,17 @@ pub fn flag_error(e: &clap::Error, root: &clap::Command, args: &[OsString]) -> a
                 Some(ContextValue::String(s)) => s.clone(),
                 _ => invalid_arg,
             };
+            if path.len() > 2 {
+                // A group below a verb (`create secret foo bar`): cobra's
+                // default run names every word given to it.
+                let start = words.iter().position(|w| *w == name).unwrap_or(words.len());
+                let given: Vec<&str> = words[start..]
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|w| !w.starts_with('-'))
+                    .collect();
+                return CliError::usage(format!("unknown command {:?}", given.join(" ")), cmd_path);
+            }
             anyhow::anyhow!("unknown command {:?} for {:?}", name, PROGRAM)
         }
         ErrorKind::InvalidValue | ErrorKind::ValueValidation | ErrorKind::NoEquals => {

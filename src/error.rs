@@ -116,6 +116,26 @@ pub fn message_for_error(err: &anyhow::Error) -> String {
     }
 }
 
+/// kubectl's `AddSourceToErr`: `error when <verb> "<source>": ` before the
+/// message (inside the Status, for API errors, so they keep their reason).
+pub fn add_source_to_err(verb: &str, source: &str, err: anyhow::Error) -> anyhow::Error {
+    if source.is_empty() {
+        return err;
+    }
+    let prefix = format!(
+        "error when {verb} {}: ",
+        crate::flags::go_values::go_quote(source)
+    );
+    match err.downcast::<ApiError>() {
+        Ok(ApiError::Status(mut status)) => {
+            status.message = format!("{prefix}{}", status.message);
+            ApiError::Status(status).into()
+        }
+        Ok(other) => anyhow::anyhow!("{prefix}{other}"),
+        Err(err) => anyhow::anyhow!("{prefix}{err:#}"),
+    }
+}
+
 /// Errors gathered while visiting objects, in the two places kubectl's
 /// resource builder (with `ContinueOnError`) gathers them: one per object
 /// (a failed GET, a namespace mismatch, the verb's own failure), in the

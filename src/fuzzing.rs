@@ -95,6 +95,7 @@ pub fn manifest(data: &[u8]) {
         recursive: false,
         kustomize: None,
         validate: true,
+        schema: None,
         downloads: None,
     };
     let mut stdin: &[u8] = data;

@@ -128,6 +128,7 @@ pub async fn run(ctx: &mut Context, args: ApplyArgs) -> Result<()> {
         recursive: args.files.recursive,
         kustomize,
         validate: validation != "Ignore",
+        schema: None,
         downloads: Some(&downloads),
     };
     let entries = {

@@ -419,3 +419,26 @@ mod csv_tests {
         );
     }
 }
+
+/// One occurrence of a `mapStringString` flag (`--aggregation-rule
+/// a=b,c=d`): its pairs, keys and values trimmed; later pairs win.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StringPairs(pub Vec<(String, String)>);
+
+/// component-base's `MapStringString.Set`: comma-separated `key=value`
+/// pairs, empty items skipped.
+pub fn go_map_string_string(s: &str) -> Result<StringPairs, String> {
+    let mut pairs = Vec::new();
+    for item in s.split(',').filter(|i| !i.is_empty()) {
+        let Some((k, v)) = item.split_once('=') else {
+            return Err("malformed pair, expect string=string".to_string());
+        };
+        pairs.push((k.trim().to_string(), v.trim().to_string()));
+    }
+    Ok(StringPairs(pairs))
+}
+
+/// Every occurrence of a `mapStringString` flag merged into one map.
+pub fn string_pairs_map(values: &[StringPairs]) -> std::collections::BTreeMap<String, String> {
+    values.iter().flat_map(|p| p.0.iter().cloned()).collect()
+}

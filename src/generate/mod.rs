@@ -4,16 +4,31 @@
 //! out. Maps (labels, selectors, annotations) are `BTreeMap`s because Go
 //! writes map keys sorted.
 
+pub mod configmap;
+pub mod cronjob;
 pub mod deployment;
 pub mod expose;
+pub mod hash;
 pub mod hpa;
 pub mod ingress;
 pub mod introspect;
+pub mod job;
+pub mod namespace;
 pub mod overrides;
+pub mod pdb;
 pub mod pod;
+pub mod priorityclass;
+pub mod quota;
+pub mod role;
+pub mod rolebinding;
+pub mod secret;
 pub mod service;
+pub mod serviceaccount;
+pub mod sources;
+pub mod token;
 pub mod typed;
 pub mod validation;
+pub mod x509;
 
 use std::collections::BTreeMap;
 

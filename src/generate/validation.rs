@@ -9,50 +9,45 @@ use crate::flags::go_values::go_quote;
 
 /// DNS-1123 subdomain: lower-case labels joined by dots, at most 253 bytes.
 pub fn is_dns1123_subdomain(value: &str) -> bool {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-            .expect("static regex")
-    });
-    value.len() <= 253 && re.is_match(value)
+    dns1123_subdomain_errors(value).is_empty()
 }
 
-const LABEL_KEY_FMT: &str = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
-const LABEL_KEY_ERR: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const DNS1123_SUBDOMAIN_FMT: &str =
-    r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
-const ENV_VAR_NAME_FMT: &str = "[-._a-zA-Z][-._a-zA-Z0-9]*";
-
-/// apimachinery's `RegexError`: the message, examples and the pattern.
-fn regex_error(msg: &str, re: &str, examples: &[&str]) -> String {
+/// apimachinery's `RegexError`: the message, examples and the regex.
+fn regex_error(msg: &str, format: &str, examples: &[&str]) -> String {
+    if examples.is_empty() {
+        return format!("{msg} (regex used for validation is '{format}')");
+    }
     let mut out = format!("{msg} (e.g. ");
-    for (i, e) in examples.iter().enumerate() {
+    for (i, example) in examples.iter().enumerate() {
         if i > 0 {
             out.push_str(" or ");
         }
-        out.push_str(&format!("'{e}', "));
+        out.push_str(&format!("'{example}', "));
     }
-    out.push_str(&format!("regex used for validation is '{re}')"));
+    out.push_str(&format!("regex used for validation is '{format}')"));
     out
 }
 
-fn max_len_error(n: usize) -> String {
-    format!("must be no more than {n} bytes")
+fn max_len_error(length: usize) -> String {
+    format!("must be no more than {length} bytes")
 }
 
-fn full_match(pattern: &'static str, cell: &'static OnceLock<Regex>, value: &str) -> bool {
-    cell.get_or_init(|| Regex::new(&format!("^(?:{pattern})$")).expect("static regex"))
+fn full_match(re: &'static OnceLock<Regex>, pattern: &str, value: &str) -> bool {
+    re.get_or_init(|| Regex::new(&format!("^(?:{pattern})$")).expect("static regex"))
         .is_match(value)
 }
 
-/// `IsDNS1123Subdomain` with its messages.
+const DNS1123_SUBDOMAIN_FMT: &str =
+    r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+
+/// `IsDNS1123Subdomain`'s messages (none when valid).
 pub fn dns1123_subdomain_errors(value: &str) -> Vec<String> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let mut errs = Vec::new();
     if value.len() > 253 {
         errs.push(max_len_error(253));
     }
-    if !full_match(DNS1123_SUBDOMAIN_FMT, &RE, value) {
+    if !full_match(&RE, DNS1123_SUBDOMAIN_FMT, value) {
         errs.push(regex_error(
             "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
             DNS1123_SUBDOMAIN_FMT,
@@ -62,8 +57,11 @@ pub fn dns1123_subdomain_errors(value: &str) -> Vec<String> {
     errs
 }
 
-/// `IsQualifiedName` (a label key): an optional DNS subdomain prefix and
-/// `/`, then a name of at most 63 characters.
+const LABEL_KEY_FMT: &str = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
+const LABEL_KEY_MSG: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+
+/// `IsQualifiedName` (label keys): an optional DNS subdomain prefix and a
+/// name of at most 63 characters.
 pub fn qualified_name_errors(value: &str) -> Vec<String> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let mut errs = Vec::new();
@@ -77,7 +75,7 @@ pub fn qualified_name_errors(value: &str) -> Vec<String> {
                 errs.extend(
                     dns1123_subdomain_errors(prefix)
                         .into_iter()
-                        .map(|m| format!("prefix part {m}")),
+                        .map(|e| format!("prefix part {e}")),
                 );
             }
             *name
@@ -85,7 +83,7 @@ pub fn qualified_name_errors(value: &str) -> Vec<String> {
         _ => {
             errs.push(format!(
                 "a valid label key {} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
-                regex_error(LABEL_KEY_ERR, LABEL_KEY_FMT, &["MyName", "my.name", "123-abc"])
+                regex_error(LABEL_KEY_MSG, LABEL_KEY_FMT, &["MyName", "my.name", "123-abc"])
             ));
             return errs;
         }
@@ -95,11 +93,11 @@ pub fn qualified_name_errors(value: &str) -> Vec<String> {
     } else if name.len() > 63 {
         errs.push(format!("name part {}", max_len_error(63)));
     }
-    if !full_match(LABEL_KEY_FMT, &RE, name) {
+    if !full_match(&RE, LABEL_KEY_FMT, name) {
         errs.push(format!(
             "name part {}",
             regex_error(
-                LABEL_KEY_ERR,
+                LABEL_KEY_MSG,
                 LABEL_KEY_FMT,
                 &["MyName", "my.name", "123-abc"]
             )
@@ -108,41 +106,69 @@ pub fn qualified_name_errors(value: &str) -> Vec<String> {
     errs
 }
 
-/// `IsValidLabelValue`: empty, or at most 63 characters of the label
-/// alphabet.
+/// `IsValidLabelValue`: empty, or at most 63 label characters.
 pub fn label_value_errors(value: &str) -> Vec<String> {
     static RE: OnceLock<Regex> = OnceLock::new();
+    let format = format!("({LABEL_KEY_FMT})?");
     let mut errs = Vec::new();
     if value.len() > 63 {
         errs.push(max_len_error(63));
     }
-    if !value.is_empty() && !full_match(LABEL_KEY_FMT, &RE, value) {
+    if !full_match(&RE, &format, value) {
         errs.push(regex_error(
             "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-            &format!("({LABEL_KEY_FMT})?"),
+            &format,
             &["MyValue", "my_value", "12345"],
         ));
     }
     errs
 }
 
-/// `IsEnvVarName` with its messages.
-pub fn env_var_name_errors(value: &str) -> Vec<String> {
+/// `.`, `..` and a leading `..` are refused in keys that become file names.
+fn chdir_prefix_errors(value: &str) -> Vec<String> {
+    if value == "." {
+        vec!["must not be '.'".to_string()]
+    } else if value == ".." {
+        vec!["must not be '..'".to_string()]
+    } else if value.starts_with("..") {
+        vec!["must not start with '..'".to_string()]
+    } else {
+        Vec::new()
+    }
+}
+
+/// `IsConfigMapKey` (ConfigMap and Secret keys).
+pub fn config_map_key_errors(value: &str) -> Vec<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    const FMT: &str = "[-._a-zA-Z0-9]+";
     let mut errs = Vec::new();
-    if !is_env_var_name(value) {
+    if value.len() > 253 {
+        errs.push("must be no more than 253 characters".to_string());
+    }
+    if !full_match(&RE, FMT, value) {
+        errs.push(regex_error(
+            "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+            FMT,
+            &["key.name", "KEY_NAME", "key-name"],
+        ));
+    }
+    errs.extend(chdir_prefix_errors(value));
+    errs
+}
+
+/// `IsEnvVarName` (keys read from env files).
+pub fn env_var_name_errors(value: &str) -> Vec<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    const FMT: &str = "[-._a-zA-Z][-._a-zA-Z0-9]*";
+    let mut errs = Vec::new();
+    if !full_match(&RE, FMT, value) {
         errs.push(regex_error(
             "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit",
-            ENV_VAR_NAME_FMT,
+            FMT,
             &["my.env-name", "MY_ENV.NAME", "MyEnvName1"],
         ));
     }
-    if value == "." {
-        errs.push("must not be '.'".to_string());
-    } else if value == ".." {
-        errs.push("must not be '..'".to_string());
-    } else if value.starts_with("..") {
-        errs.push("must not start with '..'".to_string());
-    }
+    errs.extend(chdir_prefix_errors(value));
     errs
 }
 

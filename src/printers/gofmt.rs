@@ -250,6 +250,29 @@ fn go_exponent(mantissa: &str, exp: i32, min_digits: usize) -> String {
     )
 }
 
+/// The text of Go's `syscall.Errno` for an I/O error (`no such file or
+/// directory`), as the `Err` of an `*os.PathError` prints.
+pub fn errno_text(err: &std::io::Error) -> String {
+    match err.raw_os_error() {
+        Some(1) => "operation not permitted".to_string(),
+        Some(2) => "no such file or directory".to_string(),
+        Some(13) => "permission denied".to_string(),
+        Some(20) => "not a directory".to_string(),
+        Some(21) => "is a directory".to_string(),
+        Some(36) => "file name too long".to_string(),
+        Some(40) => "too many levels of symbolic links".to_string(),
+        _ => {
+            let text = err.to_string();
+            let text = text.split(" (os error").next().unwrap_or(&text).to_string();
+            let mut chars = text.chars();
+            match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
+                None => text,
+            }
+        }
+    }
+}
+
 /// `strconv.Quote(s)`, which `%q` and `%#v` use for strings.
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);

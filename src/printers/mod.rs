@@ -220,24 +220,10 @@ fn parse_go_template_format(
 /// `os.ReadFile`'s error text: `open F: no such file or directory`,
 /// `read F: is a directory`.
 pub(crate) fn go_read_error(path: &str, err: &std::io::Error) -> String {
-    let errno = match err.raw_os_error() {
-        Some(2) => "no such file or directory".to_string(),
-        Some(13) => "permission denied".to_string(),
-        Some(20) => "not a directory".to_string(),
-        Some(21) => return format!("read {path}: is a directory"),
-        Some(36) => "file name too long".to_string(),
-        Some(40) => "too many levels of symbolic links".to_string(),
-        _ => {
-            let text = err.to_string();
-            let text = text.split(" (os error").next().unwrap_or(&text).to_string();
-            let mut chars = text.chars();
-            match chars.next() {
-                Some(first) => first.to_lowercase().chain(chars).collect(),
-                None => text,
-            }
-        }
-    };
-    format!("open {path}: {errno}")
+    if err.raw_os_error() == Some(21) {
+        return format!("read {path}: is a directory");
+    }
+    format!("open {path}: {}", gofmt::errno_text(err))
 }
 
 /// A printer for one invocation; it remembers how many objects it printed

@@ -15,6 +15,7 @@ use crate::client::{parse_json, ApiClient, ACCEPT_JSON};
 use crate::context::Context;
 use crate::error::{CliError, WordedError};
 use crate::flags::go_values::go_quote;
+use crate::flags::validate::FieldValidation;
 use crate::flags::FilenameFlags;
 
 /// One object and where it lives (kubectl's `resource.Info`).
@@ -24,6 +25,9 @@ pub struct Info {
     pub namespace: Option<String>,
     pub name: String,
     pub object: Value,
+    /// The file (or URL, or `STDIN`) the object was read from; empty for
+    /// objects read from the server.
+    pub source: String,
 }
 
 impl Info {
@@ -54,6 +58,7 @@ impl Info {
             namespace,
             name,
             object,
+            source: String::new(),
         }
     }
 }
@@ -81,6 +86,7 @@ pub async fn fetch_infos(client: &ApiClient, plan: &Plan) -> Vec<Result<Info>> {
                         namespace: target.namespace.clone(),
                         name: target.name.clone(),
                         object,
+                        source: String::new(),
                     }),
                     Err(e) => Err(e.into()),
                 });
@@ -185,6 +191,17 @@ pub async fn read_file_objects(
     files: &FilenameFlags,
     how: FileReading<'_>,
 ) -> Result<FileObjects> {
+    read_checked_file_objects(ctx, files, how, None).await
+}
+
+/// [`read_file_objects`] with kubectl's validator (`--validate`) checking
+/// each document before it is decoded; None checks nothing.
+pub async fn read_checked_file_objects(
+    ctx: &mut Context,
+    files: &FilenameFlags,
+    how: FileReading<'_>,
+    validation: Option<FieldValidation>,
+) -> Result<FileObjects> {
     let selector = match how.label_selector {
         Some(text) => {
             let text = text.trim();
@@ -194,7 +211,7 @@ pub async fn read_file_objects(
         }
         None => None,
     };
-    let entries = read_manifests(files).await?;
+    let entries = read_manifests(files, validation.map(|d| (&mut *ctx, d))).await?;
     let conn = ctx.connection().await?;
     let mut discovery = ctx.discovery().await?;
     let mut refreshed = false;
@@ -211,6 +228,10 @@ pub async fn read_file_objects(
             }
             Entry::Object(m) => m,
         };
+        if let Some(e) = m.from_list.then(|| type_info_error(&m)).flatten() {
+            out.reading.push(anyhow!(e));
+            continue;
+        }
         let mut mapping = mapping_for(&discovery, &m.object);
         if mapping.is_none() && !refreshed {
             refreshed = true;
@@ -250,24 +271,35 @@ pub async fn read_file_objects(
     Ok(out)
 }
 
-/// Every document `-f` names (URLs downloaded first), in kubectl's order.
-async fn read_manifests(files: &FilenameFlags) -> Result<Vec<Entry>> {
+/// Every document `-f` names (URLs downloaded first, standard input read
+/// once), in kubectl's order; with `validation`, each document is checked as
+/// kubectl's validator checks it before it is decoded.
+async fn read_manifests(
+    files: &FilenameFlags,
+    validation: Option<(&mut Context, FieldValidation)>,
+) -> Result<Vec<Entry>> {
     let mut downloads = std::collections::HashMap::new();
     for url in manifest::urls(&files.filenames) {
         let body = crate::client::download::download(&url).await;
         downloads.insert(url, body);
+    }
+    // Standard input is read once, here: validation may read twice.
+    let mut stdin_data = Vec::new();
+    if files.filenames.iter().any(|f| f == "-") {
+        use std::io::Read;
+        std::io::stdin().lock().read_to_end(&mut stdin_data)?;
     }
     let opts = ManifestOptions {
         filenames: &files.filenames,
         recursive: files.recursive,
         kustomize: files.kustomize.as_deref(),
         validate: false,
+        schema: None,
         downloads: Some(&downloads),
     };
-    let entries = {
-        let stdin = std::io::stdin();
-        let mut lock = stdin.lock();
-        manifest::read(&opts, &mut lock)
+    let entries = match validation {
+        Some((ctx, directive)) => validated_entries(ctx, opts, directive, &stdin_data).await?,
+        None => manifest::read(&opts, &mut &stdin_data[..]),
     };
     match entries {
         Ok(e) => Ok(e),
@@ -287,6 +319,7 @@ pub fn single_source(files: &FilenameFlags) -> bool {
         recursive: files.recursive,
         kustomize: files.kustomize.as_deref(),
         validate: false,
+        schema: None,
         downloads: None,
     };
     manifest::source_count(&opts) == 1
@@ -299,7 +332,7 @@ pub async fn read_local_objects(
     files: &FilenameFlags,
     how: FileReading<'_>,
 ) -> Result<FileObjects> {
-    let entries = read_manifests(files).await?;
+    let entries = read_manifests(files, None).await?;
     let mut out = FileObjects::default();
     for entry in entries {
         let m = match entry {
@@ -334,13 +367,128 @@ pub async fn read_local_objects(
     Ok(out)
 }
 
+/// Reads the documents checked as kubectl's validator checks them: each
+/// document's `apiVersion` and `kind`; and for documents the server cannot
+/// check itself (a `v1 List`, a kind that cannot be patched), with `strict`
+/// the OpenAPI v2 models, with `warn` only klog's warning that nothing is
+/// checked. The documents are read once to find their kinds, and again when
+/// models are needed.
+async fn validated_entries(
+    ctx: &mut Context,
+    mut opts: ManifestOptions<'_>,
+    directive: FieldValidation,
+    stdin: &[u8],
+) -> Result<Result<Vec<Entry>, manifest::BuilderErrors>> {
+    if directive == FieldValidation::Ignore {
+        return Ok(manifest::read(&opts, &mut &stdin[..]));
+    }
+    opts.validate = true;
+    let kinds = std::cell::RefCell::new(Vec::new());
+    let record = |doc: &Value| {
+        let field = |k: &str| doc.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        kinds
+            .borrow_mut()
+            .push((field("apiVersion"), field("kind")));
+        Ok(())
+    };
+    opts.schema = Some(manifest::SchemaCheck(&record));
+    let first = manifest::read(&opts, &mut &stdin[..]);
+    let kinds = kinds.take();
+    if first.is_err() || kinds.is_empty() {
+        return Ok(first);
+    }
+    let mut discovery = ctx.discovery().await?;
+    if kinds
+        .iter()
+        .any(|(v, k)| checked_by(&discovery, v, k) == Checker::Unknown)
+    {
+        if let Some(fresh) = ctx.refresh_discovery().await? {
+            discovery = fresh;
+        }
+    }
+    let unchecked: Vec<Checker> = kinds
+        .iter()
+        .map(|(v, k)| checked_by(&discovery, v, k))
+        .filter(|c| *c != Checker::Server)
+        .collect();
+    if directive == FieldValidation::Warn {
+        for _ in &unchecked {
+            crate::context::klog_warning(
+                &mut ctx.err,
+                "schema.go:145",
+                "cannot perform warn validation if server-side field validation is unsupported, skipping validation",
+            );
+        }
+        return Ok(first);
+    }
+    if !unchecked.contains(&Checker::Models) {
+        return Ok(first);
+    }
+    let conn = ctx.connection().await?;
+    let document = conn.client.get_json("/openapi/v2").await?;
+    let models = super::schema::OpenApiModels::from_document(document);
+    let check = |doc: &Value| {
+        let field = |k: &str| doc.get(k).and_then(Value::as_str).unwrap_or("");
+        if checked_by(&discovery, field("apiVersion"), field("kind")) == Checker::Server {
+            return Ok(());
+        }
+        match models.validate(doc) {
+            errors if errors.is_empty() => Ok(()),
+            errors => Err(manifest::aggregate_text(errors)),
+        }
+    };
+    opts.schema = Some(manifest::SchemaCheck(&check));
+    Ok(manifest::read(&opts, &mut &stdin[..]))
+}
+
+/// Who checks a kind's fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Checker {
+    /// The server (`fieldValidation`): the kind can be patched.
+    Server,
+    /// kubectl, against the OpenAPI models: a `v1 List`, or a kind the
+    /// server serves without PATCH.
+    Models,
+    /// A kind the server does not serve: kubectl finds no model either.
+    Unknown,
+}
+
+fn checked_by(discovery: &Discovery, api_version: &str, kind: &str) -> Checker {
+    if (api_version, kind) == ("v1", "List") {
+        return Checker::Models;
+    }
+    let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+    match discovery.kind_in_version(group, version, kind) {
+        Some(m) if m.supports("patch") => Checker::Server,
+        Some(_) => Checker::Models,
+        None => Checker::Unknown,
+    }
+}
+
 /// The resource for an object's `apiVersion` and `kind`.
 fn mapping_for(discovery: &Discovery, obj: &Map<String, Value>) -> Option<Mapping> {
     let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
     let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
     let mapping = discovery.resolve_kind(api_version, kind)?;
     let version = api_version.rsplit('/').next().unwrap_or("");
-    (mapping.version == version).then_some(mapping)
+    // No version at all: any version of the kind will do.
+    (version.is_empty() || mapping.version == version).then_some(mapping)
+}
+
+/// The typer's complaint about a list item without a kind or a version
+/// (items with neither take the list's).
+fn type_info_error(m: &Manifest) -> Option<String> {
+    let (api_version, kind) = type_meta(m);
+    let missing = if kind.is_empty() {
+        "Object 'Kind' is missing in 'object has no kind field '"
+    } else if api_version.rsplit('/').next().unwrap_or("").is_empty() {
+        "Object 'apiVersion' is missing in 'object has no apiVersion field'"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "unable to get type info from the object \"*unstructured.Unstructured\": {missing}"
+    ))
 }
 
 /// Groups whose kinds kubectl's scheme knows (custom resources it does not).
@@ -443,7 +591,9 @@ fn place_in_namespace(
     } else {
         Some(current)
     };
-    Ok(Info::from_object(mapping, Value::Object(object), ns))
+    let mut info = Info::from_object(mapping, Value::Object(object), ns);
+    info.source = m.source;
+    Ok(info)
 }
 
 /// The items of a list response, each given the `apiVersion` and `kind`

@@ -38,6 +38,10 @@ pub struct ManifestOptions<'a> {
     /// Client-side checks of `apiVersion` and `kind` (`--validate` other
     /// than ignore/false).
     pub validate: bool,
+    /// With `validate`, what kubectl's validator checks beyond each
+    /// document's own `apiVersion` and `kind` (by default, a `v1 List`'s
+    /// items' kinds).
+    pub schema: Option<SchemaCheck<'a>>,
     /// The bodies of the `http(s)://` names, downloaded beforehand (see
     /// [`urls`]), or why they could not be.
     pub downloads: Option<&'a std::collections::HashMap<String, Result<Vec<u8>, DownloadError>>>,
@@ -50,6 +54,24 @@ pub fn urls(filenames: &[String]) -> Vec<String> {
         .filter(|n| n.starts_with("http://") || n.starts_with("https://"))
         .cloned()
         .collect()
+}
+
+/// A check of one whole document (kubectl's validation schema), failing
+/// with the text that follows `error validating data: `.
+#[derive(Clone, Copy)]
+pub struct SchemaCheck<'a>(pub &'a dyn Fn(&Value) -> Result<(), String>);
+
+impl std::fmt::Debug for SchemaCheck<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SchemaCheck")
+    }
+}
+
+/// How documents are checked before decoding.
+#[derive(Clone, Copy)]
+struct Checks<'a> {
+    kinds: bool,
+    schema: Option<SchemaCheck<'a>>,
 }
 
 /// One decoded object and where it came from.
@@ -130,7 +152,11 @@ pub fn read(opts: &ManifestOptions, stdin: &mut dyn Read) -> Result<Vec<Entry>, 
                 }
             },
         };
-        read_stream(&name, &decode_bom(data), opts.validate, &mut entries);
+        let checks = Checks {
+            kinds: opts.validate,
+            schema: opts.schema,
+        };
+        read_stream(&name, &decode_bom(data), checks, &mut entries);
     }
     Ok(entries)
 }
@@ -395,18 +421,7 @@ pub fn go_clean(path: &str) -> String {
 
 /// `open x: no such file or directory`: Go's *PathError text.
 fn go_io_error(path: &str, e: &std::io::Error) -> String {
-    let text = match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => {
-            let s = e.to_string();
-            match s.find(" (os error") {
-                Some(i) => s[..i].to_lowercase(),
-                None => s,
-            }
-        }
-    };
-    format!("open {path}: {text}")
+    format!("open {path}: {}", crate::printers::gofmt::errno_text(e))
 }
 
 /// The byte-order-mark handling of kubectl's file reader: a UTF-8 BOM is
@@ -446,7 +461,7 @@ struct Document {
 }
 
 /// Splits and decodes one stream; a syntax error stops it.
-fn read_stream(source: &str, data: &[u8], validate: bool, out: &mut Vec<Entry>) {
+fn read_stream(source: &str, data: &[u8], validate: Checks, out: &mut Vec<Entry>) {
     let head = &data[..data.len().min(4096)];
     let looks_json = String::from_utf8_lossy(head)
         .trim_start_matches(char::is_whitespace)
@@ -502,7 +517,7 @@ fn read_stream(source: &str, data: &[u8], validate: bool, out: &mut Vec<Entry>) 
 }
 
 /// Decodes one YAML document; false when the stream must stop.
-fn yaml_document(source: &str, doc: &str, validate: bool, out: &mut Vec<Entry>) -> bool {
+fn yaml_document(source: &str, doc: &str, validate: Checks, out: &mut Vec<Entry>) -> bool {
     match yaml11::yaml_to_json(doc.as_bytes()) {
         Err(e) => {
             out.push(Entry::Error(format!(
@@ -552,12 +567,19 @@ pub(crate) fn split_documents(text: &str) -> Result<Vec<String>, (Vec<String>, S
 }
 
 /// Validates and decodes one document into entries; false stops the stream.
-fn visit(source: &str, doc: Document, validate: bool, out: &mut Vec<Entry>) -> bool {
+fn visit(source: &str, doc: Document, validate: Checks, out: &mut Vec<Entry>) -> bool {
     if doc.value.is_null() || doc.raw.is_empty() || doc.raw == "null" {
         return true;
     }
-    if validate {
-        if let Some(problem) = validation_errors(&doc.value) {
+    if validate.kinds {
+        let problem = match validate.schema {
+            None => validation_errors(&doc.value),
+            Some(check) => match object_kind_errors(&doc.value).as_slice() {
+                [] => check.0(&doc.value).err(),
+                errors => Some(aggregate_text(errors.to_vec())),
+            },
+        };
+        if let Some(problem) = problem {
             out.push(Entry::Error(format!(
                 "error validating {}: error validating data: {problem}; {STOP_VALIDATE}",
                 go_quote(source)
@@ -587,26 +609,27 @@ fn validation_errors(value: &Value) -> Option<String> {
     } else {
         errors
     };
-    match errors.len() {
-        0 => None,
-        1 => errors.into_iter().next(),
-        _ => {
-            let mut seen: Vec<String> = Vec::new();
-            for e in errors {
-                if !seen.contains(&e) {
-                    seen.push(e);
-                }
-            }
-            if seen.len() == 1 {
-                seen.pop()
-            } else {
-                Some(format!("[{}]", seen.join(", ")))
-            }
+    (!errors.is_empty()).then(|| aggregate_text(errors))
+}
+
+/// Go's aggregate error text: one message as is, several (distinct ones)
+/// in brackets.
+pub fn aggregate_text(errors: Vec<String>) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for e in errors {
+        if !seen.contains(&e) {
+            seen.push(e);
         }
+    }
+    if seen.len() == 1 {
+        seen.remove(0)
+    } else {
+        format!("[{}]", seen.join(", "))
     }
 }
 
-fn object_kind_errors(value: &Value) -> Vec<String> {
+/// kubectl's `getObjectKind` checks of an object's `apiVersion` and `kind`.
+pub fn object_kind_errors(value: &Value) -> Vec<String> {
     let Some(fields) = value.as_object() else {
         return vec!["invalid object to validate".to_string()];
     };
@@ -716,7 +739,11 @@ mod tests {
 
     fn entries(text: &str, validate: bool) -> Vec<Entry> {
         let mut out = Vec::new();
-        read_stream("f.yaml", text.as_bytes(), validate, &mut out);
+        let checks = Checks {
+            kinds: validate,
+            schema: None,
+        };
+        read_stream("f.yaml", text.as_bytes(), checks, &mut out);
         out
     }
 

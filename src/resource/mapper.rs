@@ -129,7 +129,46 @@ pub fn path_escape(segment: &str) -> String {
 #[error("the server doesn't have a resource type {:?}", .0)]
 pub struct NoResourceType(pub String);
 
+/// No resource matches a partial group/resource (kubectl prints this
+/// without `error: `).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub struct NoResourceMatch {
+    pub group: String,
+    pub resource: String,
+}
+
+impl std::fmt::Display for NoResourceMatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.group.is_empty() {
+            write!(
+                f,
+                "the server doesn't have a resource type {:?}",
+                self.resource
+            )
+        } else {
+            write!(
+                f,
+                "the server doesn't have a resource type {:?} in group {:?}",
+                self.resource, self.group
+            )
+        }
+    }
+}
+
 impl Discovery {
+    /// The RESTMapper's `ResourceFor` behind kubectl's shortcut expander:
+    /// a resource (plural, singular or short name, any case but for short
+    /// names) in a group (empty for any), to the preferred mapping.
+    pub fn resource_for(&self, group: &str, resource: &str) -> Result<Mapping, NoResourceMatch> {
+        let wanted = (!group.is_empty()).then_some(group);
+        let (expanded, expanded_group) = self.expand_short_name(resource, wanted);
+        self.find_resource(&expanded.to_lowercase(), expanded_group.as_deref(), None)
+            .ok_or_else(|| NoResourceMatch {
+                group: expanded_group.unwrap_or_default(),
+                resource: expanded,
+            })
+    }
+
     /// Group versions in RESTMapper priority: every group's preferred version
     /// in discovery order, then the other versions.
     fn priority(&self) -> Vec<(&str, &str)> {
@@ -206,6 +245,11 @@ impl Discovery {
         };
         self.find_kind(kind, Some(group), Some(version))
             .or_else(|| self.find_kind(kind, Some(group), None))
+    }
+
+    /// The top-level resource of `kind` in exactly this group version.
+    pub fn kind_in_version(&self, group: &str, version: &str, kind: &str) -> Option<Mapping> {
+        self.find_kind(kind, Some(group), Some(version))
     }
 
     /// Resources in a category (`all`), deduplicated, in discovery order.
@@ -364,6 +408,27 @@ mod tests {
             "the server doesn't have a resource type \"foo\""
         );
         assert!(d.resolve("pods/log").is_err());
+    }
+
+    #[test]
+    fn resource_for_expands_short_names_case_sensitively() {
+        let d = discovery();
+        assert_eq!(gvr(d.resource_for("", "po").unwrap()), "/v1/pods");
+        assert_eq!(gvr(d.resource_for("", "Pods").unwrap()), "/v1/pods");
+        assert_eq!(
+            gvr(d.resource_for("apps", "deploy").unwrap()),
+            "apps/v1/deployments"
+        );
+        assert_eq!(
+            d.resource_for("", "PO").unwrap_err().to_string(),
+            "the server doesn't have a resource type \"PO\""
+        );
+        assert_eq!(
+            d.resource_for("extensions", "pods")
+                .unwrap_err()
+                .to_string(),
+            "the server doesn't have a resource type \"pods\" in group \"extensions\""
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod manifest;
 pub mod mapper;
 pub mod metadata;
 pub mod podspec;
+pub mod schema;
 pub mod select;
 pub mod selector;
 pub mod write;

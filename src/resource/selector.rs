@@ -611,6 +611,66 @@ pub fn field_selector_matches(selector: &str, obj: &Value) -> bool {
     })
 }
 
+/// `metav1.ParseToLabelSelector`: a selector string as a `LabelSelector`
+/// object (equalities in `matchLabels`, the rest in `matchExpressions`),
+/// with apimachinery's errors.
+pub fn parse_to_label_selector(text: &str) -> Result<Value, String> {
+    let Selector(requirements) = Selector::parse(text)
+        .map_err(|e| format!("couldn't parse the selector string \"{text}\": {e}"))?;
+    let mut match_labels = BTreeMap::new();
+    let mut expressions = Vec::new();
+    for r in requirements.unwrap_or_default() {
+        let operator = match r.op {
+            Op::Equals | Op::DoubleEquals => {
+                let value = r.values.into_iter().next().unwrap_or_default();
+                match_labels.insert(r.key, value);
+                continue;
+            }
+            Op::In => "In",
+            Op::NotIn => "NotIn",
+            Op::Exists => "Exists",
+            Op::DoesNotExist => "DoesNotExist",
+            Op::GreaterThan | Op::LessThan => {
+                return Err(format!(
+                    "\"{}\" isn't supported in label selectors",
+                    r.op.as_str()
+                ))
+            }
+            Op::NotEquals => {
+                return Err(format!(
+                    "\"{}\" is not a valid label selector operator",
+                    r.op.as_str()
+                ))
+            }
+        };
+        // Go keeps the values in a set and lists them sorted.
+        let mut values = r.values;
+        values.sort();
+        values.dedup();
+        let mut expression = Map::new();
+        expression.insert("key".into(), Value::String(r.key));
+        expression.insert("operator".into(), Value::String(operator.into()));
+        if !values.is_empty() {
+            expression.insert(
+                "values".into(),
+                Value::Array(values.into_iter().map(Value::String).collect()),
+            );
+        }
+        expressions.push(Value::Object(expression));
+    }
+    let mut selector = Map::new();
+    if !match_labels.is_empty() {
+        selector.insert(
+            "matchLabels".into(),
+            crate::generate::string_map(&match_labels),
+        );
+    }
+    if !expressions.is_empty() {
+        selector.insert("matchExpressions".into(), Value::Array(expressions));
+    }
+    Ok(Value::Object(selector))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -725,5 +785,26 @@ mod tests {
         ));
         assert!(field_selector_matches("status.phase!=Succeeded", &ev));
         assert!(!field_selector_matches("involvedObject.name=b", &ev));
+    }
+
+    #[test]
+    fn label_selector_objects() {
+        let sel = parse_to_label_selector("f==g,a in (y,x),!d,e,c notin (z)").unwrap();
+        assert_eq!(
+            crate::printers::json::to_string_compact(&sel),
+            r#"{"matchLabels":{"f":"g"},"matchExpressions":[{"key":"a","operator":"In","values":["x","y"]},{"key":"c","operator":"NotIn","values":["z"]},{"key":"d","operator":"DoesNotExist"},{"key":"e","operator":"Exists"}]}"#
+        );
+        assert_eq!(
+            parse_to_label_selector("a!=b").unwrap_err(),
+            "\"!=\" is not a valid label selector operator"
+        );
+        assert_eq!(
+            parse_to_label_selector("a>1").unwrap_err(),
+            "\"gt\" isn't supported in label selectors"
+        );
+        assert_eq!(
+            parse_to_label_selector("  ").unwrap(),
+            serde_json::json!({})
+        );
     }
 }

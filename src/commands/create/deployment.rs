@@ -63,5 +63,5 @@ pub async fn run(ctx: &mut Context, args: DeploymentArgs) -> Result<()> {
     }
     .build();
     save_config(&mut object, args.common.save_config);
-    create_and_print(ctx, &mut resolved, object, "failed to create deployment").await
+    create_and_print(ctx, &mut resolved, object, "failed to create deployment: ").await
 }

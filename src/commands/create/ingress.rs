@@ -74,5 +74,5 @@ pub async fn run(ctx: &mut Context, args: IngressArgs) -> Result<()> {
     spec.validate()?;
     let mut object = spec.build()?;
     save_config(&mut object, args.common.save_config);
-    create_and_print(ctx, &mut resolved, object, "failed to create ingress").await
+    create_and_print(ctx, &mut resolved, object, "failed to create ingress: ").await
 }

@@ -1,9 +1,23 @@
-//! `create`: subcommands that build an object from flags and send it (or, with
+//! `create`: objects from files (`create -f`, in `files`), or subcommands
+//! that build one object from flags and send it (or, with
 //! `--dry-run=client`, only print it).
 
+pub mod configmap;
+pub mod cronjob;
 pub mod deployment;
+pub mod files;
 pub mod ingress;
+pub mod job;
+pub mod namespace;
+pub mod pdb;
+pub mod priorityclass;
+pub mod quota;
+pub mod role;
+pub mod rolebinding;
+pub mod secret;
 pub mod service;
+pub mod serviceaccount;
+pub mod token;
 
 use anyhow::{anyhow, Result};
 use clap::{ArgAction, Args, Subcommand};
@@ -20,23 +34,64 @@ use crate::printers::{Printer, OBJECT_FORMATS};
 use crate::resource::write::{self, WriteOptions};
 
 #[derive(Args, Debug)]
-#[command(subcommand_required = true)]
 pub struct CreateArgs {
     #[command(subcommand)]
-    pub command: CreateCommand,
+    pub command: Option<CreateCommand>,
+
+    /// `create -f`: the objects come from files.
+    #[command(flatten)]
+    pub from_files: files::CreateFromFilesArgs,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum CreateCommand {
+    /// Create a cluster role.
+    #[command(name = "clusterrole")]
+    ClusterRole(role::ClusterRoleArgs),
+    /// Create a cluster role binding for a cluster role.
+    #[command(name = "clusterrolebinding")]
+    ClusterRoleBinding(rolebinding::ClusterRoleBindingArgs),
+    /// Create a config map from files, folders, env files or literal values.
+    #[command(name = "configmap", visible_alias = "cm")]
+    ConfigMap(configmap::ConfigMapArgs),
+    /// Create a cron job with the given name.
+    #[command(name = "cronjob", visible_alias = "cj")]
+    CronJob(cronjob::CronJobArgs),
     /// Create a deployment with the given name.
     #[command(visible_alias = "deploy")]
     Deployment(deployment::DeploymentArgs),
-    /// Create a service of one of the four types.
-    #[command(visible_alias = "svc")]
-    Service(service::ServiceArgs),
     /// Create an ingress with the given name.
     #[command(visible_alias = "ing")]
     Ingress(ingress::IngressArgs),
+    /// Create a job with the given name.
+    Job(job::JobArgs),
+    /// Create a namespace with the given name.
+    #[command(visible_alias = "ns")]
+    Namespace(namespace::NamespaceArgs),
+    /// Create a pod disruption budget with the given name.
+    #[command(name = "poddisruptionbudget", visible_alias = "pdb")]
+    PodDisruptionBudget(pdb::PdbArgs),
+    /// Create a priority class with the given name.
+    #[command(name = "priorityclass", visible_alias = "pc")]
+    PriorityClass(priorityclass::PriorityClassArgs),
+    /// Create a resource quota with the given name.
+    #[command(visible_alias = "resourcequota")]
+    Quota(quota::QuotaArgs),
+    /// Create a role with a single rule.
+    Role(role::RoleArgs),
+    /// Create a role binding for a role or cluster role.
+    #[command(name = "rolebinding")]
+    RoleBinding(rolebinding::RoleBindingArgs),
+    /// Create a secret: docker-registry, generic or tls.
+    Secret(secret::SecretArgs),
+    /// Create a service of one of the four types.
+    #[command(visible_alias = "svc")]
+    Service(service::ServiceArgs),
+    /// Create a service account with the given name.
+    #[command(name = "serviceaccount", visible_alias = "sa")]
+    ServiceAccount(serviceaccount::ServiceAccountArgs),
+    /// Request a service account token.
+    Token(token::TokenArgs),
 }
 
 /// Flags every `create <kind>` subcommand shares.
@@ -100,8 +155,17 @@ pub fn single_name(ctx: &Context, names: &[String]) -> Result<String> {
     }
 }
 
+/// kubectl's `name must be specified` for an empty NAME.
+pub fn require_name(name: &str) -> Result<()> {
+    if name.is_empty() {
+        anyhow::bail!("name must be specified");
+    }
+    Ok(())
+}
+
 /// Creates a generated object (unless `--dry-run=client`) and prints the
-/// result; `wrap` words a failure as the command does.
+/// result; `wrap` is the text the command puts before a failure
+/// (`failed to create quota: `), empty to report it as it is.
 pub async fn create_and_print(
     ctx: &mut Context,
     resolved: &mut Resolved,
@@ -111,17 +175,37 @@ pub async fn create_and_print(
     let object = if resolved.result.dry_run() == DryRun::Client {
         object
     } else {
-        write::create_generated(ctx, &object, &resolved.write)
-            .await
-            .map_err(|e| anyhow!("{wrap}: {e}"))?
+        let created = write::create_generated(ctx, &object, &resolved.write).await;
+        match created {
+            Ok(created) => created,
+            Err(e) if wrap.is_empty() => return Err(e),
+            Err(e) => return Err(anyhow!("{wrap}{e}")),
+        }
     };
     resolved.result.print(&mut ctx.out, &object, "created")
 }
 
 pub async fn run(ctx: &mut Context, args: CreateArgs) -> Result<()> {
-    match args.command {
+    let Some(command) = args.command else {
+        return files::run(ctx, args.from_files).await;
+    };
+    match command {
         CreateCommand::Deployment(a) => deployment::run(ctx, a).await,
         CreateCommand::Service(a) => service::run(ctx, a).await,
         CreateCommand::Ingress(a) => ingress::run(ctx, a).await,
+        CreateCommand::ConfigMap(a) => configmap::run(ctx, a).await,
+        CreateCommand::Secret(a) => secret::run(ctx, a).await,
+        CreateCommand::ClusterRole(a) => role::run_cluster_role(ctx, a).await,
+        CreateCommand::ClusterRoleBinding(a) => rolebinding::run_cluster_role_binding(ctx, a).await,
+        CreateCommand::Role(a) => role::run_role(ctx, a).await,
+        CreateCommand::RoleBinding(a) => rolebinding::run_role_binding(ctx, a).await,
+        CreateCommand::CronJob(a) => cronjob::run(ctx, a).await,
+        CreateCommand::Job(a) => job::run(ctx, a).await,
+        CreateCommand::PodDisruptionBudget(a) => pdb::run(ctx, a).await,
+        CreateCommand::Token(a) => token::run(ctx, a).await,
+        CreateCommand::Namespace(a) => namespace::run(ctx, a).await,
+        CreateCommand::PriorityClass(a) => priorityclass::run(ctx, a).await,
+        CreateCommand::Quota(a) => quota::run(ctx, a).await,
+        CreateCommand::ServiceAccount(a) => serviceaccount::run(ctx, a).await,
     }
 }

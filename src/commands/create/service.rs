@@ -193,6 +193,6 @@ pub async fn run(ctx: &mut Context, args: ServiceArgs) -> Result<()> {
     // kubectl never reads --save-config here; only an annotation already
     // present would be refreshed, and generated services carry none.
     save_config(&mut object, false);
-    let wrap = format!("failed to create {} service", kind.service_type);
+    let wrap = format!("failed to create {} service: ", kind.service_type);
     create_and_print(ctx, &mut resolved, object, &wrap).await
 }

@@ -1,0 +1,277 @@
+//! `create -f FILENAME`: create every object of the files, folders, URLs or
+//! standard input named (`--raw` POSTs one file's bytes to a path instead).
+//!
+//! Examples:
+//!   # Create a pod using the data in pod.json
+//!   kuddle create -f ./pod.json
+//!
+//!   # Create a pod based on the JSON passed into stdin
+//!   cat pod.json | kuddle create -f -
+//!
+//!   # Create everything under a folder, its subfolders included
+//!   kuddle create -R -f ./manifests/
+
+use std::io::{Read, Write};
+
+use anyhow::{bail, Result};
+use clap::{ArgAction, Args};
+use http::Method;
+
+use crate::apply::last_applied;
+use crate::context::Context;
+use crate::error::{add_source_to_err, CliError, VisitErrors};
+use crate::flags::dry_run::DryRunFlags;
+use crate::flags::go_values::go_bool;
+use crate::flags::validate::{FieldValidation, ValidateFlags};
+use crate::flags::{DryRun, FilenameFlags, PrintFlags};
+use crate::printers::result::ResultPrinter;
+use crate::printers::{sort_keys, OBJECT_FORMATS};
+use crate::resource::infos::{read_checked_file_objects, FileReading};
+use crate::resource::write::{self, WriteOptions};
+
+/// The flags of `create` itself (without a subcommand).
+#[derive(Args, Debug, Clone)]
+pub struct CreateFromFilesArgs {
+    #[command(flatten)]
+    pub files: FilenameFlags,
+
+    #[command(flatten)]
+    pub print: PrintFlags,
+
+    #[command(flatten)]
+    pub dry_run: DryRunFlags,
+
+    #[command(flatten)]
+    pub validate: ValidateFlags,
+
+    /// Store each object's configuration in its last-applied annotation,
+    /// so a later `apply` can compute changes against it.
+    #[arg(long = "save-config", num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
+    pub save_config: bool,
+
+    /// Name of the manager that owns the fields this command sets.
+    #[arg(
+        long = "field-manager",
+        value_name = "NAME",
+        default_value = "kubectl-create"
+    )]
+    pub field_manager: String,
+
+    /// Only create the objects whose labels match this selector.
+    #[arg(
+        short = 'l',
+        long = "selector",
+        value_name = "SELECTOR",
+        allow_hyphen_values = true
+    )]
+    pub selector: Option<String>,
+
+    /// POST the file's bytes to this path on the server, as they are.
+    #[arg(long = "raw", value_name = "URI", allow_hyphen_values = true)]
+    pub raw: Option<String>,
+
+    /// Only read when editing before creating: write the file to edit with
+    /// CRLF line endings.
+    #[arg(long = "windows-line-endings", num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
+    pub windows_line_endings: bool,
+
+    /// Not accepted: create takes its objects from -f.
+    #[arg(hide = true)]
+    pub args: Vec<String>,
+}
+
+pub async fn run(ctx: &mut Context, args: CreateFromFilesArgs) -> Result<()> {
+    // complete
+    if !args.args.is_empty() {
+        return Err(CliError::usage(
+            format!("Unexpected args: [{}]", args.args.join(" ")),
+            ctx.cmd_path.clone(),
+        ));
+    }
+    let dry_run = args.dry_run.strategy(&mut ctx.err)?;
+    let validation = args.validate.directive()?;
+    let printer = args.print.printer(OBJECT_FORMATS)?;
+    // validate
+    let kustomize = args.files.kustomize.as_deref().filter(|k| !k.is_empty());
+    if args.files.filenames.is_empty() && kustomize.is_none() {
+        bail!("must specify one of -f and -k");
+    }
+    if let Some(raw) = args.raw.as_deref().filter(|r| !r.is_empty()) {
+        let path = raw_path(raw, &args)?;
+        return raw_post(ctx, &path, &args.files.filenames[0]).await;
+    }
+    // run
+    if validation != FieldValidation::Ignore {
+        ctx.client_config()?;
+    }
+    ctx.namespace()?;
+    let how = FileReading {
+        typed: false,
+        label_selector: args.selector.as_deref().filter(|s| !s.is_empty()),
+    };
+    let objects = read_checked_file_objects(ctx, &args.files, how, Some(validation)).await?;
+    let options = WriteOptions {
+        field_manager: args.field_manager.clone(),
+        field_validation: Some(validation),
+        dry_run: dry_run == DryRun::Server,
+    };
+    let mut result = ResultPrinter::new(dry_run, printer, args.print.show_managed_fields);
+    let mut errors = VisitErrors::default();
+    let mut count = 0usize;
+    for item in objects.items {
+        let mut info = match item {
+            Ok(info) => info,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        // Unstructured objects encode with sorted keys, the annotation too.
+        sort_keys(&mut info.object);
+        if let Some(obj) = info.object.as_object_mut() {
+            let has_annotation = last_applied::original(obj).is_some_and(|a| !a.is_empty());
+            if args.save_config || has_annotation {
+                last_applied::create_annotation(obj);
+                sort_keys(&mut info.object);
+            }
+        }
+        if dry_run != DryRun::Client {
+            let conn = ctx.connection().await?;
+            let created = write::create(
+                &conn.client,
+                &info.mapping,
+                info.namespace.as_deref(),
+                &info.object,
+                &options,
+            )
+            .await;
+            match created {
+                Ok(mut object) => {
+                    sort_keys(&mut object);
+                    info.object = object;
+                }
+                Err(e) => {
+                    errors.push(add_source_to_err("creating", &info.source, e.into()));
+                    continue;
+                }
+            }
+        }
+        count += 1;
+        result.print(&mut ctx.out, &info.object, "created")?;
+        // Lines show up as objects are created, between any warnings.
+        ctx.out.flush()?;
+    }
+    objects
+        .reading
+        .into_iter()
+        .for_each(|e| errors.push_reading(e));
+    if !errors.is_empty() {
+        return errors.into_result();
+    }
+    if count == 0 {
+        bail!("no objects passed to create");
+    }
+    Ok(())
+}
+
+/// kubectl's checks of `--raw` (after `-f`'s), and the path to POST to.
+fn raw_path(raw: &str, args: &CreateFromFilesArgs) -> Result<String> {
+    if args.files.filenames.len() != 1 {
+        bail!("--raw can only use a single local file or stdin");
+    }
+    let file = &args.files.filenames[0];
+    if file.starts_with("http://") || file.starts_with("https://") {
+        bail!("--raw cannot read from a url");
+    }
+    if args.files.recursive {
+        bail!("--raw and --recursive are mutually exclusive");
+    }
+    if args.selector.as_deref().is_some_and(|s| !s.is_empty()) {
+        bail!("--raw and --selector (-l) are mutually exclusive");
+    }
+    if args.print.output.as_deref().is_some_and(|o| !o.is_empty()) {
+        bail!("--raw and --output are mutually exclusive");
+    }
+    request_path(raw).map_err(|e| anyhow::anyhow!("--raw must be a valid URL path: {e}"))
+}
+
+/// Go's `url.ParseRequestURI`, keeping what a request uses: a path (with
+/// its query), or an absolute URL's.
+fn request_path(raw: &str) -> Result<String, String> {
+    let quoted = crate::flags::go_values::go_quote(raw);
+    if raw.starts_with('/') {
+        return Ok(raw.to_string());
+    }
+    match raw.split_once(':') {
+        Some(("", _)) => Err(format!("parse {quoted}: missing protocol scheme")),
+        Some((scheme, rest))
+            if scheme
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+        {
+            // An absolute URL: the request goes to its path.
+            let after_host = rest
+                .strip_prefix("//")
+                .map(|r| r.find('/').map(|i| &r[i..]).unwrap_or(""))
+                .unwrap_or(rest);
+            Ok(if after_host.is_empty() {
+                "/".to_string()
+            } else {
+                after_host.to_string()
+            })
+        }
+        _ => Err(format!("parse {quoted}: invalid URI for request")),
+    }
+}
+
+/// `--raw`: the file's (or standard input's) bytes as the body, the
+/// server's answer copied to standard output.
+async fn raw_post(ctx: &mut Context, path: &str, file: &str) -> Result<()> {
+    let body = if file == "-" {
+        let mut data = Vec::new();
+        std::io::stdin().lock().read_to_end(&mut data)?;
+        data
+    } else {
+        std::fs::read(file).map_err(|e| {
+            anyhow::anyhow!("open {file}: {}", crate::printers::gofmt::errno_text(&e))
+        })?
+    };
+    let conn = ctx.connection().await?;
+    let answer = conn
+        .client
+        .send(
+            Method::POST,
+            path,
+            "application/json, */*",
+            Some("application/json"),
+            body,
+        )
+        .await?;
+    ctx.out.write_all(&answer)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_paths_as_go_parses_them() {
+        assert_eq!(request_path("/api/v1").unwrap(), "/api/v1");
+        assert_eq!(
+            request_path("api").unwrap_err(),
+            "parse \"api\": invalid URI for request"
+        );
+        assert_eq!(
+            request_path(":/x").unwrap_err(),
+            "parse \":/x\": missing protocol scheme"
+        );
+        assert_eq!(request_path("https://h:1/a?b").unwrap(), "/a?b");
+    }
+}
