@@ -47,6 +47,8 @@ pub enum Commands {
     Scale(commands::scale::ScaleArgs),
     /// Show details of a specific resource or group of resources.
     Describe(commands::describe::DescribeArgs),
+    /// Print the logs for a container in a pod.
+    Logs(commands::logs::LogsArgs),
     /// Apply a configuration to resources from files or stdin.
     Apply(commands::apply::ApplyArgs),
     /// Print the shell code that completes kuddle command lines (bash, zsh, fish or powershell).
@@ -187,6 +189,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Expose(args) => commands::expose::run(ctx, args).await,
             Commands::Apply(args) => commands::apply::run(ctx, args).await,
             Commands::Describe(args) => commands::describe::run(ctx, args).await,
+            Commands::Logs(args) => commands::logs::run(ctx, args).await,
             Commands::Config(args) => commands::config::run(ctx, args).await,
         }
     })

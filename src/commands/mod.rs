@@ -11,6 +11,7 @@ pub mod describe;
 pub mod expose;
 pub mod get;
 pub mod help;
+pub mod logs;
 pub mod plugin;
 pub mod run;
 pub mod scale;

@@ -7,6 +7,7 @@ pub mod fetch;
 pub mod infos;
 pub mod manifest;
 pub mod mapper;
+pub mod pods;
 pub mod selector;
 pub mod write;
 
