@@ -32,7 +32,7 @@ use crate::flags::go_values::{go_bool, go_int64, go_quote};
 use crate::flags::FilenameFlags;
 use crate::resource::builder::NamedTarget;
 use crate::resource::builder::{Plan, Selection};
-use crate::resource::fetch::{get_object, ListQuery, Pager};
+use crate::resource::fetch::{enhance_list_error, get_object, ListQuery, Pager};
 use crate::resource::infos::{arguments_with_paths, read_file_objects, FileReading};
 use crate::resource::{Mapping, NoResourceType};
 
@@ -481,30 +481,6 @@ async fn answer(client: &ApiClient, query: &Query, chunk_size: i64) -> Answer {
             }
             Answer::Items(items)
         }
-    }
-}
-
-/// cli-runtime's `EnhanceListError`: a bad request or missing collection
-/// says what was being listed.
-fn enhance_list_error(error: ApiError, subject: &str, label: &str, field: &str) -> ApiError {
-    match error {
-        ApiError::Status(mut status)
-            if status.reason == "BadRequest" || status.reason == "NotFound" =>
-        {
-            status.message = if label.is_empty() && field.is_empty() {
-                format!("Unable to list {}: {}", go_quote(subject), status.message)
-            } else {
-                format!(
-                    "Unable to find {} that match label selector {}, field selector {}: {}",
-                    go_quote(subject),
-                    go_quote(label),
-                    go_quote(field),
-                    status.message
-                )
-            };
-            ApiError::Status(status)
-        }
-        other => other,
     }
 }
 

@@ -367,8 +367,9 @@ async fn fetch_target(
     namespace: &str,
 ) -> Result<Target> {
     let words: Vec<String> = match resource_arg {
+        // kubectl's ResourceNames("pods", arg): a name is a pods/NAME tuple.
         Some(arg) if arg.contains('/') => vec![arg.to_string()],
-        Some(arg) => vec!["pods".to_string(), arg.to_string()],
+        Some(arg) => vec![format!("pods/{arg}")],
         None => vec!["pods".to_string()],
     };
     let conn = ctx.connection().await?;

@@ -6,6 +6,7 @@ use http::Method;
 
 use super::mapper::Mapping;
 use crate::client::{ApiClient, ApiError};
+use crate::flags::go_values::go_quote;
 
 /// Query parameters of a list request.
 #[derive(Debug, Clone, Default)]
@@ -142,6 +143,31 @@ fn continue_token(body: &[u8]) -> Option<String> {
         .ok()?
         .metadata?
         .token
+}
+
+/// cli-runtime's `EnhanceListError`: a bad request or missing collection
+/// says what was being listed (`subject` as kubectl names it, e.g.
+/// `"/v1, Resource=pods"` for the builder or `pods` for describe's lookups).
+pub fn enhance_list_error(error: ApiError, subject: &str, label: &str, field: &str) -> ApiError {
+    match error {
+        ApiError::Status(mut status)
+            if status.reason == "BadRequest" || status.reason == "NotFound" =>
+        {
+            status.message = if label.is_empty() && field.is_empty() {
+                format!("Unable to list {}: {}", go_quote(subject), status.message)
+            } else {
+                format!(
+                    "Unable to find {} that match label selector {}, field selector {}: {}",
+                    go_quote(subject),
+                    go_quote(label),
+                    go_quote(field),
+                    status.message
+                )
+            };
+            ApiError::Status(status)
+        }
+        other => other,
+    }
 }
 
 /// One object by name.

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::builder::{combined_type_error, Plan};
 use super::discovery::Discovery;
-use super::fetch::{get_object, ListQuery, Pager};
+use super::fetch::{enhance_list_error, get_object, ListQuery, Pager};
 use super::manifest::{self, Entry, Manifest, ManifestOptions};
 use super::mapper::Mapping;
 use super::selector::LabelSelector;
@@ -112,7 +112,15 @@ pub async fn fetch_infos(client: &ApiClient, plan: &Plan) -> (Vec<Info>, Vec<any
                         },
                         Ok(None) => break,
                         Err(e) => {
-                            errors.push(e.into());
+                            errors.push(
+                                enhance_list_error(
+                                    e,
+                                    &target.mapping.gvr_string(),
+                                    label_selector,
+                                    field_selector,
+                                )
+                                .into(),
+                            );
                             break;
                         }
                     }
