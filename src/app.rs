@@ -49,6 +49,8 @@ pub enum Commands {
     Describe(commands::describe::DescribeArgs),
     /// Print the logs for a container in a pod.
     Logs(commands::logs::LogsArgs),
+    /// Display resource (CPU/memory) usage of pods and nodes.
+    Top(commands::top::TopArgs),
     /// Apply a configuration to resources from files or stdin.
     Apply(commands::apply::ApplyArgs),
     /// Print the shell code that completes kuddle command lines (bash, zsh, fish or powershell).
@@ -190,6 +192,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Apply(args) => commands::apply::run(ctx, args).await,
             Commands::Describe(args) => commands::describe::run(ctx, args).await,
             Commands::Logs(args) => commands::logs::run(ctx, args).await,
+            Commands::Top(args) => commands::top::run(ctx, args).await,
             Commands::Config(args) => commands::config::run(ctx, args).await,
         }
     })

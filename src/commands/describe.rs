@@ -28,7 +28,7 @@ use crate::context::{Connection, Context};
 use crate::describe::related::{self, Fetch};
 use crate::describe::{Answer, DescribeError, Describer, Failure, Query, Related, Settings};
 use crate::error::{CliError, PROGRAM};
-use crate::flags::go_values::{go_bool, go_int64, go_quote};
+use crate::flags::go_values::{go_bool, go_int64};
 use crate::flags::FilenameFlags;
 use crate::resource::builder::NamedTarget;
 use crate::resource::builder::{Plan, Selection};

@@ -15,3 +15,4 @@ pub mod logs;
 pub mod plugin;
 pub mod run;
 pub mod scale;
+pub mod top;

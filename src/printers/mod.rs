@@ -16,6 +16,7 @@ pub mod resolve;
 pub mod sort_by;
 pub mod table;
 pub mod tabwriter;
+pub mod top;
 pub mod unicode;
 pub mod yaml;
 

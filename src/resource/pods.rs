@@ -161,7 +161,7 @@ pub async fn pods_for_selector(
         .cloned()
         .unwrap_or_default();
     if !pods.is_empty() {
-        gosort::sort_by(&mut pods, |a, b| less(a, b));
+        gosort::sort_by(&mut pods, less);
         return Ok(pods);
     }
     let version = list
@@ -330,7 +330,7 @@ pub enum ContainerList {
     Ephemeral,
 }
 
-fn containers<'a>(pod: &'a Value, list: ContainerList) -> impl Iterator<Item = &'a Value> {
+fn containers(pod: &Value, list: ContainerList) -> impl Iterator<Item = &Value> {
     let pointer = match list {
         ContainerList::Init => "/spec/initContainers",
         ContainerList::Regular => "/spec/containers",
