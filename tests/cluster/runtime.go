@@ -388,7 +388,7 @@ func (p *podRuntime) spawn(c *containerRuntime, run *containerRun, argv, env []s
 	}
 	cmd := sb.command(argv, wd)
 	cmd.Env = env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	var childEnds, readers []*os.File
 	var streams []string
 	cleanup := func() {
@@ -804,6 +804,6 @@ func (p *podRuntime) processCommand(c *containerRuntime, argv []string) (*exec.C
 	}
 	cmd := sb.command(argv, c.wd)
 	cmd.Env = env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	return cmd, nil
 }

@@ -49,7 +49,7 @@ func newSandbox(tmpDir, hostname, podIP string, hostNetwork bool) (*sandbox, err
 		args = append(args, "--loopback", "--pod-ip="+podIP)
 	}
 	cmd := exec.Command(self, args...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: namespaceFlags(hostNetwork), Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: namespaceFlags(hostNetwork)}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	in, err := cmd.StdinPipe()
@@ -131,11 +131,19 @@ var nsenterPath = func() string {
 	return "/usr/bin/nsenter"
 }()
 
+// nodeNetns is the node's own network namespace, for threads to return to.
+var nodeNetns = func() *os.File {
+	f, _ := os.Open("/proc/self/ns/net")
+	return f
+}()
+
 // dial connects to address in the sandbox's network namespace. The socket
-// is made on a thread that joined the namespace; that thread is thrown away
-// afterwards rather than returned to Go's pool in the wrong namespace.
+// is made on a thread that joined the namespace and then went back to the
+// node's. (A thread that cannot go back is left locked and ends with its
+// goroutine; threads are not otherwise thrown away, which matters to
+// processes started with a parent-death signal.)
 func (s *sandbox) dial(network, address string) (net.Conn, error) {
-	if s == nil || s.net == nil {
+	if s == nil || s.net == nil || nodeNetns == nil {
 		return net.Dial(network, address)
 	}
 	type result struct {
@@ -144,12 +152,16 @@ func (s *sandbox) dial(network, address string) (net.Conn, error) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		runtime.LockOSThread() // never unlocked: the thread exits with this goroutine
+		runtime.LockOSThread()
 		if err := unix.Setns(int(s.net.Fd()), unix.CLONE_NEWNET); err != nil {
+			runtime.UnlockOSThread()
 			done <- result{nil, fmt.Errorf("entering the pod's network namespace: %w", err)}
 			return
 		}
 		conn, err := net.Dial(network, address)
+		if unix.Setns(int(nodeNetns.Fd()), unix.CLONE_NEWNET) == nil {
+			runtime.UnlockOSThread()
+		}
 		done <- result{conn, err}
 	}()
 	r := <-done

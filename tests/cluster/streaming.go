@@ -62,6 +62,10 @@ func (rt *nodeRuntime) ExecInContainer(ctx context.Context, _ string, uid string
 		stdinEnd *os.File
 	)
 	if tty {
+		if lookupEnv(cmd.Env, "TERM") == "" {
+			// As containerd does for an exec with a terminal.
+			cmd.Env = append(append([]string(nil), cmd.Env...), "TERM=xterm")
+		}
 		m, slave, err := openPty()
 		if err != nil {
 			return err
