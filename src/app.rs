@@ -47,6 +47,10 @@ pub enum Commands {
     Scale(commands::scale::ScaleArgs),
     /// Show details of a specific resource or group of resources.
     Describe(commands::describe::DescribeArgs),
+    /// Print the logs for a container in a pod.
+    Logs(commands::logs::LogsArgs),
+    /// Display resource (CPU/memory) usage of pods and nodes.
+    Top(commands::top::TopArgs),
     /// Apply a configuration to resources from files or stdin.
     Apply(commands::apply::ApplyArgs),
     /// Update the labels on a resource.
@@ -261,6 +265,8 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Set(args) => commands::set::run(ctx, args).await,
             Commands::Autoscale(args) => commands::autoscale::run(ctx, args).await,
             Commands::Describe(args) => commands::describe::run(ctx, args).await,
+            Commands::Logs(args) => commands::logs::run(ctx, args).await,
+            Commands::Top(args) => commands::top::run(ctx, args).await,
             Commands::Config(args) => commands::config::run(ctx, args).await,
             Commands::Kuberc(args) => commands::kuberc::run(ctx, args),
         }

@@ -395,6 +395,21 @@ impl ApiClient {
         })
     }
 
+    /// A GET whose body is read piece by piece as the server sends it (logs,
+    /// watches). `--request-timeout` bounds the whole request, body included,
+    /// as it bounds client-go's.
+    pub async fn get_stream(&self, path: &str, accept: &str) -> Result<BodyStream, ApiError> {
+        let deadline = self.timeout.map(|t| tokio::time::Instant::now() + t);
+        let response = self
+            .send_streaming(Method::GET, path, accept, None, Vec::new())
+            .await?;
+        Ok(BodyStream {
+            body: response.into_body(),
+            deadline,
+            client: self.clone(),
+        })
+    }
+
     pub async fn get_json(&self, path: &str) -> Result<Value, ApiError> {
         let body = self
             .send(Method::GET, path, ACCEPT_JSON, None, Vec::new())
@@ -464,6 +479,15 @@ impl ApiClient {
         }
     }
 
+    /// A stream that broke while being read (a followed log).
+    fn connection_error_text(&self, err: &(dyn std::error::Error + Send + Sync)) -> ApiError {
+        ApiError::Connection {
+            host: self.host.clone(),
+            refused: false,
+            detail: err.to_string(),
+        }
+    }
+
     /// kubectl's `-v=6` request log line.
     fn log_response(
         &self,
@@ -502,6 +526,41 @@ impl ApiClient {
                     let line = crate::context::warning_line(&warning, state.color);
                     let _ = state.out.write_all(line.as_bytes());
                 }
+            }
+        }
+    }
+}
+
+/// A response body as it arrives.
+pub struct BodyStream {
+    body: kube::client::Body,
+    deadline: Option<tokio::time::Instant>,
+    client: ApiClient,
+}
+
+impl BodyStream {
+    /// The next piece of the body; None once it has ended.
+    pub async fn next(&mut self) -> Option<Result<Bytes, ApiError>> {
+        loop {
+            let frame = match self.deadline {
+                Some(at) => match tokio::time::timeout_at(at, self.body.frame()).await {
+                    Ok(frame) => frame,
+                    Err(_) => {
+                        self.deadline = None;
+                        return Some(Err(ApiError::Unexpected(
+                            "net/http: request canceled (Client.Timeout or context cancellation while reading body)".into(),
+                        )));
+                    }
+                },
+                None => self.body.frame().await,
+            };
+            match frame? {
+                Ok(frame) => match frame.into_data() {
+                    Ok(data) if data.is_empty() => continue,
+                    Ok(data) => return Some(Ok(data)),
+                    Err(_) => continue,
+                },
+                Err(e) => return Some(Err(self.client.connection_error_text(&e))),
             }
         }
     }

@@ -32,7 +32,7 @@ use crate::flags::go_values::{go_bool, go_int64};
 use crate::flags::FilenameFlags;
 use crate::resource::builder::NamedTarget;
 use crate::resource::builder::{Plan, Selection};
-use crate::resource::fetch::{enhance_list_error, get_object, resource_subject, ListQuery, Pager};
+use crate::resource::fetch::{enhance_list_error, get_object, ListQuery, Pager};
 use crate::resource::infos::{arguments_with_paths, read_file_objects, FileReading};
 use crate::resource::{Mapping, NoResourceType};
 
@@ -256,7 +256,7 @@ async fn fetch_infos(
                         Err(error) => {
                             let error = enhance_list_error(
                                 error,
-                                &resource_subject(&target.mapping),
+                                &target.mapping.gvr_string(),
                                 &label_selector,
                                 &field_selector,
                             );

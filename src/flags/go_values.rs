@@ -90,6 +90,58 @@ fn parse_int(s: &str, bits: u32) -> Result<i64, String> {
     Ok(if negative { -value } else { value } as i64)
 }
 
+/// Go's `time.Duration.String()` of `nanos` (`1h2m3.5s`, `250ms`, `0s`).
+pub fn go_duration_string(nanos: i64) -> String {
+    let neg = nanos < 0;
+    let mut u = nanos.unsigned_abs();
+    // A fraction of `v / 10^prec` without trailing zeros (nor the point if none).
+    let frac = |v: u64, prec: u32| -> (String, u64) {
+        let mut digits = String::new();
+        let mut v = v;
+        let mut printed = false;
+        for _ in 0..prec {
+            let digit = v % 10;
+            printed = printed || digit != 0;
+            if printed {
+                digits.insert(0, char::from(b'0' + digit as u8));
+            }
+            v /= 10;
+        }
+        if printed {
+            digits.insert(0, '.');
+        }
+        (digits, v)
+    };
+    let mut out = if u == 0 {
+        return "0s".to_string();
+    } else if u < 1_000_000_000 {
+        let (prec, unit) = match u {
+            u if u < 1_000 => (0, "ns"),
+            u if u < 1_000_000 => (3, "\u{b5}s"),
+            _ => (6, "ms"),
+        };
+        let (f, whole) = frac(u, prec);
+        format!("{whole}{f}{unit}")
+    } else {
+        let (f, secs) = frac(u, 9);
+        u = secs;
+        let mut text = format!("{}{f}s", u % 60);
+        u /= 60;
+        if u > 0 {
+            text = format!("{}m{text}", u % 60);
+            u /= 60;
+            if u > 0 {
+                text = format!("{u}h{text}");
+            }
+        }
+        text
+    };
+    if neg {
+        out.insert(0, '-');
+    }
+    out
+}
+
 /// pflag's Duration: Go's `time.ParseDuration`, in nanoseconds (`1h30m`,
 /// `1.5s`, `-2m`, `0`), with Go's error messages.
 pub fn go_duration(s: &str) -> Result<i64, String> {
@@ -198,6 +250,22 @@ pub fn go_quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_print_like_go() {
+        for (nanos, text) in [
+            (0, "0s"),
+            (1, "1ns"),
+            (1_500, "1.5\u{b5}s"),
+            (250_000_000, "250ms"),
+            (1_000_000_000, "1s"),
+            (90_500_000_000, "1m30.5s"),
+            (3_723_000_000_001, "1h2m3.000000001s"),
+            (-2_000_000_000, "-2s"),
+        ] {
+            assert_eq!(go_duration_string(nanos), text);
+        }
+    }
 
     #[test]
     fn bools_as_go_parses_them() {

@@ -4,6 +4,7 @@
 pub mod dry_run;
 pub mod filename;
 pub mod global;
+pub mod go_time;
 pub mod go_values;
 pub mod pairs;
 pub mod print;

@@ -18,6 +18,7 @@ pub mod result;
 pub mod sort_by;
 pub mod table;
 pub mod tabwriter;
+pub mod top;
 pub mod unicode;
 pub mod yaml;
 

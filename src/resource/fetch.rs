@@ -145,6 +145,31 @@ fn continue_token(body: &[u8]) -> Option<String> {
         .token
 }
 
+/// cli-runtime's `EnhanceListError`: a bad request or missing collection
+/// says what was being listed (`subject` as kubectl names it, e.g.
+/// `"/v1, Resource=pods"` for the builder or `pods` for describe's lookups).
+pub fn enhance_list_error(error: ApiError, subject: &str, label: &str, field: &str) -> ApiError {
+    match error {
+        ApiError::Status(mut status)
+            if status.reason == "BadRequest" || status.reason == "NotFound" =>
+        {
+            status.message = if label.is_empty() && field.is_empty() {
+                format!("Unable to list {}: {}", go_quote(subject), status.message)
+            } else {
+                format!(
+                    "Unable to find {} that match label selector {}, field selector {}: {}",
+                    go_quote(subject),
+                    go_quote(label),
+                    go_quote(field),
+                    status.message
+                )
+            };
+            ApiError::Status(status)
+        }
+        other => other,
+    }
+}
+
 /// One object by name.
 pub async fn get_object(
     client: &ApiClient,
@@ -177,39 +202,6 @@ pub async fn get_subresource(
     client
         .send(Method::GET, &path, accept, None, Vec::new())
         .await
-}
-
-/// cli-runtime's `EnhanceListError`: a bad request or missing collection
-/// says what was being listed.
-pub fn enhance_list_error(error: ApiError, subject: &str, label: &str, field: &str) -> ApiError {
-    match error {
-        ApiError::Status(mut status)
-            if status.reason == "BadRequest" || status.reason == "NotFound" =>
-        {
-            status.message = if label.is_empty() && field.is_empty() {
-                format!("Unable to list {}: {}", go_quote(subject), status.message)
-            } else {
-                format!(
-                    "Unable to find {} that match label selector {}, field selector {}: {}",
-                    go_quote(subject),
-                    go_quote(label),
-                    go_quote(field),
-                    status.message
-                )
-            };
-            ApiError::Status(status)
-        }
-        other => other,
-    }
-}
-
-/// How kubectl names a resource type in those messages
-/// (`apps/v1, Resource=deployments`, `/v1, Resource=pods`).
-pub fn resource_subject(mapping: &Mapping) -> String {
-    format!(
-        "{}/{}, Resource={}",
-        mapping.group, mapping.version, mapping.resource
-    )
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::builder::{combined_type_error, Plan};
 use super::discovery::Discovery;
-use super::fetch::{enhance_list_error, get_object, resource_subject, ListQuery, Pager};
+use super::fetch::{enhance_list_error, get_object, ListQuery, Pager};
 use super::manifest::{self, Entry, Manifest, ManifestOptions};
 use super::mapper::Mapping;
 use super::selector::Selector;
@@ -136,7 +136,7 @@ pub async fn fetch_infos(client: &ApiClient, plan: &Plan) -> Vec<Result<Info>> {
                         Err(e) => {
                             out.push(Err(enhance_list_error(
                                 e,
-                                &resource_subject(&target.mapping),
+                                &target.mapping.gvr_string(),
                                 label_selector,
                                 field_selector,
                             )

@@ -66,6 +66,14 @@ impl Mapping {
         }
     }
 
+    /// `apps/v1, Resource=deployments`: Go's `GroupVersionResource.String()`.
+    pub fn gvr_string(&self) -> String {
+        format!(
+            "{}/{}, Resource={}",
+            self.group, self.version, self.resource
+        )
+    }
+
     /// `deployments.apps` or `pods` (how kubectl names the resource in messages).
     pub fn group_resource(&self) -> String {
         if self.group.is_empty() {

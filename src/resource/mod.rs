@@ -8,6 +8,7 @@ pub mod infos;
 pub mod manifest;
 pub mod mapper;
 pub mod metadata;
+pub mod pods;
 pub mod podspec;
 pub mod schema;
 pub mod select;

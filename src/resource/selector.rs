@@ -111,7 +111,8 @@ impl Selector {
     /// error.
     pub fn parse(text: &str) -> Result<Selector, String> {
         let mut reqs = Parser::new(text).parse()?;
-        reqs.sort_by(|a, b| a.key.cmp(&b.key));
+        // Go's sort.Sort: requirements with the same key keep Go's order.
+        crate::printers::gosort::sort_by(&mut reqs, |a, b| a.key < b.key);
         Ok(Selector(Some(reqs)))
     }
 
@@ -671,6 +672,46 @@ pub fn parse_to_label_selector(text: &str) -> Result<Value, String> {
     Ok(Value::Object(selector))
 }
 
+/// apimachinery's `labels.Parse` then `String()`: the selector as kubectl
+/// sends it (requirements sorted by key, set values sorted), or the
+/// parser's error (`unable to parse requirement: found '', expected: ',' or ')'`).
+pub fn canonical_label_selector(text: &str) -> Result<String, String> {
+    Selector::parse(text).map(|s| s.to_text())
+}
+
+/// apimachinery's `fields.ParseSelector`, for its errors only: every term
+/// needs `=`, `==` or `!=`.
+pub fn check_field_selector(text: &str) -> Result<(), String> {
+    let mut term = String::new();
+    let mut terms = Vec::new();
+    let mut escaped = false;
+    for c in text.chars() {
+        if escaped {
+            term.push(c);
+            escaped = false;
+        } else if c == '\\' {
+            term.push(c);
+            escaped = true;
+        } else if c == ',' {
+            terms.push(std::mem::take(&mut term));
+        } else {
+            term.push(c);
+        }
+    }
+    terms.push(term);
+    for t in terms {
+        if t.is_empty() {
+            continue;
+        }
+        if !(t.contains("!=") || t.contains("==") || t.contains('=')) {
+            return Err(format!(
+                "invalid selector: '{text}'; can't understand '{t}'"
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -806,5 +847,38 @@ mod tests {
             parse_to_label_selector("  ").unwrap(),
             serde_json::json!({})
         );
+    }
+
+    #[test]
+    fn go_canonical_form_and_errors() {
+        let c = canonical_label_selector;
+        assert_eq!(c("").unwrap(), "");
+        assert_eq!(c("b=2, a in (y,x),!c").unwrap(), "a in (x,y),b=2,!c");
+        assert_eq!(
+            c("app==web,x!=1,k notin ( z )").unwrap(),
+            "app==web,k notin (z),x!=1"
+        );
+        assert_eq!(c("a=").unwrap(), "a=");
+        assert_eq!(
+            c("a in (b").unwrap_err(),
+            "unable to parse requirement: found '', expected: ',' or ')'"
+        );
+        assert_eq!(
+            c("=x").unwrap_err(),
+            "found '=', expected: !, identifier, or 'end of string'"
+        );
+        assert_eq!(
+            c("a b").unwrap_err(),
+            "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt"
+        );
+        assert_eq!(
+            c("a,").unwrap_err(),
+            "found '', expected: identifier after ','"
+        );
+        assert_eq!(
+            check_field_selector("a").unwrap_err(),
+            "invalid selector: 'a'; can't understand 'a'"
+        );
+        assert!(check_field_selector("status.phase=Running,a!=b").is_ok());
     }
 }

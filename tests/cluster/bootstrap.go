@@ -18,8 +18,9 @@ const (
 )
 
 // bootstrapObjects creates what a minikube-like cluster has beyond the
-// built-in objects: the default StorageClass, and read access for user limited.
-func bootstrapObjects(ctx context.Context, c kubernetes.Interface) error {
+// built-in objects: the default StorageClass, read access for user limited,
+// and metrics-server's RBAC and Service.
+func bootstrapObjects(ctx context.Context, c kubernetes.Interface, metricsPort int) error {
 	reclaim := corev1.PersistentVolumeReclaimDelete
 	binding := storagev1.VolumeBindingImmediate
 	sc := &storagev1.StorageClass{
@@ -51,8 +52,10 @@ func bootstrapObjects(ctx context.Context, c kubernetes.Interface) error {
 		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: limitedRoleName},
 		Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: "limited"}},
 	}
-	_, err := c.RbacV1().RoleBindings("default").Create(ctx, rb, metav1.CreateOptions{})
-	return ignoreExists(err)
+	if _, err := c.RbacV1().RoleBindings("default").Create(ctx, rb, metav1.CreateOptions{}); ignoreExists(err) != nil {
+		return err
+	}
+	return bootstrapMetricsServer(ctx, c, metricsPort)
 }
 
 func ignoreExists(err error) error {

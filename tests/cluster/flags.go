@@ -40,8 +40,12 @@ func apiserverArgs(l layout, p ports) []string {
 		// The kubernetes Service cannot have a loopback endpoint, so don't reconcile it.
 		"--endpoint-reconciler-type=none",
 		"--enable-admission-plugins=NodeRestriction",
-		// Reach the (absent) kubelet at 127.0.0.1, never by resolving the node's name.
+		// Reach the kubelet at its InternalIP 127.0.0.1, never by resolving the node's name,
+		// with a client certificate, checking the kubelet's serving certificate.
 		"--kubelet-preferred-address-types=InternalIP",
+		"--kubelet-client-certificate=" + l.pkiFile("apiserver-kubelet-client.crt"),
+		"--kubelet-client-key=" + l.pkiFile("apiserver-kubelet-client.key"),
+		"--kubelet-certificate-authority=" + l.pkiFile("ca.crt"),
 		"--requestheader-client-ca-file=" + l.pkiFile("front-proxy-ca.crt"),
 		"--requestheader-allowed-names=front-proxy-client",
 		"--requestheader-username-headers=X-Remote-User",
@@ -103,10 +107,34 @@ enableProfiling: false
 	return os.WriteFile(l.schedulerConfig(), []byte(cfg), 0o644)
 }
 
-func nodeArgs(l layout) []string {
+func nodeArgs(l layout, p ports) []string {
 	return []string{
 		"--kubeconfig=" + l.kubeconfigOf("harness"),
 		"--node-name=" + nodeName,
 		"--volumes-dir=" + l.volumes,
+		"--root-dir=" + l.nodeRoot,
+		"--pki-dir=" + l.pki,
+		"--port=" + strconv.Itoa(p.kubelet),
+	}
+}
+
+// metricsServerArgs run metrics-server as its manifests do, on loopback,
+// scraping the node's kubelet every 10 seconds (its shortest resolution).
+func metricsServerArgs(l layout, p ports) []string {
+	kc := l.kubeconfigOf("metrics-server")
+	return []string{
+		"--kubeconfig=" + kc,
+		"--authentication-kubeconfig=" + kc,
+		"--authorization-kubeconfig=" + kc,
+		"--bind-address=127.0.0.1",
+		"--secure-port=" + strconv.Itoa(p.metricsServer),
+		"--tls-cert-file=" + l.pkiFile("metrics-server-serving.crt"),
+		"--tls-private-key-file=" + l.pkiFile("metrics-server-serving.key"),
+		"--kubelet-certificate-authority=" + l.pkiFile("ca.crt"),
+		"--kubelet-preferred-address-types=InternalIP",
+		"--kubelet-use-node-status-port",
+		"--metric-resolution=10s",
+		"--kubelet-request-timeout=5s",
+		"--profiling=false",
 	}
 }

@@ -5,8 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 	"time"
 
@@ -19,16 +22,22 @@ import (
 // runNode runs the harness's stand-in for the kubelet of one node, and the
 // hostPath volume provisioner, until SIGTERM.
 func runNode(args []string) int {
+	if os.Getpid() == 1 {
+		return runNodeInit(args)
+	}
 	fs := flag.NewFlagSet("node", flag.ExitOnError)
 	kubeconfig := fs.String("kubeconfig", "", "kubeconfig of the harness identity")
 	name := fs.String("node-name", nodeName, "name of the Node to register")
 	volumes := fs.String("volumes-dir", "", "folder for hostPath volumes")
+	root := fs.String("root-dir", "", "folder for pods' logs, working folders and /tmp")
+	pki := fs.String("pki-dir", "", "folder with ca.crt and the kubelet's serving certificate kubelet.crt/kubelet.key")
+	port := fs.Int("port", kubeletPort, "port of the kubelet API on 127.0.0.1")
 	workers := fs.Int("workers", 8, "pods updated at once")
-	jobTime := fs.Duration("job-pod-duration", 3*time.Second, "how long pods of Jobs run before succeeding (0: forever)")
+	jobTime := fs.Duration("job-pod-duration", 3*time.Second, "how long idle containers of Jobs' pods run before succeeding (0: forever)")
 	klog.InitFlags(fs)
 	_ = fs.Parse(args)
-	if *kubeconfig == "" || *volumes == "" {
-		fmt.Fprintln(os.Stderr, "node: --kubeconfig and --volumes-dir are required")
+	if *kubeconfig == "" || *volumes == "" || *root == "" || *pki == "" {
+		fmt.Fprintln(os.Stderr, "node: --kubeconfig, --volumes-dir, --root-dir and --pki-dir are required")
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
@@ -45,28 +54,61 @@ func runNode(args []string) int {
 		return 1
 	}
 
-	if err := registerNode(ctx, kubelet, *name); err != nil {
+	if err := registerNode(ctx, kubelet, *name, *port); err != nil {
 		klog.ErrorS(err, "registering node", "node", *name)
 		return 1
 	}
 	klog.InfoS("registered node", "node", *name)
-	go heartbeat(ctx, kubelet, *name)
+	go heartbeat(ctx, kubelet, *name, *port)
 
+	isolate := canIsolate()
+	if !isolate {
+		klog.InfoS("pods share the node's namespaces: creating namespaces is not allowed here")
+	}
+	rt := newNodeRuntime(*root, kubelet, *jobTime, isolate)
+	defer rt.shutdown()
 	podFactory := informers.NewSharedInformerFactoryWithOptions(kubelet, 0,
 		informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.FieldSelector = "spec.nodeName=" + *name }),
 		informers.WithTransform(dropManagedFields))
-	pods := newPodKubelet(kubelet, podFactory, *jobTime)
+	pods := newPodKubelet(kubelet, podFactory, rt)
 	volumeFactory := informers.NewSharedInformerFactoryWithOptions(provisioner, 0, informers.WithTransform(dropManagedFields))
 	volumesCtl := newHostPathProvisioner(provisioner, volumeFactory, *volumes)
+
+	server, err := newKubeletServer(kubelet, filepath.Join(*pki, "ca.crt"), *name, pods.lister, rt)
+	if err != nil {
+		klog.ErrorS(err, "kubelet API")
+		return 1
+	}
+	serveErr := make(chan error, 1)
+	go func() {
+		serveErr <- server.serve(ctx, *port, filepath.Join(*pki, "kubelet.crt"), filepath.Join(*pki, "kubelet.key"))
+	}()
 
 	podFactory.Start(ctx.Done())
 	volumeFactory.Start(ctx.Done())
 	podFactory.WaitForCacheSync(ctx.Done())
 	volumeFactory.WaitForCacheSync(ctx.Done())
 	go volumesCtl.run(ctx, 2)
-	pods.run(ctx, *workers)
+	go pods.run(ctx, *workers)
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		if err != nil {
+			klog.ErrorS(err, "kubelet API")
+			return 1
+		}
+	}
 	klog.InfoS("stopping", "node", *name)
 	return 0
+}
+
+// canIsolate says whether pods can get namespaces of their own (root, or
+// enough capabilities): it tries once with a throwaway network namespace.
+func canIsolate() bool {
+	cmd := exec.Command("/proc/self/exe", "sandbox-init")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: namespaceFlags(false)}
+	cmd.Stdin = strings.NewReader("\n")
+	return cmd.Run() == nil
 }
 
 // dropManagedFields keeps informer caches small with thousands of pods.

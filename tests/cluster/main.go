@@ -1,7 +1,8 @@
 // Command testcluster runs a real Kubernetes control plane on loopback for
 // kuddle's tests: embedded etcd, kube-apiserver, kube-controller-manager,
-// kube-scheduler and a fake kubelet, each as its own process (one binary,
-// one subcommand per component), started and stopped by `up` and `down`.
+// kube-scheduler, a kubelet that runs containers as processes, and
+// metrics-server, each as its own process (one binary, one subcommand per
+// component), started and stopped by `up` and `down`.
 package main
 
 import (
@@ -23,8 +24,10 @@ var subcommands = []subcommand{
 	{"apiserver", "run kube-apiserver with the given flags (started by up)", runAPIServer},
 	{"controller-manager", "run kube-controller-manager with the given flags (started by up)", runControllerManager},
 	{"scheduler", "run kube-scheduler with the given flags (started by up)", runScheduler},
-	{"node", "run the fake kubelet and the hostPath volume provisioner (started by up)", runNode},
+	{"node", "run the node's kubelet and the hostPath volume provisioner (started by up)", runNode},
 	{"fault-proxy", "fault-proxy DIR: a fault-injecting TLS proxy in front of DIR's API server (for tests)", runFaultProxy},
+	{"metrics-server", "run metrics-server with the given flags (started by up)", runMetricsServer},
+	{"sandbox-init", "set up a pod's new namespaces (started by node)", runSandboxInit},
 }
 
 func main() {

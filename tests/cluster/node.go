@@ -64,7 +64,7 @@ func newNode(name string) *corev1.Node {
 
 // nodeStatus is the status the fake kubelet reports, with fresh heartbeats
 // and transition times kept from the previous status.
-func nodeStatus(name string, old corev1.NodeStatus) corev1.NodeStatus {
+func nodeStatus(name string, port int, old corev1.NodeStatus) corev1.NodeStatus {
 	now := metav1.Now()
 	id := hexID(name)
 	cond := func(t corev1.NodeConditionType, s corev1.ConditionStatus, reason, msg string) corev1.NodeCondition {
@@ -90,7 +90,7 @@ func nodeStatus(name string, old corev1.NodeStatus) corev1.NodeStatus {
 			{Type: corev1.NodeInternalIP, Address: hostIP},
 			{Type: corev1.NodeHostName, Address: name},
 		},
-		DaemonEndpoints: corev1.NodeDaemonEndpoints{KubeletEndpoint: corev1.DaemonEndpoint{Port: kubeletPort}},
+		DaemonEndpoints: corev1.NodeDaemonEndpoints{KubeletEndpoint: corev1.DaemonEndpoint{Port: int32(port)}},
 		NodeInfo: corev1.NodeSystemInfo{
 			MachineID:               id[:32],
 			SystemUUID:              id[32:40] + "-" + id[40:44] + "-" + id[44:48] + "-" + id[48:52] + "-" + id[52:64],
@@ -106,22 +106,22 @@ func nodeStatus(name string, old corev1.NodeStatus) corev1.NodeStatus {
 }
 
 // registerNode creates the Node (or takes over an existing one) and reports its status.
-func registerNode(ctx context.Context, c kubernetes.Interface, name string) error {
+func registerNode(ctx context.Context, c kubernetes.Interface, name string, port int) error {
 	return retry.OnError(retry.DefaultBackoff, func(error) bool { return ctx.Err() == nil }, func() error {
 		if _, err := c.CoreV1().Nodes().Create(ctx, newNode(name), metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
 			return err
 		}
-		return reportNodeStatus(ctx, c, name)
+		return reportNodeStatus(ctx, c, name, port)
 	})
 }
 
-func reportNodeStatus(ctx context.Context, c kubernetes.Interface, name string) error {
+func reportNodeStatus(ctx context.Context, c kubernetes.Interface, name string, port int) error {
 	return retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		node, err := c.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
 			return err
 		}
-		node.Status = nodeStatus(name, node.Status)
+		node.Status = nodeStatus(name, port, node.Status)
 		_, err = c.CoreV1().Nodes().UpdateStatus(ctx, node, metav1.UpdateOptions{})
 		return err
 	})
@@ -129,7 +129,7 @@ func reportNodeStatus(ctx context.Context, c kubernetes.Interface, name string) 
 
 // heartbeat keeps the node's Lease renewed and its status fresh, as a kubelet
 // does, so the node lifecycle controller keeps it Ready.
-func heartbeat(ctx context.Context, c kubernetes.Interface, name string) {
+func heartbeat(ctx context.Context, c kubernetes.Interface, name string, port int) {
 	renew := time.NewTicker(leaseRenewal)
 	report := time.NewTicker(statusReport)
 	defer renew.Stop()
@@ -143,7 +143,7 @@ func heartbeat(ctx context.Context, c kubernetes.Interface, name string) {
 			return
 		case <-renew.C:
 		case <-report.C:
-			if err := reportNodeStatus(ctx, c, name); err != nil {
+			if err := reportNodeStatus(ctx, c, name, port); err != nil {
 				klog.ErrorS(err, "reporting node status")
 			}
 		}

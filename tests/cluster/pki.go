@@ -28,8 +28,24 @@ var clientIdentities = []struct {
 	{"admin", "kuddle-admin", []string{"system:masters"}},
 	{"controller-manager", "system:kube-controller-manager", nil},
 	{"scheduler", "system:kube-scheduler", nil},
-	// The fake kubelet also provisions volumes, which a node identity may not do.
+	// The harness's kubelet also provisions volumes, which a node identity may not do.
 	{"harness", "kuddle-harness", []string{"system:masters"}},
+	// How kube-apiserver reaches kubelets (logs, exec, port-forward), as kubeadm's apiserver-kubelet-client.
+	{"apiserver-kubelet-client", "kube-apiserver-kubelet-client", []string{"system:masters"}},
+	// metrics-server, towards the API server and the kubelet; RBAC gives it what it needs.
+	{"metrics-server", metricsServerUser, nil},
+}
+
+// servingCerts are the TLS server certificates besides the API server's,
+// signed by the cluster CA: the kubelet's (the API server checks it) and
+// metrics-server's (the aggregator checks it as service metrics-server.kube-system.svc).
+var servingCerts = []struct {
+	file, cn string
+	orgs     []string
+	dns      []string
+}{
+	{"kubelet", "system:node:" + nodeName, []string{"system:nodes"}, []string{nodeName, "localhost"}},
+	{"metrics-server-serving", "metrics-server", nil, []string{"metrics-server", "metrics-server.kube-system", "metrics-server.kube-system.svc", "localhost"}},
 }
 
 // limitedToken is the bearer token of the `limited` kubeconfig user.
@@ -61,6 +77,14 @@ func ensurePKI(dir string) error {
 	}
 	for _, id := range clientIdentities {
 		if err := writeSigned(dir, id.file, leaf(id.user, id.groups, x509.ExtKeyUsageClientAuth), ca, caKey); err != nil {
+			return err
+		}
+	}
+	for _, sc := range servingCerts {
+		cert := leaf(sc.cn, sc.orgs, x509.ExtKeyUsageServerAuth)
+		cert.DNSNames = sc.dns
+		cert.IPAddresses = []net.IP{net.ParseIP("127.0.0.1")}
+		if err := writeSigned(dir, sc.file, cert, ca, caKey); err != nil {
 			return err
 		}
 	}
@@ -176,6 +200,11 @@ var pkiFiles = []string{"ca.crt", "ca.key", "apiserver.crt", "apiserver.key", "f
 func complete(dir string) bool {
 	for _, id := range clientIdentities {
 		if !exists(filepath.Join(dir, id.file+".crt")) {
+			return false
+		}
+	}
+	for _, sc := range servingCerts {
+		if !exists(filepath.Join(dir, sc.file+".crt")) {
 			return false
 		}
 	}

@@ -17,24 +17,26 @@ import (
 	"k8s.io/utils/ptr"
 )
 
-// podKubelet plays the kubelet for the pods bound to one node: it reports
-// them running and ready, finishes Job pods after a while, and removes pods
-// being deleted. It works from a watch, through a queue, with a few workers.
+// podKubelet plays the kubelet for the pods bound to one node: it runs
+// their containers (runtime.go), reports their status, and finishes the
+// deletion of pods once their containers have stopped. It works from a
+// watch, through a queue, with a few workers.
 type podKubelet struct {
-	client  kubernetes.Interface
-	lister  corelisters.PodLister
-	queue   workqueue.TypedRateLimitingInterface[string]
-	ips     *ipAllocator
-	jobTime time.Duration
+	client kubernetes.Interface
+	lister corelisters.PodLister
+	queue  workqueue.TypedRateLimitingInterface[string]
+	ips    *ipAllocator
+	rt     *nodeRuntime
 }
 
-func newPodKubelet(c kubernetes.Interface, factory informers.SharedInformerFactory, jobTime time.Duration) *podKubelet {
+func newPodKubelet(c kubernetes.Interface, factory informers.SharedInformerFactory, rt *nodeRuntime) *podKubelet {
 	k := &podKubelet{
-		client:  c,
-		queue:   workqueue.NewTypedRateLimitingQueue(workqueue.DefaultTypedControllerRateLimiter[string]()),
-		ips:     newIPAllocator(),
-		jobTime: jobTime,
+		client: c,
+		queue:  workqueue.NewTypedRateLimitingQueue(workqueue.DefaultTypedControllerRateLimiter[string]()),
+		ips:    newIPAllocator(),
+		rt:     rt,
 	}
+	rt.notify = k.queue.Add
 	informer := factory.Core().V1().Pods()
 	k.lister = informer.Lister()
 	_, _ = informer.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
@@ -51,6 +53,7 @@ func newPodKubelet(c kubernetes.Interface, factory informers.SharedInformerFacto
 			}
 			if pod, ok := obj.(*corev1.Pod); ok {
 				k.ips.release(pod.UID)
+				go rt.remove(pod.UID)
 			}
 		},
 	})
@@ -91,6 +94,9 @@ func (k *podKubelet) next(ctx context.Context) bool {
 	return true
 }
 
+// maxGrace bounds how long a deleted pod's processes get to stop.
+const maxGrace = 30 * time.Second
+
 func (k *podKubelet) sync(ctx context.Context, key string) error {
 	ns, name, err := cache.SplitMetaNamespaceKey(key)
 	if err != nil {
@@ -104,7 +110,13 @@ func (k *podKubelet) sync(ctx context.Context, key string) error {
 		return err
 	}
 	if pod.DeletionTimestamp != nil {
-		// The containers "stop" at once: finish the graceful deletion.
+		grace := maxGrace
+		if pod.DeletionGracePeriodSeconds != nil {
+			grace = min(time.Duration(*pod.DeletionGracePeriodSeconds)*time.Second, maxGrace)
+		}
+		if p := k.rt.pod(pod.UID); p != nil && !p.terminate(grace) {
+			return nil // synced again once the containers have stopped
+		}
 		err := k.client.CoreV1().Pods(ns).Delete(ctx, name, metav1.DeleteOptions{
 			GracePeriodSeconds: ptr.To(int64(0)),
 			Preconditions:      &metav1.Preconditions{UID: &pod.UID},
@@ -114,26 +126,23 @@ func (k *podKubelet) sync(ctx context.Context, key string) error {
 		}
 		return err
 	}
-	if pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed {
-		return nil
+	if (pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed) && k.rt.pod(pod.UID) == nil {
+		return nil // finished before this node started: never run again
 	}
-	now := metav1.Now()
-	var status corev1.PodStatus
-	if pod.Status.Phase == corev1.PodRunning && k.finishes(pod) {
-		if left := k.jobTime - now.Sub(pod.Status.StartTime.Time); left > 0 {
-			k.queue.AddAfter(key, left)
-		} else {
-			status = succeededStatus(pod, now)
-		}
-	}
-	if status.Phase == "" {
-		ip := k.ips.allocate(pod.UID)
-		if ip == "" && !pod.Spec.HostNetwork {
+	ip := ""
+	if !pod.Spec.HostNetwork {
+		if ip = k.ips.allocate(pod.UID); ip == "" {
 			klog.InfoS("no pod IP left", "pod", key)
 			return nil
 		}
-		status = runningStatus(pod, ip, now)
 	}
+	p := k.rt.sync(pod, ip)
+	if len(pod.Status.ContainerStatuses) == 0 {
+		// Quick init containers finish before the first report, as the harness
+		// reported pods before containers ran.
+		p.settle(time.Second)
+	}
+	status := podStatus(pod, p, ip, metav1.Now())
 	if equality.Semantic.DeepEqual(pod.Status, status) {
 		return nil
 	}
@@ -144,17 +153,4 @@ func (k *podKubelet) sync(ctx context.Context, key string) error {
 		return nil
 	}
 	return err
-}
-
-// finishes says whether the pod runs to completion: pods of Jobs that do not restart.
-func (k *podKubelet) finishes(pod *corev1.Pod) bool {
-	if k.jobTime <= 0 || pod.Spec.RestartPolicy == corev1.RestartPolicyAlways || pod.Status.StartTime == nil {
-		return false
-	}
-	for _, ref := range pod.OwnerReferences {
-		if ref.Kind == "Job" && ref.Controller != nil && *ref.Controller {
-			return true
-		}
-	}
-	return false
 }

@@ -3,88 +3,255 @@ package main
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// runningStatus is the status a kubelet reports once every container of pod
-// has started: phase Running, ready, with a pod IP. Times and the IP already
-// in the status are kept, so computing it twice gives the same result.
-func runningStatus(pod *corev1.Pod, podIP string, now metav1.Time) corev1.PodStatus {
+// podStatus is the status the kubelet reports for pod from what its
+// containers do (p), keeping times and fields already in the status so that
+// computing it twice gives the same result.
+func podStatus(pod *corev1.Pod, p *podRuntime, podIP string, now metav1.Time) corev1.PodStatus {
 	s := *pod.Status.DeepCopy()
 	if s.StartTime == nil {
 		s.StartTime = &now
 	}
-	started := *s.StartTime
 	if pod.Spec.HostNetwork {
 		podIP = hostIP
 	}
-	s.Phase = corev1.PodRunning
 	s.ObservedGeneration = pod.Generation
 	s.HostIP, s.HostIPs = hostIP, []corev1.HostIP{{IP: hostIP}}
 	s.PodIP, s.PodIPs = podIP, []corev1.PodIP{{IP: podIP}}
 
+	p.mu.Lock()
 	s.InitContainerStatuses = nil
-	for _, c := range pod.Spec.InitContainers {
-		st := containerStatus(pod, c, started)
-		if c.RestartPolicy == nil || *c.RestartPolicy != corev1.ContainerRestartPolicyAlways {
-			// A plain init container has run to completion; only sidecars keep running.
-			st.State = corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{
-				ExitCode: 0, Reason: "Completed", StartedAt: started, FinishedAt: started, ContainerID: st.ContainerID,
-			}}
-			st.Started = ptrBool(false)
-		}
-		s.InitContainerStatuses = append(s.InitContainerStatuses, st)
+	for i := range pod.Spec.InitContainers {
+		s.InitContainerStatuses = append(s.InitContainerStatuses, p.containerStatus(&pod.Spec.InitContainers[i], initKind))
 	}
 	s.ContainerStatuses = nil
-	for _, c := range pod.Spec.Containers {
-		s.ContainerStatuses = append(s.ContainerStatuses, containerStatus(pod, c, started))
+	for i := range pod.Spec.Containers {
+		s.ContainerStatuses = append(s.ContainerStatuses, p.containerStatus(&pod.Spec.Containers[i], appKind))
 	}
-
-	ready := corev1.ConditionTrue
-	readyReason, readyMessage := "", ""
-	for _, gate := range pod.Spec.ReadinessGates {
-		if c := findCondition(s.Conditions, gate.ConditionType); c == nil || c.Status != corev1.ConditionTrue {
-			ready, readyReason = corev1.ConditionFalse, "ReadinessGatesNotReady"
-			readyMessage = fmt.Sprintf("corresponding condition of pod readiness gate %q does not exist.", gate.ConditionType)
-			if c != nil {
-				readyMessage = fmt.Sprintf("the status of pod readiness gate %q is not \"True\", but %s", gate.ConditionType, c.Status)
-			}
-			break
-		}
+	s.EphemeralContainerStatuses = nil
+	for i := range pod.Spec.EphemeralContainers {
+		ec := corev1.Container(pod.Spec.EphemeralContainers[i].EphemeralContainerCommon)
+		s.EphemeralContainerStatuses = append(s.EphemeralContainerStatuses, p.containerStatus(&ec, ephemeralKind))
 	}
-	s.Conditions = setConditions(pod, now, []corev1.PodCondition{
-		{Type: corev1.PodReadyToStartContainers, Status: corev1.ConditionTrue},
-		{Type: corev1.PodInitialized, Status: corev1.ConditionTrue},
-		{Type: corev1.PodReady, Status: ready, Reason: readyReason, Message: readyMessage},
-		{Type: corev1.ContainersReady, Status: corev1.ConditionTrue},
-	})
+	p.mu.Unlock()
+	s.Phase = podPhase(pod, &s)
+	s.Conditions = setConditions(pod, now, podConditions(pod, &s))
 	return s
 }
 
-// succeededStatus is the status of a pod whose containers all exited 0.
-func succeededStatus(pod *corev1.Pod, now metav1.Time) corev1.PodStatus {
-	s := *pod.Status.DeepCopy()
-	s.Phase = corev1.PodSucceeded
-	for i := range s.ContainerStatuses {
-		c := &s.ContainerStatuses[i]
-		startedAt := now
-		if c.State.Running != nil {
-			startedAt = c.State.Running.StartedAt
-		}
-		c.State = corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{
-			ExitCode: 0, Reason: "Completed", StartedAt: startedAt, FinishedAt: now, ContainerID: c.ContainerID,
-		}}
-		c.Ready, c.Started = false, ptrBool(false)
+// containerStatusesForLogs is the status of every container, as the logs endpoint reads it.
+func (p *podRuntime) containerStatusesForLogs() *corev1.PodStatus {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := &corev1.PodStatus{}
+	pod := p.pod
+	for i := range pod.Spec.InitContainers {
+		s.InitContainerStatuses = append(s.InitContainerStatuses, p.containerStatus(&pod.Spec.InitContainers[i], initKind))
 	}
-	s.Conditions = setConditions(pod, now, []corev1.PodCondition{
-		{Type: corev1.PodReadyToStartContainers, Status: corev1.ConditionFalse},
-		{Type: corev1.PodInitialized, Status: corev1.ConditionTrue, Reason: "PodCompleted"},
-		{Type: corev1.PodReady, Status: corev1.ConditionFalse, Reason: "PodCompleted"},
-		{Type: corev1.ContainersReady, Status: corev1.ConditionFalse, Reason: "PodCompleted"},
-	})
+	for i := range pod.Spec.Containers {
+		s.ContainerStatuses = append(s.ContainerStatuses, p.containerStatus(&pod.Spec.Containers[i], appKind))
+	}
+	for i := range pod.Spec.EphemeralContainers {
+		ec := corev1.Container(pod.Spec.EphemeralContainers[i].EphemeralContainerCommon)
+		s.EphemeralContainerStatuses = append(s.EphemeralContainerStatuses, p.containerStatus(&ec, ephemeralKind))
+	}
 	return s
+}
+
+// containerStatus reports one container: waiting before its first run (or
+// in back-off), running, or terminated, with its last termination, restart
+// count and identifiers stable for the same pod, container and restart.
+// Called with p.mu held.
+func (p *podRuntime) containerStatus(spec *corev1.Container, kind containerKind) corev1.ContainerStatus {
+	st := corev1.ContainerStatus{Name: spec.Name, Image: spec.Image, Started: ptrBool(false)}
+	c := p.containers[spec.Name]
+	if c == nil || (c.run == nil && c.waiting == nil && c.prev == nil) {
+		reason := "ContainerCreating"
+		if kind == appKind && !p.initDone {
+			reason = "PodInitializing"
+		}
+		st.State.Waiting = &corev1.ContainerStateWaiting{Reason: reason}
+		return st
+	}
+	image, repo, digest := normalizeImage(spec.Image)
+	st.Image, st.ImageID = image, repo+"@sha256:"+digest
+	st.RestartCount = c.restarts
+	terminated := func(r *containerRun) *corev1.ContainerStateTerminated {
+		return &corev1.ContainerStateTerminated{
+			ExitCode: r.exitCode, Reason: r.reason, Message: r.message,
+			StartedAt: apiTime(r.startedAt), FinishedAt: apiTime(r.finishedAt),
+			ContainerID: "containerd://" + r.id,
+		}
+	}
+	var last *containerRun
+	switch {
+	case c.waiting != nil:
+		st.State.Waiting = c.waiting.DeepCopy()
+		last = c.prev
+		if c.run != nil && !c.run.running {
+			last = c.run
+		}
+	case c.run.running:
+		st.State.Running = &corev1.ContainerStateRunning{StartedAt: apiTime(c.run.startedAt)}
+		st.Ready, st.Started = true, ptrBool(true)
+		last = c.prev
+	default:
+		st.State.Terminated = terminated(c.run)
+		// A regular init container that succeeded counts as ready.
+		st.Ready = kind == initKind && !isSidecar(spec) && c.run.exitCode == 0
+		last = c.prev
+	}
+	if last != nil {
+		st.LastTerminationState.Terminated = terminated(last)
+	}
+	switch {
+	case c.run != nil:
+		st.ContainerID = "containerd://" + c.run.id
+	case last != nil:
+		st.ContainerID = "containerd://" + last.id
+	}
+	return st
+}
+
+// podPhase is the kubelet's phase for the container statuses.
+func podPhase(pod *corev1.Pod, s *corev1.PodStatus) corev1.PodPhase {
+	for i, c := range pod.Spec.InitContainers {
+		if isSidecar(&c) || i >= len(s.InitContainerStatuses) {
+			continue
+		}
+		st := s.InitContainerStatuses[i]
+		if st.State.Terminated != nil && st.State.Terminated.ExitCode == 0 {
+			continue
+		}
+		if st.State.Terminated != nil && pod.Spec.RestartPolicy == corev1.RestartPolicyNever {
+			return corev1.PodFailed
+		}
+		return corev1.PodPending
+	}
+	var waiting, running, stopped, succeeded int
+	for _, st := range s.ContainerStatuses {
+		switch {
+		case st.State.Running != nil:
+			running++
+		case st.State.Terminated != nil:
+			stopped++
+			if st.State.Terminated.ExitCode == 0 {
+				succeeded++
+			}
+		case st.State.Waiting != nil:
+			if st.LastTerminationState.Terminated != nil {
+				stopped++
+			} else {
+				waiting++
+			}
+		}
+	}
+	switch {
+	case waiting > 0:
+		return corev1.PodPending
+	case running > 0:
+		return corev1.PodRunning
+	case stopped > 0:
+		switch {
+		case pod.Spec.RestartPolicy == corev1.RestartPolicyAlways:
+			return corev1.PodRunning
+		case stopped == succeeded:
+			return corev1.PodSucceeded
+		case pod.Spec.RestartPolicy == corev1.RestartPolicyNever:
+			return corev1.PodFailed
+		}
+		return corev1.PodRunning
+	}
+	return corev1.PodPending
+}
+
+// podConditions are the kubelet's conditions for the status, in its order.
+func podConditions(pod *corev1.Pod, s *corev1.PodStatus) []corev1.PodCondition {
+	if s.Phase == corev1.PodSucceeded || s.Phase == corev1.PodFailed {
+		reason := "PodCompleted"
+		if s.Phase == corev1.PodFailed {
+			reason = "PodFailed"
+		}
+		initialized := corev1.PodCondition{Type: corev1.PodInitialized, Status: corev1.ConditionTrue, Reason: "PodCompleted"}
+		if s.Phase == corev1.PodFailed {
+			initialized = initializedCondition(pod, s)
+		}
+		return []corev1.PodCondition{
+			{Type: corev1.PodReadyToStartContainers, Status: corev1.ConditionFalse},
+			initialized,
+			{Type: corev1.PodReady, Status: corev1.ConditionFalse, Reason: reason},
+			{Type: corev1.ContainersReady, Status: corev1.ConditionFalse, Reason: reason},
+		}
+	}
+	var unready []string
+	for i, c := range pod.Spec.InitContainers {
+		if isSidecar(&c) && i < len(s.InitContainerStatuses) && !s.InitContainerStatuses[i].Ready {
+			unready = append(unready, c.Name)
+		}
+	}
+	for i, c := range pod.Spec.Containers {
+		if i < len(s.ContainerStatuses) && !s.ContainerStatuses[i].Ready {
+			unready = append(unready, c.Name)
+		}
+	}
+	containersReady := corev1.PodCondition{Type: corev1.ContainersReady, Status: corev1.ConditionTrue}
+	if len(unready) > 0 {
+		containersReady = corev1.PodCondition{Type: corev1.ContainersReady, Status: corev1.ConditionFalse,
+			Reason: "ContainersNotReady", Message: fmt.Sprintf("containers with unready status: %s", unready)}
+	}
+	ready := containersReady
+	ready.Type = corev1.PodReady
+	if ready.Status == corev1.ConditionTrue {
+		var msgs []string
+		for _, gate := range pod.Spec.ReadinessGates {
+			c := findCondition(s.Conditions, gate.ConditionType)
+			switch {
+			case c == nil:
+				msgs = append(msgs, fmt.Sprintf("corresponding condition of pod readiness gate %q does not exist.", gate.ConditionType))
+			case c.Status != corev1.ConditionTrue:
+				msgs = append(msgs, fmt.Sprintf("the status of pod readiness gate %q is not \"True\", but %v", gate.ConditionType, c.Status))
+			}
+		}
+		if len(msgs) > 0 {
+			ready = corev1.PodCondition{Type: corev1.PodReady, Status: corev1.ConditionFalse,
+				Reason: "ReadinessGatesNotReady", Message: strings.Join(msgs, ", ")}
+		}
+	}
+	return []corev1.PodCondition{
+		{Type: corev1.PodReadyToStartContainers, Status: corev1.ConditionTrue},
+		initializedCondition(pod, s),
+		ready,
+		containersReady,
+	}
+}
+
+// initializedCondition says whether every init container has done its part.
+func initializedCondition(pod *corev1.Pod, s *corev1.PodStatus) corev1.PodCondition {
+	for _, st := range s.ContainerStatuses {
+		if st.State.Running != nil || st.State.Terminated != nil || st.LastTerminationState.Terminated != nil {
+			return corev1.PodCondition{Type: corev1.PodInitialized, Status: corev1.ConditionTrue}
+		}
+	}
+	var incomplete []string
+	for i, c := range pod.Spec.InitContainers {
+		if i >= len(s.InitContainerStatuses) {
+			continue
+		}
+		st := s.InitContainerStatuses[i]
+		if isSidecar(&c) && (st.Started == nil || !*st.Started) || !isSidecar(&c) && !st.Ready {
+			incomplete = append(incomplete, c.Name)
+		}
+	}
+	if len(incomplete) > 0 {
+		return corev1.PodCondition{Type: corev1.PodInitialized, Status: corev1.ConditionFalse,
+			Reason: "ContainersNotInitialized", Message: fmt.Sprintf("containers with incomplete status: %s", incomplete)}
+	}
+	return corev1.PodCondition{Type: corev1.PodInitialized, Status: corev1.ConditionTrue}
 }
 
 // setConditions puts the kubelet's conditions first, in the kubelet's order,
@@ -117,22 +284,6 @@ func findCondition(conds []corev1.PodCondition, t corev1.PodConditionType) *core
 		}
 	}
 	return nil
-}
-
-// containerStatus reports container c as running since startedAt, with
-// identifiers that are stable for the same pod and container.
-func containerStatus(pod *corev1.Pod, c corev1.Container, startedAt metav1.Time) corev1.ContainerStatus {
-	image, repo, digest := normalizeImage(c.Image)
-	return corev1.ContainerStatus{
-		Name:         c.Name,
-		Image:        image,
-		ImageID:      repo + "@sha256:" + digest,
-		ContainerID:  "containerd://" + hexID(string(pod.UID)+"/"+c.Name),
-		Ready:        true,
-		Started:      ptrBool(true),
-		RestartCount: 0,
-		State:        corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: startedAt}},
-	}
 }
 
 // normalizeImage spells an image reference as containerd reports it:
@@ -170,3 +321,7 @@ func normalizeImage(ref string) (image, repo, digest string) {
 }
 
 func ptrBool(b bool) *bool { return &b }
+
+// apiTime is t as the API keeps it (whole seconds), so that a status
+// computed again compares equal to the one stored.
+func apiTime(t time.Time) metav1.Time { return metav1.NewTime(t.Truncate(time.Second)) }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,7 +14,7 @@ import (
 )
 
 // components in start order; down stops them in reverse.
-var components = []string{"etcd", "apiserver", "controller-manager", "scheduler", "node"}
+var components = []string{"etcd", "apiserver", "controller-manager", "scheduler", "node", "metrics-server"}
 
 func pidFile(dir, name string) string { return filepath.Join(dir, "pids", name+".pid") }
 func logFile(dir, name string) string { return filepath.Join(dir, "logs", name+".log") }
@@ -30,12 +31,26 @@ func startComponent(dir, name string, args []string) (*os.Process, error) {
 		return nil, err
 	}
 	defer out.Close()
-	cmd := exec.Command(self, append([]string{name}, args...)...)
-	cmd.Stdout = out
-	cmd.Stderr = out
-	cmd.Dir = dir
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	if err := cmd.Start(); err != nil {
+	command := func(cloneflags uintptr) *exec.Cmd {
+		cmd := exec.Command(self, append([]string{name}, args...)...)
+		cmd.Stdout = out
+		cmd.Stderr = out
+		cmd.Dir = dir
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Cloneflags: cloneflags}
+		return cmd
+	}
+	cmd := command(0)
+	if name == "node" {
+		// The node gets namespaces of its own where the system allows it (see nodeinit.go).
+		cmd = command(nodeIsolation)
+	}
+	err = cmd.Start()
+	if err != nil && name == "node" && (errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EINVAL)) {
+		fmt.Fprintf(out, "cannot give the node namespaces of its own (%v): containers run as plain child processes\n", err)
+		cmd = command(0)
+		err = cmd.Start()
+	}
+	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
 	if err := os.WriteFile(pidFile(dir, name), []byte(strconv.Itoa(cmd.Process.Pid)+"\n"), 0o644); err != nil {
@@ -81,7 +96,7 @@ func isOurs(pid int, dir, name string) bool {
 
 // stopOrder says which components stop together, first to last: clients
 // before the apiserver, the apiserver before etcd, so each can shut down cleanly.
-var stopOrder = [][]string{{"node", "scheduler", "controller-manager"}, {"apiserver"}, {"etcd"}}
+var stopOrder = [][]string{{"metrics-server", "node", "scheduler", "controller-manager"}, {"apiserver"}, {"etcd"}}
 
 // stopComponents stops every recorded process of DIR, stage by stage:
 // SIGTERM, and SIGKILL for what is still running after grace.

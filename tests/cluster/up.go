@@ -17,7 +17,7 @@ const nodeName = "kuddle-node"
 
 // layout names the files of one run folder.
 type layout struct {
-	dir, pki, kubeconfigs, volumes string
+	dir, pki, kubeconfigs, volumes, nodeRoot string
 }
 
 func newLayout(dir string) layout {
@@ -26,6 +26,7 @@ func newLayout(dir string) layout {
 		pki:         filepath.Join(dir, "pki"),
 		kubeconfigs: filepath.Join(dir, "kubeconfigs"),
 		volumes:     filepath.Join(dir, "volumes"),
+		nodeRoot:    filepath.Join(dir, "node"),
 	}
 }
 
@@ -38,7 +39,7 @@ func (l layout) schedulerConfig() string { return filepath.Join(l.dir, "schedule
 func (l layout) envFile() string         { return filepath.Join(l.dir, "env") }
 
 type ports struct {
-	etcdClient, etcdPeer, apiserver, controllerManager, scheduler int
+	etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kubelet, metricsServer int
 }
 
 func say(format string, args ...any) {
@@ -77,7 +78,11 @@ func runUp(args []string) int {
 
 func up(ctx context.Context, l layout) error {
 	stopStale(l.dir)
-	for _, d := range []string{l.dir, filepath.Join(l.dir, "logs"), filepath.Join(l.dir, "pids"), l.kubeconfigs, l.volumes} {
+	// Pods of an earlier run are started afresh: their logs and folders go.
+	if err := os.RemoveAll(l.nodeRoot); err != nil {
+		return err
+	}
+	for _, d := range []string{l.dir, filepath.Join(l.dir, "logs"), filepath.Join(l.dir, "pids"), l.kubeconfigs, l.volumes, l.nodeRoot} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
 		}
@@ -94,7 +99,7 @@ func up(ctx context.Context, l layout) error {
 	if err := writeUserKubeconfig(l.userKubeconfig(), l.pki, server); err != nil {
 		return err
 	}
-	for _, name := range []string{"controller-manager", "scheduler", "harness"} {
+	for _, name := range []string{"controller-manager", "scheduler", "harness", "metrics-server"} {
 		if err := writeComponentKubeconfig(l.kubeconfigOf(name), l.pki, name, server); err != nil {
 			return err
 		}
@@ -120,8 +125,8 @@ func up(ctx context.Context, l layout) error {
 	}); err != nil {
 		return err
 	}
-	if err := bootstrapObjects(ctx, admin); err != nil {
-		return fmt.Errorf("creating the storage class and RBAC for user limited: %w", err)
+	if err := bootstrapObjects(ctx, admin, p.metricsServer); err != nil {
+		return fmt.Errorf("creating the storage class, RBAC for users limited and metrics-server: %w", err)
 	}
 
 	say("starting kube-controller-manager and kube-scheduler")
@@ -134,12 +139,18 @@ func up(ctx context.Context, l layout) error {
 		}
 	}
 	nodeStarted := time.Now()
-	say("starting the fake kubelet for node %s", nodeName)
-	if _, err := startComponent(l.dir, "node", nodeArgs(l)); err != nil {
+	say("starting the kubelet of node %s (API on 127.0.0.1:%d) and metrics-server", nodeName, p.kubelet)
+	if _, err := startComponent(l.dir, "node", nodeArgs(l, p)); err != nil {
 		return err
 	}
-	say("waiting for node %s to be Ready and the default service account", nodeName)
+	if _, err := startComponent(l.dir, "metrics-server", metricsServerArgs(l, p)); err != nil {
+		return err
+	}
+	say("waiting for node %s to be Ready, the default service account and metrics.k8s.io", nodeName)
 	if err := waitFor(ctx, l.dir, func(ctx context.Context) error { return clusterReady(ctx, admin, nodeStarted) }); err != nil {
+		return err
+	}
+	if err := waitFor(ctx, l.dir, func(ctx context.Context) error { return metricsAPIAvailable(ctx, l, p.metricsServer) }); err != nil {
 		return err
 	}
 	return writeEnv(l, p, server)
@@ -215,8 +226,8 @@ func pickPorts() (ports, error) {
 		ls = append(ls, l)
 		return l.Addr().(*net.TCPAddr).Port
 	}
-	p := ports{next(), next(), next(), next(), next()}
-	if p.etcdClient == 0 || p.etcdPeer == 0 || p.apiserver == 0 || p.controllerManager == 0 || p.scheduler == 0 {
+	p := ports{next(), next(), next(), next(), next(), next(), next()}
+	if p.etcdClient == 0 || p.etcdPeer == 0 || p.apiserver == 0 || p.controllerManager == 0 || p.scheduler == 0 || p.kubelet == 0 || p.metricsServer == 0 {
 		return p, errors.New("no free ports on 127.0.0.1")
 	}
 	return p, nil
@@ -232,6 +243,8 @@ func writeEnv(l layout, p ports, server string) error {
 		fmt.Sprintf("ETCD_PEER_PORT=%d", p.etcdPeer),
 		fmt.Sprintf("CONTROLLER_MANAGER_PORT=%d", p.controllerManager),
 		fmt.Sprintf("SCHEDULER_PORT=%d", p.scheduler),
+		fmt.Sprintf("KUBELET_PORT=%d", p.kubelet),
+		fmt.Sprintf("METRICS_SERVER_PORT=%d", p.metricsServer),
 		"NODE_NAME=" + nodeName,
 	}
 	return os.WriteFile(l.envFile(), []byte(strings.Join(lines, "\n")+"\n"), 0o644)

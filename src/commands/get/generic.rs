@@ -161,7 +161,7 @@ pub async fn print(
                             errors.push(
                                 crate::resource::fetch::enhance_list_error(
                                     e,
-                                    &crate::resource::fetch::resource_subject(&target.mapping),
+                                    &target.mapping.gvr_string(),
                                     &label_selector,
                                     &field_selector,
                                 )
@@ -366,7 +366,7 @@ async fn stream_list(
                     errors.push(
                         crate::resource::fetch::enhance_list_error(
                             e,
-                            &crate::resource::fetch::resource_subject(&target.mapping),
+                            &target.mapping.gvr_string(),
                             &label_selector,
                             &field_selector,
                         )

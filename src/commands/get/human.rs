@@ -231,7 +231,7 @@ pub async fn print(
                     Err(e) => errors.push(crate::error::aggregate_member(
                         crate::resource::fetch::enhance_list_error(
                             e,
-                            &crate::resource::fetch::resource_subject(&target.mapping),
+                            &target.mapping.gvr_string(),
                             &label_selector,
                             &field_selector,
                         ),
