@@ -21,6 +21,7 @@ use crate::apply::strategic::create_two_way_merge_patch;
 use crate::context::Context;
 use crate::error::{CliError, VisitErrors};
 use crate::flags::dry_run::DryRunFlags;
+use crate::flags::go_values::go_quote;
 use crate::flags::selector::{AllFlag, LabelSelectorFlag, LocalFlag};
 use crate::flags::{DryRun, FilenameFlags, PrintFlags};
 use crate::generate::typed::{self, StructPatchMeta};
@@ -31,9 +32,14 @@ use crate::resource::select::{select_objects, ObjectQuery};
 use crate::resource::write::{self, PatchType, WriteOptions};
 
 #[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct SetArgs {
     #[command(subcommand)]
     pub command: Option<SetCommand>,
+
+    /// Words that name no subcommand (kubectl's usage error).
+    #[arg(hide = true, value_name = "COMMAND")]
+    pub unknown: Vec<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -183,6 +189,10 @@ pub async fn run(ctx: &mut Context, args: SetArgs) -> Result<()> {
         Some(SetCommand::Selector(a)) => selector::run(ctx, a).await,
         Some(SetCommand::Serviceaccount(a)) => serviceaccount::run(ctx, a).await,
         Some(SetCommand::Subject(a)) => subject::run(ctx, a).await,
+        None if !args.unknown.is_empty() => Err(CliError::usage(
+            format!("unknown command {}", go_quote(&args.unknown.join(" "))),
+            ctx.cmd_path.clone(),
+        )),
         None => {
             // kubectl prints the command's help on stderr and fails.
             let mut root = crate::app::Cli::command();
