@@ -45,7 +45,7 @@ fn labels_added_changed_and_removed() {
         "label cm c1 q=1 --dry-run=client -o yaml",
         "label cm c1 q=1 --dry-run",
         "label cm c1 r=1 --field-manager=mine -o jsonpath={.metadata.labels}",
-        "label deploy web app- -o yaml",
+        "label deploy web app- -o jsonpath={.metadata.labels}",
         "label cm c1 s=1 --show-managed-fields -o jsonpath={.metadata.managedFields[*].manager}",
     ] {
         t.same(line);
