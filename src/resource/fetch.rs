@@ -159,6 +159,29 @@ pub async fn get_object(
         .await
 }
 
+/// One object by name as kubectl's builder gets it (`Info.Get`): when it
+/// is not found in a namespace other than `default`, and that namespace
+/// does not exist either, the error names the namespace.
+pub async fn get_object_or_namespace(
+    client: &ApiClient,
+    mapping: &Mapping,
+    namespace: Option<&str>,
+    name: &str,
+    accept: &str,
+) -> Result<Bytes, ApiError> {
+    let result = get_object(client, mapping, namespace, name, accept).await;
+    match (result, namespace) {
+        (Err(e), Some(ns)) if e.is_not_found() && !ns.is_empty() && ns != "default" => {
+            let path = format!("/api/v1/namespaces/{}", super::mapper::path_escape(ns));
+            match client.get_json(&path).await {
+                Err(missing) if missing.is_not_found() => Err(missing),
+                _ => Err(e),
+            }
+        }
+        (other, _) => other,
+    }
+}
+
 /// How kubectl names a collection in list errors: `/v1, Resource=pods`.
 pub fn list_subject(mapping: &Mapping) -> String {
     format!(
