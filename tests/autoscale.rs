@@ -85,6 +85,16 @@ fn flag_and_target_errors() {
 }
 
 #[test]
+fn targets_in_a_namespace_that_does_not_exist() {
+    for line in [
+        "-n kuddle-no-such-namespace autoscale deploy web --max=2",
+        "-n kuddle-no-such-namespace autoscale deploy web --max=2 --dry-run=client",
+    ] {
+        assert_same(&Invocation::line(line).kubeconfig(cluster_kubeconfig()));
+    }
+}
+
+#[test]
 fn forbidden_for_the_limited_user() {
     let t = Twin::new("as-limited");
     let name = format!("{}-d", t.b);

@@ -356,11 +356,25 @@ fn objects_named_by_files_and_usage_errors() {
     let t = workloads("set-usage");
     let file = fixture("set/local-deployment.yaml").display().to_string();
     let all = fixture("set/workloads.yaml").display().to_string();
+    let dir = fixture("set").display().to_string();
     for words in [
         // Objects in files are read again from the server.
         vec!["set", "image", "-f", &all, "nginx=nginx:2", "-o", "name"],
         vec!["set", "image", "-f", &all, "-l", "app=web", "nginx=nginx:3"],
         vec!["set", "env", "-f", &all, "--list"],
+        // A directory: an object placed in a namespace that does not exist
+        // is looked for there first (the namespace is then not found).
+        vec![
+            "set",
+            "image",
+            "-R",
+            "-f",
+            &dir,
+            "nginx=nginx:4",
+            "-o",
+            "name",
+        ],
+        vec!["set", "env", "-R", "-f", &dir, "--list"],
         vec!["set", "image"],
         vec!["set", "image", "deploy/web"],
         vec!["set", "image", "deploy/nope"],
@@ -468,6 +482,18 @@ fn forbidden_for_the_limited_user() {
     admin(&format!(
         "-n default delete deployment/{name} service/{name}"
     ));
+}
+
+#[test]
+fn objects_in_a_namespace_that_does_not_exist() {
+    for line in [
+        "-n kuddle-no-such-namespace set image deploy/web nginx=x",
+        "-n kuddle-no-such-namespace set env deploy/web --list",
+        "-n kuddle-no-such-namespace set subject rolebinding/x --user=a",
+        "-n kuddle-no-such-namespace set image deploy/web nginx=x --dry-run=client",
+    ] {
+        assert_same(&Invocation::line(line).kubeconfig(cluster_kubeconfig()));
+    }
 }
 
 /// `--local` reads files and needs no server (nor any kubeconfig).
