@@ -103,15 +103,63 @@ fn environment() {
             .stdin(stdin.clone())
             .kubectl();
         let actual = inv.stdin(stdin.clone()).kuddle();
-        assert_eq!(
-            twin::mask_output(&expected.stdout.replace(&t.a, "<ns>")),
-            twin::mask_output(&actual.stdout.replace(&t.b, "<ns>")),
-            "{line}"
-        );
-        assert_eq!(expected.stderr, actual.stderr, "{line}");
-        assert_eq!(expected.code, actual.code, "{line}");
+        assert_twins(&t, line, &expected, &actual);
     }
     t.same_objects(OBJECTS);
+}
+
+/// kubectl's output in twin `a` against kuddle's in twin `b`.
+fn assert_twins(t: &Twin, line: &str, expected: &Output, actual: &Output) {
+    let mask = |s: &str, ns: &str| twin::mask_output(&s.replace(ns, "<ns>"));
+    assert_eq!(
+        mask(&expected.stdout, &t.a),
+        mask(&actual.stdout, &t.b),
+        "{line}"
+    );
+    assert_eq!(
+        mask(&normalize_stderr(&expected.stderr), &t.a),
+        mask(&normalize_stderr(&actual.stderr), &t.b),
+        "{line}"
+    );
+    assert_eq!(expected.code, actual.code, "{line}");
+}
+
+/// `--record` writes the command line under the program's own name: kuddle
+/// runs as `kubectl` (a symbolic link) so that both write the same words.
+#[test]
+fn record_writes_the_command_line() {
+    let t = workloads("set-record");
+    let dir = std::env::temp_dir().join(format!("kuddle-record-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let alias = dir.join("kubectl");
+    let _ = std::fs::remove_file(&alias);
+    std::os::unix::fs::symlink(kuddle_bin(), &alias).expect("symlink");
+    let file = fixture("set/local-deployment.yaml").display().to_string();
+    for line in [
+        "set image deploy/web nginx=nginx:2 --record -o yaml".to_string(),
+        // Only the change cause changes: still written.
+        "set image deploy/web nginx=nginx:2 --record -oname".to_string(),
+        "set resources deploy/web --limits=cpu=100m --record=true -o jsonpath={.metadata.annotations}".to_string(),
+        "set selector svc/web app=web --record -o json".to_string(),
+        "set sa deploy/api robot --record=false".to_string(),
+        "set sa deploy/api robot --record".to_string(),
+        "set image deploy/api api=nginx:3 --record --dry-run=client -o yaml".to_string(),
+        format!("set image -f {file} --local nginx=x --record -o yaml"),
+        "autoscale deploy web --max=3 --record --dry-run=client -o yaml".to_string(),
+        "autoscale deploy web --max=3 --record".to_string(),
+        "label deploy web rec=1 --record".to_string(),
+        // Nothing to label: nothing sent, the cause not written.
+        "label deploy api app=api --record".to_string(),
+        "annotate deploy web rec=1 --record -o jsonpath={.metadata.annotations}".to_string(),
+        "set image deploy/web nginx=nginx:4 --record=maybe".to_string(),
+        "set env deploy/web A=1 --record".to_string(),
+    ] {
+        let expected = t.invocation(&t.a, &words(&line)).kubectl();
+        let actual = t.invocation(&t.b, &words(&line)).run_with(&alias);
+        assert_twins(&t, &line, &expected, &actual);
+    }
+    t.same_objects(&format!("{OBJECTS},hpa"));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

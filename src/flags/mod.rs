@@ -7,6 +7,7 @@ pub mod global;
 pub mod go_values;
 pub mod pairs;
 pub mod print;
+pub mod record;
 pub mod selector;
 pub mod validate;
 
@@ -14,3 +15,4 @@ pub use dry_run::DryRun;
 pub use filename::{FilenameFlags, KustomizeFlag, RecursiveFilenameFlags};
 pub use global::GlobalFlags;
 pub use print::PrintFlags;
+pub use record::RecordFlags;

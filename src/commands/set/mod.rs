@@ -22,6 +22,7 @@ use crate::context::Context;
 use crate::error::{CliError, VisitErrors};
 use crate::flags::dry_run::DryRunFlags;
 use crate::flags::go_values::go_quote;
+use crate::flags::record;
 use crate::flags::selector::{AllFlag, LabelSelectorFlag, LocalFlag};
 use crate::flags::{DryRun, FilenameFlags, PrintFlags};
 use crate::generate::typed::{self, StructPatchMeta};
@@ -157,6 +158,8 @@ pub struct Resolved {
     pub result: ResultPrinter,
     pub dry_run: DryRun,
     pub field_manager: String,
+    /// `--record`: the command line to write to each changed object.
+    pub change_cause: Option<String>,
 }
 
 impl SetCommonFlags {
@@ -172,6 +175,7 @@ impl SetCommonFlags {
             result: ResultPrinter::new(dry_run, printer, self.print.show_managed_fields),
             dry_run,
             field_manager: self.field_manager.clone(),
+            change_cause: None,
         })
     }
 
@@ -251,7 +255,12 @@ pub async fn patch_each(
                 let mut after = before.clone();
                 match mutate(&mut after, &mut errors) {
                     Ok(false) => continue,
-                    Ok(true) => typed_object(&after).map(|after| (before, after)),
+                    Ok(true) => {
+                        if let Some(cause) = &resolved.change_cause {
+                            record::record(&mut after, cause);
+                        }
+                        typed_object(&after).map(|after| (before, after))
+                    }
                     Err(e) => Err(e),
                 }
             }
