@@ -69,6 +69,8 @@ fn environment() {
         "set env cj/nightly B=2 -o json",
         "set env deploy/web -c nope B=2",
         "set env deploy/web -c init --list",
+        // kubectl's wildcard finds a leading part anywhere in the name.
+        "set env deploy/web -c x* --list",
         "set env deploy/web --from=configmap/settings",
         "set env deploy/web --from=secret/creds --prefix=P_ --list",
         "set env deploy/web --from=secret/creds --list --resolve",
