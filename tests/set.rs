@@ -149,10 +149,12 @@ fn record_writes_the_command_line() {
         format!("set image -f {file} --local nginx=x --record -o yaml"),
         "autoscale deploy web --max=3 --record --dry-run=client -o yaml".to_string(),
         "autoscale deploy web --max=3 --record".to_string(),
-        "label deploy web rec=1 --record".to_string(),
+        // With set's field manager: one manager's entry, where two would be
+        // ordered by the second each wrote in.
+        "label deploy web rec=1 --record --field-manager=kubectl-set".to_string(),
         // Nothing to label: nothing sent, the cause not written.
         "label deploy api app=api --record".to_string(),
-        "annotate deploy web rec=1 --record -o jsonpath={.metadata.annotations}".to_string(),
+        "annotate deploy web rec=1 --record --field-manager=kubectl-set -o jsonpath={.metadata.annotations}".to_string(),
         "set image deploy/web nginx=nginx:4 --record=maybe".to_string(),
         "set env deploy/web A=1 --record".to_string(),
     ] {
