@@ -147,6 +147,9 @@ fn record_writes_the_command_line() {
         "set sa deploy/api robot --record".to_string(),
         "set image deploy/api api=nginx:3 --record --dry-run=client -o yaml".to_string(),
         format!("set image -f {file} --local nginx=x --record -o yaml"),
+        // label and annotate record only what they write to the server.
+        format!("label -f {file} --local x=1 --record -o yaml"),
+        format!("annotate -f {file} --local x=1 --record -o yaml"),
         "autoscale deploy web --max=3 --record --dry-run=client -o yaml".to_string(),
         "autoscale deploy web --max=3 --record".to_string(),
         // With set's field manager: one manager's entry, where two would be
