@@ -145,20 +145,6 @@ fn continue_token(body: &[u8]) -> Option<String> {
         .token
 }
 
-/// One object by name.
-pub async fn get_object(
-    client: &ApiClient,
-    mapping: &Mapping,
-    namespace: Option<&str>,
-    name: &str,
-    accept: &str,
-) -> Result<Bytes, ApiError> {
-    let path = mapping.object_path(namespace, name);
-    client
-        .send(Method::GET, &path, accept, None, Vec::new())
-        .await
-}
-
 /// One object by name as kubectl's builder gets it (`Info.Get`): when it
 /// is not found in a namespace other than `default`, and that namespace
 /// does not exist either, the error names the namespace.
@@ -180,6 +166,20 @@ pub async fn get_object_or_namespace(
         }
         (other, _) => other,
     }
+}
+
+/// One object by name.
+pub async fn get_object(
+    client: &ApiClient,
+    mapping: &Mapping,
+    namespace: Option<&str>,
+    name: &str,
+    accept: &str,
+) -> Result<Bytes, ApiError> {
+    let path = mapping.object_path(namespace, name);
+    client
+        .send(Method::GET, &path, accept, None, Vec::new())
+        .await
 }
 
 /// How kubectl names a collection in list errors: `/v1, Resource=pods`.
