@@ -42,7 +42,9 @@ pub fn normalize_flag_names(args: Vec<OsString>) -> Vec<OsString> {
 const SHADOWING_FLAGS: &[(&str, &str, &str)] = &[("set subject", "--user", "--subject-user")];
 
 /// Renames the words of a flag that a command's own flag shadows, for the
-/// command `path` (`["kuddle", "set", "subject"]`); never after `--`.
+/// command `path` (`["kuddle", "set", "subject"]`), and moves them after
+/// the command's name (they may stand before it, where clap would read the
+/// global flag); never after `--`.
 pub fn rename_shadowing_flags(path: &[String], args: Vec<OsString>) -> Vec<OsString> {
     let command = path.get(1..).unwrap_or_default().join(" ");
     let shadowing: Vec<&(&str, &str, &str)> = SHADOWING_FLAGS
@@ -52,25 +54,38 @@ pub fn rename_shadowing_flags(path: &[String], args: Vec<OsString>) -> Vec<OsStr
     if shadowing.is_empty() {
         return args;
     }
-    let mut after_terminator = false;
-    args.into_iter()
-        .map(|arg| {
-            let Some(text) = arg.to_str() else { return arg };
-            if after_terminator || text == "--" {
-                after_terminator = true;
-                return arg;
+    let mut kept = Vec::with_capacity(args.len());
+    let mut moved = Vec::new();
+    let mut words = args.into_iter();
+    while let Some(arg) = words.next() {
+        let Some(text) = arg.to_str().map(str::to_string) else {
+            kept.push(arg);
+            continue;
+        };
+        if text == "--" {
+            kept.push(arg);
+            kept.extend(words.by_ref());
+            break;
+        }
+        let mut renamed = false;
+        for (_, flag, new_name) in &shadowing {
+            if text == *flag {
+                moved.push(OsString::from(*new_name));
+                moved.extend(words.next());
+                renamed = true;
+            } else if let Some(value) = text.strip_prefix(&format!("{flag}=")) {
+                moved.push(OsString::from(format!("{new_name}={value}")));
+                renamed = true;
             }
-            for (_, flag, renamed) in &shadowing {
-                if text == *flag {
-                    return OsString::from(*renamed);
-                }
-                if let Some(value) = text.strip_prefix(&format!("{flag}=")) {
-                    return OsString::from(format!("{renamed}={value}"));
-                }
-            }
-            arg
-        })
-        .collect()
+        }
+        if !renamed {
+            kept.push(arg);
+        }
+    }
+    // After the last word before `--` (or at the end).
+    let at = kept.iter().position(|a| a == "--").unwrap_or(kept.len());
+    kept.splice(at..at, moved);
+    kept
 }
 
 #[cfg(test)]

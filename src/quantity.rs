@@ -118,6 +118,15 @@ impl Dec {
         if other.is_zero() {
             return self.clone();
         }
+        // A term over 10^400 times smaller than the other cannot change a
+        // value anyone prints; aligning them would take that many digits.
+        let top = |d: &Dec| d.digits.len() as i64 + d.exp;
+        if top(self) - other.exp > 400 {
+            return self.clone();
+        }
+        if top(other) - self.exp > 400 {
+            return other.clone();
+        }
         let exp = self.exp.min(other.exp);
         let a = self.digits_at(exp);
         let b = other.digits_at(exp);
@@ -798,6 +807,16 @@ mod tests {
         assert_eq!(err("1kk"), SUFFIX_ERROR);
         assert_eq!(err(".e-10"), NUMERIC_ERROR);
         assert_eq!(Quantity::parse_field(" 1 ").unwrap().to_string(), "1");
+    }
+
+    #[test]
+    fn far_apart_sums_stay_small() {
+        let mut huge = parsed("5e1800000000");
+        huge.add(&parsed("1"));
+        assert_eq!(huge.to_string(), "5e1800000000");
+        let mut one = parsed("1");
+        one.add(&parsed("1e-3"));
+        assert_eq!(one.to_string(), "1001m");
     }
 
     #[test]

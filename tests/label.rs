@@ -45,7 +45,7 @@ fn labels_added_changed_and_removed() {
         "label cm c1 q=1 --dry-run=client -o yaml",
         "label cm c1 q=1 --dry-run",
         "label cm c1 r=1 --field-manager=mine -o jsonpath={.metadata.labels}",
-        "label deploy web app- -o yaml",
+        "label deploy web app- -o jsonpath={.metadata.labels}",
         "label cm c1 s=1 --show-managed-fields -o jsonpath={.metadata.managedFields[*].manager}",
     ] {
         t.same(line);
@@ -119,7 +119,9 @@ fn resource_version_preconditions() {
     assert_eq!(version(&t.a), before_a);
     assert_eq!(version(&t.b), before_b);
     t.same_objects("cm");
-    // The current version passes, and is sent with the patch.
+    // The current version passes, and is sent with the patch. One field
+    // manager for both: two managers' entries are ordered by the second
+    // each wrote in, which may differ between the twins.
     for verb in ["label", "annotate"] {
         t.same_per_namespace(&|ns| {
             vec![
@@ -128,6 +130,7 @@ fn resource_version_preconditions() {
                 "c1".into(),
                 format!("{verb}ed=1"),
                 format!("--resource-version={}", version(ns)),
+                "--field-manager=versioned".into(),
                 "-o".into(),
                 "name".into(),
             ]

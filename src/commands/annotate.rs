@@ -25,6 +25,7 @@ use crate::flags::pairs::{parse_pairs, resources_and_pairs};
 use crate::flags::selector::{
     AllFlag, AllNamespacesFlag, FieldSelectorFlag, LabelSelectorFlag, LocalFlag,
 };
+use crate::flags::RecordFlags;
 use crate::flags::{DryRun, KustomizeFlag, PrintFlags, RecursiveFilenameFlags};
 use crate::printers::result::ResultPrinter;
 use crate::printers::OBJECT_FORMATS;
@@ -90,10 +91,14 @@ pub struct AnnotateArgs {
 
     #[command(flatten)]
     pub print: PrintFlags,
+
+    #[command(flatten)]
+    pub record: RecordFlags,
 }
 
 pub async fn run(ctx: &mut Context, args: AnnotateArgs) -> Result<()> {
     // complete and validate, in kubectl's order
+    let change_cause = args.record.change_cause(ctx)?;
     let dry_run = args.dry_run.strategy(&mut ctx.err)?;
     let (resources, pairs) = resources_and_pairs(&args.args, "annotation")?;
     let (new, remove) = parse_pairs(&pairs, "annotation", true)?;
@@ -151,6 +156,7 @@ pub async fn run(ctx: &mut Context, args: AnnotateArgs) -> Result<()> {
         list: args.list,
         local,
         field_manager: args.field_manager,
+        change_cause,
     };
     let mut result = ResultPrinter::new(dry_run, printer, args.print.show_managed_fields);
     metadata::run(ctx, &query, &edit, &mut result).await

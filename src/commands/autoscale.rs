@@ -24,6 +24,7 @@ use clap::{ArgAction, Args};
 use crate::context::Context;
 use crate::flags::dry_run::DryRunFlags;
 use crate::flags::go_values::go_bool;
+use crate::flags::record::{self, RecordFlags};
 use crate::flags::{DryRun, FilenameFlags, PrintFlags};
 use crate::generate::hpa::{hpa_v1, hpa_v2, parse_target, HpaSpec, Target};
 use crate::generate::save_config;
@@ -88,6 +89,9 @@ pub struct AutoscaleArgs {
 
     #[command(flatten)]
     pub print: PrintFlags,
+
+    #[command(flatten)]
+    pub record: RecordFlags,
 }
 
 const CPU_PERCENT_DEPRECATED: &str = "Flag --cpu-percent has been deprecated, Use --cpu with percentage or resource quantity format (e.g., '70%' for utilization or '500m' for milliCPU).";
@@ -96,6 +100,7 @@ pub async fn run(ctx: &mut Context, args: AutoscaleArgs) -> Result<()> {
     if args.cpu_percent.is_some() {
         writeln!(ctx.err, "{CPU_PERCENT_DEPRECATED}")?;
     }
+    let change_cause = args.record.change_cause(ctx)?;
     let cpu_percent = args.cpu_percent.unwrap_or(-1);
     // complete
     let dry_run = args.dry_run.strategy(&mut ctx.err)?;
@@ -154,6 +159,7 @@ pub async fn run(ctx: &mut Context, args: AutoscaleArgs) -> Result<()> {
                     cpu_percent,
                     cpu: cpu.clone(),
                     memory: memory.clone(),
+                    change_cause: change_cause.as_deref(),
                 };
                 target.create(ctx, &info, &mut result, dry_run).await
             }
@@ -179,6 +185,7 @@ struct Autoscaler<'a> {
     cpu_percent: i32,
     cpu: Option<Target>,
     memory: Option<Target>,
+    change_cause: Option<&'a str>,
 }
 
 impl Autoscaler<'_> {
@@ -252,6 +259,9 @@ impl Autoscaler<'_> {
         result: &mut ResultPrinter,
         dry_run: DryRun,
     ) -> Result<()> {
+        if let Some(cause) = self.change_cause {
+            record::record(&mut hpa, cause);
+        }
         if dry_run == DryRun::Client {
             return result.print(&mut ctx.out, &hpa, "created");
         }

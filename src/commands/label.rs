@@ -26,6 +26,7 @@ use crate::flags::pairs::resources_and_pairs;
 use crate::flags::selector::{
     AllFlag, AllNamespacesFlag, FieldSelectorFlag, LabelSelectorFlag, LocalFlag,
 };
+use crate::flags::RecordFlags;
 use crate::flags::{DryRun, FilenameFlags, PrintFlags};
 use crate::printers::result::ResultPrinter;
 use crate::printers::OBJECT_FORMATS;
@@ -88,10 +89,14 @@ pub struct LabelArgs {
 
     #[command(flatten)]
     pub print: PrintFlags,
+
+    #[command(flatten)]
+    pub record: RecordFlags,
 }
 
 pub async fn run(ctx: &mut Context, args: LabelArgs) -> Result<()> {
     // complete
+    let change_cause = args.record.change_cause(ctx)?;
     let dry_run = args.dry_run.strategy(&mut ctx.err)?;
     let (resources, pairs) = resources_and_pairs(&args.args, "label")?;
     let (new, remove) = parse_label_pairs(&pairs)?;
@@ -144,6 +149,7 @@ pub async fn run(ctx: &mut Context, args: LabelArgs) -> Result<()> {
         list: args.list,
         local,
         field_manager: args.field_manager,
+        change_cause,
     };
     let mut result = ResultPrinter::per_object(dry_run, printer, args.print.show_managed_fields);
     metadata::run(ctx, &query, &edit, &mut result).await

@@ -8,6 +8,7 @@ pub mod go_time;
 pub mod go_values;
 pub mod pairs;
 pub mod print;
+pub mod record;
 pub mod selector;
 pub mod validate;
 
@@ -15,3 +16,4 @@ pub use dry_run::DryRun;
 pub use filename::{FilenameFlags, KustomizeFlag, RecursiveFilenameFlags};
 pub use global::GlobalFlags;
 pub use print::PrintFlags;
+pub use record::RecordFlags;

@@ -145,6 +145,29 @@ fn continue_token(body: &[u8]) -> Option<String> {
         .token
 }
 
+/// One object by name as kubectl's builder gets it (`Info.Get`): when it
+/// is not found in a namespace other than `default`, and that namespace
+/// does not exist either, the error names the namespace.
+pub async fn get_object_or_namespace(
+    client: &ApiClient,
+    mapping: &Mapping,
+    namespace: Option<&str>,
+    name: &str,
+    accept: &str,
+) -> Result<Bytes, ApiError> {
+    let result = get_object(client, mapping, namespace, name, accept).await;
+    match (result, namespace) {
+        (Err(e), Some(ns)) if e.is_not_found() && !ns.is_empty() && ns != "default" => {
+            let path = format!("/api/v1/namespaces/{}", super::mapper::path_escape(ns));
+            match client.get_json(&path).await {
+                Err(missing) if missing.is_not_found() => Err(missing),
+                _ => Err(e),
+            }
+        }
+        (other, _) => other,
+    }
+}
+
 /// cli-runtime's `EnhanceListError`: a bad request or missing collection
 /// says what was being listed (`subject` as kubectl names it, e.g.
 /// `"/v1, Resource=pods"` for the builder or `pods` for describe's lookups).

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::builder::{combined_type_error, Plan};
 use super::discovery::Discovery;
-use super::fetch::{enhance_list_error, get_object, ListQuery, Pager};
+use super::fetch::{enhance_list_error, get_object_or_namespace, ListQuery, Pager};
 use super::manifest::{self, Entry, Manifest, ManifestOptions};
 use super::mapper::Mapping;
 use super::selector::Selector;
@@ -71,7 +71,7 @@ pub async fn fetch_infos(client: &ApiClient, plan: &Plan) -> Vec<Result<Info>> {
     match plan {
         Plan::Named { items, .. } => {
             for target in items {
-                let fetched = get_object(
+                let fetched = get_object_or_namespace(
                     client,
                     &target.mapping,
                     target.namespace.as_deref(),
@@ -194,6 +194,17 @@ pub async fn read_file_objects(
     read_checked_file_objects(ctx, files, how, None).await
 }
 
+/// [`read_file_objects`] without the check that an object's own namespace
+/// is the one `-n` named: a builder that reads objects again from the
+/// server (`Latest()`) makes that check only after the read.
+pub async fn read_file_objects_unchecked(
+    ctx: &mut Context,
+    files: &FilenameFlags,
+    how: FileReading<'_>,
+) -> Result<FileObjects> {
+    read_placed_objects(ctx, files, how, None, false).await
+}
+
 /// [`read_file_objects`] with kubectl's validator (`--validate`) checking
 /// each document before it is decoded; None checks nothing.
 pub async fn read_checked_file_objects(
@@ -201,6 +212,16 @@ pub async fn read_checked_file_objects(
     files: &FilenameFlags,
     how: FileReading<'_>,
     validation: Option<FieldValidation>,
+) -> Result<FileObjects> {
+    read_placed_objects(ctx, files, how, validation, true).await
+}
+
+async fn read_placed_objects(
+    ctx: &mut Context,
+    files: &FilenameFlags,
+    how: FileReading<'_>,
+    validation: Option<FieldValidation>,
+    check_namespace: bool,
 ) -> Result<FileObjects> {
     let selector = match how.label_selector {
         Some(text) => {
@@ -265,7 +286,7 @@ pub async fn read_checked_file_objects(
             m,
             mapping,
             &conn.namespace,
-            conn.explicit_namespace,
+            check_namespace && conn.explicit_namespace,
         ));
     }
     Ok(out)

@@ -15,6 +15,7 @@ use super::select::{select_objects, ObjectQuery};
 use super::write::{self, PatchType, WriteOptions};
 use crate::context::Context;
 use crate::flags::go_values::go_quote;
+use crate::flags::record::{record, CHANGE_CAUSE};
 use crate::flags::DryRun;
 use crate::printers::result::ResultPrinter;
 use crate::printers::{json, sort_keys};
@@ -35,10 +36,6 @@ impl MetadataMap {
     }
 }
 
-/// kubectl records the command that changed a workload here; `annotate`
-/// may always overwrite it.
-const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
-
 /// What to change, and how.
 #[derive(Debug, Clone)]
 pub struct MetadataEdit {
@@ -53,6 +50,9 @@ pub struct MetadataEdit {
     pub list: bool,
     pub local: bool,
     pub field_manager: String,
+    /// `--record`: the command line, recorded on objects written to the
+    /// server.
+    pub change_cause: Option<String>,
 }
 
 /// The keys an edit added (or changed) and removed.
@@ -237,6 +237,9 @@ async fn visit(
             set_resource_version(&mut info.object, "");
         }
         let before = info.object.clone();
+        if let Some(cause) = &edit.change_cause {
+            record(&mut info.object, cause);
+        }
         let changes = edit.apply(&mut info.object)?;
         // label writes only what changed; annotate always sends its patch.
         let send = !labels || changes.added > 0 || changes.removed > 0;
@@ -361,6 +364,7 @@ mod tests {
             list: false,
             local: false,
             field_manager: String::new(),
+            change_cause: None,
         }
     }
 

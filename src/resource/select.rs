@@ -7,10 +7,10 @@ use anyhow::{anyhow, bail, Result};
 use serde_json::Value;
 
 use super::builder::Selection;
-use super::fetch::get_object;
+use super::fetch::get_object_or_namespace;
 use super::infos::{
-    arguments_with_paths, compiled_in, fetch_infos, read_file_objects, read_local_objects,
-    single_source, FileReading, Info,
+    arguments_with_paths, compiled_in, fetch_infos, read_file_objects, read_file_objects_unchecked,
+    read_local_objects, single_source, FileReading, Info,
 };
 use super::selector::Selector;
 use super::NoResourceType;
@@ -165,14 +165,15 @@ async fn from_files(
         label_selector: if q.latest { None } else { how.label_selector },
         ..how
     };
-    let objects = read_file_objects(ctx, q.files, read_how).await?;
     if !q.latest {
+        let objects = read_file_objects(ctx, q.files, read_how).await?;
         return Ok(Selected {
             items: objects.items,
             reading: objects.reading,
             single_item_implied,
         });
     }
+    let objects = read_file_objects_unchecked(ctx, q.files, read_how).await?;
     let selector =
         match q.label_selector.map(str::trim) {
             Some(text) => Some(Selector::parse(text).map_err(|e| {
@@ -199,7 +200,7 @@ async fn from_files(
                 go_quote(&info.name)
             ))
         } else {
-            get_object(
+            get_object_or_namespace(
                 &conn.client,
                 &info.mapping,
                 info.namespace.as_deref(),
@@ -220,6 +221,13 @@ async fn from_files(
                 continue;
             }
         }
+        // The namespace `-n` named is checked after the read, as kubectl's
+        // builder does: an object in a namespace that does not exist is
+        // not found rather than elsewhere.
+        let fresh = match fresh {
+            Ok(info) if conn.explicit_namespace => require_namespace(info, &conn.namespace),
+            other => other,
+        };
         items.push(fresh);
     }
     Ok(Selected {
@@ -241,7 +249,7 @@ fn typed_check(info: Info) -> Result<Info> {
     )
 }
 
-/// kubectl's `RequireNamespace` for an object listed from the server.
+/// kubectl's `RequireNamespace` for an object read from the server.
 fn require_namespace(info: Info, namespace: &str) -> Result<Info> {
     let current = info.namespace.clone().unwrap_or_default();
     if !info.mapping.namespaced || current.is_empty() || current == namespace {

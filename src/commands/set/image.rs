@@ -26,6 +26,7 @@ use crate::error::CliError;
 use crate::flags::go_values::go_quote;
 use crate::flags::pairs::{parse_pairs, resources_and_pairs};
 use crate::flags::DryRun;
+use crate::flags::RecordFlags;
 use crate::resource::podspec::pod_spec_mut;
 use crate::resource::select::{uses_files, LOCAL_RESOURCE_ERROR};
 
@@ -40,6 +41,9 @@ pub struct ImageArgs {
 
     #[command(flatten)]
     pub common: SetCommonFlags,
+
+    #[command(flatten)]
+    pub record: RecordFlags,
 }
 
 /// Sets the image of the containers named `name` (`*`: all); whether any
@@ -63,7 +67,9 @@ fn set_image(containers: Option<&mut Value>, name: &str, image: &str) -> bool {
 
 pub async fn run(ctx: &mut Context, args: ImageArgs) -> Result<()> {
     // complete
+    let change_cause = args.record.change_cause(ctx)?;
     let mut resolved = args.common.resolve(ctx)?;
+    resolved.change_cause = change_cause;
     let (resources, pairs) = resources_and_pairs(&args.args, "image")?;
     let (images, _) = parse_pairs(&pairs, "image", false)?;
     let local = args.objects.local.local;

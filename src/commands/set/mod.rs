@@ -21,6 +21,8 @@ use crate::apply::strategic::create_two_way_merge_patch;
 use crate::context::Context;
 use crate::error::{CliError, VisitErrors};
 use crate::flags::dry_run::DryRunFlags;
+use crate::flags::go_values::go_quote;
+use crate::flags::record;
 use crate::flags::selector::{AllFlag, LabelSelectorFlag, LocalFlag};
 use crate::flags::{DryRun, FilenameFlags, PrintFlags};
 use crate::generate::typed::{self, StructPatchMeta};
@@ -31,9 +33,14 @@ use crate::resource::select::{select_objects, ObjectQuery};
 use crate::resource::write::{self, PatchType, WriteOptions};
 
 #[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct SetArgs {
     #[command(subcommand)]
     pub command: Option<SetCommand>,
+
+    /// Words that name no subcommand (kubectl's usage error).
+    #[arg(hide = true, value_name = "COMMAND")]
+    pub unknown: Vec<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -151,6 +158,8 @@ pub struct Resolved {
     pub result: ResultPrinter,
     pub dry_run: DryRun,
     pub field_manager: String,
+    /// `--record`: the command line to write to each changed object.
+    pub change_cause: Option<String>,
 }
 
 impl SetCommonFlags {
@@ -166,6 +175,7 @@ impl SetCommonFlags {
             result: ResultPrinter::new(dry_run, printer, self.print.show_managed_fields),
             dry_run,
             field_manager: self.field_manager.clone(),
+            change_cause: None,
         })
     }
 
@@ -183,6 +193,10 @@ pub async fn run(ctx: &mut Context, args: SetArgs) -> Result<()> {
         Some(SetCommand::Selector(a)) => selector::run(ctx, a).await,
         Some(SetCommand::Serviceaccount(a)) => serviceaccount::run(ctx, a).await,
         Some(SetCommand::Subject(a)) => subject::run(ctx, a).await,
+        None if !args.unknown.is_empty() => Err(CliError::usage(
+            format!("unknown command {}", go_quote(&args.unknown.join(" "))),
+            ctx.cmd_path.clone(),
+        )),
         None => {
             // kubectl prints the command's help on stderr and fails.
             let mut root = crate::app::Cli::command();
@@ -241,7 +255,12 @@ pub async fn patch_each(
                 let mut after = before.clone();
                 match mutate(&mut after, &mut errors) {
                     Ok(false) => continue,
-                    Ok(true) => typed_object(&after).map(|after| (before, after)),
+                    Ok(true) => {
+                        if let Some(cause) = &resolved.change_cause {
+                            record::record(&mut after, cause);
+                        }
+                        typed_object(&after).map(|after| (before, after))
+                    }
                     Err(e) => Err(e),
                 }
             }

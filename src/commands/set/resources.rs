@@ -25,6 +25,7 @@ use super::{
     check_local, patch_each, typed_infos, ContainersFlag, SetCommonFlags, SetObjectFlags, Step,
 };
 use crate::context::Context;
+use crate::flags::RecordFlags;
 use crate::quantity::Quantity;
 use crate::resource::podspec::{container_mut, pod_spec_mut, select_containers};
 use crate::resource::select::LOCAL_RESOURCE_ERROR;
@@ -51,6 +52,9 @@ pub struct ResourcesArgs {
 
     #[command(flatten)]
     pub common: SetCommonFlags,
+
+    #[command(flatten)]
+    pub record: RecordFlags,
 }
 
 /// `name=quantity,…`, each quantity as the API machinery writes it; the
@@ -98,7 +102,9 @@ fn set_list(container: &mut Map<String, Value>, field: &str, values: &[(String, 
 
 pub async fn run(ctx: &mut Context, args: ResourcesArgs) -> Result<()> {
     // complete
+    let change_cause = args.record.change_cause(ctx)?;
     let mut resolved = args.common.resolve(ctx)?;
+    resolved.change_cause = change_cause;
     let local = args.objects.local.local;
     if local && !args.args.is_empty() {
         return Err(anyhow!(LOCAL_RESOURCE_ERROR));

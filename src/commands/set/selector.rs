@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 use super::{send_patch, two_way_patch, typed_object, SetCommonFlags};
 use crate::context::Context;
+use crate::flags::record::{self, RecordFlags};
 use crate::flags::selector::{AllFlag, LocalFlag};
 use crate::flags::{DryRun, RecursiveFilenameFlags};
 use crate::resource::metadata::set_resource_version;
@@ -47,6 +48,9 @@ pub struct SelectorArgs {
 
     #[command(flatten)]
     pub common: SetCommonFlags,
+
+    #[command(flatten)]
+    pub record: RecordFlags,
 }
 
 /// `metav1.ParseToLabelSelector`: equality requirements become match
@@ -125,7 +129,9 @@ fn update_selector(obj: &mut Value, selector: &LabelSelector) -> Result<()> {
 
 pub async fn run(ctx: &mut Context, args: SelectorArgs) -> Result<()> {
     // complete
+    let change_cause = args.record.change_cause(ctx)?;
     let mut resolved = args.common.resolve(ctx)?;
+    resolved.change_cause = change_cause;
     let (selector, resources) = match args.args.split_last() {
         Some((last, rest)) => (Some(parse_to_label_selector(last)?), rest.to_vec()),
         None => (None, Vec::new()),
@@ -168,6 +174,9 @@ pub async fn run(ctx: &mut Context, args: SelectorArgs) -> Result<()> {
                         set_resource_version(&mut after, &args.resource_version);
                     }
                     update_selector(&mut after, &selector)?;
+                    if let Some(cause) = &resolved.change_cause {
+                        record::record(&mut after, cause);
+                    }
                     let after = typed_object(&after)?;
                     if !write {
                         return resolved

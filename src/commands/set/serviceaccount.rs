@@ -19,6 +19,7 @@ use super::{check_local, patch_each, typed_infos, SetCommonFlags, Step};
 use crate::context::Context;
 use crate::flags::selector::{AllFlag, LocalFlag};
 use crate::flags::FilenameFlags;
+use crate::flags::RecordFlags;
 use crate::resource::podspec::pod_spec_mut;
 use crate::resource::select::ObjectQuery;
 
@@ -39,14 +40,19 @@ pub struct ServiceAccountArgs {
 
     #[command(flatten)]
     pub common: SetCommonFlags,
+
+    #[command(flatten)]
+    pub record: RecordFlags,
 }
 
 pub async fn run(ctx: &mut Context, args: ServiceAccountArgs) -> Result<()> {
     // complete
+    let change_cause = args.record.change_cause(ctx)?;
     let dry_run = args.common.dry_run.strategy(&mut ctx.err)?;
     let local = args.local.local;
     check_local(local, dry_run)?;
     let mut resolved = args.common.resolve_with(dry_run)?;
+    resolved.change_cause = change_cause;
     let Some((account, resources)) = args.args.split_last() else {
         bail!("serviceaccount is required");
     };
