@@ -308,6 +308,24 @@ pub fn klog_warning(err: &mut dyn Write, location: &str, message: &str) {
     );
 }
 
+/// Whether warnings on stderr may be coloured (a terminal that is not
+/// `dumb`, and no `NO_COLOR`).
+pub fn stderr_allows_color() -> bool {
+    io::IsTerminal::is_terminal(&io::stderr())
+        && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true)
+        && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// `Warning: message`, as kubectl's warning printer writes it (the word in
+/// bold yellow on a terminal).
+pub fn print_warning(err: &mut dyn Write, message: &str) {
+    let _ = if stderr_allows_color() {
+        writeln!(err, "\x1b[33;1mWarning:\x1b[0m {message}")
+    } else {
+        writeln!(err, "Warning: {message}")
+    };
+}
+
 /// An info line in klog's layout (kubectl's `-v` logging).
 pub fn klog_info(err: &mut dyn Write, location: &str, message: &str) -> io::Result<()> {
     let now = chrono::Local::now();

@@ -91,6 +91,25 @@ pub fn render(err: &anyhow::Error, stderr: &mut dyn Write) -> i32 {
     code
 }
 
+/// kubectl's `AddSourceToErr`: an error about an object read from a file
+/// names the file: `error when deleting "cm.yaml": configmaps "x" not
+/// found`, inside the server's message when the server sent one (so the
+/// reason, and checks such as "is it NotFound", stay).
+pub fn add_source_to_err(verb: &str, source: &str, err: anyhow::Error) -> anyhow::Error {
+    if source.is_empty() {
+        return err;
+    }
+    let source = crate::flags::go_values::go_quote(source);
+    match err.downcast::<ApiError>() {
+        Ok(ApiError::Status(mut status)) => {
+            status.message = format!("error when {verb} {source}: {}", status.message);
+            ApiError::Status(status).into()
+        }
+        Ok(other) => anyhow::anyhow!("error when {verb} {source}: {other}"),
+        Err(err) => anyhow::anyhow!("error when {verb} {source}: {err:#}"),
+    }
+}
+
 /// One error's line inside an aggregate (kubectl's `messageForError`).
 pub fn message_for_error(err: &anyhow::Error) -> String {
     if let Some(worded) = err.downcast_ref::<WordedError>() {

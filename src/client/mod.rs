@@ -64,9 +64,7 @@ impl ApiClient {
             refused: false,
             detail: error_chain_text(&e),
         })?;
-        let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
-            && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true)
-            && std::env::var_os("NO_COLOR").is_none();
+        let color = crate::context::stderr_allows_color();
         Ok(ApiClient {
             inner,
             host,

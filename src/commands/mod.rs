@@ -7,6 +7,7 @@ pub mod apply;
 pub mod completion;
 pub mod config;
 pub mod create;
+pub mod delete;
 pub mod describe;
 pub mod expose;
 pub mod get;

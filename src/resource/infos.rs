@@ -5,11 +5,12 @@
 use anyhow::{anyhow, bail, Result};
 use serde_json::{Map, Value};
 
-use super::builder::{combined_type_error, Plan};
+use super::builder::{combined_type_error, Plan, Selection};
 use super::discovery::Discovery;
 use super::fetch::{get_object, ListQuery, Pager};
 use super::manifest::{self, Entry, Manifest, ManifestOptions};
 use super::mapper::Mapping;
+use super::mapper::NoResourceType;
 use super::selector::LabelSelector;
 use crate::client::{parse_json, ApiClient, ACCEPT_JSON};
 use crate::context::Context;
@@ -24,6 +25,9 @@ pub struct Info {
     pub namespace: Option<String>,
     pub name: String,
     pub object: Value,
+    /// The file or URL the object was read from (empty for objects read
+    /// from the server); kubectl names it in errors.
+    pub source: String,
 }
 
 impl Info {
@@ -39,6 +43,7 @@ impl Info {
             namespace,
             name,
             object,
+            source: String::new(),
         }
     }
 }
@@ -65,6 +70,7 @@ pub async fn fetch_infos(client: &ApiClient, plan: &Plan) -> (Vec<Info>, Vec<any
                         namespace: target.namespace.clone(),
                         name: target.name.clone(),
                         object,
+                        source: String::new(),
                     }),
                     Err(e) => errors.push(e.into()),
                 }
@@ -121,6 +127,81 @@ pub async fn fetch_infos(client: &ApiClient, plan: &Plan) -> (Vec<Info>, Vec<any
         }
     }
     (infos, errors)
+}
+
+/// One step of kubectl's visit with `ContinueOnError`: an object, or the
+/// error met where it would have been.
+#[derive(Debug)]
+pub enum Visited {
+    Object(Info),
+    Failed(anyhow::Error),
+}
+
+/// What `plan` names, in kubectl's visiting order: each type's list, or
+/// each named object. Without `require_object` (kubectl's
+/// `RequireObject(false)`: delete), named objects are not read and their
+/// `object` is null.
+pub async fn visit_plan(client: &ApiClient, plan: &Plan, require_object: bool) -> Vec<Visited> {
+    let mut out = Vec::new();
+    match plan {
+        Plan::Named { items, .. } if !require_object => {
+            for target in items {
+                out.push(Visited::Object(Info {
+                    mapping: target.mapping.clone(),
+                    namespace: target.namespace.clone(),
+                    name: target.name.clone(),
+                    object: Value::Null,
+                    source: String::new(),
+                }));
+            }
+        }
+        Plan::Named {
+            items,
+            single_item_implied,
+        } => {
+            for target in items {
+                let one = Plan::Named {
+                    items: vec![target.clone()],
+                    single_item_implied: *single_item_implied,
+                };
+                let (infos, errors) = fetch_infos(client, &one).await;
+                out.extend(infos.into_iter().map(Visited::Object));
+                out.extend(errors.into_iter().map(Visited::Failed));
+            }
+        }
+        Plan::List {
+            targets,
+            label_selector,
+            field_selector,
+        } => {
+            for target in targets {
+                let one = Plan::List {
+                    targets: vec![target.clone()],
+                    label_selector: label_selector.clone(),
+                    field_selector: field_selector.clone(),
+                };
+                let (infos, errors) = fetch_infos(client, &one).await;
+                out.extend(infos.into_iter().map(Visited::Object));
+                out.extend(errors.into_iter().map(Visited::Failed));
+            }
+        }
+    }
+    out
+}
+
+/// Plans a selection against the cached discovery, asking the server
+/// again once when a type is unknown (kubectl refreshes its cache then).
+pub async fn plan_selection(ctx: &mut Context, selection: &Selection<'_>) -> Result<Plan> {
+    let discovery = ctx.discovery().await?;
+    match discovery.plan(selection) {
+        Err(e) if e.downcast_ref::<NoResourceType>().is_some() => {
+            match ctx.refresh_discovery().await? {
+                Some(fresh) => fresh.plan(selection),
+                None => Err(e),
+            }
+        }
+        other => other,
+    }
 }
 
 /// Objects read from `-f`: each a ready object or its namespace error, in
@@ -321,6 +402,7 @@ fn place_in_namespace(
     namespace: &str,
     enforce: bool,
 ) -> Result<Info, anyhow::Error> {
+    let source = m.source;
     let mut object = m.object;
     let current = object
         .get("metadata")
@@ -353,7 +435,9 @@ fn place_in_namespace(
     } else {
         Some(current)
     };
-    Ok(Info::from_object(mapping, Value::Object(object), ns))
+    let mut info = Info::from_object(mapping, Value::Object(object), ns);
+    info.source = source;
+    Ok(info)
 }
 
 /// The items of a list response, each given the `apiVersion` and `kind`

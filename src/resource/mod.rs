@@ -2,12 +2,15 @@
 //! user typed to a resource on the server.
 
 pub mod builder;
+pub mod deleter;
 pub mod discovery;
 pub mod fetch;
 pub mod infos;
 pub mod manifest;
 pub mod mapper;
 pub mod selector;
+pub mod wait;
+pub mod watch;
 pub mod write;
 
 pub use discovery::{ApiResource, Discovery};
