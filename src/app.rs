@@ -51,6 +51,8 @@ pub enum Commands {
     Apply(commands::apply::ApplyArgs),
     /// Delete resources by file names, stdin, resources and names, or by resources and label selector.
     Delete(commands::delete::DeleteArgs),
+    /// Wait for a specific condition on one or many resources.
+    Wait(commands::wait::WaitArgs),
     /// Print the shell code that completes kuddle command lines (bash, zsh, fish or powershell).
     Completion(commands::completion::CompletionArgs),
     /// Show the merged kubeconfig settings (config view).
@@ -189,6 +191,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Expose(args) => commands::expose::run(ctx, args).await,
             Commands::Apply(args) => commands::apply::run(ctx, args).await,
             Commands::Delete(args) => commands::delete::run(ctx, args).await,
+            Commands::Wait(args) => commands::wait::run(ctx, args).await,
             Commands::Describe(args) => commands::describe::run(ctx, args).await,
             Commands::Config(args) => commands::config::run(ctx, args).await,
         }

@@ -326,6 +326,18 @@ pub fn print_warning(err: &mut dyn Write, message: &str) {
     };
 }
 
+/// An error line in klog's layout (kubectl logs a few such notices and
+/// carries on).
+pub fn klog_error(err: &mut dyn Write, location: &str, message: &str) {
+    let now = chrono::Local::now();
+    let _ = writeln!(
+        err,
+        "E{} {:>7} {location}] {message}",
+        now.format("%m%d %H:%M:%S%.6f"),
+        std::process::id()
+    );
+}
+
 /// An info line in klog's layout (kubectl's `-v` logging).
 pub fn klog_info(err: &mut dyn Write, location: &str, message: &str) -> io::Result<()> {
     let now = chrono::Local::now();

@@ -15,3 +15,4 @@ pub mod help;
 pub mod plugin;
 pub mod run;
 pub mod scale;
+pub mod wait;

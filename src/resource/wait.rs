@@ -8,6 +8,7 @@
 //! once), and server errors as they came.
 
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::sync::Arc;
 
 use anyhow::{anyhow, Result};
@@ -34,8 +35,20 @@ const WEEK: std::time::Duration = std::time::Duration::from_secs(168 * 3600);
 pub enum Deadline {
     /// Look once and do not wait (a zero `--timeout`).
     Once,
+    /// Look once; an object still there has timed out (a negative
+    /// `delete --timeout`).
+    Expired,
     At(Instant),
 }
+
+/// The deadline passed while an object was waited on.
+#[derive(Debug, thiserror::Error)]
+#[error("timed out waiting for the condition on {0}")]
+pub struct WaitTimeout(pub String);
+
+/// What a request says when it starts after the deadline (kubectl's
+/// context has expired by then).
+pub const DEADLINE_EXCEEDED: &str = "context deadline exceeded";
 
 impl Deadline {
     /// `wait --timeout`: zero checks once, negative waits a week.
@@ -52,22 +65,23 @@ impl Deadline {
     pub fn for_delete(timeout_nanos: i64) -> Deadline {
         match timeout_nanos {
             0 => Deadline::At(Instant::now() + WEEK),
-            n if n < 0 => Deadline::At(Instant::now()),
+            n if n < 0 => Deadline::Expired,
             n => Deadline::At(Instant::now() + std::time::Duration::from_nanos(n as u64)),
         }
     }
 
-    fn passed(self) -> bool {
+    pub fn passed(self) -> bool {
         match self {
-            Deadline::Once => true,
+            Deadline::Once | Deadline::Expired => true,
             Deadline::At(at) => Instant::now() >= at,
         }
     }
 
-    /// Runs `f` until the deadline; None when time ran out first.
+    /// Runs `f` until the deadline; None when time ran out first. Once and
+    /// Expired run it to the end.
     async fn run<T>(self, f: impl std::future::Future<Output = T>) -> Option<T> {
         match self {
-            Deadline::Once => Some(f.await),
+            Deadline::Once | Deadline::Expired => Some(f.await),
             Deadline::At(at) => tokio::time::timeout_at(at, f).await.ok(),
         }
     }
@@ -91,10 +105,7 @@ impl Target {
     }
 
     fn timed_out(&self) -> anyhow::Error {
-        anyhow!(
-            "timed out waiting for the condition on {}",
-            self.object_name()
-        )
+        WaitTimeout(self.object_name()).into()
     }
 
     fn not_met(&self) -> anyhow::Error {
@@ -130,8 +141,6 @@ fn report_watch_error(err: &SharedWriter, event: &WatchEvent, what: &str) {
         "error: An error occurred while waiting for {what}: {message}"
     );
 }
-
-use std::io::Write as _;
 
 /// Waits until every target is gone (or replaced by a new object of the
 /// same name). One result per target, in order: kubectl waits on them one
@@ -315,6 +324,10 @@ async fn collection_deleted(
         }
         if matches!(deadline, Deadline::Once) {
             done.extend(pending.into_iter().map(|(i, t)| (i, Err(t.not_met()))));
+            return done;
+        }
+        if deadline.passed() {
+            done.extend(pending.into_iter().map(|(i, t)| (i, Err(t.timed_out()))));
             return done;
         }
         let query = WatchQuery {
@@ -605,11 +618,10 @@ pub async fn until_condition(
             .await
             .ok_or_else(|| target.timed_out())??;
         let version = resource_version_of(&listed);
-        let current = listed
-            .get("items")
-            .and_then(Value::as_array)
-            .and_then(|items| items.iter().find(|o| name_of(o) == target.name))
-            .cloned();
+        // List items come without their kind: give them the list's.
+        let current = super::infos::list_items(listed)
+            .into_iter()
+            .find(|o| name_of(o) == target.name);
         match current {
             None if first => {
                 return Err(ApiError::Status(Box::new(crate::client::Status {
