@@ -171,6 +171,13 @@ impl Deletion {
             return Ok(());
         }
         out.flush()?;
+        if self.timeout < 0 {
+            crate::context::klog_error(
+                &mut err.clone(),
+                "until.go:159",
+                "\"Timeout for context shall not be negative\"",
+            );
+        }
         let results =
             until_deleted(client, &deleted, Deadline::for_delete(self.timeout), err).await;
         for result in results {
