@@ -53,6 +53,8 @@ pub enum Commands {
     Delete(commands::delete::DeleteArgs),
     /// Wait for a specific condition on one or many resources.
     Wait(commands::wait::WaitArgs),
+    /// Update fields of a resource.
+    Patch(commands::patch::PatchArgs),
     /// Print the shell code that completes kuddle command lines (bash, zsh, fish or powershell).
     Completion(commands::completion::CompletionArgs),
     /// Show the merged kubeconfig settings (config view).
@@ -192,6 +194,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Apply(args) => commands::apply::run(ctx, args).await,
             Commands::Delete(args) => commands::delete::run(ctx, args).await,
             Commands::Wait(args) => commands::wait::run(ctx, args).await,
+            Commands::Patch(args) => commands::patch::run(ctx, args).await,
             Commands::Describe(args) => commands::describe::run(ctx, args).await,
             Commands::Config(args) => commands::config::run(ctx, args).await,
         }

@@ -12,6 +12,7 @@ pub mod describe;
 pub mod expose;
 pub mod get;
 pub mod help;
+pub mod patch;
 pub mod plugin;
 pub mod run;
 pub mod scale;

@@ -158,6 +158,30 @@ pub async fn get_object(
         .await
 }
 
+/// One object by name, or one of its subresources (`status`, `scale`).
+pub async fn get_object_or_subresource(
+    client: &ApiClient,
+    mapping: &Mapping,
+    namespace: Option<&str>,
+    name: &str,
+    subresource: Option<&str>,
+) -> Result<Bytes, ApiError> {
+    let mut path = mapping.object_path(namespace, name);
+    if let Some(sub) = subresource.filter(|s| !s.is_empty()) {
+        path.push('/');
+        path.push_str(sub);
+    }
+    client
+        .send(
+            Method::GET,
+            &path,
+            crate::client::ACCEPT_JSON,
+            None,
+            Vec::new(),
+        )
+        .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
