@@ -55,6 +55,8 @@ pub enum Commands {
     Wait(commands::wait::WaitArgs),
     /// Update fields of a resource.
     Patch(commands::patch::PatchArgs),
+    /// Replace a resource by file name or stdin.
+    Replace(commands::replace::ReplaceArgs),
     /// Print the shell code that completes kuddle command lines (bash, zsh, fish or powershell).
     Completion(commands::completion::CompletionArgs),
     /// Show the merged kubeconfig settings (config view).
@@ -195,6 +197,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Delete(args) => commands::delete::run(ctx, args).await,
             Commands::Wait(args) => commands::wait::run(ctx, args).await,
             Commands::Patch(args) => commands::patch::run(ctx, args).await,
+            Commands::Replace(args) => commands::replace::run(ctx, args).await,
             Commands::Describe(args) => commands::describe::run(ctx, args).await,
             Commands::Config(args) => commands::config::run(ctx, args).await,
         }

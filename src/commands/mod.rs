@@ -14,6 +14,7 @@ pub mod get;
 pub mod help;
 pub mod patch;
 pub mod plugin;
+pub mod replace;
 pub mod run;
 pub mod scale;
 pub mod wait;

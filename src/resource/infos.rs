@@ -244,6 +244,18 @@ pub async fn read_file_objects(
     files: &FilenameFlags,
     how: FileReading<'_>,
 ) -> Result<FileObjects> {
+    read_checked_file_objects(ctx, files, how, false).await
+}
+
+/// [`read_file_objects`], checking first that each document has an
+/// `apiVersion` and a `kind` (kubectl's client-side schema check, which
+/// `--validate` other than ignore/false turns on).
+pub async fn read_checked_file_objects(
+    ctx: &mut Context,
+    files: &FilenameFlags,
+    how: FileReading<'_>,
+    validate: bool,
+) -> Result<FileObjects> {
     let selector = match how.label_selector {
         Some(text) => Some(LabelSelector::parse(text).map_err(anyhow::Error::msg)?),
         None => None,
@@ -257,7 +269,7 @@ pub async fn read_file_objects(
         filenames: &files.filenames,
         recursive: files.recursive,
         kustomize: files.kustomize.as_deref(),
-        validate: false,
+        validate,
         downloads: Some(&downloads),
     };
     let entries = {
