@@ -32,7 +32,8 @@ use crate::printers::{OutputFormat, Printer};
 use crate::resource::builder::Selection;
 use crate::resource::deleter::{Deletion, Streams};
 use crate::resource::infos::{
-    arguments_with_paths, plan_selection, read_file_objects, visit_plan, FileReading, Visited,
+    arguments_with_paths, plan_selection, read_file_objects, require_namespace, visit_plan,
+    FileReading, Visited,
 };
 use crate::resource::write;
 
@@ -260,7 +261,11 @@ async fn visit(ctx: &mut Context, args: &DeleteArgs) -> Result<(Vec<Visited>, Vi
         single_resource_type: false,
     };
     let plan = plan_selection(ctx, &selection).await?;
-    Ok((visit_plan(&conn.client, &plan, false).await, errors))
+    let mut visits = visit_plan(&conn.client, &plan, false).await;
+    if conn.explicit_namespace && args.all_namespaces {
+        visits = require_namespace(visits, "");
+    }
+    Ok((visits, errors))
 }
 
 /// `-i`: lists the objects and asks; None when the user said no (or there

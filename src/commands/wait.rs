@@ -25,7 +25,8 @@ use crate::printers::{sort_keys, OBJECT_FORMATS};
 use crate::resource::builder::{Plan, Selection, MISSING_RESOURCE};
 use crate::resource::fetch::get_object;
 use crate::resource::infos::{
-    arguments_with_paths, plan_selection, read_file_objects, visit_plan, FileReading, Info, Visited,
+    arguments_with_paths, plan_selection, read_file_objects, require_namespace, visit_plan,
+    FileReading, Info, Visited,
 };
 use crate::resource::manifest::{self, Entry, ManifestOptions};
 use crate::resource::wait::{
@@ -369,6 +370,9 @@ async fn find(ctx: &mut Context, args: &WaitArgs) -> Result<Found> {
         }
     }
     let mut visits = visit_plan(&conn.client, &plan, true).await;
+    if conn.explicit_namespace && args.all_namespaces {
+        visits = require_namespace(visits, "");
+    }
     for v in visits.iter_mut() {
         if let Visited::Object(info) = v {
             sort_keys(&mut info.object);

@@ -189,6 +189,30 @@ pub async fn visit_plan(client: &ApiClient, plan: &Plan, require_object: bool) -
     out
 }
 
+/// kubectl's `RequireNamespace` step, which `-n` turns on: an object in
+/// another namespace than `namespace` is an error. With `-A` as well the
+/// namespace is empty, so every namespaced object fails (as in kubectl).
+pub fn require_namespace(visits: Vec<Visited>, namespace: &str) -> Vec<Visited> {
+    visits
+        .into_iter()
+        .map(|v| match v {
+            Visited::Object(info) if info.mapping.namespaced => {
+                let current = info.namespace.clone().unwrap_or_default();
+                if current.is_empty() || current == namespace {
+                    Visited::Object(info)
+                } else {
+                    Visited::Failed(anyhow!(
+                        "the namespace from the provided object {} does not match the namespace {}. You must pass '--namespace={current}' to perform this operation.",
+                        go_quote(&current),
+                        go_quote(namespace)
+                    ))
+                }
+            }
+            other => other,
+        })
+        .collect()
+}
+
 /// Plans a selection against the cached discovery, asking the server
 /// again once when a type is unknown (kubectl refreshes its cache then).
 pub async fn plan_selection(ctx: &mut Context, selection: &Selection<'_>) -> Result<Plan> {
