@@ -213,9 +213,11 @@ fn target(info: &Info) -> Target {
 /// condition met), then the failure that ended it, if any.
 type Outcome = (Vec<Value>, Option<anyhow::Error>);
 
-/// `--for=delete` (given `times` times) on every object at once; after the
-/// first object that timed out, the rest fail as kubectl's requests fail
-/// once its deadline has passed.
+/// `--for=delete` (given `times` times) on every object at once, reported
+/// as kubectl's one-after-another wait would: an object deleted before its
+/// turn came is one kubectl no longer finds, and says nothing about; after
+/// the first object that timed out, the rest fail as kubectl's requests
+/// fail once its deadline has passed.
 async fn deletions(
     client: &ApiClient,
     objects: &[Info],
@@ -224,8 +226,10 @@ async fn deletions(
     ctx: &Context,
 ) -> Vec<Outcome> {
     let targets: Vec<Target> = objects.iter().map(target).collect();
+    let mut turn = tokio::time::Instant::now();
     let results = until_deleted(client, &targets, deadline, &ctx.err).await;
     let mut late = false;
+    let mut first = true;
     results
         .into_iter()
         .zip(objects)
@@ -233,13 +237,19 @@ async fn deletions(
             if late {
                 return (Vec::new(), Some(anyhow::anyhow!(DEADLINE_EXCEEDED)));
             }
-            match result {
-                Ok(()) => (vec![info.object.clone(); times], None),
+            let outcome = match result {
+                Ok(gone) if !first && gone < turn => (Vec::new(), None),
+                Ok(gone) => {
+                    turn = turn.max(gone);
+                    (vec![info.object.clone(); times], None)
+                }
                 Err(e) => {
                     late = e.downcast_ref::<WaitTimeout>().is_some();
                     (Vec::new(), Some(e))
                 }
-            }
+            };
+            first = false;
+            outcome
         })
         .collect()
 }

@@ -143,15 +143,16 @@ fn report_watch_error(err: &SharedWriter, event: &WatchEvent, what: &str) {
 }
 
 /// Waits until every target is gone (or replaced by a new object of the
-/// same name). One result per target, in order: kubectl waits on them one
-/// after another and stops at the first failure, which is the first error
-/// here; the waits themselves overlap.
+/// same name). One result per target, in order, with the moment its
+/// absence was seen: kubectl waits on them one after another and stops at
+/// the first failure, which is the first error here; the waits themselves
+/// overlap.
 pub async fn until_deleted(
     client: &ApiClient,
     targets: &[Target],
     deadline: Deadline,
     err: &SharedWriter,
-) -> Vec<Result<()>> {
+) -> Vec<Result<Instant>> {
     // Targets grouped by collection, in order of first appearance.
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut index: HashMap<(String, String, Option<String>), usize> = HashMap::new();
@@ -192,7 +193,7 @@ pub async fn until_deleted(
             }
         });
     }
-    let mut results: Vec<Option<Result<()>>> = (0..targets.len()).map(|_| None).collect();
+    let mut results: Vec<Option<Result<Instant>>> = (0..targets.len()).map(|_| None).collect();
     while let Some(done) = tasks.join_next().await {
         match done {
             Ok(list) => {
@@ -221,7 +222,7 @@ async fn object_deleted(
     target: &Target,
     deadline: Deadline,
     err: &SharedWriter,
-) -> Result<()> {
+) -> Result<Instant> {
     let ns = target.namespace.as_deref();
     loop {
         let got = deadline
@@ -235,12 +236,12 @@ async fn object_deleted(
             .await
             .ok_or_else(|| target.timed_out())?;
         let obj = match got.and_then(|body| parse_json(&body)) {
-            Err(e) if e.is_not_found() => return Ok(()),
+            Err(e) if e.is_not_found() => return Ok(Instant::now()),
             Err(e) => return Err(e.into()),
             Ok(obj) => obj,
         };
         if target.replaced_by(&obj) {
-            return Ok(());
+            return Ok(Instant::now());
         }
         if matches!(deadline, Deadline::Once) {
             return Err(target.not_met());
@@ -272,7 +273,7 @@ async fn object_deleted(
             .await
             .ok_or_else(|| target.timed_out())?;
         if watched? {
-            return Ok(());
+            return Ok(Instant::now());
         }
     }
 }
@@ -285,13 +286,13 @@ async fn collection_deleted(
     members: Vec<(usize, Target)>,
     deadline: Deadline,
     err: &SharedWriter,
-) -> Vec<(usize, Result<()>)> {
+) -> Vec<(usize, Result<Instant>)> {
     let Some((_, first)) = members.first() else {
         return Vec::new();
     };
     let mapping = first.mapping.clone();
     let ns = first.namespace.clone();
-    let mut done: Vec<(usize, Result<()>)> = Vec::new();
+    let mut done: Vec<(usize, Result<Instant>)> = Vec::new();
     let mut pending = members;
     loop {
         let listed = deadline
@@ -317,7 +318,8 @@ async fn collection_deleted(
                     None => true,
                     Some(uid) => matches!((&t.uid, uid), (Some(want), Some(have)) if want != have),
                 });
-        done.extend(gone.into_iter().map(|(i, _)| (i, Ok(()))));
+        let now = Instant::now();
+        done.extend(gone.into_iter().map(|(i, _)| (i, Ok(now))));
         pending = still;
         if pending.is_empty() {
             return done;
@@ -359,7 +361,7 @@ async fn collection_deleted(
                                 let finished = t.name == name
                                     && (kind == EventType::Deleted || t.replaced_by(&event.object));
                                 if finished {
-                                    done.push((*i, Ok(())));
+                                    done.push((*i, Ok(Instant::now())));
                                 }
                                 !finished
                             });
