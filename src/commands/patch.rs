@@ -90,8 +90,6 @@ pub struct PatchArgs {
 pub async fn run(ctx: &mut Context, args: PatchArgs) -> Result<()> {
     // complete
     let dry_run = args.dry_run.strategy(&mut ctx.err)?;
-    // kubectl builds the printer for each object, after patching it.
-    let printer = args.print.printer(OBJECT_FORMATS);
     if !args.local {
         ctx.namespace()?;
     }
@@ -138,14 +136,6 @@ pub async fn run(ctx: &mut Context, args: PatchArgs) -> Result<()> {
     } else {
         server_objects(ctx, &args, subresource, &mut errors).await?
     };
-    let mut result = match printer {
-        Ok(p) => Ok(ResultPrinter::new(
-            DryRun::None,
-            p,
-            args.print.show_managed_fields,
-        )),
-        Err(e) => Err(e),
-    };
     let mut count = 0;
     for item in infos {
         let info = match item {
@@ -174,14 +164,20 @@ pub async fn run(ctx: &mut Context, args: PatchArgs) -> Result<()> {
         } else {
             "patched"
         };
-        let printer = match &mut result {
+        // kubectl makes a printer for each object, after patching it (so
+        // YAML documents get no separators, and a bad -o fails late).
+        let printer = match args.print.printer(OBJECT_FORMATS) {
             Ok(p) => p,
             Err(e) => {
-                errors.push(anyhow!("{e:#}"));
+                errors.push(e);
                 continue;
             }
         };
-        printer.print(&mut ctx.out, &patched, operation)?;
+        ResultPrinter::new(DryRun::None, printer, args.print.show_managed_fields).print(
+            &mut ctx.out,
+            &patched,
+            operation,
+        )?;
     }
     if !errors.is_empty() {
         return errors.into_result();
