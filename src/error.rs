@@ -130,6 +130,9 @@ pub fn message_for_error(err: &anyhow::Error) -> String {
 pub struct VisitErrors {
     per_object: Vec<anyhow::Error>,
     reading: Vec<anyhow::Error>,
+    /// Errors left out on purpose (NotFound with `--ignore-not-found`):
+    /// kubectl filters them from its aggregate, which keeps its shape.
+    dropped: usize,
 }
 
 impl VisitErrors {
@@ -139,6 +142,11 @@ impl VisitErrors {
 
     pub fn push_reading(&mut self, err: anyhow::Error) {
         self.reading.push(err);
+    }
+
+    /// Counts an error the command ignores (kubectl's `IgnoreErrors`).
+    pub fn note_dropped(&mut self) {
+        self.dropped += 1;
     }
 
     pub fn is_empty(&self) -> bool {
@@ -152,9 +160,15 @@ impl VisitErrors {
         let VisitErrors {
             mut per_object,
             mut reading,
+            dropped,
         } = self;
         match (per_object.len(), reading.len()) {
             (0, 0) => Ok(()),
+            // What is left of an aggregate that held ignored errors too is
+            // the reading errors' own aggregate: one line each, no prefix.
+            (0, _) if dropped > 0 => {
+                Err(CliError::Many(reading.iter().map(message_for_error).collect()).into())
+            }
             (1, 0) => Err(per_object.remove(0)),
             (0, 1) => Err(reading.remove(0)),
             (0, _) => Err(CliError::Many(reading.iter().map(message_for_error).collect()).into()),
@@ -268,6 +282,14 @@ mod tests {
         dup.push_reading(anyhow::anyhow!("same"));
         assert_eq!(rendered(dup.into_result().unwrap_err()).0, "x\nsame\n");
         assert!(VisitErrors::default().into_result().is_ok());
+        // An ignored NotFound beside a reading error: no prefix.
+        let mut filtered = VisitErrors::default();
+        filtered.note_dropped();
+        filtered.push_reading(anyhow::anyhow!("bad kind"));
+        assert_eq!(
+            rendered(filtered.into_result().unwrap_err()).0,
+            "bad kind\n"
+        );
     }
 
     #[test]

@@ -152,7 +152,7 @@ pub async fn run(ctx: &mut Context, args: WaitArgs) -> Result<()> {
                 steps.push(Ok(objects.len()));
                 objects.push(info);
             }
-            Visited::Failed(e) if for_delete && is_not_found(&e) => {}
+            Visited::Failed(e) if for_delete && is_not_found(&e) => errors.note_dropped(),
             Visited::Failed(e) => steps.push(Err(e)),
         }
     }

@@ -82,7 +82,9 @@ impl Deletion {
             let not_found = e
                 .downcast_ref::<ApiError>()
                 .is_some_and(ApiError::is_not_found);
-            if !(self.ignore_not_found && not_found) {
+            if self.ignore_not_found && not_found {
+                errors.note_dropped();
+            } else {
                 errors.push(e);
             }
         };
