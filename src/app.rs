@@ -61,6 +61,14 @@ pub enum Commands {
     Set(commands::set::SetArgs),
     /// Auto-scale a deployment, replica set, stateful set, or replication controller.
     Autoscale(commands::autoscale::AutoscaleArgs),
+    /// Delete resources by file names, stdin, resources and names, or by resources and label selector.
+    Delete(commands::delete::DeleteArgs),
+    /// Wait for a specific condition on one or many resources.
+    Wait(commands::wait::WaitArgs),
+    /// Update fields of a resource.
+    Patch(commands::patch::PatchArgs),
+    /// Replace a resource by file name or stdin.
+    Replace(commands::replace::ReplaceArgs),
     /// Print the shell code that completes kuddle command lines (bash, zsh, fish or powershell).
     Completion(commands::completion::CompletionArgs),
     /// Read and change kubeconfig files (view, use-context, set-cluster, …).
@@ -264,6 +272,10 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Annotate(args) => commands::annotate::run(ctx, args).await,
             Commands::Set(args) => commands::set::run(ctx, args).await,
             Commands::Autoscale(args) => commands::autoscale::run(ctx, args).await,
+            Commands::Delete(args) => commands::delete::run(ctx, args).await,
+            Commands::Wait(args) => commands::wait::run(ctx, args).await,
+            Commands::Patch(args) => commands::patch::run(ctx, args).await,
+            Commands::Replace(args) => commands::replace::run(ctx, args).await,
             Commands::Describe(args) => commands::describe::run(ctx, args).await,
             Commands::Logs(args) => commands::logs::run(ctx, args).await,
             Commands::Top(args) => commands::top::run(ctx, args).await,

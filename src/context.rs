@@ -333,6 +333,11 @@ pub fn klog_warning(err: &mut dyn Write, location: &str, message: &str) {
     );
 }
 
+/// `Warning: message` on stderr, as kubectl's warning printer writes it.
+pub fn print_warning(err: &mut dyn Write, message: &str) {
+    let _ = err.write_all(warning_line(message, warnings_in_color()).as_bytes());
+}
+
 /// An error line in klog's layout (`E1206 00:59:54.735459   20808 file.go:1] …`).
 pub fn klog_error(err: &mut dyn Write, location: &str, message: &str) {
     let now = chrono::Local::now();

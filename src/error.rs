@@ -105,6 +105,25 @@ pub fn aggregate_member(e: ApiError) -> anyhow::Error {
     }
 }
 
+/// kubectl's `AddSourceToErr`: an error about an object read from a file
+/// names the file: `error when deleting "cm.yaml": configmaps "x" not
+/// found`, inside the server's message when the server sent one (so the
+/// reason, and checks such as "is it NotFound", stay).
+pub fn add_source_to_err(verb: &str, source: &str, err: anyhow::Error) -> anyhow::Error {
+    if source.is_empty() {
+        return err;
+    }
+    let source = crate::flags::go_values::go_quote(source);
+    match err.downcast::<ApiError>() {
+        Ok(ApiError::Status(mut status)) => {
+            status.message = format!("error when {verb} {source}: {}", status.message);
+            ApiError::Status(status).into()
+        }
+        Ok(other) => anyhow::anyhow!("error when {verb} {source}: {other}"),
+        Err(err) => anyhow::anyhow!("error when {verb} {source}: {err:#}"),
+    }
+}
+
 /// One error's line inside an aggregate (kubectl's `messageForError`).
 pub fn message_for_error(err: &anyhow::Error) -> String {
     if let Some(worded) = err.downcast_ref::<WordedError>() {
@@ -113,26 +132,6 @@ pub fn message_for_error(err: &anyhow::Error) -> String {
     match err.downcast_ref::<ApiError>() {
         Some(api) => api.standard_message(),
         None => format!("{err:#}"),
-    }
-}
-
-/// kubectl's `AddSourceToErr`: `error when <verb> "<source>": ` before the
-/// message (inside the Status, for API errors, so they keep their reason).
-pub fn add_source_to_err(verb: &str, source: &str, err: anyhow::Error) -> anyhow::Error {
-    if source.is_empty() {
-        return err;
-    }
-    let prefix = format!(
-        "error when {verb} {}: ",
-        crate::flags::go_values::go_quote(source)
-    );
-    match err.downcast::<ApiError>() {
-        Ok(ApiError::Status(mut status)) => {
-            status.message = format!("{prefix}{}", status.message);
-            ApiError::Status(status).into()
-        }
-        Ok(other) => anyhow::anyhow!("{prefix}{other}"),
-        Err(err) => anyhow::anyhow!("{prefix}{err:#}"),
     }
 }
 
@@ -145,6 +144,9 @@ pub fn add_source_to_err(verb: &str, source: &str, err: anyhow::Error) -> anyhow
 pub struct VisitErrors {
     per_object: Vec<anyhow::Error>,
     reading: Vec<anyhow::Error>,
+    /// Errors left out on purpose (NotFound with `--ignore-not-found`):
+    /// kubectl filters them from its aggregate, which keeps its shape.
+    dropped: usize,
 }
 
 impl VisitErrors {
@@ -154,6 +156,11 @@ impl VisitErrors {
 
     pub fn push_reading(&mut self, err: anyhow::Error) {
         self.reading.push(err);
+    }
+
+    /// Counts an error the command ignores (kubectl's `IgnoreErrors`).
+    pub fn note_dropped(&mut self) {
+        self.dropped += 1;
     }
 
     pub fn is_empty(&self) -> bool {
@@ -167,9 +174,15 @@ impl VisitErrors {
         let VisitErrors {
             mut per_object,
             mut reading,
+            dropped,
         } = self;
         match (per_object.len(), reading.len()) {
             (0, 0) => Ok(()),
+            // What is left of an aggregate that held ignored errors too is
+            // the reading errors' own aggregate: one line each, no prefix.
+            (0, _) if dropped > 0 => {
+                Err(CliError::Many(reading.iter().map(message_for_error).collect()).into())
+            }
             (1, 0) => Err(per_object.remove(0)),
             (0, 1) => Err(reading.remove(0)),
             (0, _) => Err(CliError::Many(reading.iter().map(message_for_error).collect()).into()),
@@ -283,6 +296,14 @@ mod tests {
         dup.push_reading(anyhow::anyhow!("same"));
         assert_eq!(rendered(dup.into_result().unwrap_err()).0, "x\nsame\n");
         assert!(VisitErrors::default().into_result().is_ok());
+        // An ignored NotFound beside a reading error: no prefix.
+        let mut filtered = VisitErrors::default();
+        filtered.note_dropped();
+        filtered.push_reading(anyhow::anyhow!("bad kind"));
+        assert_eq!(
+            rendered(filtered.into_result().unwrap_err()).0,
+            "bad kind\n"
+        );
     }
 
     #[test]

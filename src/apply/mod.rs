@@ -7,10 +7,13 @@
 //! patch. Server-side: one apply patch, then kubectl's bookkeeping for
 //! objects that were applied client-side before.
 
+pub mod client_patch;
 pub mod jsonmerge;
+pub mod jsonpatch;
 pub mod last_applied;
 pub mod managed_fields;
 pub mod openapi;
+pub mod patchmeta;
 pub mod strategic;
 
 use std::io::Write;

@@ -1,6 +1,7 @@
 //! Flag groups shared by many verbs, each declared once (kubectl's
 //! genericclioptions): global connection flags, printing, dry-run, files.
 
+pub mod deletion;
 pub mod dry_run;
 pub mod filename;
 pub mod global;

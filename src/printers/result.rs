@@ -97,6 +97,42 @@ impl ResultPrinter {
     }
 }
 
+impl ResultPrinter {
+    /// kubectl's line for an object a command deleted (there is no object
+    /// left to print): `pod "web" deleted from ns namespace`, `force
+    /// deleted` for a zero grace period, the dry-run suffix; `pod/web` with
+    /// `-o name`. `kind_group` is `deployment.apps`; `namespace` is None
+    /// for cluster-scoped objects.
+    pub fn print_deleted(
+        &self,
+        out: &mut dyn Write,
+        kind_group: &str,
+        name: &str,
+        namespace: Option<&str>,
+        forced: bool,
+    ) -> Result<()> {
+        if self
+            .printer
+            .as_ref()
+            .is_some_and(|p| matches!(p.format(), OutputFormat::Name))
+        {
+            writeln!(out, "{kind_group}/{name}")?;
+            return Ok(());
+        }
+        let operation = if forced { "force deleted" } else { "deleted" };
+        let place = match namespace {
+            Some(ns) => format!(" from {ns} namespace"),
+            None => String::new(),
+        };
+        writeln!(
+            out,
+            "{kind_group} \"{name}\" {operation}{place}{}",
+            self.dry_run.suffix()
+        )?;
+        Ok(())
+    }
+}
+
 /// `deployment.apps/web`: how kubectl names an object in result lines
 /// (`<unknown>` for an object without a name).
 pub fn qualified_name(obj: &Value) -> String {
@@ -161,6 +197,24 @@ mod tests {
         assert_eq!(
             printed(&mut p, &nameless, "created"),
             "pod/<unknown> created (dry run)\n"
+        );
+    }
+
+    #[test]
+    fn deletion_lines() {
+        let mut out = Vec::new();
+        let p = ResultPrinter::new(DryRun::Server, None, false);
+        p.print_deleted(&mut out, "deployment.apps", "web", Some("ns"), false)
+            .unwrap();
+        p.print_deleted(&mut out, "namespace", "ns", None, true)
+            .unwrap();
+        let named = ResultPrinter::new(DryRun::None, Some(Printer::new(OutputFormat::Name)), false);
+        named
+            .print_deleted(&mut out, "pod", "p", Some("ns"), false)
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "deployment.apps \"web\" deleted from ns namespace (server dry run)\nnamespace \"ns\" force deleted (server dry run)\npod/p\n"
         );
     }
 

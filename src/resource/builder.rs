@@ -108,6 +108,23 @@ impl Discovery {
 
     /// Plans the requests for a selection, as kubectl's builder does.
     pub fn plan(&self, sel: &Selection) -> Result<Plan> {
+        // Empty selectors select nothing in particular (kubectl trims them
+        // and ignores what is left empty).
+        let label_selector = sel
+            .label_selector
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
+        let field_selector = sel
+            .field_selector
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
+        if sel.select_all && (label_selector.is_some() || field_selector.is_some()) {
+            bail!("setting 'all' parameter but found a non empty selector. ");
+        }
         let mut args: Vec<String> = sel.args.to_vec();
         // `TYPE1,TYPE2 NAME…` becomes TYPE/NAME pairs.
         if args.len() >= 2 {
@@ -126,7 +143,7 @@ impl Discovery {
         } else {
             sel.namespace.clone()
         };
-        let mut label_selector = sel.label_selector.clone();
+        let mut label_selector = label_selector;
         if slashes > 0 {
             if slashes != args.len() {
                 return Err(combined_type_error());
@@ -146,7 +163,7 @@ impl Discovery {
                 }
                 tuples.push((resource.to_string(), name.to_string()));
             }
-            if sel.select_all || label_selector.is_some() || sel.field_selector.is_some() {
+            if sel.select_all || label_selector.is_some() || field_selector.is_some() {
                 bail!("selectors and the all flag cannot be used when passing resource/name arguments");
             }
             let mut mappings: Vec<(String, Mapping)> = Vec::new();
@@ -202,7 +219,7 @@ impl Discovery {
         if sel.select_all {
             label_selector = Some(String::new());
         }
-        if label_selector.is_some() || sel.field_selector.is_some() {
+        if label_selector.is_some() || field_selector.is_some() {
             if !names.is_empty() {
                 bail!("name cannot be provided when a selector is specified");
             }
@@ -224,7 +241,7 @@ impl Discovery {
             return Ok(Plan::List {
                 targets,
                 label_selector: label_selector.unwrap_or_default(),
-                field_selector: sel.field_selector.clone().unwrap_or_default(),
+                field_selector: field_selector.unwrap_or_default(),
             });
         }
         if !names.is_empty() {
@@ -382,6 +399,14 @@ mod tests {
             "the server doesn't have a resource type \"nope\""
         );
         assert_eq!(err(&[], |_| {}), MISSING_RESOURCE);
+        assert_eq!(
+            err(&["po"], |s| {
+                s.select_all = true;
+                s.field_selector = Some("a=b".into())
+            }),
+            "setting 'all' parameter but found a non empty selector. "
+        );
+        assert!(plan(&["po", "a"], |s| s.label_selector = Some(" ".into())).is_ok());
         assert_eq!(
             err(&["po,svc"], |s| s.single_resource_type = true),
             "you may only specify a single resource type"

@@ -5,11 +5,12 @@
 use anyhow::{anyhow, bail, Result};
 use serde_json::{Map, Value};
 
-use super::builder::{combined_type_error, Plan};
+use super::builder::{combined_type_error, Plan, Selection};
 use super::discovery::Discovery;
 use super::fetch::{enhance_list_error, get_object_or_namespace, ListQuery, Pager};
 use super::manifest::{self, Entry, Manifest, ManifestOptions};
 use super::mapper::Mapping;
+use super::mapper::NoResourceType;
 use super::selector::Selector;
 use crate::client::{parse_json, ApiClient, ACCEPT_JSON};
 use crate::context::Context;
@@ -149,6 +150,117 @@ pub async fn fetch_infos(client: &ApiClient, plan: &Plan) -> Vec<Result<Info>> {
         }
     }
     out
+}
+
+/// One step of kubectl's visit with `ContinueOnError`: an object, or the
+/// error met where it would have been.
+#[derive(Debug)]
+pub enum Visited {
+    Object(Info),
+    Failed(anyhow::Error),
+}
+
+/// What `plan` names, in kubectl's visiting order: each type's list, or
+/// each named object. Without `require_object` (kubectl's
+/// `RequireObject(false)`: delete), named objects are not read and their
+/// `object` is null.
+pub async fn visit_plan(client: &ApiClient, plan: &Plan, require_object: bool) -> Vec<Visited> {
+    let mut out = Vec::new();
+    match plan {
+        Plan::Named { items, .. } if !require_object => {
+            for target in items {
+                out.push(Visited::Object(Info {
+                    mapping: target.mapping.clone(),
+                    namespace: target.namespace.clone(),
+                    name: target.name.clone(),
+                    object: Value::Null,
+                    source: String::new(),
+                }));
+            }
+        }
+        Plan::Named {
+            items,
+            single_item_implied,
+        } => {
+            for target in items {
+                let one = Plan::Named {
+                    items: vec![target.clone()],
+                    single_item_implied: *single_item_implied,
+                };
+                out.extend(
+                    fetch_infos(client, &one)
+                        .await
+                        .into_iter()
+                        .map(|item| match item {
+                            Ok(info) => Visited::Object(info),
+                            Err(e) => Visited::Failed(e),
+                        }),
+                );
+            }
+        }
+        Plan::List {
+            targets,
+            label_selector,
+            field_selector,
+        } => {
+            for target in targets {
+                let one = Plan::List {
+                    targets: vec![target.clone()],
+                    label_selector: label_selector.clone(),
+                    field_selector: field_selector.clone(),
+                };
+                out.extend(
+                    fetch_infos(client, &one)
+                        .await
+                        .into_iter()
+                        .map(|item| match item {
+                            Ok(info) => Visited::Object(info),
+                            Err(e) => Visited::Failed(e),
+                        }),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// kubectl's `RequireNamespace` step, which `-n` turns on: an object in
+/// another namespace than `namespace` is an error. With `-A` as well the
+/// namespace is empty, so every namespaced object fails (as in kubectl).
+pub fn require_namespace(visits: Vec<Visited>, namespace: &str) -> Vec<Visited> {
+    visits
+        .into_iter()
+        .map(|v| match v {
+            Visited::Object(info) if info.mapping.namespaced => {
+                let current = info.namespace.clone().unwrap_or_default();
+                if current.is_empty() || current == namespace {
+                    Visited::Object(info)
+                } else {
+                    Visited::Failed(anyhow!(
+                        "the namespace from the provided object {} does not match the namespace {}. You must pass '--namespace={current}' to perform this operation.",
+                        go_quote(&current),
+                        go_quote(namespace)
+                    ))
+                }
+            }
+            other => other,
+        })
+        .collect()
+}
+
+/// Plans a selection against the cached discovery, asking the server
+/// again once when a type is unknown (kubectl refreshes its cache then).
+pub async fn plan_selection(ctx: &mut Context, selection: &Selection<'_>) -> Result<Plan> {
+    let discovery = ctx.discovery().await?;
+    match discovery.plan(selection) {
+        Err(e) if e.downcast_ref::<NoResourceType>().is_some() => {
+            match ctx.refresh_discovery().await? {
+                Some(fresh) => fresh.plan(selection),
+                None => Err(e),
+            }
+        }
+        other => other,
+    }
 }
 
 /// Objects read from `-f`: each a ready object or its namespace error, in
@@ -580,6 +692,7 @@ fn place_in_namespace(
     namespace: &str,
     enforce: bool,
 ) -> Result<Info, anyhow::Error> {
+    let source = m.source;
     let mut object = m.object;
     let current = object
         .get("metadata")
@@ -613,7 +726,7 @@ fn place_in_namespace(
         Some(current)
     };
     let mut info = Info::from_object(mapping, Value::Object(object), ns);
-    info.source = m.source;
+    info.source = source;
     Ok(info)
 }
 

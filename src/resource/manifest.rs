@@ -232,15 +232,42 @@ fn expand(opts: &ManifestOptions) -> Result<Vec<Source>, BuilderErrors> {
         }
     }
     if let Some(k) = opts.kustomize.filter(|k| !k.is_empty()) {
-        errs.push(format!(
-            "kustomization directories are not supported by kuddle: {}",
-            go_quote(k)
-        ));
+        errs.push(kustomize_error(k));
     }
     if errs.is_empty() {
         Ok(sources)
     } else {
         Err(BuilderErrors(errs))
+    }
+}
+
+/// What becomes of `-k DIR`: kubectl's errors for a folder that is not
+/// one or holds no kustomization; kuddle does not build kustomizations.
+fn kustomize_error(dir: &str) -> String {
+    let absolute = std::path::absolute(dir)
+        .map(|p| go_clean(&p.to_string_lossy()))
+        .unwrap_or_else(|_| dir.to_string());
+    match std::fs::metadata(dir) {
+        Err(e) => format!(
+            "must build at directory: not a valid directory: evalsymlink failure on '{dir}' : {}",
+            go_path_error("lstat", dir, &e)
+        ),
+        Ok(meta) if !meta.is_dir() => {
+            format!("must build at directory: '{absolute}': file is not directory")
+        }
+        Ok(_) => {
+            let found = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+                .iter()
+                .any(|name| std::path::Path::new(dir).join(name).is_file());
+            if found {
+                format!(
+                    "kustomization directories are not supported by kuddle: {}",
+                    go_quote(dir)
+                )
+            } else {
+                format!("unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{absolute}'")
+            }
+        }
     }
 }
 
@@ -421,7 +448,12 @@ pub fn go_clean(path: &str) -> String {
 
 /// `open x: no such file or directory`: Go's *PathError text.
 fn go_io_error(path: &str, e: &std::io::Error) -> String {
-    format!("open {path}: {}", crate::printers::gofmt::errno_text(e))
+    go_path_error("open", path, e)
+}
+
+/// `op path: reason`, as Go's `*PathError` prints it.
+fn go_path_error(op: &str, path: &str, e: &std::io::Error) -> String {
+    format!("{op} {path}: {}", crate::printers::gofmt::errno_text(e))
 }
 
 /// The byte-order-mark handling of kubectl's file reader: a UTF-8 BOM is

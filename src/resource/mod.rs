@@ -2,6 +2,7 @@
 //! user typed to a resource on the server.
 
 pub mod builder;
+pub mod deleter;
 pub mod discovery;
 pub mod fetch;
 pub mod infos;
@@ -13,6 +14,8 @@ pub mod podspec;
 pub mod schema;
 pub mod select;
 pub mod selector;
+pub mod wait;
+pub mod watch;
 pub mod write;
 
 pub use discovery::{ApiResource, Discovery};

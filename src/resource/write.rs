@@ -177,6 +177,103 @@ pub async fn replace(
         .await
 }
 
+/// The body of a DELETE (`metav1.DeleteOptions`).
+#[derive(Debug, Clone, Default)]
+pub struct DeleteOptions {
+    /// `gracePeriodSeconds`; None keeps the object's default.
+    pub grace_period: Option<i64>,
+    /// `propagationPolicy` (`Background`, `Foreground`, `Orphan`).
+    pub propagation: Option<&'static str>,
+    /// `dryRun: [All]` (`--dry-run=server`).
+    pub dry_run: bool,
+}
+
+impl DeleteOptions {
+    pub fn body(&self) -> Value {
+        let mut body = serde_json::json!({"kind": "DeleteOptions", "apiVersion": "v1"});
+        if let Some(grace) = self.grace_period {
+            body["gracePeriodSeconds"] = Value::from(grace);
+        }
+        if let Some(policy) = self.propagation {
+            body["propagationPolicy"] = Value::from(policy);
+        }
+        if self.dry_run {
+            body["dryRun"] = serde_json::json!(["All"]);
+        }
+        body
+    }
+}
+
+/// Go's `url.ParseRequestURI` checks on a `--raw` URI, in kubectl's words:
+/// `--raw must be a valid URL path: parse "x": invalid URI for request`.
+pub fn check_raw_uri(raw: &str) -> anyhow::Result<()> {
+    let fail = |why: &str| {
+        anyhow::anyhow!(
+            "--raw must be a valid URL path: parse {}: {why}",
+            crate::flags::go_values::go_quote(raw)
+        )
+    };
+    if raw.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        return Err(fail("net/url: invalid control character in URL"));
+    }
+    if raw.is_empty() {
+        return Err(fail("empty url"));
+    }
+    if raw == "*" {
+        return Ok(());
+    }
+    let scheme_len = raw
+        .char_indices()
+        .find(|&(i, c)| {
+            !(c.is_ascii_alphabetic() || (i > 0 && (c.is_ascii_digit() || "+-.".contains(c))))
+        })
+        .filter(|&(_, c)| c == ':')
+        .map(|(i, _)| i);
+    if raw.starts_with(':') {
+        return Err(fail("missing protocol scheme"));
+    }
+    let rest = match scheme_len {
+        Some(n) => &raw[n + 1..],
+        None => raw,
+    };
+    if scheme_len.is_none() && !rest.starts_with('/') {
+        return Err(fail("invalid URI for request"));
+    }
+    let path = rest.split('?').next().unwrap_or_default();
+    let bytes = path.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let escape = path.get(i..(i + 3).min(path.len())).unwrap_or_default();
+            let valid = escape.len() == 3 && escape[1..].bytes().all(|b| b.is_ascii_hexdigit());
+            if !valid {
+                return Err(fail(&format!(
+                    "invalid URL escape {}",
+                    crate::flags::go_values::go_quote(escape)
+                )));
+            }
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    Ok(())
+}
+
+/// A `--raw` request: `body` as it was read (a file or standard input),
+/// the server's answer as it came.
+pub async fn raw(
+    client: &ApiClient,
+    method: Method,
+    uri: &str,
+    body: Vec<u8>,
+) -> Result<bytes::Bytes, ApiError> {
+    let content_type = (!body.is_empty()).then_some("application/json");
+    client
+        .send(method, uri, "application/json, */*", content_type, body)
+        .await
+}
+
 /// DELETEs an object with a `DeleteOptions` body (propagation policy,
 /// grace period, preconditions, dry run) and returns what the server
 /// answered: the object (when finalizers keep it for a while) or a Status.
@@ -249,6 +346,34 @@ pub async fn patch_scale(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_uris_as_go_parses_them() {
+        assert!(check_raw_uri("/api/v1/namespaces").is_ok());
+        assert!(check_raw_uri("https://example.com/x").is_ok());
+        assert_eq!(
+            check_raw_uri("foo bar").unwrap_err().to_string(),
+            "--raw must be a valid URL path: parse \"foo bar\": invalid URI for request"
+        );
+        assert_eq!(
+            check_raw_uri("/a%zz").unwrap_err().to_string(),
+            "--raw must be a valid URL path: parse \"/a%zz\": invalid URL escape \"%zz\""
+        );
+    }
+
+    #[test]
+    fn delete_options_body() {
+        let o = DeleteOptions {
+            grace_period: Some(0),
+            propagation: Some("Foreground"),
+            dry_run: true,
+        };
+        assert_eq!(
+            o.body(),
+            serde_json::json!({"kind": "DeleteOptions", "apiVersion": "v1", "gracePeriodSeconds": 0,
+                "propagationPolicy": "Foreground", "dryRun": ["All"]})
+        );
+    }
 
     #[test]
     fn query_parameters_in_go_order() {

@@ -297,9 +297,9 @@ fn is_age(word: &str) -> bool {
     units <= 2
 }
 
-/// Serves the files under `root` over HTTP on a loopback port until the
-/// test binary ends (404 for anything else); returns `http://host:port`.
-pub fn serve_dir(root: PathBuf) -> String {
+/// Serves the files under `dir` over HTTP on a loopback port until the
+/// test binary ends (for `-f http://…`); a missing file is a 404.
+pub fn serve_dir(dir: PathBuf) -> String {
     use std::io::{BufRead, BufReader};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");
@@ -319,16 +319,21 @@ pub fn serve_dir(root: PathBuf) -> String {
                 }
             }
             let path = request.split_whitespace().nth(1).unwrap_or("/");
-            let file = root.join(path.trim_start_matches('/'));
+            let file = dir.join(path.trim_start_matches('/'));
             let mut out = &stream;
             let _ = match std::fs::read(&file) {
                 Ok(body) if file.is_file() => out
                     .write_all(
-                        format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len())
-                            .as_bytes(),
+                        format!(
+                            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                            body.len()
+                        )
+                        .as_bytes(),
                     )
                     .and_then(|_| out.write_all(&body)),
-                _ => out.write_all(b"HTTP/1.1 404 File not found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+                _ => out.write_all(
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                ),
             };
         }
     });

@@ -48,6 +48,18 @@ pub fn duplicate_keys_error(input: &[u8]) -> Option<String> {
     Some(format!("yaml: unmarshal errors:\n  {}", found.join("\n  ")))
 }
 
+/// apimachinery's `yaml.ToJSON`: a document that starts like a JSON object
+/// (`{` after white space) is passed on as it is; anything else is read as
+/// YAML and written as JSON.
+pub fn to_json_document(data: &[u8]) -> Result<Vec<u8>, String> {
+    let first = data.iter().find(|b| !b.is_ascii_whitespace());
+    if first == Some(&b'{') {
+        return Ok(data.to_vec());
+    }
+    let value = yaml_to_json(data)?;
+    serde_json::to_vec(&value).map_err(|e| e.to_string())
+}
+
 /// Runs `f` on a thread whose stack holds documents nested to go-yaml's
 /// limit (10000 levels); the recursive steps here need that much.
 pub fn on_deep_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
