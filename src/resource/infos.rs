@@ -155,6 +155,8 @@ pub async fn fetch_infos(client: &ApiClient, plan: &Plan) -> Vec<Result<Info>> {
 /// One step of kubectl's visit with `ContinueOnError`: an object, or the
 /// error met where it would have been.
 #[derive(Debug)]
+// Visits are moved a few times per object; boxing the common case buys nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Visited {
     Object(Info),
     Failed(anyhow::Error),

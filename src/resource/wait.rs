@@ -722,15 +722,12 @@ pub async fn until_any_exists(
     }
     let first = deadline
         .run(async {
-            while let Some(done) = tasks.join_next().await {
-                match done {
-                    Ok(Ok(true)) => return Ok(true),
-                    Ok(Err(e)) => return Err(anyhow::Error::from(e)),
-                    // A watch the server ended: look again.
-                    _ => return Ok(true),
-                }
+            // The first watch to finish decides; one the server ended
+            // (or none at all) means: look again.
+            match tasks.join_next().await {
+                Some(Ok(Err(e))) => Err(anyhow::Error::from(e)),
+                _ => Ok(true),
             }
-            Ok(true)
         })
         .await;
     tasks.abort_all();
