@@ -308,6 +308,17 @@ pub fn klog_warning(err: &mut dyn Write, location: &str, message: &str) {
     );
 }
 
+/// An error line in klog's layout (`E1206 01:14:55.201422    14542 until.go:159] …`).
+pub fn klog_error(err: &mut dyn Write, location: &str, message: &str) {
+    let now = chrono::Local::now();
+    let _ = writeln!(
+        err,
+        "E{} {:>7} {location}] {message}",
+        now.format("%m%d %H:%M:%S%.6f"),
+        std::process::id()
+    );
+}
+
 /// An info line in klog's layout (kubectl's `-v` logging).
 pub fn klog_info(err: &mut dyn Write, location: &str, message: &str) -> io::Result<()> {
     let now = chrono::Local::now();

@@ -21,3 +21,4 @@ pub mod man;
 pub mod plugin;
 pub mod printers;
 pub mod resource;
+pub mod rollout;

@@ -12,5 +12,6 @@ pub mod expose;
 pub mod get;
 pub mod help;
 pub mod plugin;
+pub mod rollout;
 pub mod run;
 pub mod scale;

@@ -356,6 +356,99 @@ fn place_in_namespace(
     Ok(Info::from_object(mapping, Value::Object(object), ns))
 }
 
+/// What a verb's arguments select: `TYPE NAME…`, `TYPE/NAME…`, `TYPE`
+/// with `-l` or `--all`, or the objects of `-f` (kubectl's builder with
+/// `ResourceTypeOrNameArgs`, `FilenameParam` and `LabelSelectorParam`).
+#[derive(Debug, Clone, Copy)]
+pub struct Selecting<'a> {
+    pub args: &'a [String],
+    pub files: &'a FilenameFlags,
+    pub label_selector: Option<&'a str>,
+    /// `--all`.
+    pub select_all: bool,
+    /// A lone `TYPE` selects every object of it.
+    pub allow_empty_selector: bool,
+    /// Read objects named by files again from the server (`Latest()`).
+    pub latest: bool,
+}
+
+/// What the visit found: objects in order, and the errors met (kubectl's
+/// `ContinueOnError`). Errors that stop the builder itself (an unknown
+/// type, TYPE/NAME mixed with -f…) come back as `Err`.
+pub async fn collect_infos(
+    ctx: &mut Context,
+    sel: Selecting<'_>,
+) -> Result<(Vec<Info>, crate::error::VisitErrors)> {
+    let mut errors = crate::error::VisitErrors::default();
+    let uses_files = !sel.files.filenames.is_empty()
+        || sel.files.kustomize.as_deref().is_some_and(|k| !k.is_empty());
+    if uses_files {
+        arguments_with_paths(sel.args)?;
+        let read = FileReading {
+            typed: false,
+            label_selector: sel.label_selector,
+        };
+        let objects = read_file_objects(ctx, sel.files, read).await?;
+        let conn = ctx.connection().await?;
+        let mut infos = Vec::new();
+        for item in objects.items {
+            match item {
+                Ok(info) if sel.latest => match refetch(&conn.client, &info).await {
+                    Ok(fresh) => infos.push(fresh),
+                    Err(e) => errors.push(e.into()),
+                },
+                Ok(info) => infos.push(info),
+                Err(e) => errors.push(e),
+            }
+        }
+        objects
+            .reading
+            .into_iter()
+            .for_each(|e| errors.push_reading(e));
+        return Ok((infos, errors));
+    }
+    let conn = ctx.connection().await?;
+    let selection = super::builder::Selection {
+        args: sel.args,
+        label_selector: sel.label_selector.map(str::to_string),
+        select_all: sel.select_all,
+        allow_empty_selector: sel.allow_empty_selector,
+        namespace: conn.namespace.clone(),
+        ..Default::default()
+    };
+    let discovery = ctx.discovery().await?;
+    let plan = match discovery.plan(&selection) {
+        Err(e) if e.downcast_ref::<super::NoResourceType>().is_some() => {
+            match ctx.refresh_discovery().await? {
+                Some(fresh) => fresh.plan(&selection)?,
+                None => return Err(e),
+            }
+        }
+        other => other?,
+    };
+    let (infos, fetch_errors) = fetch_infos(&conn.client, &plan).await;
+    fetch_errors.into_iter().for_each(|e| errors.push(e));
+    Ok((infos, errors))
+}
+
+/// The object an Info names, as the server has it now.
+pub async fn refetch(client: &ApiClient, info: &Info) -> Result<Info, crate::client::ApiError> {
+    let body = get_object(
+        client,
+        &info.mapping,
+        info.namespace.as_deref(),
+        &info.name,
+        ACCEPT_JSON,
+    )
+    .await?;
+    Ok(Info {
+        mapping: info.mapping.clone(),
+        namespace: info.namespace.clone(),
+        name: info.name.clone(),
+        object: parse_json(&body)?,
+    })
+}
+
 /// The items of a list response, each given the `apiVersion` and `kind`
 /// the list implies (list items arrive without them).
 pub fn list_items(list: Value) -> Vec<Value> {
