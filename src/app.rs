@@ -49,6 +49,8 @@ pub enum Commands {
     Describe(commands::describe::DescribeArgs),
     /// Apply a configuration to resources from files or stdin.
     Apply(commands::apply::ApplyArgs),
+    /// Edit a resource on the server.
+    Edit(commands::edit::EditArgs),
     /// Manage the rollout of a resource.
     Rollout(commands::rollout::RolloutArgs),
     /// Print the shell code that completes kuddle command lines (bash, zsh, fish or powershell).
@@ -189,6 +191,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Expose(args) => commands::expose::run(ctx, args).await,
             Commands::Apply(args) => commands::apply::run(ctx, args).await,
             Commands::Rollout(args) => commands::rollout::run(ctx, args).await,
+            Commands::Edit(args) => commands::edit::run(ctx, args).await,
             Commands::Describe(args) => commands::describe::run(ctx, args).await,
             Commands::Config(args) => commands::config::run(ctx, args).await,
         }

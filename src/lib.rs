@@ -13,6 +13,7 @@ pub mod commands;
 pub mod completion;
 pub mod context;
 pub mod describe;
+pub mod editor;
 pub mod error;
 pub mod flags;
 pub mod generate;

@@ -9,7 +9,7 @@ use crate::printers::json::to_string_compact;
 type JsonMap = Map<String, Value>;
 
 /// evanphx/json-patch's `CreateMergePatch`: what turns `a` into `b`.
-fn merge_diff(a: &JsonMap, b: &JsonMap) -> JsonMap {
+pub fn merge_diff(a: &JsonMap, b: &JsonMap) -> JsonMap {
     let mut into = JsonMap::new();
     for (key, bv) in b {
         let Some(av) = a.get(key) else {

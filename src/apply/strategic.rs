@@ -155,6 +155,24 @@ pub fn create_three_way_merge_patch<L: PatchMetaLookup>(
     Ok(patch)
 }
 
+/// The two-way strategic merge patch that turns `original` into `modified`
+/// (apimachinery's `CreateTwoWayMergePatch`, as `kubectl edit` sends it).
+pub fn create_two_way_merge_patch<L: PatchMetaLookup>(
+    original: &JsonMap,
+    modified: &JsonMap,
+    schema: &L,
+) -> Result<JsonMap, String> {
+    diff_maps(
+        original,
+        modified,
+        schema,
+        DiffOptions {
+            set_element_order: true,
+            ..Default::default()
+        },
+    )
+}
+
 /// Applies a strategic merge patch to `original` (as the server does).
 pub fn strategic_merge_patch<L: PatchMetaLookup>(
     original: JsonMap,

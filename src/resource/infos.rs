@@ -190,40 +190,12 @@ pub async fn read_file_objects(
         Err(errors) => return Err(CliError::Many(errors.0).into()),
     };
     let conn = ctx.connection().await?;
-    let mut discovery = ctx.discovery().await?;
-    let mut refreshed = false;
-    let mut out = FileObjects::default();
-    for entry in entries {
-        let m = match entry {
-            Entry::Error(e) => {
-                out.reading.push(anyhow!(e));
-                continue;
-            }
-            Entry::Unreachable { text, message } => {
-                out.reading.push(WordedError { text, message }.into());
-                continue;
-            }
-            Entry::Object(m) => m,
-        };
-        let mut mapping = mapping_for(&discovery, &m.object);
-        if mapping.is_none() && !refreshed {
-            refreshed = true;
-            if let Some(fresh) = ctx.refresh_discovery().await? {
-                discovery = fresh;
-                mapping = mapping_for(&discovery, &m.object);
-            }
-        }
-        let mapping = match mapping {
-            Some(mapping) if !how.typed || compiled_in(&mapping.group) => mapping,
-            _ if how.typed => {
-                out.reading.push(anyhow!(scheme_error(&m)));
-                continue;
-            }
-            _ => {
-                out.reading.push(anyhow!(mapping_error(&m)));
-                continue;
-            }
-        };
+    let mapped = map_entries(ctx, entries, how.typed).await?;
+    let mut out = FileObjects {
+        items: Vec::new(),
+        reading: mapped.reading,
+    };
+    for (m, mapping) in mapped.objects {
         if let Some(selector) = &selector {
             let labels = m
                 .object
@@ -244,6 +216,62 @@ pub async fn read_file_objects(
     Ok(out)
 }
 
+/// Decoded documents with the resource each maps to, and the errors met
+/// reading and mapping them, in order.
+#[derive(Debug, Default)]
+pub struct MappedEntries {
+    pub objects: Vec<(Manifest, Mapping)>,
+    pub reading: Vec<anyhow::Error>,
+}
+
+/// Maps each decoded document to a resource (discovery is asked again
+/// once when a kind is unknown); `typed` refuses kinds kubectl's scheme
+/// does not compile in.
+pub async fn map_entries(
+    ctx: &mut Context,
+    entries: Vec<Entry>,
+    typed: bool,
+) -> Result<MappedEntries> {
+    let mut discovery = ctx.discovery().await?;
+    let mut refreshed = false;
+    let mut out = MappedEntries::default();
+    for entry in entries {
+        let m = match entry {
+            Entry::Error(e) => {
+                out.reading.push(anyhow!(e));
+                continue;
+            }
+            Entry::Unreachable { text, message } => {
+                out.reading.push(WordedError { text, message }.into());
+                continue;
+            }
+            Entry::Object(m) => m,
+        };
+        let mut mapping = mapping_for(&discovery, &m.object);
+        if mapping.is_none() && !refreshed {
+            refreshed = true;
+            if let Some(fresh) = ctx.refresh_discovery().await? {
+                discovery = fresh;
+                mapping = mapping_for(&discovery, &m.object);
+            }
+        }
+        match mapping {
+            Some(mapping) if !typed || compiled_in(&mapping.group) => {
+                out.objects.push((m, mapping));
+            }
+            _ if typed => out.reading.push(anyhow!(scheme_error(&m))),
+            _ => out.reading.push(anyhow!(mapping_error(&m))),
+        }
+    }
+    Ok(out)
+}
+
+/// kubectl's `RequireNamespace`: an object without a namespace gets
+/// `namespace`, one with another namespace is an error.
+pub fn require_namespace(m: Manifest, mapping: Mapping, namespace: &str) -> Result<Info> {
+    place_in_namespace(m, mapping, namespace, true)
+}
+
 /// The resource for an object's `apiVersion` and `kind`.
 fn mapping_for(discovery: &Discovery, obj: &Map<String, Value>) -> Option<Mapping> {
     let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
@@ -254,7 +282,7 @@ fn mapping_for(discovery: &Discovery, obj: &Map<String, Value>) -> Option<Mappin
 }
 
 /// Groups whose kinds kubectl's scheme knows (custom resources it does not).
-fn compiled_in(group: &str) -> bool {
+pub fn compiled_in(group: &str) -> bool {
     !group.contains('.') || group.ends_with(".k8s.io")
 }
 

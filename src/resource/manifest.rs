@@ -135,6 +135,14 @@ pub fn read(opts: &ManifestOptions, stdin: &mut dyn Read) -> Result<Vec<Entry>, 
     Ok(entries)
 }
 
+/// The documents of one in-memory stream named `source` (kubectl's
+/// builder `Stream`, as `edit` reads the edited file), without validation.
+pub fn read_bytes(source: &str, data: &[u8]) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    read_stream(source, &decode_bom(data.to_vec()), false, &mut entries);
+    entries
+}
+
 /// The builder's path handling: `-` is stdin (once), `http(s)://` a URL,
 /// anything else a path or glob; each path a file or a directory to walk.
 fn expand(opts: &ManifestOptions) -> Result<Vec<Source>, BuilderErrors> {
@@ -637,6 +645,9 @@ fn decode(source: &str, doc: Document) -> Result<Vec<Manifest>, String> {
         )));
     };
     let missing_kind = || unable(format!("Object 'Kind' is missing in '{}'", doc.raw));
+    if let Some(problem) = metadata_problem(&map) {
+        return Err(unable(problem));
+    }
     match map.get("items") {
         Some(items) if !items.is_null() => {
             let Value::Array(items) = items else {
@@ -693,6 +704,34 @@ fn decode(source: &str, doc: Document) -> Result<Vec<Manifest>, String> {
     }
 }
 
+/// cli-runtime's metadata-validating decoder: the document's type fields
+/// and metadata must decode into `TypeMeta` and `ObjectMeta`; the first
+/// field (in document order) that does not is Go's error.
+fn metadata_problem(doc: &Map<String, Value>) -> Option<String> {
+    for (key, value) in doc {
+        match (key.as_str(), value) {
+            ("apiVersion" | "kind", Value::String(_) | Value::Null) => {}
+            ("apiVersion" | "kind", other) => {
+                return Some(format!(
+                    "json: cannot unmarshal {} into Go struct field metadataOnlyObject.TypeMeta.{key} of type string",
+                    json_type_name(other)
+                ))
+            }
+            ("metadata", meta) => {
+                let wrapped = serde_json::json!({ "metadata": meta });
+                if let Err(e) = crate::generate::typed::normalize("Pod", &wrapped) {
+                    return Some(e.replace(
+                        "Go struct field Pod.metadata ",
+                        "Go struct field metadataOnlyObject.metadata ",
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 fn json_type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
@@ -706,6 +745,28 @@ fn json_type_name(v: &Value) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn metadata_must_decode_as_object_meta() {
+        let doc = |v: serde_json::Value| v.as_object().unwrap().clone();
+        assert_eq!(
+            super::metadata_problem(&doc(serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap",
+                "metadata": {"name": "x", "uid": 1}}))),
+            Some("json: cannot unmarshal number into Go struct field ObjectMeta.metadata.uid of type types.UID".into())
+        );
+        assert_eq!(
+            super::metadata_problem(&doc(serde_json::json!({"apiVersion": 1, "kind": "X"}))),
+            Some("json: cannot unmarshal number into Go struct field metadataOnlyObject.TypeMeta.apiVersion of type string".into())
+        );
+        assert_eq!(
+            super::metadata_problem(&doc(serde_json::json!({"kind": "X", "metadata": "m"}))),
+            Some("json: cannot unmarshal string into Go struct field metadataOnlyObject.metadata of type v1.ObjectMeta".into())
+        );
+        assert_eq!(
+            super::metadata_problem(&doc(serde_json::json!({"kind": "X", "metadata": {"labels": {"a": "b"}}}))),
+            None
+        );
+    }
+
     use super::*;
 
     fn entries(text: &str, validate: bool) -> Vec<Entry> {

@@ -313,10 +313,14 @@ mod tests {
     #[test]
     fn revisions_restore_the_template() {
         let ds = json!({"spec": {"template": {"metadata": {"labels": {"v": "2"}}}, "x": 1}});
-        let rev = json!({"data": {"spec": {"template": {"$patch": "replace", "metadata": {"labels": {"v": "1"}}}}}});
+        // Stored with sorted keys; restored in Go's field order.
+        let rev = json!({"data": {"spec": {"template": {"$patch": "replace",
+            "metadata": {"labels": {"v": "1"}},
+            "spec": {"containers": [{"image": "i", "name": "c"}]}}}}});
+        let applied = apply_revision(&ds, &rev);
         assert_eq!(
-            apply_revision(&ds, &rev),
-            json!({"spec": {"template": {"metadata": {"labels": {"v": "1"}}}, "x": 1}})
+            crate::printers::json::to_string_compact(&applied),
+            r#"{"spec":{"template":{"metadata":{"labels":{"v":"1"}},"spec":{"containers":[{"name":"c","image":"i","resources":{}}]}},"x":1}}"#
         );
     }
 
