@@ -126,6 +126,15 @@ impl VisitErrors {
         self.per_object.is_empty() && self.reading.is_empty()
     }
 
+    /// The first error met, for verbs that stop at it (a builder without
+    /// `ContinueOnError`).
+    pub fn into_first(self) -> Option<anyhow::Error> {
+        self.per_object
+            .into_iter()
+            .next()
+            .or_else(|| self.reading.into_iter().next())
+    }
+
     /// The line kubectl prints for these errors as one item of another
     /// aggregate: a lone error in its own words, several as Go's aggregate
     /// text (every message once, in brackets).

@@ -23,7 +23,7 @@ use clap::{ArgAction, Args};
 use crate::context::Context;
 use crate::editor::{self, EditMode, Options};
 use crate::flags::go_values::go_bool;
-use crate::flags::validate::ValidateFlags;
+use crate::flags::edit::EditFlags;
 use crate::flags::{FilenameFlags, PrintFlags};
 use crate::resource::infos::{collect_infos, Info, Selecting};
 
@@ -60,18 +60,6 @@ pub struct EditArgs {
     /// Edit this subresource of the objects (for example status).
     #[arg(long, value_name = "NAME", default_value = "")]
     pub subresource: String,
-}
-
-/// Flags every edit session takes (`edit`, `apply edit-last-applied`).
-#[derive(Args, Debug, Clone, Default)]
-pub struct EditFlags {
-    #[command(flatten)]
-    pub validate: ValidateFlags,
-
-    /// Write the file with Windows line endings (CRLF).
-    #[arg(long = "windows-line-endings", num_args = 0..=1, require_equals = true, default_missing_value = "true",
-          default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
-    pub windows_line_endings: bool,
 }
 
 pub async fn run(ctx: &mut Context, args: EditArgs) -> Result<()> {

@@ -90,9 +90,20 @@ pub fn manual_strip(file: &[u8]) -> Vec<u8> {
     out
 }
 
-/// kubectl's `StripComments`: the document as JSON when it is YAML, else
-/// the text without comment lines.
+/// Whether text starts (after white space) with `{`: apimachinery then
+/// takes it for JSON and leaves it as it is.
+pub fn looks_like_json(file: &[u8]) -> bool {
+    String::from_utf8_lossy(file)
+        .trim_start_matches(char::is_whitespace)
+        .starts_with('{')
+}
+
+/// kubectl's `StripComments`: JSON text as it is, YAML converted to JSON,
+/// and anything that does not parse without its comment lines.
 pub fn strip_comments(file: &[u8]) -> Vec<u8> {
+    if looks_like_json(file) {
+        return file.to_vec();
+    }
     match crate::kubeconfig::yaml::yaml_to_json(file) {
         Ok(value) => canonical_json(&value).into_bytes(),
         Err(_) => manual_strip(file),
@@ -148,6 +159,7 @@ mod tests {
         assert_eq!(strip_comments(b"# x\nb: 1\na: 2\n"), b"{\"a\":2,\"b\":1}".to_vec());
         assert_eq!(manual_strip(b"# x\n#!y\na: [\n"), b"#!y\na: [\n".to_vec());
         assert_eq!(strip_comments(b"# x\na: [\n"), b"a: [\n".to_vec());
+        assert_eq!(strip_comments(b" {\"b\": 1}\n"), b" {\"b\": 1}\n".to_vec());
         assert!(!has_lines(b"# only\n  \n"));
         assert!(has_lines(b"# only\na: 1\n"));
         assert_eq!(crlf(b"a\nb\n"), b"a\r\nb\r\n".to_vec());

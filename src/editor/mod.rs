@@ -172,7 +172,11 @@ fn preserved(err: anyhow::Error, path: Option<&Path>, stderr: &mut dyn Write) ->
 /// Client-side checks of the edited text (kubectl's validator, which
 /// leaves everything but lists to the server's field validation).
 fn validate(data: &[u8]) -> Result<(), String> {
-    let obj = crate::kubeconfig::yaml::yaml_to_json(data)?;
+    let obj = if file::looks_like_json(data) {
+        serde_json::from_slice(data).map_err(|e| e.to_string())?
+    } else {
+        crate::kubeconfig::yaml::yaml_to_json(data)?
+    };
     let Some(fields) = obj.as_object() else {
         return Err("invalid object to validate".into());
     };

@@ -5,7 +5,6 @@
 
 use serde_json::{Map, Value};
 
-use super::file::canonical_json;
 use crate::apply::{jsonmerge, last_applied, openapi, strategic};
 use crate::client::ApiClient;
 use crate::resource::Mapping;
@@ -58,9 +57,10 @@ pub async fn two_way_patch(
 }
 
 /// kubectl's `GetApplyPatch`: the merge patch that sets the object's
-/// last-applied annotation to the object itself (compact JSON).
+/// last-applied annotation to the object itself (compact JSON, as
+/// `runtime.Encode` writes it, newline included).
 pub fn last_applied_patch(obj: &Map<String, Value>) -> Map<String, Value> {
-    let before = canonical_json(&Value::Object(obj.clone()));
+    let before = last_applied::encode(obj);
     let mut after = obj.clone();
     let meta = after
         .entry("metadata")
@@ -85,42 +85,10 @@ pub fn last_applied_patch(obj: &Map<String, Value>) -> Map<String, Value> {
 /// Go's `%#v` of an unstructured object, as kubectl quotes one it cannot
 /// match: `&unstructured.Unstructured{Object:map[string]interface {}{…}}`.
 pub fn go_syntax(obj: &Value) -> String {
-    format!("&unstructured.Unstructured{{Object:{}}}", go_syntax_value(obj))
-}
-
-fn go_syntax_value(v: &Value) -> String {
-    match v {
-        Value::Null => "interface {}(nil)".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => i.to_string(),
-            None => crate::printers::gofmt::json_float(n.as_f64().unwrap_or(0.0)),
-        },
-        Value::String(s) => crate::flags::go_values::go_quote(s),
-        Value::Array(items) => format!(
-            "[]interface {{}}{{{}}}",
-            items
-                .iter()
-                .map(go_syntax_value)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            format!(
-                "map[string]interface {{}}{{{}}}",
-                keys.iter()
-                    .map(|k| format!(
-                        "{}:{}",
-                        crate::flags::go_values::go_quote(k),
-                        go_syntax_value(&map[k.as_str()])
-                    ))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }
-    }
+    format!(
+        "&unstructured.Unstructured{{Object:{}}}",
+        crate::printers::gofmt::go_syntax(obj)
+    )
 }
 
 #[cfg(test)]
@@ -135,7 +103,7 @@ mod tests {
         assert_eq!(
             Value::Object(patch),
             json!({"metadata": {"annotations": {last_applied::ANNOTATION:
-                "{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"}}"}}})
+                "{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"}}\n"}}})
         );
     }
 

@@ -2,6 +2,7 @@
 //! genericclioptions): global connection flags, printing, dry-run, files.
 
 pub mod dry_run;
+pub mod edit;
 pub mod filename;
 pub mod global;
 pub mod go_values;

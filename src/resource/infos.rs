@@ -129,6 +129,9 @@ pub async fn fetch_infos(client: &ApiClient, plan: &Plan) -> (Vec<Info>, Vec<any
 pub struct FileObjects {
     pub items: Vec<Result<Info, anyhow::Error>>,
     pub reading: Vec<anyhow::Error>,
+    /// The file (or `STDIN`, or URL) each item came from, in step with
+    /// `items`.
+    pub sources: Vec<String>,
 }
 
 /// How a verb reads `-f` (kubectl's builder settings).
@@ -194,6 +197,7 @@ pub async fn read_file_objects(
     let mut out = FileObjects {
         items: Vec::new(),
         reading: mapped.reading,
+        sources: Vec::new(),
     };
     for (m, mapping) in mapped.objects {
         if let Some(selector) = &selector {
@@ -206,6 +210,7 @@ pub async fn read_file_objects(
                 continue;
             }
         }
+        out.sources.push(m.source.clone());
         out.items.push(place_in_namespace(
             m,
             mapping,

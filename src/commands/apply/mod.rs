@@ -13,6 +13,10 @@
 //!   # Let the server merge the changes, taking over conflicting fields
 //!   kuddle apply --server-side --force-conflicts -f deploy.yaml
 
+pub mod edit_last_applied;
+pub mod set_last_applied;
+pub mod view_last_applied;
+
 use std::io::Write;
 
 use anyhow::{bail, Result};
@@ -31,8 +35,11 @@ use crate::printers::{kind_dot_group, OutputFormat, OBJECT_FORMATS};
 use crate::resource::manifest::{self, Entry, Manifest, ManifestOptions};
 use crate::resource::{Discovery, Mapping};
 
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug)]
 pub struct ApplyArgs {
+    #[command(subcommand)]
+    pub command: Option<ApplyCommand>,
+
     #[command(flatten)]
     pub files: FilenameFlags,
 
@@ -77,6 +84,16 @@ pub struct ApplyArgs {
     pub args: Vec<String>,
 }
 
+#[derive(clap::Subcommand, Debug)]
+pub enum ApplyCommand {
+    /// Edit latest last-applied-configuration annotations of a resource/object.
+    EditLastApplied(edit_last_applied::EditLastAppliedArgs),
+    /// Set the last-applied-configuration annotation on a live object to match the contents of a file.
+    SetLastApplied(set_last_applied::SetLastAppliedArgs),
+    /// View the latest last-applied-configuration annotations of a resource/object.
+    ViewLastApplied(view_last_applied::ViewLastAppliedArgs),
+}
+
 /// `--validate` as the `fieldValidation` parameter.
 fn validation_directive(value: &str) -> Result<&'static str> {
     match value {
@@ -90,7 +107,13 @@ fn validation_directive(value: &str) -> Result<&'static str> {
     }
 }
 
-pub async fn run(ctx: &mut Context, args: ApplyArgs) -> Result<()> {
+pub async fn run(ctx: &mut Context, mut args: ApplyArgs) -> Result<()> {
+    match args.command.take() {
+        Some(ApplyCommand::ViewLastApplied(a)) => return view_last_applied::run(ctx, a).await,
+        Some(ApplyCommand::SetLastApplied(a)) => return set_last_applied::run(ctx, a).await,
+        Some(ApplyCommand::EditLastApplied(a)) => return edit_last_applied::run(ctx, a).await,
+        None => {}
+    }
     if !args.args.is_empty() {
         return Err(CliError::usage(
             format!("Unexpected args: [{}]", args.args.join(" ")),
