@@ -589,20 +589,61 @@ pub async fn last_applied_infos(ctx: &mut Context, infos: &[Info]) -> Result<Vec
     Ok(out)
 }
 
-/// Edits each object of `infos` on its own before creating it (`create
-/// --edit`); errors are gathered and the rest still edited.
-pub async fn edit_before_create(
-    ctx: &mut Context,
-    opts: &Options<'_>,
-    infos: Vec<Info>,
-    errors: &mut crate::error::VisitErrors,
-) -> Result<()> {
-    for info in infos {
-        if let Err(e) = edit(ctx, opts, vec![info]).await {
-            errors.push(e);
+/// What `create -f … --edit` was given.
+pub struct CreateEdit<'a> {
+    pub files: &'a crate::flags::FilenameFlags,
+    /// `-o`: the file's format and how results print.
+    pub print: &'a PrintFlags,
+    /// `--validate`.
+    pub validation: FieldValidation,
+    /// `--save-config`.
+    pub save_config: bool,
+}
+
+/// `create -f … --edit`: each object of the files is edited on its own,
+/// then created (with the field manager `kubectl-create`, whatever
+/// `--field-manager`, `--dry-run` and `--windows-line-endings` say, as in
+/// kubectl). Errors are gathered and the other objects still edited.
+pub async fn create_with_edit(ctx: &mut Context, c: CreateEdit<'_>) -> Result<()> {
+    let (namespace, _) = ctx.namespace()?;
+    if c.files.filenames.is_empty()
+        && c.files.kustomize.as_deref().is_none_or(str::is_empty)
+    {
+        anyhow::bail!(crate::resource::builder::MISSING_RESOURCE);
+    }
+    let objects = crate::resource::infos::read_file_objects(
+        ctx,
+        c.files,
+        crate::resource::infos::FileReading::default(),
+    )
+    .await?;
+    let opts = Options {
+        mode: EditMode::BeforeCreate,
+        print: c.print,
+        output_patch: false,
+        windows_line_endings: false,
+        save_config: c.save_config,
+        field_manager: "kubectl-create".into(),
+        validation: c.validation,
+        subresource: None,
+        namespace,
+    };
+    let mut errors = crate::error::VisitErrors::default();
+    for item in objects.items {
+        match item {
+            Ok(info) => {
+                if let Err(e) = edit(ctx, &opts, vec![info]).await {
+                    errors.push(e);
+                }
+            }
+            Err(e) => errors.push(e),
         }
     }
-    Ok(())
+    objects
+        .reading
+        .into_iter()
+        .for_each(|e| errors.push_reading(e));
+    errors.into_result()
 }
 
 #[cfg(test)]
