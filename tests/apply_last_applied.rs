@@ -56,36 +56,20 @@ fn set_last_applied() {
     let t = setup("la-set");
     let list = path("list.yaml");
     let plain = path("plain.yaml");
-    for words in [
-        vec!["apply", "set-last-applied", "-f", &list],
-        vec!["apply", "set-last-applied", "-f", &list],
-        vec!["apply", "set-last-applied", "-f", &plain],
-        vec![
-            "apply",
-            "set-last-applied",
-            "-f",
-            &plain,
-            "--create-annotation",
-            "--dry-run=client",
-            "-o",
-            "yaml",
-        ],
-        vec![
-            "apply",
-            "set-last-applied",
-            "-f",
-            &plain,
-            "--create-annotation",
-            "--dry-run=server",
-        ],
-        vec!["apply", "set-last-applied", "-f", &plain, "--create-annotation", "-o", "name"],
-        vec!["apply", "view-last-applied", "-f", &plain],
-        vec!["apply", "set-last-applied"],
-        vec!["apply", "set-last-applied", "-f", &plain, "-o", "bogus"],
-        vec!["apply", "set-last-applied", "-f", "/nonexistent.yaml"],
-        vec!["apply", "set-last-applied", "-f", &plain, "--dry-run=maybe"],
+    for line in [
+        format!("apply set-last-applied -f {list}"),
+        format!("apply set-last-applied -f {list}"),
+        format!("apply set-last-applied -f {plain}"),
+        format!("apply set-last-applied -f {plain} --create-annotation --dry-run=client -o yaml"),
+        format!("apply set-last-applied -f {plain} --create-annotation --dry-run=server"),
+        format!("apply set-last-applied -f {plain} --create-annotation -o name"),
+        format!("apply view-last-applied -f {plain}"),
+        "apply set-last-applied".to_string(),
+        format!("apply set-last-applied -f {plain} -o bogus"),
+        "apply set-last-applied -f /nonexistent.yaml".to_string(),
+        format!("apply set-last-applied -f {plain} --dry-run=maybe"),
     ] {
-        t.same_words(&words);
+        t.same(&line);
     }
     t.same_objects("cm");
     let missing = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: missing\n";

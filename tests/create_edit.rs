@@ -102,7 +102,10 @@ fn kubectl_create_edit(t: &Twin, ns: &str, file: &str, extra: &[&str], steps: &[
     words.extend(extra);
     let out = t
         .invocation(ns, &words)
-        .env("KUBE_EDITOR", fixture("edit/editor.sh").display().to_string())
+        .env(
+            "KUBE_EDITOR",
+            fixture("edit/editor.sh").display().to_string(),
+        )
         .env("EDIT_STATE", state.display().to_string())
         .env("TMPDIR", state.join("tmp").display().to_string())
         .kubectl();
@@ -139,7 +142,10 @@ fn same(t: &Twin, file: &str, output: Option<&str>, steps: &[&str]) -> Output {
         &normalize(&actual.stderr, &t.b),
         &context,
     );
-    assert_eq!(expected.code, actual.code, "exit code differs for {context}");
+    assert_eq!(
+        expected.code, actual.code,
+        "exit code differs for {context}"
+    );
     actual
 }
 
@@ -155,13 +161,21 @@ fn edit_then_create() {
     assert_eq!(out.stderr, "Edit cancelled, no changes made.\n");
     t.same_objects("cm");
     // Both exist now: creating fails, the edited file is kept.
-    let change_both = [change_first, "sed -i 's/^  b: \"2\"/  b: \"two\"/' \"$1\"\n"];
+    let change_both = [
+        change_first,
+        "sed -i 's/^  b: \"2\"/  b: \"two\"/' \"$1\"\n",
+    ];
     let out = same(&t, &list, None, &change_both);
     assert!(out.stderr.contains("already exists"), "{}", out.stderr);
     assert_eq!(out.code, 1);
     // -o picks the file's format and how results print.
     let plain = fixture("edit/plain.yaml").display().to_string();
-    same(&t, &plain, Some("json"), &["sed -i 's/\"c\": \"3\"/\"c\": \"4\"/' \"$1\"\n"]);
+    same(
+        &t,
+        &plain,
+        Some("json"),
+        &["sed -i 's/\"c\": \"3\"/\"c\": \"4\"/' \"$1\"\n"],
+    );
     same(&t, &plain, Some("name"), &[]);
     t.same_objects("cm");
 }

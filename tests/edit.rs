@@ -8,7 +8,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::cluster::cluster_kubeconfig;
+use common::cluster::{cluster_kubeconfig, DefaultDeployment};
 use common::twin::{mask_output, Twin};
 use common::*;
 
@@ -116,7 +116,10 @@ fn same_edit_with(t: &Twin, words: &[&str], steps: &[&str], var: EditorVar) -> O
     let context = format!("`{}`", words.join(" "));
     assert_same_text("stdout", &expected.out.stdout, &actual.out.stdout, &context);
     assert_same_text("stderr", &expected.out.stderr, &actual.out.stderr, &context);
-    assert_eq!(expected.out.code, actual.out.code, "exit code differs for {context}");
+    assert_eq!(
+        expected.out.code, actual.out.code,
+        "exit code differs for {context}"
+    );
     assert_eq!(
         expected.seen.len(),
         actual.seen.len(),
@@ -125,7 +128,10 @@ fn same_edit_with(t: &Twin, words: &[&str], steps: &[&str], var: EditorVar) -> O
     for (i, (e, a)) in expected.seen.iter().zip(&actual.seen).enumerate() {
         assert_same_text(&format!("file at call {}", i + 1), e, a, &context);
     }
-    assert_eq!(expected.left, actual.left, "files left differ for {context}");
+    assert_eq!(
+        expected.left, actual.left,
+        "files left differ for {context}"
+    );
     actual.out
 }
 
@@ -160,8 +166,16 @@ fn unchanged_and_changed_files() {
         &[&sed(r#"s/^  a: "4"/  a: "5"/"#)],
     );
     // JSON text is compared as it is: only spacing changed, nothing to send.
-    same_edit(&t, &["edit", "cm", "cfg", "-o", "json"], &[&sed("s/^{/{ /")]);
-    same_edit(&t, &["edit", "cm", "cfg", "--save-config"], &[&sed("s/^  b: x/  b: xy/")]);
+    same_edit(
+        &t,
+        &["edit", "cm", "cfg", "-o", "json"],
+        &[&sed("s/^{/{ /")],
+    );
+    same_edit(
+        &t,
+        &["edit", "cm", "cfg", "--save-config"],
+        &[&sed("s/^  b: x/  b: xy/")],
+    );
     // A value the server refuses (YAML 1.1 reads `y` as true).
     same_edit(&t, &["edit", "cm", "cfg"], &[&sed("s/^  b: xy/  b: y/")]);
     t.same_objects("cm");
@@ -179,7 +193,11 @@ fn editors_from_the_environment() {
     same_edit_with(&t, &["edit", "cm/cfg"], &[&change], EditorVar::Quoted);
     // An editor that fails, or that does not exist.
     let out = same_edit(&t, &["edit", "cm/cfg"], &["exit 3\n"]);
-    assert!(out.stderr.contains("there was a problem with the editor"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("there was a problem with the editor"),
+        "{}",
+        out.stderr
+    );
     for (var, value) in [
         ("KUBE_EDITOR", "kuddle-no-such-editor"),
         ("KUBE_EDITOR", "/nonexistent/editor"),
@@ -229,7 +247,9 @@ fn invalid_files_are_opened_again() {
     );
     // Broken twice the same way: cancelled, the file kept.
     let out = same_edit(&t, &["edit", "cm/cfg"], &[broken]);
-    assert!(out.stderr.contains("A copy of your changes has been stored to"));
+    assert!(out
+        .stderr
+        .contains("A copy of your changes has been stored to"));
     // The server finds it invalid: the reasons come back in the header.
     same_edit(
         &t,
@@ -239,16 +259,36 @@ fn invalid_files_are_opened_again() {
             &sed("s/^  replicas: -1/  replicas: 2/"),
         ],
     );
-    same_edit(&t, &["edit", "deploy/web"], &[&sed("s/^  replicas: 2/  replicas: -1/")]);
+    same_edit(
+        &t,
+        &["edit", "deploy/web"],
+        &[&sed("s/^  replicas: 2/  replicas: -1/")],
+    );
     // An unknown kind does not map; a renamed object cannot be patched.
-    same_edit(&t, &["edit", "cm/cfg"], &[&sed("s/^kind: ConfigMap/kind: Bogus/")]);
-    same_edit(&t, &["edit", "cm/cfg"], &[&sed("s/^  name: cfg/  name: other/")]);
+    same_edit(
+        &t,
+        &["edit", "cm/cfg"],
+        &[&sed("s/^kind: ConfigMap/kind: Bogus/")],
+    );
+    same_edit(
+        &t,
+        &["edit", "cm/cfg"],
+        &[&sed("s/^  name: cfg/  name: other/")],
+    );
     same_edit(&t, &["edit", "cm/cfg"], &[&sed("s/^  uid: .*/  uid: 42/")]);
-    same_edit(&t, &["edit", "cm/cfg"], &[&sed("s/^  uid: .*/  uid: not-it/")]);
+    same_edit(
+        &t,
+        &["edit", "cm/cfg"],
+        &[&sed("s/^  uid: .*/  uid: not-it/")],
+    );
     same_edit(&t, &["edit", "cm/cfg"], &[&sed("/^apiVersion/d")]);
     // Empty files.
     same_edit(&t, &["edit", "cm/cfg"], &[": > \"$1\"\n"]);
-    same_edit(&t, &["edit", "cm/cfg", "--validate=false"], &[": > \"$1\"\n"]);
+    same_edit(
+        &t,
+        &["edit", "cm/cfg", "--validate=false"],
+        &[": > \"$1\"\n"],
+    );
     same_edit(
         &t,
         &["edit", "cm/cfg", "--validate=false"],
@@ -268,16 +308,19 @@ fn strategic_patches_for_built_in_kinds() {
     );
     same_edit(
         &t,
-        &["edit", "deployment.apps/web", "--output-patch", "--field-manager=ops"],
-        &[&sed("s/^      labels:/      annotations:\\n        note: hi\\n      labels:/")],
+        &[
+            "edit",
+            "deployment.apps/web",
+            "--output-patch",
+            "--field-manager=ops",
+        ],
+        &[&sed(
+            "s/^      labels:/      annotations:\\n        note: hi\\n      labels:/",
+        )],
     );
     t.setup("rollout status deploy/web --timeout=120s");
     same_edit(&t, &["edit", "deploy/web", "--subresource=status"], &[]);
-    same_edit(
-        &t,
-        &["edit", "deploy/web", "--subresource=bogus"],
-        &[],
-    );
+    same_edit(&t, &["edit", "deploy/web", "--subresource=bogus"], &[]);
     t.same_objects("deploy");
 }
 
@@ -290,21 +333,31 @@ fn objects_deleted_or_forbidden_while_editing() {
         sed(r#"s/^  a: "1"/  a: "2"/"#)
     );
     let out = same_edit(&t, &["edit", "cm/gone"], &[&delete]);
-    assert!(out.stderr.contains("could not be found on the server"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("could not be found on the server"),
+        "{}",
+        out.stderr
+    );
     t.same_objects("cm");
     // The limited user reads deployments in default but cannot patch them.
     let name = format!("{}-d", t.b);
-    let setup = Invocation::new(&["-n", "default", "create", "deployment", &name, "--image=nginx"])
-        .kubeconfig(cluster_kubeconfig())
-        .kubectl();
-    assert_eq!(setup.code, 0, "{}", setup.stderr);
+    let _deployment = DefaultDeployment::create(&name);
     let words = ["--context", "limited", "edit", "deploy", name.as_str()];
     let change = sed("s/- image: nginx$/- image: nginx:2/");
     let expected = run_edit_in(&t, "default", true, &words, &[&change]);
     let actual = run_edit_in(&t, "default", false, &words, &[&change]);
-    assert_same_text("stderr", &expected.out.stderr, &actual.out.stderr, "forbidden edit");
+    assert_same_text(
+        "stderr",
+        &expected.out.stderr,
+        &actual.out.stderr,
+        "forbidden edit",
+    );
     assert_eq!(expected.out.code, actual.out.code);
-    assert!(actual.out.stderr.contains("could not be patched"), "{}", actual.out.stderr);
+    assert!(
+        actual.out.stderr.contains("could not be patched"),
+        "{}",
+        actual.out.stderr
+    );
     let _ = Invocation::new(&["-n", "default", "delete", "deployment", &name])
         .kubeconfig(cluster_kubeconfig())
         .kubectl();
@@ -349,13 +402,26 @@ fn last_applied_annotations() {
     );
     same_edit(
         &t,
-        &["apply", "edit-last-applied", "cm", "first", "second", "-o", "json"],
+        &[
+            "apply",
+            "edit-last-applied",
+            "cm",
+            "first",
+            "second",
+            "-o",
+            "json",
+        ],
         &[&sed(r#"s/"b": "2"/"b": "8"/"#)],
     );
     same_edit(&t, &["apply", "edit-last-applied", "cm/plain"], &[]);
     same_edit(
         &t,
-        &["apply", "edit-last-applied", "cm/second", "--windows-line-endings"],
+        &[
+            "apply",
+            "edit-last-applied",
+            "cm/second",
+            "--windows-line-endings",
+        ],
         &[
             "printf 'data: [\\n' >> \"$1\"\n",
             &sed(r#"/^data: \[/d; s/^  b: "8"/  b: "7"/"#),
@@ -364,4 +430,3 @@ fn last_applied_annotations() {
     same_edit(&t, &["apply", "edit-last-applied", "cm/nope"], &[]);
     t.same_objects("cm");
 }
-

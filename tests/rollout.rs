@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::cluster::cluster_kubeconfig;
+use common::cluster::{cluster_kubeconfig, DefaultDeployment};
 use common::twin::Twin;
 use common::*;
 
@@ -98,7 +98,14 @@ fn watch_through_resume(t: &Twin, ns: &str, program: &std::path::Path) -> (Vec<S
     let mut child = Command::new(program)
         .arg("--kubeconfig")
         .arg(cluster_kubeconfig())
-        .args(["-n", ns, "rollout", "status", "deploy/web", "--timeout=120s"])
+        .args([
+            "-n",
+            ns,
+            "rollout",
+            "status",
+            "deploy/web",
+            "--timeout=120s",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -107,8 +114,13 @@ fn watch_through_resume(t: &Twin, ns: &str, program: &std::path::Path) -> (Vec<S
     let first = lines.next().expect("a first line").expect("utf-8");
     // Still watching: nothing moves until the deployment is resumed.
     std::thread::sleep(Duration::from_millis(500));
-    assert!(child.try_wait().expect("wait").is_none(), "status ended early");
-    let resumed = t.invocation(ns, &["rollout", "resume", "deploy/web"]).kubectl();
+    assert!(
+        child.try_wait().expect("wait").is_none(),
+        "status ended early"
+    );
+    let resumed = t
+        .invocation(ns, &["rollout", "resume", "deploy/web"])
+        .kubectl();
     assert_eq!(resumed.code, 0, "{}", resumed.stderr);
     let mut all = vec![first];
     all.extend(lines.map(|l| l.expect("utf-8")));
@@ -278,17 +290,7 @@ fn forbidden_for_the_limited_user() {
     let t = Twin::new("ro-limited");
     // The limited user may read deployments in default, not change them.
     let name = format!("{}-d", t.b);
-    let setup = Invocation::new(&[
-        "-n",
-        "default",
-        "create",
-        "deployment",
-        &name,
-        "--image=nginx",
-    ])
-    .kubeconfig(cluster_kubeconfig())
-    .kubectl();
-    assert_eq!(setup.code, 0, "{}", setup.stderr);
+    let _deployment = DefaultDeployment::create(&name);
     for words in [
         vec!["rollout", "pause", "deploy", &name],
         vec!["rollout", "restart", "deploy", &name],
@@ -305,7 +307,4 @@ fn forbidden_for_the_limited_user() {
     .kubeconfig(cluster_kubeconfig())
     .kubectl();
     assert_eq!(paused.stdout, "");
-    let _ = Invocation::new(&["-n", "default", "delete", "deployment", &name])
-        .kubeconfig(cluster_kubeconfig())
-        .kubectl();
 }

@@ -22,8 +22,8 @@ use clap::{ArgAction, Args};
 
 use crate::context::Context;
 use crate::editor::{self, EditMode, Options};
-use crate::flags::go_values::go_bool;
 use crate::flags::edit::EditFlags;
+use crate::flags::go_values::go_bool;
 use crate::flags::{FilenameFlags, PrintFlags};
 use crate::resource::infos::{collect_infos, Info, Selecting};
 
@@ -48,7 +48,11 @@ pub struct EditArgs {
     pub output_patch: bool,
 
     /// Name of the manager that owns the fields this command sets.
-    #[arg(long = "field-manager", value_name = "NAME", default_value = "kubectl-edit")]
+    #[arg(
+        long = "field-manager",
+        value_name = "NAME",
+        default_value = "kubectl-edit"
+    )]
     pub field_manager: String,
 
     /// Store the edited object's configuration in its last-applied

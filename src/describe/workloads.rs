@@ -259,7 +259,10 @@ pub fn deployment_queries(d: &Value, show_events: bool) -> Vec<Query> {
 /// The old and new ReplicaSets of a Deployment among `all` (kubectl's
 /// `GetAllReplicaSets`): those it controls, oldest first, the new one being
 /// the oldest whose template matches the Deployment's.
-pub fn deployment_replica_sets<'a>(d: &Value, all: &'a [Value]) -> (Vec<&'a Value>, Option<&'a Value>) {
+pub fn deployment_replica_sets<'a>(
+    d: &Value,
+    all: &'a [Value],
+) -> (Vec<&'a Value>, Option<&'a Value>) {
     let mut owned: Vec<&Value> = all
         .iter()
         .filter(|rs| super::json::controller_of(rs).is_some_and(|r| s(r, &["uid"]) == uid(d)))

@@ -156,7 +156,10 @@ mod tests {
 
     #[test]
     fn comparisons_ignore_comments() {
-        assert_eq!(strip_comments(b"# x\nb: 1\na: 2\n"), b"{\"a\":2,\"b\":1}".to_vec());
+        assert_eq!(
+            strip_comments(b"# x\nb: 1\na: 2\n"),
+            b"{\"a\":2,\"b\":1}".to_vec()
+        );
         assert_eq!(manual_strip(b"# x\n#!y\na: [\n"), b"#!y\na: [\n".to_vec());
         assert_eq!(strip_comments(b"# x\na: [\n"), b"a: [\n".to_vec());
         assert_eq!(strip_comments(b" {\"b\": 1}\n"), b" {\"b\": 1}\n".to_vec());

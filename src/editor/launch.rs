@@ -168,7 +168,10 @@ mod tests {
     fn temp_files_are_private_and_named_like_go() {
         let path = create_temp_file("kuddle-edit-", ".yaml", b"x").unwrap();
         let name = path.file_name().unwrap().to_str().unwrap().to_string();
-        assert!(name.starts_with("kuddle-edit-") && name.ends_with(".yaml"), "{name}");
+        assert!(
+            name.starts_with("kuddle-edit-") && name.ends_with(".yaml"),
+            "{name}"
+        );
         assert!(name["kuddle-edit-".len()..name.len() - 5]
             .bytes()
             .all(|b| b.is_ascii_digit()));

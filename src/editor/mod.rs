@@ -94,11 +94,8 @@ impl Options<'_> {
         let printer = self.print.printer(OBJECT_FORMATS)?;
         let mut obj = obj.clone();
         crate::printers::sort_keys(&mut obj);
-        ResultPrinter::new(DryRun::None, printer, self.print.show_managed_fields).print(
-            out,
-            &obj,
-            operation,
-        )
+        ResultPrinter::new(DryRun::None, printer, self.print.show_managed_fields)
+            .print(out, &obj, operation)
     }
 
     fn write_options(&self) -> WriteOptions {
@@ -288,9 +285,7 @@ pub async fn edit(ctx: &mut Context, opts: &Options<'_>, mut infos: Vec<Info>) -
             }
         };
         let path = path.unwrap_or_default();
-        if contains_error
-            && file::strip_comments(&previous_edit) == file::strip_comments(&edited)
-        {
+        if contains_error && file::strip_comments(&previous_edit) == file::strip_comments(&edited) {
             return Err(preserved(
                 anyhow!("Edit cancelled, no valid changes were saved."),
                 Some(&path),
@@ -310,7 +305,11 @@ pub async fn edit(ctx: &mut Context, opts: &Options<'_>, mut infos: Vec<Info>) -
                 contains_error = true;
                 let first = &infos[0];
                 results.reasons.push(Reason {
-                    head: format!("{} {} was not valid", resource_string(first), go_quote(&first.name)),
+                    head: format!(
+                        "{} {} was not valid",
+                        resource_string(first),
+                        go_quote(&first.name)
+                    ),
                     other: vec![format!("<nil>: {}", validation_cause(&e))],
                 });
                 writeln!(
@@ -527,7 +526,9 @@ async fn send_annotations(
         write::patch(
             &conn.client,
             &info.mapping,
-            Some(&opts.namespace).filter(|_| info.mapping.namespaced).map(String::as_str),
+            Some(&opts.namespace)
+                .filter(|_| info.mapping.namespaced)
+                .map(String::as_str),
             &info.name,
             opts.subresource.as_deref(),
             PatchType::Merge,
@@ -580,7 +581,11 @@ pub async fn last_applied_infos(ctx: &mut Context, infos: &[Info]) -> Result<Vec
                 .and_then(|meta| meta.get("namespace"))
                 .and_then(Value::as_str)
                 .map(str::to_string);
-            out.push(Info::from_object(mapping, Value::Object(m.object), namespace));
+            out.push(Info::from_object(
+                mapping,
+                Value::Object(m.object),
+                namespace,
+            ));
         }
     }
     if out.is_empty() {
@@ -606,9 +611,7 @@ pub struct CreateEdit<'a> {
 /// kubectl). Errors are gathered and the other objects still edited.
 pub async fn create_with_edit(ctx: &mut Context, c: CreateEdit<'_>) -> Result<()> {
     let (namespace, _) = ctx.namespace()?;
-    if c.files.filenames.is_empty()
-        && c.files.kustomize.as_deref().is_none_or(str::is_empty)
-    {
+    if c.files.filenames.is_empty() && c.files.kustomize.as_deref().is_none_or(str::is_empty) {
         anyhow::bail!(crate::resource::builder::MISSING_RESOURCE);
     }
     let objects = crate::resource::infos::read_file_objects(

@@ -7,8 +7,8 @@ use serde_json::{Map, Value};
 
 use crate::apply::{jsonmerge, last_applied, openapi, strategic};
 use crate::client::ApiClient;
-use crate::resource::Mapping;
 use crate::resource::write::PatchType;
+use crate::resource::Mapping;
 
 /// kubectl's refusal when the edit renamed or retyped an object.
 pub const IDENTITY_CHANGED: &str = "At least one of apiVersion, kind and name was changed";
@@ -37,9 +37,9 @@ pub async fn two_way_patch(
         let doc = openapi
             .group_version(client, &mapping.group, &mapping.version)
             .await?;
-        let schema = doc.as_deref().and_then(|d| {
-            openapi::kind_schema(d, &mapping.group, &mapping.version, &mapping.kind)
-        });
+        let schema = doc
+            .as_deref()
+            .and_then(|d| openapi::kind_schema(d, &mapping.group, &mapping.version, &mapping.kind));
         if let Some(schema) = schema {
             let patch = strategic::create_two_way_merge_patch(original, edited, &schema)
                 .map_err(anyhow::Error::msg)?;
@@ -117,8 +117,12 @@ mod tests {
 
     #[test]
     fn identity_preconditions() {
-        assert!(keeps_identity(json!({"data": {"a": "1"}}).as_object().unwrap()));
+        assert!(keeps_identity(
+            json!({"data": {"a": "1"}}).as_object().unwrap()
+        ));
         assert!(!keeps_identity(json!({"kind": "X"}).as_object().unwrap()));
-        assert!(!keeps_identity(json!({"metadata": {"name": "y"}}).as_object().unwrap()));
+        assert!(!keeps_identity(
+            json!({"metadata": {"name": "y"}}).as_object().unwrap()
+        ));
     }
 }

@@ -414,7 +414,11 @@ pub async fn collect_infos(
 ) -> Result<(Vec<Info>, crate::error::VisitErrors)> {
     let mut errors = crate::error::VisitErrors::default();
     let uses_files = !sel.files.filenames.is_empty()
-        || sel.files.kustomize.as_deref().is_some_and(|k| !k.is_empty());
+        || sel
+            .files
+            .kustomize
+            .as_deref()
+            .is_some_and(|k| !k.is_empty());
     if uses_files {
         arguments_with_paths(sel.args)?;
         let read = FileReading {

@@ -762,7 +762,9 @@ mod tests {
             Some("json: cannot unmarshal string into Go struct field metadataOnlyObject.metadata of type v1.ObjectMeta".into())
         );
         assert_eq!(
-            super::metadata_problem(&doc(serde_json::json!({"kind": "X", "metadata": {"labels": {"a": "b"}}}))),
+            super::metadata_problem(&doc(
+                serde_json::json!({"kind": "X", "metadata": {"labels": {"a": "b"}}})
+            )),
             None
         );
     }

@@ -85,7 +85,9 @@ impl EventStream {
                     .get("type")
                     .and_then(Value::as_str)
                     .and_then(EventType::parse)
-                    .ok_or_else(|| anyhow!("unexpected watch event {}", String::from_utf8_lossy(&line)))?;
+                    .ok_or_else(|| {
+                        anyhow!("unexpected watch event {}", String::from_utf8_lossy(&line))
+                    })?;
                 let object = event
                     .get_mut("object")
                     .map(Value::take)
@@ -153,9 +155,7 @@ where
     // What the informer's store holds: the object's uid once seen.
     let mut known = false;
     'relist: loop {
-        let list = client
-            .get_json(&format!("{path}?{selector}"))
-            .await?;
+        let list = client.get_json(&format!("{path}?{selector}")).await?;
         let mut version = resource_version(&list);
         let items = list_items(list);
         match items.first() {

@@ -76,8 +76,7 @@ pub fn is_controlled_by(obj: &Value, owner: &Value) -> bool {
         .as_array()
         .is_some_and(|refs| {
             refs.iter().any(|r| {
-                r.get("controller").and_then(Value::as_bool) == Some(true)
-                    && s(r, &["uid"]) == uid
+                r.get("controller").and_then(Value::as_bool) == Some(true) && s(r, &["uid"]) == uid
             })
         })
 }
@@ -296,7 +295,9 @@ mod tests {
     #[test]
     fn table_and_missing_revisions() {
         assert_eq!(
-            history(&[(10, ""), (2, "kubectl set image")]).view(0).unwrap(),
+            history(&[(10, ""), (2, "kubectl set image")])
+                .view(0)
+                .unwrap(),
             "REVISION  CHANGE-CAUSE\n2         kubectl set image\n10        <none>\n"
         );
         assert_eq!(history(&[]).view(0).unwrap(), "No rollout history found.");

@@ -83,7 +83,9 @@ impl Change {
                 if current == now {
                     return Ok(json!({}));
                 }
-                Ok(json!({"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: now}}}}}))
+                Ok(
+                    json!({"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: now}}}}}),
+                )
             }
             _ => Err(self.unsupported().into()),
         }
@@ -143,11 +145,17 @@ mod tests {
         let ds = mapping("apps", "DaemonSet");
         let obj = json!({"spec": {"template": {"metadata": {}}}});
         assert_eq!(
-            Change::Restart.patch(&ds, &obj, "2026-01-01T00:00:00Z").unwrap(),
+            Change::Restart
+                .patch(&ds, &obj, "2026-01-01T00:00:00Z")
+                .unwrap(),
             json!({"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: "2026-01-01T00:00:00Z"}}}}})
         );
-        let restarted = json!({"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: "t"}}}}});
-        assert_eq!(Change::Restart.patch(&ds, &restarted, "t").unwrap(), json!({}));
+        let restarted =
+            json!({"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: "t"}}}}});
+        assert_eq!(
+            Change::Restart.patch(&ds, &restarted, "t").unwrap(),
+            json!({})
+        );
         let paused = json!({"spec": {"paused": true}});
         assert_eq!(
             Change::Restart

@@ -60,10 +60,10 @@ pub async fn rollback(
         return Err(revision_not_found(to_revision));
     }
     match workload {
-        Workload::Deployment => {
-            deployment(client, namespace, name, to_revision, dry_run).await
+        Workload::Deployment => deployment(client, namespace, name, to_revision, dry_run).await,
+        _ => {
+            controller_revision(client, workload, namespace, name, to_revision, dry_run, err).await
         }
-        _ => controller_revision(client, workload, namespace, name, to_revision, dry_run, err).await,
     }
 }
 
@@ -101,12 +101,10 @@ async fn deployment(
         .get_json(&mapping.object_path(Some(namespace), name))
         .await
         .map_err(|e| anyhow!("failed to retrieve Deployment {name}: {e}"))?;
-    let selector = crate::describe::selector::Selector::from_label_selector(at(
-        &d,
-        &["spec", "selector"],
-    ))
-    .map_err(|e| anyhow!("failed to retrieve replica sets from deployment {name}: {e}"))?
-    .to_text();
+    let selector =
+        crate::describe::selector::Selector::from_label_selector(at(&d, &["spec", "selector"]))
+            .map_err(|e| anyhow!("failed to retrieve replica sets from deployment {name}: {e}"))?
+            .to_text();
     let mut path = apps_mapping("replicasets", "ReplicaSet").collection_path(Some(namespace));
     if !selector.is_empty() {
         path.push_str(&format!(
@@ -291,8 +289,14 @@ mod tests {
     fn previous_or_named_revision() {
         let all = [rs("1"), rs("3"), rs("2"), rs("x")];
         let name = |v: Option<&Value>| v.map(|v| s(v, &["metadata", "name"]).to_string());
-        assert_eq!(name(pick_replica_set(all.iter(), 0)).as_deref(), Some("rs-2"));
-        assert_eq!(name(pick_replica_set(all.iter(), 1)).as_deref(), Some("rs-1"));
+        assert_eq!(
+            name(pick_replica_set(all.iter(), 0)).as_deref(),
+            Some("rs-2")
+        );
+        assert_eq!(
+            name(pick_replica_set(all.iter(), 1)).as_deref(),
+            Some("rs-1")
+        );
         assert_eq!(name(pick_replica_set(all.iter(), 7)), None);
         assert_eq!(name(pick_replica_set([rs("1")].iter(), 0)), None);
     }

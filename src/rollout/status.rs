@@ -67,11 +67,12 @@ fn name(obj: &Value) -> &str {
 fn deployment_status(d: &Value, revision: i64) -> Result<(String, bool)> {
     let name = go_quote(name(d));
     if revision > 0 {
-        let current = revision_of(d).map_err(|e| {
-            anyhow::anyhow!("cannot get the revision of deployment {name}: {e}")
-        })?;
+        let current = revision_of(d)
+            .map_err(|e| anyhow::anyhow!("cannot get the revision of deployment {name}: {e}"))?;
         if revision != current {
-            bail!("desired revision ({revision}) is different from the running revision ({current})");
+            bail!(
+                "desired revision ({revision}) is different from the running revision ({current})"
+            );
         }
     }
     if i(d, &["metadata", "generation"]) > i(d, &["status", "observedGeneration"]) {
@@ -217,7 +218,10 @@ mod tests {
         let v = StatusViewer::Deployment;
         let (msg, done) = v
             .status(
-                &deployment(3, json!({"observedGeneration": 2, "updatedReplicas": 1, "replicas": 3})),
+                &deployment(
+                    3,
+                    json!({"observedGeneration": 2, "updatedReplicas": 1, "replicas": 3}),
+                ),
                 0,
             )
             .unwrap();
@@ -225,7 +229,10 @@ mod tests {
         assert!(!done);
         let (msg, _) = v
             .status(
-                &deployment(3, json!({"observedGeneration": 2, "updatedReplicas": 3, "replicas": 4})),
+                &deployment(
+                    3,
+                    json!({"observedGeneration": 2, "updatedReplicas": 3, "replicas": 4}),
+                ),
                 0,
             )
             .unwrap();
@@ -249,8 +256,13 @@ mod tests {
             v.status(&done, 2).unwrap_err().to_string(),
             "desired revision (2) is different from the running revision (3)"
         );
-        let (msg, _) = v.status(&deployment(3, json!({"observedGeneration": 1})), 0).unwrap();
-        assert_eq!(msg, "Waiting for deployment spec update to be observed...\n");
+        let (msg, _) = v
+            .status(&deployment(3, json!({"observedGeneration": 1})), 0)
+            .unwrap();
+        assert_eq!(
+            msg,
+            "Waiting for deployment spec update to be observed...\n"
+        );
         let stuck = deployment(
             3,
             json!({"observedGeneration": 2, "conditions": [{"type": "Progressing", "reason": "ProgressDeadlineExceeded"}]}),
@@ -270,9 +282,15 @@ mod tests {
                 "status": status})
         };
         assert_eq!(
-            v.status(&sts(json!({"partition": 0}), json!({"observedGeneration": 1, "readyReplicas": 1})), 0)
-                .unwrap()
-                .0,
+            v.status(
+                &sts(
+                    json!({"partition": 0}),
+                    json!({"observedGeneration": 1, "readyReplicas": 1})
+                ),
+                0
+            )
+            .unwrap()
+            .0,
             "Waiting for 2 pods to be ready...\n"
         );
         assert_eq!(
@@ -286,12 +304,18 @@ mod tests {
         );
         assert_eq!(
             v.status(
-                &sts(Value::Null, json!({"observedGeneration": 1, "readyReplicas": 3, "updatedReplicas": 3,
-                    "currentReplicas": 3, "currentRevision": "db-1", "updateRevision": "db-1"})),
+                &sts(
+                    Value::Null,
+                    json!({"observedGeneration": 1, "readyReplicas": 3, "updatedReplicas": 3,
+                    "currentReplicas": 3, "currentRevision": "db-1", "updateRevision": "db-1"})
+                ),
                 0
             )
             .unwrap(),
-            ("statefulset rolling update complete 3 pods at revision db-1...\n".into(), true)
+            (
+                "statefulset rolling update complete 3 pods at revision db-1...\n".into(),
+                true
+            )
         );
         let on_delete = json!({"spec": {"updateStrategy": {"type": "OnDelete"}}});
         assert_eq!(

@@ -90,8 +90,11 @@ pub async fn run(ctx: &mut Context, args: SetLastAppliedArgs) -> Result<()> {
                 );
                 return Err(match e {
                     ApiError::Status(mut status) => {
-                        status.message =
-                            format!("error when {verb} {}: {}", go_quote(&source), status.message);
+                        status.message = format!(
+                            "error when {verb} {}: {}",
+                            go_quote(&source),
+                            status.message
+                        );
                         ApiError::Status(status).into()
                     }
                     other => anyhow!("error when {verb} {}: {other}", go_quote(&source)),
@@ -107,7 +110,11 @@ pub async fn run(ctx: &mut Context, args: SetLastAppliedArgs) -> Result<()> {
         }
         let current = current.unwrap_or_default();
         if file::strip_comments(current.as_bytes()) == file::strip_comments(wanted.as_bytes()) {
-            writeln!(ctx.out, "set-last-applied {}: no changes required.", live.name)?;
+            writeln!(
+                ctx.out,
+                "set-last-applied {}: no changes required.",
+                live.name
+            )?;
             continue;
         }
         changes.push((live, body));

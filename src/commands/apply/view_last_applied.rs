@@ -30,7 +30,12 @@ pub struct ViewLastAppliedArgs {
     pub args: Vec<String>,
 
     /// Output format: yaml or json.
-    #[arg(short = 'o', long = "output", value_name = "FORMAT", default_value = "yaml")]
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FORMAT",
+        default_value = "yaml"
+    )]
     pub output: String,
 
     /// Every object of the given types in the namespace.
@@ -114,7 +119,11 @@ async fn objects(
         );
     }
     let uses_files = !args.files.filenames.is_empty()
-        || args.files.kustomize.as_deref().is_some_and(|k| !k.is_empty());
+        || args
+            .files
+            .kustomize
+            .as_deref()
+            .is_some_and(|k| !k.is_empty());
     let conn = ctx.connection().await?;
     if uses_files {
         arguments_with_paths(&args.args)?;
@@ -150,4 +159,3 @@ async fn objects(
     }
     Ok(infos.into_iter().map(|i| (i, String::new())).collect())
 }
-

@@ -63,8 +63,15 @@ pub async fn run(ctx: &mut Context, args: HistoryArgs) -> Result<()> {
                 Purpose::View
             };
             let mut err = ctx.err.clone();
-            let h = history::read(&conn.client, workload, namespace, &info.name, purpose, &mut err)
-                .await?;
+            let h = history::read(
+                &conn.client,
+                workload,
+                namespace,
+                &info.name,
+                purpose,
+                &mut err,
+            )
+            .await?;
             if objects {
                 let kind = match workload {
                     crate::rollout::Workload::Deployment => "ReplicaSet",

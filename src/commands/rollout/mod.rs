@@ -116,7 +116,11 @@ impl Targets {
 
     /// Every object named, read from the server, and the errors met.
     pub async fn visit(&self, ctx: &mut Context) -> Result<(Vec<Info>, VisitErrors)> {
-        let selector = self.selector.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let selector = self
+            .selector
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
         collect_infos(
             ctx,
             Selecting {
@@ -152,7 +156,11 @@ pub fn typed_order(obj: &Value, kind: &str, api_version: &str) -> Value {
 
 /// `typed_order` for an Info's object, with its mapping's type.
 pub fn typed_info(info: &Info) -> Value {
-    typed_order(&info.object, &info.mapping.kind, &info.mapping.api_version())
+    typed_order(
+        &info.object,
+        &info.mapping.kind,
+        &info.mapping.api_version(),
+    )
 }
 
 /// The flags pause, resume and restart share.
@@ -258,8 +266,12 @@ pub async fn run_change(
             .printer(OBJECT_FORMATS)
             .map(|p| p.map(Printer::typed))
             .and_then(|printer| {
-                ResultPrinter::new(crate::flags::DryRun::None, printer, flags.print.show_managed_fields)
-                    .print(&mut ctx.out, &object, word)
+                ResultPrinter::new(
+                    crate::flags::DryRun::None,
+                    printer,
+                    flags.print.show_managed_fields,
+                )
+                .print(&mut ctx.out, &object, word)
             });
         if let Err(e) = printed {
             errors.push(e);

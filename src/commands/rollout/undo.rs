@@ -57,9 +57,9 @@ pub async fn run(ctx: &mut Context, args: UndoArgs) -> Result<()> {
             if last_applied::original(info.object.as_object().unwrap_or(&Default::default()))
                 .is_some()
             {
-                write!(
+                writeln!(
                     ctx.err,
-                    "Warning: resource {}/{} was previously managed with '{p} apply'. Rolling back will not update the {} annotation, which may cause unexpected behavior on future '{p} apply' operations. Consider using '{p} apply' with your previous configuration file instead.\n",
+                    "Warning: resource {}/{} was previously managed with '{p} apply'. Rolling back will not update the {} annotation, which may cause unexpected behavior on future '{p} apply' operations. Consider using '{p} apply' with your previous configuration file instead.",
                     info.mapping.resource,
                     info.name,
                     last_applied::ANNOTATION,
