@@ -320,6 +320,19 @@ fn strategic_patches_for_built_in_kinds() {
     );
     t.setup("rollout status deploy/web --timeout=120s");
     same_edit(&t, &["edit", "deploy/web", "--subresource=status"], &[]);
+    // A stale resource version: the patch conflicts, the file is kept.
+    let out = same_edit(
+        &t,
+        &["edit", "deploy/web"],
+        &[&sed(
+            "s/^  resourceVersion: .*/  resourceVersion: \"1\"/; s/^  replicas: 2/  replicas: 3/",
+        )],
+    );
+    assert!(
+        out.stderr.contains("to try this update again"),
+        "{}",
+        out.stderr
+    );
     same_edit(&t, &["edit", "deploy/web", "--subresource=bogus"], &[]);
     t.same_objects("deploy");
 }
@@ -361,6 +374,39 @@ fn objects_deleted_or_forbidden_while_editing() {
     let _ = Invocation::new(&["-n", "default", "delete", "deployment", &name])
         .kubeconfig(cluster_kubeconfig())
         .kubectl();
+}
+
+#[test]
+fn merge_patches_for_custom_resources() {
+    let crd = Invocation::new(&["apply", "-f", "-"])
+        .kubeconfig(cluster_kubeconfig())
+        .stdin(std::fs::read_to_string(fixture("mutate/widget-crd.yaml")).unwrap())
+        .kubectl();
+    assert_eq!(crd.code, 0, "{}", crd.stderr);
+    let established = Invocation::line(
+        "wait --for condition=established --timeout=60s crd/widgets.mutate.kuddle.test",
+    )
+    .kubeconfig(cluster_kubeconfig())
+    .kubectl();
+    assert_eq!(established.code, 0, "{}", established.stderr);
+    let t = Twin::new("ed-crd");
+    t.setup_manifest(&std::fs::read_to_string(fixture("mutate/widget.yaml")).unwrap());
+    let out = same_edit(
+        &t,
+        &[
+            "edit",
+            "widgets.mutate.kuddle.test/gadget",
+            "--output-patch",
+        ],
+        &[&sed("s/^  replicas: 1/  replicas: 4\\n  color: blue/")],
+    );
+    assert!(out.stdout.starts_with("Patch: {\"spec\""), "{}", out.stdout);
+    same_edit(
+        &t,
+        &["edit", "widgets.mutate.kuddle.test/gadget"],
+        &[&sed("s/^kind: Widget/kind: Gizmo/")],
+    );
+    t.same_objects("widgets.mutate.kuddle.test");
 }
 
 /// A run in a namespace other than the twins'.
