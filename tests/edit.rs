@@ -418,6 +418,8 @@ fn run_edit_in(t: &Twin, ns: &str, kubectl: bool, words: &[&str], steps: &[&str]
 fn bad_input() {
     let t = Twin::new("ed-bad");
     t.setup("create configmap cfg --from-literal=a=1");
+    let version = || t.kubectl_in(&t.b, "get cm cfg -o jsonpath={.metadata.resourceVersion}");
+    let before = version();
     for words in [
         vec!["edit"],
         vec!["edit", "cm/nope"],
@@ -432,6 +434,8 @@ fn bad_input() {
     ] {
         same_edit(&t, &words, &[]);
     }
+    // Nothing was written.
+    assert_eq!(version(), before);
     t.same_objects("cm");
 }
 

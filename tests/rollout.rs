@@ -237,6 +237,17 @@ fn pause_resume_and_restart() {
     let t = Twin::new("ro-pause");
     t.setup_manifest(&manifest("workloads.yaml"));
     settle(&t);
+    // Refused changes leave the objects as they were.
+    let versions = || t.kubectl_in(&t.b, "get ds,sts -o jsonpath={..resourceVersion}");
+    let before = versions();
+    for line in [
+        "rollout pause ds/agent",
+        "rollout resume sts/db",
+        "rollout undo sts/db --to-revision=5",
+    ] {
+        t.same(line);
+    }
+    assert_eq!(versions(), before);
     for line in [
         "rollout pause deploy/web",
         "rollout pause deploy/web",
