@@ -224,6 +224,15 @@ fn several_objects_are_edited_as_a_list() {
         &["edit", "cm/first", "cm/second", "-o", "json"],
         &[&sed(r#"s/"b": "2"/"b": "two"/"#)],
     );
+    // An item without its apiVersion: refused by the validator, or (with
+    // warn validation) by the reader.
+    let untyped = sed("0,/^- apiVersion: v1/s//- kind2: x/");
+    same_edit(&t, &["edit", "cm", "first", "second"], &[&untyped]);
+    same_edit(
+        &t,
+        &["edit", "cm", "first", "second", "--validate=warn"],
+        &[&untyped],
+    );
     let list = fixture("edit/list.yaml").display().to_string();
     same_edit(
         &t,

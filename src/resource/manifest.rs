@@ -568,7 +568,7 @@ fn visit(source: &str, doc: Document, validate: bool, out: &mut Vec<Entry>) -> b
         }
     }
     match decode(source, doc) {
-        Ok(objects) => out.extend(objects.into_iter().map(Entry::Object)),
+        Ok(entries) => out.extend(entries),
         Err(e) => out.push(Entry::Error(e)),
     }
     true
@@ -636,7 +636,7 @@ fn str_field<'a>(m: &'a Map<String, Value>, key: &str) -> &'a str {
 
 /// The unstructured decoder: an object, or a list (anything with `items`)
 /// flattened into its items.
-fn decode(source: &str, doc: Document) -> Result<Vec<Manifest>, String> {
+fn decode(source: &str, doc: Document) -> Result<Vec<Entry>, String> {
     let unable = |msg: String| format!("unable to decode {}: {msg}", go_quote(source));
     let Value::Object(map) = doc.value else {
         return Err(unable(format!(
@@ -683,11 +683,25 @@ fn decode(source: &str, doc: Document) -> Result<Vec<Manifest>, String> {
                             .into(),
                     );
                 }
-                out.push(Manifest {
+                // An item with only one of the two has no type.
+                let missing = if str_field(&obj, "kind").is_empty() {
+                    Some("Object 'Kind' is missing in 'object has no kind field '")
+                } else if str_field(&obj, "apiVersion").is_empty() {
+                    Some("Object 'apiVersion' is missing in 'object has no apiVersion field'")
+                } else {
+                    None
+                };
+                if let Some(missing) = missing {
+                    out.push(Entry::Error(format!(
+                        "unable to get type info from the object \"*unstructured.Unstructured\": {missing}"
+                    )));
+                    continue;
+                }
+                out.push(Entry::Object(Manifest {
                     source: source.to_string(),
                     object: obj,
                     from_list: true,
-                });
+                }));
             }
             Ok(out)
         }
@@ -695,11 +709,11 @@ fn decode(source: &str, doc: Document) -> Result<Vec<Manifest>, String> {
             if str_field(&map, "kind").is_empty() {
                 return Err(missing_kind());
             }
-            Ok(vec![Manifest {
+            Ok(vec![Entry::Object(Manifest {
                 source: source.to_string(),
                 object: map,
                 from_list: false,
-            }])
+            })])
         }
     }
 }
