@@ -238,7 +238,12 @@ fn pause_resume_and_restart() {
     t.setup_manifest(&manifest("workloads.yaml"));
     settle(&t);
     // Refused changes leave the objects as they were.
-    let versions = || t.kubectl_in(&t.b, "get ds,sts -o jsonpath={..resourceVersion}");
+    let versions = || {
+        t.kubectl_in(
+            &t.b,
+            "get ds,sts -o jsonpath={.items[*].metadata.resourceVersion}",
+        )
+    };
     let before = versions();
     for line in [
         "rollout pause ds/agent",
