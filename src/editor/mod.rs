@@ -8,16 +8,17 @@
 pub mod file;
 pub mod launch;
 pub mod patch;
+mod send;
+mod validate;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{anyhow, Result};
 use serde_json::{json, Value};
 
 use crate::apply::last_applied;
 use crate::apply::openapi::OpenApiV3;
-use crate::client::ApiError;
 use crate::context::Context;
 use crate::error::CliError;
 use crate::flags::go_values::go_quote;
@@ -26,9 +27,11 @@ use crate::flags::{DryRun, PrintFlags};
 use crate::printers::result::ResultPrinter;
 use crate::printers::{OutputFormat, Printer, OBJECT_FORMATS};
 use crate::resource::infos::{map_entries, require_namespace, Info};
-use crate::resource::write::{self, PatchType, WriteOptions};
+use crate::resource::write::WriteOptions;
 use file::{HeaderKind, Reason};
 use launch::Editor;
+use send::{resource_string, send_annotations, send_creates, send_patches, uid, Results};
+use validate::{validate, validation_cause};
 
 /// What the edit is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,53 +110,6 @@ impl Options<'_> {
     }
 }
 
-/// The outcome of sending one round of edits.
-#[derive(Default)]
-struct Results {
-    reasons: Vec<Reason>,
-    retryable: usize,
-    not_found: usize,
-    /// Objects the server found invalid: the file is opened again.
-    invalid: usize,
-    file: Option<PathBuf>,
-}
-
-impl Results {
-    /// Records a failed write and returns the line kubectl prints for it.
-    fn add_error(&mut self, err: &anyhow::Error, mapping_resource: &str, name: &str) -> String {
-        let name_q = go_quote(name);
-        let status = err.downcast_ref::<ApiError>().and_then(ApiError::status);
-        match status {
-            Some(s) if s.reason == "Invalid" => {
-                self.invalid += 1;
-                let other = s
-                    .details
-                    .as_ref()
-                    .map(|d| {
-                        d.causes
-                            .iter()
-                            .map(|c| format!("{}: {}", c.field, c.message))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                self.reasons.push(Reason {
-                    head: format!("{mapping_resource} {name_q} was not valid"),
-                    other,
-                });
-                format!("error: {mapping_resource} {name_q} is invalid")
-            }
-            Some(s) if s.reason == "NotFound" => {
-                self.not_found += 1;
-                format!("error: {mapping_resource} {name_q} could not be found on the server")
-            }
-            _ => {
-                self.retryable += 1;
-                format!("error: {mapping_resource} {name_q} could not be patched: {err}")
-            }
-        }
-    }
-}
-
 /// kubectl's `preservedFile`: says where the user's changes are kept.
 fn preserved(err: anyhow::Error, path: Option<&Path>, stderr: &mut dyn Write) -> anyhow::Error {
     if let Some(path) = path.filter(|p| p.exists()) {
@@ -164,109 +120,6 @@ fn preserved(err: anyhow::Error, path: Option<&Path>, stderr: &mut dyn Write) ->
         );
     }
     err
-}
-
-/// Client-side checks of the edited text (kubectl's validator): the type
-/// fields of the document, and of each item of a list. The server checks
-/// everything else itself (its field validation), lists aside: for those
-/// kubectl also checks the items against the OpenAPI schema, which kuddle
-/// leaves to the server. With `warn`, lists are not checked (kubectl says so).
-fn validate(data: &[u8], warn: bool, stderr: &mut dyn Write) -> Result<(), String> {
-    let obj: Value = if file::looks_like_json(data) {
-        serde_json::from_slice(data).map_err(|e| e.to_string())?
-    } else {
-        crate::kubeconfig::yaml::yaml_to_json(data)?
-    };
-    let (api_version, kind) = object_kind(&obj).map_err(|errors| go_aggregate(&errors))?;
-    if api_version != "v1" || kind != "List" {
-        return Ok(());
-    }
-    if warn {
-        crate::context::klog_warning(
-            stderr,
-            "schema.go:145",
-            "cannot perform warn validation if server-side field validation is unsupported, skipping validation",
-        );
-        return Ok(());
-    }
-    let Some(items) = obj.get("items").and_then(Value::as_array) else {
-        return Err("invalid object to validate".into());
-    };
-    let errors: Vec<String> = items
-        .iter()
-        .filter_map(|item| object_kind(item).err())
-        .flatten()
-        .collect();
-    match errors.is_empty() {
-        true => Ok(()),
-        false => Err(go_aggregate(&errors)),
-    }
-}
-
-/// kubectl's `getObjectKind`: the document's apiVersion and kind, or why
-/// they are unusable.
-fn object_kind(obj: &Value) -> Result<(String, String), Vec<String>> {
-    let Some(fields) = obj.as_object() else {
-        return Err(vec!["invalid object to validate".into()]);
-    };
-    let mut errors: Vec<String> = Vec::new();
-    let mut api_version = String::new();
-    match fields.get("apiVersion") {
-        None | Some(Value::Null) => errors.push("apiVersion not set".into()),
-        Some(Value::String(v)) if v.matches('/').count() > 1 => {
-            errors.push(format!("unexpected GroupVersion string: {v}"))
-        }
-        Some(Value::String(v)) => api_version = v.clone(),
-        Some(_) => errors.push("apiVersion isn't string type".into()),
-    }
-    let mut kind = String::new();
-    match fields.get("kind") {
-        None | Some(Value::Null) => errors.push("kind not set".into()),
-        Some(Value::String(k)) => kind = k.clone(),
-        Some(_) => errors.push("kind isn't string type".into()),
-    }
-    if errors.is_empty() {
-        Ok((api_version, kind))
-    } else {
-        Err(errors)
-    }
-}
-
-/// Go's aggregate error text: one message as it is, several in brackets
-/// (each once).
-fn go_aggregate(errors: &[String]) -> String {
-    let mut seen: Vec<&String> = Vec::new();
-    for e in errors {
-        if !seen.contains(&e) {
-            seen.push(e);
-        }
-    }
-    match seen.as_slice() {
-        [one] => one.to_string(),
-        many => format!(
-            "[{}]",
-            many.iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
-/// The message of the invalid-object error the validator's failure becomes.
-fn validation_cause(err: &str) -> String {
-    format!("Invalid value: \"The edited file failed validation\": {err}")
-}
-
-/// `resource.group` as edit names a resource in its messages.
-fn resource_string(info: &Info) -> String {
-    info.mapping.group_resource()
-}
-
-fn uid(obj: &Value) -> &str {
-    obj.pointer("/metadata/uid")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
 }
 
 /// Runs one edit session over `infos` (all at once for `edit` and
@@ -496,123 +349,6 @@ pub async fn edit(ctx: &mut Context, opts: &Options<'_>, mut infos: Vec<Info>) -
     }
 }
 
-/// `edit`: one patch per changed object, against the object it was read
-/// as (matched by uid).
-async fn send_patches(
-    ctx: &mut Context,
-    opts: &Options<'_>,
-    openapi: &mut OpenApiV3,
-    originals: &[Info],
-    updated: Vec<Info>,
-    results: &mut Results,
-) -> Result<()> {
-    let conn = ctx.connection().await?;
-    for info in updated {
-        let Some(original) = originals
-            .iter()
-            .find(|o| uid(&o.object) == uid(&info.object))
-        else {
-            anyhow::bail!(
-                "no original object found for {}",
-                patch::go_syntax(&info.object)
-            );
-        };
-        let before = original.object.as_object().cloned().unwrap_or_default();
-        let after = info.object.as_object().cloned().unwrap_or_default();
-        if file::canonical_json(&original.object) == file::canonical_json(&info.object) {
-            opts.print_result(&mut ctx.out, &info.object, "skipped")?;
-            continue;
-        }
-        let (patch_type, body) =
-            patch::two_way_patch(&conn.client, openapi, &info.mapping, &before, &after).await?;
-        let text = file::canonical_json(&Value::Object(body));
-        if opts.output_patch {
-            writeln!(ctx.out, "Patch: {text}")?;
-        }
-        let sent = write::patch(
-            &conn.client,
-            &info.mapping,
-            info.namespace.as_deref(),
-            &info.name,
-            opts.subresource.as_deref(),
-            patch_type,
-            text.into_bytes(),
-            &opts.write_options(),
-        )
-        .await;
-        match sent {
-            Ok(patched) => opts.print_result(&mut ctx.out, &patched, "edited")?,
-            Err(e) => {
-                let e = anyhow::Error::from(e);
-                let line = results.add_error(&e, &resource_string(&info), &info.name);
-                writeln!(ctx.err, "{line}")?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// `apply edit-last-applied`: each changed object becomes its own
-/// last-applied annotation. Objects are matched by uid, as kubectl does
-/// (annotations rarely hold one, so all match the first).
-async fn send_annotations(
-    ctx: &mut Context,
-    opts: &Options<'_>,
-    originals: &[Info],
-    updated: Vec<Info>,
-) -> Result<()> {
-    let conn = ctx.connection().await?;
-    for info in updated {
-        let Some(original) = originals
-            .iter()
-            .find(|o| uid(&o.object) == uid(&info.object))
-        else {
-            anyhow::bail!(
-                "no original object found for {}",
-                patch::go_syntax(&info.object)
-            );
-        };
-        if file::canonical_json(&original.object) == file::canonical_json(&info.object) {
-            opts.print_result(&mut ctx.out, &info.object, "skipped")?;
-            continue;
-        }
-        let obj = info.object.as_object().cloned().unwrap_or_default();
-        let body = file::canonical_json(&Value::Object(patch::last_applied_patch(&obj)));
-        write::patch(
-            &conn.client,
-            &info.mapping,
-            Some(&opts.namespace)
-                .filter(|_| info.mapping.namespaced)
-                .map(String::as_str),
-            &info.name,
-            opts.subresource.as_deref(),
-            PatchType::Merge,
-            body.into_bytes(),
-            &opts.write_options(),
-        )
-        .await?;
-        opts.print_result(&mut ctx.out, &info.object, "edited")?;
-    }
-    Ok(())
-}
-
-/// `create --edit`: create what the file now holds.
-async fn send_creates(ctx: &mut Context, opts: &Options<'_>, updated: Vec<Info>) -> Result<()> {
-    let conn = ctx.connection().await?;
-    for info in updated {
-        let created = write::create(
-            &conn.client,
-            &info.mapping,
-            info.namespace.as_deref(),
-            &info.object,
-            &opts.write_options(),
-        )
-        .await?;
-        opts.print_result(&mut ctx.out, &created, "created")?;
-    }
-    Ok(())
-}
-
 /// kubectl's message when no object has a last-applied annotation.
 pub const NO_LAST_APPLIED: &str = "no last-applied-configuration annotation found on resources, to create the annotation, use command `kubectl apply set-last-applied --create-annotation`";
 
@@ -702,46 +438,4 @@ pub async fn create_with_edit(ctx: &mut Context, c: CreateEdit<'_>) -> Result<()
         .into_iter()
         .for_each(|e| errors.push_reading(e));
     errors.into_result()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn validation_in_kubectl_words() {
-        let v = |data: &[u8]| validate(data, false, &mut std::io::sink());
-        assert_eq!(v(b"null").unwrap_err(), "invalid object to validate");
-        assert_eq!(
-            v(b"{\"metadata\": {}}").unwrap_err(),
-            "[apiVersion not set, kind not set]"
-        );
-        assert_eq!(
-            v(b"{\"apiVersion\": 1, \"kind\": \"X\"}").unwrap_err(),
-            "apiVersion isn't string type"
-        );
-        assert_eq!(
-            v(b"a: [\n").unwrap_err(),
-            "yaml: line 1: did not find expected node content"
-        );
-        assert_eq!(
-            v(b"{\"apiVersion\": \"v1\", \"kind\": \"List\"}").unwrap_err(),
-            "invalid object to validate"
-        );
-        assert_eq!(
-            v(b"{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [{\"kind\": \"A\"}, {}]}")
-                .unwrap_err(),
-            "[apiVersion not set, kind not set]"
-        );
-        let mut warned = Vec::new();
-        assert!(validate(
-            b"{\"apiVersion\": \"v1\", \"kind\": \"List\"}",
-            true,
-            &mut warned
-        )
-        .is_ok());
-        assert!(String::from_utf8(warned)
-            .unwrap()
-            .contains("skipping validation"));
-    }
 }
