@@ -49,6 +49,8 @@ pub enum Commands {
     Describe(commands::describe::DescribeArgs),
     /// Apply a configuration to resources from files or stdin.
     Apply(commands::apply::ApplyArgs),
+    /// Diff the live version against a would-be applied version.
+    Diff(commands::diff::DiffArgs),
     /// Edit a resource on the server.
     Edit(commands::edit::EditArgs),
     /// Manage the rollout of a resource.
@@ -190,6 +192,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Scale(args) => commands::scale::run(ctx, args).await,
             Commands::Expose(args) => commands::expose::run(ctx, args).await,
             Commands::Apply(args) => commands::apply::run(ctx, args).await,
+            Commands::Diff(args) => commands::diff::run(ctx, args).await,
             Commands::Rollout(args) => commands::rollout::run(ctx, args).await,
             Commands::Edit(args) => commands::edit::run(ctx, args).await,
             Commands::Describe(args) => commands::describe::run(ctx, args).await,
@@ -235,7 +238,8 @@ fn handle_parse_error(
         }
         _ => {
             let failure = flag_error(&e, command, args);
-            error::render(&failure, &mut err)
+            commands::diff::flag_failure(failure, &mut err)
+                .unwrap_or_else(|failure| error::render(&failure, &mut err))
         }
     }
 }

@@ -10,7 +10,9 @@
 pub mod jsonmerge;
 pub mod last_applied;
 pub mod managed_fields;
+pub mod merged;
 pub mod openapi;
+pub mod resolve;
 pub mod strategic;
 
 use std::io::Write;
@@ -814,7 +816,7 @@ fn sorted(mut v: Value) -> Value {
     v
 }
 
-fn warn_if_deleting(object: &Map<String, Value>, err: &mut dyn Write) {
+pub fn warn_if_deleting(object: &Map<String, Value>, err: &mut dyn Write) {
     let meta = object.get("metadata");
     if meta
         .and_then(|m| m.get("deletionTimestamp"))

@@ -8,6 +8,7 @@ pub mod completion;
 pub mod config;
 pub mod create;
 pub mod describe;
+pub mod diff;
 pub mod edit;
 pub mod expose;
 pub mod get;

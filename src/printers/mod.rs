@@ -18,6 +18,7 @@ pub mod sort_by;
 pub mod table;
 pub mod tabwriter;
 pub mod unicode;
+pub mod unified_diff;
 pub mod yaml;
 
 use std::io::Write;
