@@ -140,6 +140,59 @@ fn conflicts_for_server_side_diffs() {
 }
 
 #[test]
+fn objects_prune_would_delete() {
+    let t = Twin::new("diff-prune");
+    t.setup_words(&["apply", "-f", &path("base.yaml")]);
+    let only = path("only-settings.yaml");
+    // Without an allowlist kubectl lists namespaces and volumes cluster-wide:
+    // a label nothing else on the shared cluster has keeps that to the test.
+    for flags in [
+        "--prune -l tier=web",
+        "--prune -l tier=db",
+        "--prune --prune-allowlist=core/v1/Secret",
+        "--prune --prune-allowlist=core/v1/Secret --prune-allowlist=apps/v1/Deployment",
+        "--prune --prune-allowlist=apps/v1/Deployment --show-secrets --show-managed-fields",
+        "--prune --server-side --prune-allowlist=core/v1/ConfigMap",
+        "--prune --prune-allowlist=core/v1/Foo",
+        "--prune --prune-allowlist=apps/v9/Deployment",
+        "--prune --prune-allowlist=foo",
+        "--prune-allowlist=foo",
+    ] {
+        same(&t, &format!("diff -f {only} {flags}"));
+    }
+    // Pruned objects are shown as they are: secrets unmasked.
+    let out = same(
+        &t,
+        &format!("diff -f {only} --prune --prune-allowlist=core/v1/Secret"),
+    );
+    assert!(out.stdout.contains(&format!("v1.Secret.{}.creds", t.b)));
+    assert!(
+        out.stdout.contains("-  password: aHVudGVyMg=="),
+        "{}",
+        out.stdout
+    );
+    // A failed visit still lists what would be pruned, then fails.
+    let manifest = format!(
+        "{}---\napiVersion: example.com/v1\nkind: Nothing\nmetadata:\n  name: x\n",
+        std::fs::read_to_string(&only).unwrap()
+    );
+    same_with(
+        &t,
+        &[
+            "diff",
+            "-f",
+            "-",
+            "--prune",
+            "--prune-allowlist=core/v1/Secret",
+        ],
+        &[],
+        None,
+        Some(&manifest),
+    );
+    t.same_objects("cm,secret,deploy");
+}
+
+#[test]
 fn external_programs() {
     let t = Twin::new("diff-ext");
     let base = path("base.yaml");

@@ -28,7 +28,13 @@ pub fn resolve_mapping(discovery: &Discovery, obj: &Map<String, Value>) -> Optio
     exact_kind(discovery, group, version, kind)
 }
 
-fn exact_kind(discovery: &Discovery, group: &str, version: &str, kind: &str) -> Option<Mapping> {
+/// The resource serving `kind` in exactly this group and version.
+pub fn exact_kind(
+    discovery: &Discovery,
+    group: &str,
+    version: &str,
+    kind: &str,
+) -> Option<Mapping> {
     let api_version = if group.is_empty() {
         version.to_string()
     } else {
