@@ -26,13 +26,23 @@ impl Applier<'_> {
         format!("?{}", params.join("&"))
     }
 
-    /// The live object, or `None` when the server has none.
-    pub async fn live(&self, info: &Info) -> Result<Option<Map<String, Value>>, Failure> {
+    /// The live object, or `None` when the server has none; `first`: the
+    /// object's first read, which may have been sent ahead (see
+    /// [`Applier::prefetch`]).
+    pub async fn live(
+        &mut self,
+        info: &Info,
+        first: bool,
+    ) -> Result<Option<Map<String, Value>>, Failure> {
         if info.name.is_empty() {
             // client-go refuses before sending anything.
             return Err(Failure::Text("resource name may not be empty".into()));
         }
-        match self.get(info).await {
+        let answer = match first {
+            true => self.get_first(info).await,
+            false => self.get(info).await,
+        };
+        match answer {
             Ok(live) => Ok(Some(live)),
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(e),

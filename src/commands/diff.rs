@@ -247,10 +247,20 @@ async fn visit(
     };
     let mut discovery = ctx.discovery().await?;
     let mut refreshed = false;
+    // Resolved up to the first failure, which is reported once the objects
+    // before it are diffed (a dry run changes nothing later objects see).
+    let mut infos: Vec<Info> = Vec::new();
+    let mut failure: Option<anyhow::Error> = None;
     for entry in entries {
         let m = match entry {
-            Entry::Error(e) => bail!("{e}"),
-            Entry::Unreachable { message, .. } => return Err(CliError::Verbatim(message).into()),
+            Entry::Error(e) => {
+                failure = Some(anyhow::anyhow!("{e}"));
+                break;
+            }
+            Entry::Unreachable { message, .. } => {
+                failure = Some(CliError::Verbatim(message).into());
+                break;
+            }
             Entry::Object(m) => m,
         };
         let mut mapping = resolve_mapping(&discovery, &m.object);
@@ -262,27 +272,40 @@ async fn visit(
             }
         }
         let Some(mapping) = mapping else {
-            bail!("{}", mapping_error(&m));
+            failure = Some(anyhow::anyhow!("{}", mapping_error(&m)));
+            break;
         };
-        let info = to_info(m, mapping, &conn.namespace, conn.explicit_namespace)
-            .map_err(anyhow::Error::msg)?;
+        let info = match to_info(m, mapping, &conn.namespace, conn.explicit_namespace) {
+            Ok(info) => info,
+            Err(e) => {
+                failure = Some(anyhow::Error::msg(e));
+                break;
+            }
+        };
         let labels = info
             .object
             .get("metadata")
             .and_then(|m| m.get("labels"))
             .and_then(Value::as_object);
-        if !selector.matches(labels) {
-            continue;
+        if selector.matches(labels) {
+            infos.push(info);
         }
+    }
+    for index in 0..infos.len() {
+        // The live objects of the next ones are read meanwhile.
+        applier.prefetch(&infos, index);
         let mut err = ctx.err.clone();
-        let live = diff_one(&mut applier, &info, args, dirs, pruner, &mut err)
+        let live = diff_one(&mut applier, &infos[index], args, dirs, pruner, &mut err)
             .await
             .map_err(failure_error)?;
         if let Some(live) = live {
             warn_if_deleting(&live, &mut err);
         }
     }
-    Ok(())
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 fn failure_error(f: Failure) -> anyhow::Error {
@@ -301,7 +324,7 @@ async fn diff_one(
 ) -> Result<Option<Map<String, Value>>, Failure> {
     let mut attempt = 1;
     loop {
-        let live = applier.live(info).await?;
+        let live = applier.live(info, attempt == 1).await?;
         if let Some(p) = pruner.as_mut() {
             p.mark_visited(info, live.as_ref());
         }
