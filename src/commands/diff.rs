@@ -83,7 +83,8 @@ pub struct DiffArgs {
           default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
     pub show_secrets: bool,
 
-    /// Objects processed in parallel (accepted; kuddle diffs one after another).
+    /// Files processed in parallel (accepted; kuddle reads the live objects
+    /// ahead of their turn whatever the value).
     #[arg(long = "concurrency", value_name = "N", default_value = "1", allow_hyphen_values = true,
           value_parser = go_int64)]
     pub concurrency: i64,
