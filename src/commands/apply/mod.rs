@@ -34,6 +34,7 @@ use crate::flags::go_values::{go_bool, go_quote};
 use crate::flags::{DryRun, FilenameFlags, PrintFlags};
 use crate::printers::{kind_dot_group, OutputFormat, OBJECT_FORMATS};
 use crate::resource::manifest::{self, Entry, ManifestOptions};
+use crate::resource::selector::LabelSelector;
 
 #[derive(Args, Debug)]
 pub struct ApplyArgs {
@@ -45,6 +46,10 @@ pub struct ApplyArgs {
 
     #[command(flatten)]
     pub print: PrintFlags,
+
+    /// Label selector (e.g. -l key1=value1,key2=value2): apply only the matching objects.
+    #[arg(short = 'l', long = "selector", value_name = "SELECTOR")]
+    pub selector: Option<String>,
 
     #[command(flatten)]
     pub dry_run: DryRunFlags,
@@ -140,6 +145,10 @@ pub async fn run(ctx: &mut Context, mut args: ApplyArgs) -> Result<()> {
         bail!("--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)");
     }
     let printer = args.print.printer(OBJECT_FORMATS)?;
+    let selector = match args.selector.as_deref() {
+        Some(s) => LabelSelector::parse(s).map_err(anyhow::Error::msg)?,
+        None => LabelSelector::default(),
+    };
 
     let mut downloads = std::collections::HashMap::new();
     for url in manifest::urls(&args.files.filenames) {
@@ -194,7 +203,16 @@ pub async fn run(ctx: &mut Context, mut args: ApplyArgs) -> Result<()> {
             continue;
         };
         match to_info(m, mapping, &conn.namespace, conn.explicit_namespace) {
-            Ok(info) => infos.push(info),
+            Ok(info) => {
+                let labels = info
+                    .object
+                    .get("metadata")
+                    .and_then(|m| m.get("labels"))
+                    .and_then(Value::as_object);
+                if selector.matches(labels) {
+                    infos.push(info);
+                }
+            }
             Err(e) => namespace_errors.push(Node::Leaf(Failure::Text(e))),
         }
     }
