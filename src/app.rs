@@ -69,6 +69,12 @@ pub enum Commands {
     Patch(commands::patch::PatchArgs),
     /// Replace a resource by file name or stdin.
     Replace(commands::replace::ReplaceArgs),
+    /// Diff the live version against a would-be applied version.
+    Diff(commands::diff::DiffArgs),
+    /// Edit a resource on the server.
+    Edit(commands::edit::EditArgs),
+    /// Manage the rollout of a resource.
+    Rollout(commands::rollout::RolloutArgs),
     /// Print the shell code that completes kuddle command lines (bash, zsh, fish or powershell).
     Completion(commands::completion::CompletionArgs),
     /// Read and change kubeconfig files (view, use-context, set-cluster, …).
@@ -276,6 +282,9 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Wait(args) => commands::wait::run(ctx, args).await,
             Commands::Patch(args) => commands::patch::run(ctx, args).await,
             Commands::Replace(args) => commands::replace::run(ctx, args).await,
+            Commands::Diff(args) => commands::diff::run(ctx, args).await,
+            Commands::Rollout(args) => commands::rollout::run(ctx, args).await,
+            Commands::Edit(args) => commands::edit::run(ctx, args).await,
             Commands::Describe(args) => commands::describe::run(ctx, args).await,
             Commands::Logs(args) => commands::logs::run(ctx, args).await,
             Commands::Top(args) => commands::top::run(ctx, args).await,
@@ -339,7 +348,8 @@ fn handle_parse_error(
                     *cmd_path = alias.to_string();
                 }
             }
-            error::render(&failure, &mut err)
+            commands::diff::flag_failure(failure, &mut err)
+                .unwrap_or_else(|failure| error::render(&failure, &mut err))
         }
     }
 }

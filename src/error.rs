@@ -167,6 +167,26 @@ impl VisitErrors {
         self.per_object.is_empty() && self.reading.is_empty()
     }
 
+    /// The first error met, for verbs that stop at it (a builder without
+    /// `ContinueOnError`).
+    pub fn into_first(self) -> Option<anyhow::Error> {
+        self.per_object
+            .into_iter()
+            .next()
+            .or_else(|| self.reading.into_iter().next())
+    }
+
+    /// The line kubectl prints for these errors as one item of another
+    /// aggregate: a lone error in its own words, several as Go's aggregate
+    /// text (every message once, in brackets).
+    pub fn nested_line(&self) -> String {
+        let all: Vec<&anyhow::Error> = self.per_object.iter().chain(&self.reading).collect();
+        match all.as_slice() {
+            [one] => message_for_error(one),
+            _ => go_aggregate_text(&all),
+        }
+    }
+
     /// The error kubectl's `checkErr` would print for these, if any: one
     /// error as itself; several one per line, the reading errors (when
     /// there are others too) on one line as Go writes an aggregate.
@@ -189,7 +209,7 @@ impl VisitErrors {
             _ => {
                 let mut lines: Vec<String> = per_object.iter().map(message_for_error).collect();
                 if !reading.is_empty() {
-                    lines.push(go_aggregate_text(&reading));
+                    lines.push(go_aggregate_text(&reading.iter().collect::<Vec<_>>()));
                 }
                 Err(CliError::Many(lines).into())
             }
@@ -199,7 +219,7 @@ impl VisitErrors {
 
 /// Go's `aggregate.Error()`: one distinct message as is, several in
 /// brackets, comma-separated.
-fn go_aggregate_text(errors: &[anyhow::Error]) -> String {
+fn go_aggregate_text(errors: &[&anyhow::Error]) -> String {
     let mut seen: Vec<String> = Vec::new();
     for e in errors {
         let text = e.to_string();

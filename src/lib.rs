@@ -13,6 +13,7 @@ pub mod commands;
 pub mod completion;
 pub mod context;
 pub mod describe;
+pub mod editor;
 pub mod error;
 pub mod flags;
 #[doc(hidden)]
@@ -25,3 +26,4 @@ pub mod plugin;
 pub mod printers;
 pub mod quantity;
 pub mod resource;
+pub mod rollout;

@@ -226,6 +226,31 @@ fn lists_json_streams_folders_and_stdin() {
 }
 
 #[test]
+fn label_selectors_pick_objects() {
+    let t = Twins::new("apply-selector");
+    t.same(&[
+        "apply",
+        "-f",
+        "app/v1.yaml",
+        "-l",
+        "app=web",
+        "--dry-run=server",
+    ]);
+    t.same(&["apply", "-f", "app/v1.yaml", "-l", "app=none"]);
+    t.same(&["apply", "-f", "app/v1.yaml", "--selector=app!=web"]);
+    t.same(&[
+        "apply",
+        "-f",
+        "app/v1.yaml",
+        "-l",
+        "app in (web)",
+        "-o",
+        "name",
+    ]);
+    t.objects_match("deployments,services,configmaps");
+}
+
+#[test]
 fn yaml_1_1_and_field_validation() {
     let t = Twins::new("apply-yaml11");
     t.same(&["apply", "-f", "app/yaml11.yaml"]);

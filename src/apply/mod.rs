@@ -12,8 +12,10 @@ pub mod jsonmerge;
 pub mod jsonpatch;
 pub mod last_applied;
 pub mod managed_fields;
+pub mod merged;
 pub mod openapi;
 pub mod patchmeta;
+pub mod resolve;
 pub mod strategic;
 
 use std::io::Write;
@@ -84,17 +86,22 @@ impl Info {
 
     /// kubectl's `Info.String()`, quoted into some error messages.
     fn describe(&self) -> String {
-        let m = &self.mapping;
-        let gvr = format!("{}/{}, Resource={}", m.group, m.version, m.resource);
-        let gvk = format!("{}/{}, Kind={}", m.group, m.version, m.kind);
-        format!(
-            "Resource: {}, GroupVersionKind: {}\nName: {}, Namespace: {}",
-            go_quote(&gvr),
-            go_quote(&gvk),
-            go_quote(&self.name),
-            go_quote(&self.namespace)
-        )
+        describe_info(&self.mapping, &self.name, &self.namespace)
     }
+}
+
+/// kubectl's `Info.String()`: `Resource: "/v1, Resource=configmaps",
+/// GroupVersionKind: …` and the name and namespace on a second line.
+pub fn describe_info(m: &Mapping, name: &str, namespace: &str) -> String {
+    let gvr = format!("{}/{}, Resource={}", m.group, m.version, m.resource);
+    let gvk = format!("{}/{}, Kind={}", m.group, m.version, m.kind);
+    format!(
+        "Resource: {}, GroupVersionKind: {}\nName: {}, Namespace: {}",
+        go_quote(&gvr),
+        go_quote(&gvk),
+        go_quote(name),
+        go_quote(namespace)
+    )
 }
 
 /// What happened to an object.
@@ -813,7 +820,7 @@ fn sorted(mut v: Value) -> Value {
     v
 }
 
-fn warn_if_deleting(object: &Map<String, Value>, err: &mut dyn Write) {
+pub fn warn_if_deleting(object: &Map<String, Value>, err: &mut dyn Write) {
     let meta = object.get("metadata");
     if meta
         .and_then(|m| m.get("deletionTimestamp"))

@@ -137,6 +137,7 @@ pub async fn run(ctx: &mut Context, args: AutoscaleArgs) -> Result<()> {
         label_selector: None,
         field_selector: None,
         all: false,
+        select_all: false,
         all_namespaces: false,
         local: false,
         typed: false,

@@ -135,6 +135,7 @@ pub async fn run(ctx: &mut Context, args: LabelArgs) -> Result<()> {
         label_selector: args.selector.get(),
         field_selector: args.field_selector.get(),
         all: args.all.all,
+        select_all: false,
         all_namespaces: args.all_namespaces.all_namespaces,
         local,
         typed: false,

@@ -125,6 +125,9 @@ pub fn args_completer(path: &[&str]) -> Option<ArgsCompleter> {
             Function(Dynamic(ResourceTypeAndName))
         }
         ["scale"] => Function(Dynamic(SpecifiedResourceTypeAndName(SCALABLE))),
+        ["rollout", "pause" | "resume"] => {
+            Function(Dynamic(SpecifiedResourceTypeAndName(&["deployment"])))
+        }
         ["rollout", _] => Function(Dynamic(SpecifiedResourceTypeAndName(ROLLOUTABLE))),
         ["exec" | "attach"] => Function(Dynamic(PodName)),
         ["logs"] => Function(Dynamic(PodAndContainer)),

@@ -34,6 +34,16 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 pub use related::{Answer, Failure, Query, Related};
+pub use workloads::{deployment_replica_sets, equal_ignore_hash};
+
+/// kubectl's `DescribePodTemplate` written straight into a buffer, tabs
+/// unaligned (`rollout history --revision` and `rollout undo
+/// --dry-run=client` print templates so).
+pub fn pod_template_text(template: &Value) -> String {
+    let mut w = writer::PrefixWriter::unaligned();
+    pod::describe_pod_template(template, &mut w);
+    w.finish()
+}
 
 /// What every describer is told besides the object.
 #[derive(Debug, Clone, Copy)]

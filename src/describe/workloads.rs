@@ -256,8 +256,13 @@ pub fn deployment_queries(d: &Value, show_events: bool) -> Vec<Query> {
     q
 }
 
-/// The old and new ReplicaSets of a Deployment (`GetAllReplicaSets`).
-fn replica_sets<'a>(d: &Value, all: &'a [Value]) -> (Vec<&'a Value>, Option<&'a Value>) {
+/// The old and new ReplicaSets of a Deployment among `all` (kubectl's
+/// `GetAllReplicaSets`): those it controls, oldest first, the new one being
+/// the oldest whose template matches the Deployment's.
+pub fn deployment_replica_sets<'a>(
+    d: &Value,
+    all: &'a [Value],
+) -> (Vec<&'a Value>, Option<&'a Value>) {
     let mut owned: Vec<&Value> = all
         .iter()
         .filter(|rs| super::json::controller_of(rs).is_some_and(|r| s(r, &["uid"]) == uid(d)))
@@ -286,7 +291,7 @@ fn replica_sets<'a>(d: &Value, all: &'a [Value]) -> (Vec<&'a Value>, Option<&'a 
 }
 
 /// Pod templates equal but for the `pod-template-hash` label.
-fn equal_ignore_hash(a: &Value, b: &Value) -> bool {
+pub fn equal_ignore_hash(a: &Value, b: &Value) -> bool {
     let strip = |v: &Value| {
         let mut v = v.clone();
         if let Some(labels) = v
@@ -358,7 +363,7 @@ pub fn describe_deployment(
     let selector = label_selector(d)?;
     let (old, new) = match rs_query(d).map(|q| related.items(&q).map(|l| l.to_vec())) {
         Some(Ok(all)) => {
-            let (old, new) = replica_sets(d, &all);
+            let (old, new) = deployment_replica_sets(d, &all);
             (
                 old.into_iter().cloned().collect::<Vec<Value>>(),
                 new.cloned().into_iter().collect::<Vec<Value>>(),
@@ -867,7 +872,7 @@ mod tests {
             rs("a", "2026-01-01T00:00:01Z", "a", 1),
             rs("z", "2026-01-01T00:00:00Z", "a", 0),
         ];
-        let (old, new) = replica_sets(&d, &all);
+        let (old, new) = deployment_replica_sets(&d, &all);
         assert_eq!(new.map(name), Some("b"));
         assert_eq!(
             old.iter().map(|r| name(r)).collect::<Vec<_>>(),

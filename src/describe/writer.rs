@@ -14,11 +14,19 @@ pub const LEVEL_3: usize = 3;
 pub const LEVEL_4: usize = 4;
 
 pub struct PrefixWriter {
-    out: TabWriter<Vec<u8>>,
+    out: Sink,
     /// Levels added to every write (kubectl's nested prefix writer).
     indent: usize,
     /// In a nested writer, whole lines are indented too.
     nested: bool,
+}
+
+/// Where the text goes: through the aligning tabwriter (describe), or
+/// straight into a buffer with its tabs as they are (kubectl's
+/// `NewPrefixWriter` over a plain buffer, as `rollout history` uses it).
+enum Sink {
+    Aligned(TabWriter<Vec<u8>>),
+    Plain(Vec<u8>),
 }
 
 impl Default for PrefixWriter {
@@ -30,7 +38,16 @@ impl Default for PrefixWriter {
 impl PrefixWriter {
     pub fn new() -> PrefixWriter {
         PrefixWriter {
-            out: TabWriter::for_describe(Vec::new()),
+            out: Sink::Aligned(TabWriter::for_describe(Vec::new())),
+            indent: 0,
+            nested: false,
+        }
+    }
+
+    /// A writer that keeps tabs as written, without aligning cells.
+    pub fn unaligned() -> PrefixWriter {
+        PrefixWriter {
+            out: Sink::Plain(Vec::new()),
             indent: 0,
             nested: false,
         }
@@ -56,7 +73,9 @@ impl PrefixWriter {
 
     /// Ends the current alignment block (kubectl flushes before events).
     pub fn flush(&mut self) {
-        let _ = self.out.flush_pending();
+        if let Sink::Aligned(out) = &mut self.out {
+            let _ = out.flush_pending();
+        }
     }
 
     /// Runs `f` with every write indented by `levels` more.
@@ -71,17 +90,24 @@ impl PrefixWriter {
 
     /// The aligned text.
     pub fn finish(self) -> String {
-        let bytes = self.out.into_inner().unwrap_or_default();
+        let bytes = match self.out {
+            Sink::Aligned(out) => out.into_inner().unwrap_or_default(),
+            Sink::Plain(bytes) => bytes,
+        };
         String::from_utf8(bytes)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 
     fn raw(&mut self, text: &str) {
+        let out: &mut dyn Write = match &mut self.out {
+            Sink::Aligned(out) => out,
+            Sink::Plain(bytes) => bytes,
+        };
         if text.contains(['\x1b', '\r']) {
             let escaped = text.replace('\x1b', "^[").replace('\r', "\\r");
-            let _ = self.out.write_all(escaped.as_bytes());
+            let _ = out.write_all(escaped.as_bytes());
         } else {
-            let _ = self.out.write_all(text.as_bytes());
+            let _ = out.write_all(text.as_bytes());
         }
     }
 }

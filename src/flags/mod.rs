@@ -3,6 +3,7 @@
 
 pub mod deletion;
 pub mod dry_run;
+pub mod edit;
 pub mod filename;
 pub mod global;
 pub mod go_time;

@@ -122,8 +122,84 @@ pub fn go_number(n: &serde_json::Number) -> String {
     super::gofmt::json_float(n.as_f64().unwrap_or(0.0))
 }
 
+/// Go's `json.Indent(dst, src, "", indent)` over JSON text: the text's
+/// own numbers, strings and key order kept, leading whitespace dropped,
+/// trailing whitespace kept, `{}` and `[]` left empty.
+pub fn go_indent(src: &str, indent: &str) -> String {
+    let body = src.trim_start_matches([' ', '\t', '\r', '\n']);
+    let end = body.trim_end_matches([' ', '\t', '\r', '\n']).len();
+    let (value, trailing) = body.split_at(end);
+    let mut out = String::with_capacity(value.len() * 2);
+    let mut depth = 0usize;
+    let mut need_indent = false;
+    let mut in_string = false;
+    let mut escaped = false;
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str(indent);
+        }
+    };
+    for c in value.chars() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        if matches!(c, ' ' | '\t' | '\r' | '\n') {
+            continue;
+        }
+        if need_indent && c != '}' && c != ']' {
+            need_indent = false;
+            depth += 1;
+            newline(&mut out, depth);
+        }
+        match c {
+            '{' | '[' => {
+                need_indent = true;
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            '}' | ']' => {
+                if need_indent {
+                    need_indent = false;
+                } else {
+                    depth = depth.saturating_sub(1);
+                    newline(&mut out, depth);
+                }
+                out.push(c);
+            }
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out.push_str(trailing);
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn indent_keeps_the_text() {
+        assert_eq!(
+            super::go_indent(" {\"b\":1.0,\"a\":{},\"c\":[\"x,y\",{\"d\":[]}]}\n", "  "),
+            "{\n  \"b\": 1.0,\n  \"a\": {},\n  \"c\": [\n    \"x,y\",\n    {\n      \"d\": []\n    }\n  ]\n}\n"
+        );
+    }
+
     use super::*;
     use serde_json::json;
 

@@ -20,6 +20,7 @@ pub mod table;
 pub mod tabwriter;
 pub mod top;
 pub mod unicode;
+pub mod unified_diff;
 pub mod yaml;
 
 use std::io::Write;

@@ -271,6 +271,9 @@ pub async fn plan_selection(ctx: &mut Context, selection: &Selection<'_>) -> Res
 pub struct FileObjects {
     pub items: Vec<Result<Info, anyhow::Error>>,
     pub reading: Vec<anyhow::Error>,
+    /// The file (or `STDIN`, or URL) each item came from, in step with
+    /// `items`.
+    pub sources: Vec<String>,
 }
 
 /// How a verb reads `-f` (kubectl's builder settings).
@@ -348,9 +351,53 @@ async fn read_placed_objects(
     };
     let entries = read_manifests(files, validation.map(|d| (&mut *ctx, d))).await?;
     let conn = ctx.connection().await?;
+    let mapped = map_entries(ctx, entries, how.typed).await?;
+    let mut out = FileObjects {
+        items: Vec::new(),
+        reading: mapped.reading,
+        sources: Vec::new(),
+    };
+    for (m, mapping) in mapped.objects {
+        if let Some(selector) = &selector {
+            let labels = m
+                .object
+                .get("metadata")
+                .and_then(|meta| meta.get("labels"))
+                .and_then(Value::as_object);
+            if !selector.matches_object_labels(labels) {
+                continue;
+            }
+        }
+        out.sources.push(m.source.clone());
+        out.items.push(place_in_namespace(
+            m,
+            mapping,
+            &conn.namespace,
+            check_namespace && conn.explicit_namespace,
+        ));
+    }
+    Ok(out)
+}
+
+/// Decoded documents with the resource each maps to, and the errors met
+/// reading and mapping them, in order.
+#[derive(Debug, Default)]
+pub struct MappedEntries {
+    pub objects: Vec<(Manifest, Mapping)>,
+    pub reading: Vec<anyhow::Error>,
+}
+
+/// Maps each decoded document to a resource (discovery is asked again
+/// once when a kind is unknown); `typed` refuses kinds kubectl's scheme
+/// does not compile in.
+pub async fn map_entries(
+    ctx: &mut Context,
+    entries: Vec<Entry>,
+    typed: bool,
+) -> Result<MappedEntries> {
     let mut discovery = ctx.discovery().await?;
     let mut refreshed = false;
-    let mut out = FileObjects::default();
+    let mut out = MappedEntries::default();
     for entry in entries {
         let m = match entry {
             Entry::Error(e) => {
@@ -375,33 +422,13 @@ async fn read_placed_objects(
                 mapping = mapping_for(&discovery, &m.object);
             }
         }
-        let mapping = match mapping {
-            Some(mapping) if !how.typed || compiled_in(&mapping.group) => mapping,
-            _ if how.typed => {
-                out.reading.push(anyhow!(scheme_error(&m)));
-                continue;
+        match mapping {
+            Some(mapping) if !typed || compiled_in(&mapping.group) => {
+                out.objects.push((m, mapping));
             }
-            _ => {
-                out.reading.push(anyhow!(mapping_error(&m)));
-                continue;
-            }
-        };
-        if let Some(selector) = &selector {
-            let labels = m
-                .object
-                .get("metadata")
-                .and_then(|meta| meta.get("labels"))
-                .and_then(Value::as_object);
-            if !selector.matches_object_labels(labels) {
-                continue;
-            }
+            _ if typed => out.reading.push(anyhow!(scheme_error(&m))),
+            _ => out.reading.push(anyhow!(mapping_error(&m))),
         }
-        out.items.push(place_in_namespace(
-            m,
-            mapping,
-            &conn.namespace,
-            check_namespace && conn.explicit_namespace,
-        ));
     }
     Ok(out)
 }
@@ -409,7 +436,7 @@ async fn read_placed_objects(
 /// Every document `-f` names (URLs downloaded first, standard input read
 /// once), in kubectl's order; with `validation`, each document is checked as
 /// kubectl's validator checks it before it is decoded.
-async fn read_manifests(
+pub async fn read_manifests(
     files: &FilenameFlags,
     validation: Option<(&mut Context, FieldValidation)>,
 ) -> Result<Vec<Entry>> {
@@ -600,6 +627,12 @@ fn checked_by(discovery: &Discovery, api_version: &str, kind: &str) -> Checker {
     }
 }
 
+/// kubectl's `RequireNamespace`: an object without a namespace gets
+/// `namespace`, one with another namespace is an error.
+pub fn place_required(m: Manifest, mapping: Mapping, namespace: &str) -> Result<Info> {
+    place_in_namespace(m, mapping, namespace, true)
+}
+
 /// The resource for an object's `apiVersion` and `kind`.
 fn mapping_for(discovery: &Discovery, obj: &Map<String, Value>) -> Option<Mapping> {
     let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
@@ -730,6 +763,25 @@ fn place_in_namespace(
     let mut info = Info::from_object(mapping, Value::Object(object), ns);
     info.source = source;
     Ok(info)
+}
+
+/// The object an Info names, as the server has it now.
+pub async fn refetch(client: &ApiClient, info: &Info) -> Result<Info, crate::client::ApiError> {
+    let body = super::fetch::get_object(
+        client,
+        &info.mapping,
+        info.namespace.as_deref(),
+        &info.name,
+        ACCEPT_JSON,
+    )
+    .await?;
+    Ok(Info {
+        mapping: info.mapping.clone(),
+        namespace: info.namespace.clone(),
+        name: info.name.clone(),
+        object: parse_json(&body)?,
+        source: info.source.clone(),
+    })
 }
 
 /// The items of a list response, each given the `apiVersion` and `kind`

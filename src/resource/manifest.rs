@@ -167,6 +167,18 @@ pub fn source_count(opts: &ManifestOptions) -> usize {
     expand(opts).map(|s| s.len()).unwrap_or(0)
 }
 
+/// The documents of one in-memory stream named `source` (kubectl's
+/// builder `Stream`, as `edit` reads the edited file), without validation.
+pub fn read_bytes(source: &str, data: &[u8]) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    let checks = Checks {
+        kinds: false,
+        schema: None,
+    };
+    read_stream(source, &decode_bom(data.to_vec()), checks, &mut entries);
+    entries
+}
+
 /// The builder's path handling: `-` is stdin (once), `http(s)://` a URL,
 /// anything else a path or glob; each path a file or a directory to walk.
 fn expand(opts: &ManifestOptions) -> Result<Vec<Source>, BuilderErrors> {
@@ -620,7 +632,7 @@ fn visit(source: &str, doc: Document, validate: Checks, out: &mut Vec<Entry>) ->
         }
     }
     match decode(source, doc) {
-        Ok(objects) => out.extend(objects.into_iter().map(Entry::Object)),
+        Ok(entries) => out.extend(entries),
         Err(e) => out.push(Entry::Error(e)),
     }
     true
@@ -689,7 +701,7 @@ fn str_field<'a>(m: &'a Map<String, Value>, key: &str) -> &'a str {
 
 /// The unstructured decoder: an object, or a list (anything with `items`)
 /// flattened into its items.
-fn decode(source: &str, doc: Document) -> Result<Vec<Manifest>, String> {
+fn decode(source: &str, doc: Document) -> Result<Vec<Entry>, String> {
     let unable = |msg: String| format!("unable to decode {}: {msg}", go_quote(source));
     let Value::Object(map) = doc.value else {
         return Err(unable(format!(
@@ -698,6 +710,9 @@ fn decode(source: &str, doc: Document) -> Result<Vec<Manifest>, String> {
         )));
     };
     let missing_kind = || unable(format!("Object 'Kind' is missing in '{}'", doc.raw));
+    if let Some(problem) = metadata_problem(&map) {
+        return Err(unable(problem));
+    }
     match map.get("items") {
         Some(items) if !items.is_null() => {
             let Value::Array(items) = items else {
@@ -733,11 +748,25 @@ fn decode(source: &str, doc: Document) -> Result<Vec<Manifest>, String> {
                             .into(),
                     );
                 }
-                out.push(Manifest {
+                // An item with only one of the two has no type.
+                let missing = if str_field(&obj, "kind").is_empty() {
+                    Some("Object 'Kind' is missing in 'object has no kind field '")
+                } else if str_field(&obj, "apiVersion").is_empty() {
+                    Some("Object 'apiVersion' is missing in 'object has no apiVersion field'")
+                } else {
+                    None
+                };
+                if let Some(missing) = missing {
+                    out.push(Entry::Error(format!(
+                        "unable to get type info from the object \"*unstructured.Unstructured\": {missing}"
+                    )));
+                    continue;
+                }
+                out.push(Entry::Object(Manifest {
                     source: source.to_string(),
                     object: obj,
                     from_list: true,
-                });
+                }));
             }
             Ok(out)
         }
@@ -745,13 +774,41 @@ fn decode(source: &str, doc: Document) -> Result<Vec<Manifest>, String> {
             if str_field(&map, "kind").is_empty() {
                 return Err(missing_kind());
             }
-            Ok(vec![Manifest {
+            Ok(vec![Entry::Object(Manifest {
                 source: source.to_string(),
                 object: map,
                 from_list: false,
-            }])
+            })])
         }
     }
+}
+
+/// cli-runtime's metadata-validating decoder: the document's type fields
+/// and metadata must decode into `TypeMeta` and `ObjectMeta`; the first
+/// field (in document order) that does not is Go's error.
+fn metadata_problem(doc: &Map<String, Value>) -> Option<String> {
+    for (key, value) in doc {
+        match (key.as_str(), value) {
+            ("apiVersion" | "kind", Value::String(_) | Value::Null) => {}
+            ("apiVersion" | "kind", other) => {
+                return Some(format!(
+                    "json: cannot unmarshal {} into Go struct field metadataOnlyObject.TypeMeta.{key} of type string",
+                    json_type_name(other)
+                ))
+            }
+            ("metadata", meta) => {
+                let wrapped = serde_json::json!({ "metadata": meta });
+                if let Err(e) = crate::generate::typed::normalize("Pod", &wrapped) {
+                    return Some(e.replace(
+                        "Go struct field Pod.metadata ",
+                        "Go struct field metadataOnlyObject.metadata ",
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 fn json_type_name(v: &Value) -> &'static str {
@@ -767,6 +824,30 @@ fn json_type_name(v: &Value) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn metadata_must_decode_as_object_meta() {
+        let doc = |v: serde_json::Value| v.as_object().unwrap().clone();
+        assert_eq!(
+            super::metadata_problem(&doc(serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap",
+                "metadata": {"name": "x", "uid": 1}}))),
+            Some("json: cannot unmarshal number into Go struct field ObjectMeta.metadata.uid of type types.UID".into())
+        );
+        assert_eq!(
+            super::metadata_problem(&doc(serde_json::json!({"apiVersion": 1, "kind": "X"}))),
+            Some("json: cannot unmarshal number into Go struct field metadataOnlyObject.TypeMeta.apiVersion of type string".into())
+        );
+        assert_eq!(
+            super::metadata_problem(&doc(serde_json::json!({"kind": "X", "metadata": "m"}))),
+            Some("json: cannot unmarshal string into Go struct field metadataOnlyObject.metadata of type v1.ObjectMeta".into())
+        );
+        assert_eq!(
+            super::metadata_problem(&doc(
+                serde_json::json!({"kind": "X", "metadata": {"labels": {"a": "b"}}})
+            )),
+            None
+        );
+    }
+
     use super::*;
 
     fn entries(text: &str, validate: bool) -> Vec<Entry> {

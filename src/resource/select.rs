@@ -26,8 +26,11 @@ pub struct ObjectQuery<'a> {
     pub files: &'a FilenameFlags,
     pub label_selector: Option<&'a str>,
     pub field_selector: Option<&'a str>,
-    /// `--all`: a lone type selects every object of it.
+    /// A lone type selects every object of it (`--all` for most verbs).
     pub all: bool,
+    /// The builder's `SelectAllParam`: `--all` where it also means "every
+    /// object" with no type-level check (view-last-applied).
+    pub select_all: bool,
     pub all_namespaces: bool,
     /// `--local`: objects only from files, nothing asked of a server.
     pub local: bool,
@@ -113,6 +116,7 @@ pub async fn select_objects(ctx: &mut Context, q: &ObjectQuery<'_>) -> Result<Se
         label_selector: q.label_selector.map(str::to_string),
         field_selector: q.field_selector.map(str::to_string),
         allow_empty_selector: q.all,
+        select_all: q.select_all,
         namespace: conn.namespace.clone(),
         all_namespaces: q.all_namespaces,
         ..Default::default()
@@ -260,4 +264,55 @@ fn require_namespace(info: Info, namespace: &str) -> Result<Info> {
         go_quote(&current),
         go_quote(namespace)
     )
+}
+
+/// What a read-mostly verb's arguments select (edit, rollout, the apply
+/// subcommands): `TYPE NAME…`, `TYPE/NAME…`, `TYPE` with `-l` or `--all`,
+/// or the objects of `-f`, read from the server.
+#[derive(Debug, Clone, Copy)]
+pub struct Selecting<'a> {
+    pub args: &'a [String],
+    pub files: &'a FilenameFlags,
+    pub label_selector: Option<&'a str>,
+    /// `--all`.
+    pub select_all: bool,
+    /// A lone `TYPE` selects every object of it.
+    pub allow_empty_selector: bool,
+    /// Read objects named by files again from the server (`Latest()`).
+    pub latest: bool,
+}
+
+/// [`select_objects`] for such a verb: the objects in order, and the
+/// errors met (kubectl's `ContinueOnError`). Errors that stop the builder
+/// itself (an unknown type, TYPE/NAME mixed with -f…) come back as `Err`.
+pub async fn collect_infos(
+    ctx: &mut Context,
+    sel: Selecting<'_>,
+) -> Result<(Vec<Info>, crate::error::VisitErrors)> {
+    let query = ObjectQuery {
+        args: sel.args,
+        files: sel.files,
+        label_selector: sel.label_selector,
+        field_selector: None,
+        all: sel.allow_empty_selector,
+        select_all: sel.select_all,
+        all_namespaces: false,
+        local: false,
+        typed: false,
+        latest: sel.latest,
+    };
+    let selected = select_objects(ctx, &query).await?;
+    let mut errors = crate::error::VisitErrors::default();
+    let mut infos = Vec::new();
+    for item in selected.items {
+        match item {
+            Ok(info) => infos.push(info),
+            Err(e) => errors.push(e),
+        }
+    }
+    selected
+        .reading
+        .into_iter()
+        .for_each(|e| errors.push_reading(e));
+    Ok((infos, errors))
 }

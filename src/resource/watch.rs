@@ -1,14 +1,21 @@
 //! Watching a collection: the request (`watch=true` from a resource
-//! version, narrowed by selectors) and its stream of events, one JSON
-//! document per line.
+//! version, narrowed by selectors), its stream of events, one JSON
+//! document per line, and client-go's `UntilWithSync` for one object.
 
+use std::time::Duration;
+
+use anyhow::{anyhow, Result};
 use http::Method;
 use http_body_util::BodyExt;
 use serde_json::Value;
 
 use super::fetch::query_escape;
+use super::infos::list_items;
 use super::mapper::Mapping;
-use crate::client::{ApiClient, ApiError, Status};
+use crate::client::{ApiClient, ApiError, Status, ACCEPT_JSON};
+
+/// The error client-go's waits end with when time runs out.
+pub const TIMED_OUT: &str = "timed out waiting for the condition";
 
 /// Accept headers asking for object metadata only (kubectl's metadata
 /// client), falling back to whole objects.
@@ -158,6 +165,125 @@ fn parse_event(line: &[u8]) -> Option<WatchEvent> {
     };
     let object = event.get_mut("object").map(Value::take).unwrap_or_default();
     Some(WatchEvent { kind, object })
+}
+
+/// One object by name to watch (a `metadata.name` field selector).
+pub struct Target<'a> {
+    pub mapping: &'a Mapping,
+    pub namespace: Option<&'a str>,
+    pub name: &'a str,
+}
+
+fn resource_version(list: &Value) -> String {
+    list.pointer("/metadata/resourceVersion")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// client-go's `UntilWithSync` for one named object: `condition` sees the
+/// object as first listed (ADDED), then every change, until it returns
+/// true or an error; `timeout` (None: forever) ends it with
+/// [`TIMED_OUT`].
+pub async fn until_with_sync<F>(
+    client: &ApiClient,
+    target: Target<'_>,
+    timeout: Option<Duration>,
+    condition: F,
+) -> Result<()>
+where
+    F: FnMut(EventType, &Value) -> Result<bool>,
+{
+    let run = watch_named(client, target, condition);
+    match timeout {
+        Some(limit) => match tokio::time::timeout(limit, run).await {
+            Ok(result) => result,
+            Err(_) => Err(anyhow!(TIMED_OUT)),
+        },
+        None => run.await,
+    }
+}
+
+async fn watch_named<F>(client: &ApiClient, target: Target<'_>, mut condition: F) -> Result<()>
+where
+    F: FnMut(EventType, &Value) -> Result<bool>,
+{
+    let path = target.mapping.collection_path(target.namespace);
+    let selector = format!(
+        "fieldSelector={}",
+        query_escape(&format!("metadata.name={}", target.name))
+    );
+    // What the informer's store holds: the object's uid once seen.
+    let mut known = false;
+    'relist: loop {
+        let list = client.get_json(&format!("{path}?{selector}")).await?;
+        let mut version = resource_version(&list);
+        let items = list_items(list);
+        match items.first() {
+            Some(obj) => {
+                let kind = if known {
+                    EventType::Modified
+                } else {
+                    EventType::Added
+                };
+                known = true;
+                if condition(kind, obj)? {
+                    return Ok(());
+                }
+            }
+            None if known => {
+                known = false;
+                if condition(EventType::Deleted, &Value::Null)? {
+                    return Ok(());
+                }
+            }
+            None => {}
+        }
+        loop {
+            let query = WatchQuery::named(target.name, &version);
+            let mut events =
+                EventStream::open(client, target.mapping, target.namespace, &query, ACCEPT_JSON)
+                    .await?;
+            while let Some(event) = events.next().await {
+                if let Some(v) = event
+                    .object
+                    .pointer("/metadata/resourceVersion")
+                    .and_then(Value::as_str)
+                {
+                    version = v.to_string();
+                }
+                match event.kind {
+                    EventType::Bookmark => continue,
+                    EventType::Error => {
+                        if event.status().map(|s| s.code) == Some(410) {
+                            // The version is too old: list again.
+                            continue 'relist;
+                        }
+                        let message = event
+                            .object
+                            .get("message")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default();
+                        return Err(anyhow!("{message}"));
+                    }
+                    kind => {
+                        known = kind != EventType::Deleted;
+                        let mut object = event.object;
+                        if let Some(map) = object.as_object_mut() {
+                            map.entry("apiVersion")
+                                .or_insert_with(|| Value::String(target.mapping.api_version()));
+                            map.entry("kind")
+                                .or_insert_with(|| Value::String(target.mapping.kind.clone()));
+                        }
+                        if condition(kind, &object)? {
+                            return Ok(());
+                        }
+                    }
+                }
+            }
+            // The server ended the watch: carry on from the last version.
+        }
+    }
 }
 
 #[cfg(test)]

@@ -102,3 +102,48 @@ fn random_word(n: usize) -> String {
         })
         .collect()
 }
+
+/// A deployment made with kubectl in `default`, where the `limited` user
+/// may read deployments but not change them; deleted when dropped.
+pub struct DefaultDeployment(pub String);
+
+impl DefaultDeployment {
+    pub fn create(name: &str) -> DefaultDeployment {
+        let out = Command::new(kubectl_bin())
+            .arg("--kubeconfig")
+            .arg(cluster_kubeconfig())
+            .args([
+                "-n",
+                "default",
+                "create",
+                "deployment",
+                name,
+                "--image=nginx",
+            ])
+            .output()
+            .expect("kubectl create deployment");
+        assert!(
+            out.status.success(),
+            "cannot create deployment {name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        DefaultDeployment(name.to_string())
+    }
+}
+
+impl Drop for DefaultDeployment {
+    fn drop(&mut self) {
+        let _ = Command::new(kubectl_bin())
+            .arg("--kubeconfig")
+            .arg(cluster_kubeconfig())
+            .args([
+                "-n",
+                "default",
+                "delete",
+                "deployment",
+                &self.0,
+                "--wait=false",
+            ])
+            .output();
+    }
+}

@@ -236,6 +236,8 @@ fn masks() -> &'static [(Regex, &'static str)] {
                 "<uid>",
             ),
             (r#"("?resourceVersion"?:\s*)"?[0-9]+"?"#, "${1}<rv>"),
+            // Inside JSON held in a string (a last-applied annotation).
+            (r#"(resourceVersion\\":\\")[0-9]+"#, "${1}<rv>"),
             (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "<time>"),
             // The service account admission's projected volume.
             (r"kube-api-access-[a-z0-9]{5}", "kube-api-access-<x>"),

@@ -105,6 +105,7 @@ impl SetObjectFlags {
             label_selector: self.selector.get(),
             field_selector: None,
             all: self.all.all,
+            select_all: false,
             all_namespaces: false,
             local: self.local.local,
             typed: true,

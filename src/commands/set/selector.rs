@@ -152,6 +152,7 @@ pub async fn run(ctx: &mut Context, args: SelectorArgs) -> Result<()> {
         label_selector: None,
         field_selector: None,
         all: args.all.all,
+        select_all: false,
         all_namespaces: false,
         local,
         typed: true,

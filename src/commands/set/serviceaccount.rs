@@ -62,6 +62,7 @@ pub async fn run(ctx: &mut Context, args: ServiceAccountArgs) -> Result<()> {
         label_selector: None,
         field_selector: None,
         all: args.all.all,
+        select_all: false,
         all_namespaces: false,
         local,
         typed: true,

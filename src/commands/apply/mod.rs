@@ -13,12 +13,17 @@
 //!   # Let the server merge the changes, taking over conflicting fields
 //!   kuddle apply --server-side --force-conflicts -f deploy.yaml
 
+pub mod edit_last_applied;
+pub mod set_last_applied;
+pub mod view_last_applied;
+
 use std::io::Write;
 
 use anyhow::{bail, Result};
 use clap::{ArgAction, Args};
 use serde_json::{json, Map, Value};
 
+use crate::apply::resolve::{mapping_error, resolve_mapping, to_info};
 use crate::apply::{
     Applier, Failure, Info, Settings, FIELD_MANAGER_CLIENT_SIDE, FIELD_MANAGER_SERVER_SIDE,
 };
@@ -28,16 +33,23 @@ use crate::flags::dry_run::DryRunFlags;
 use crate::flags::go_values::{go_bool, go_quote};
 use crate::flags::{DryRun, FilenameFlags, PrintFlags};
 use crate::printers::{kind_dot_group, OutputFormat, OBJECT_FORMATS};
-use crate::resource::manifest::{self, Entry, Manifest, ManifestOptions};
-use crate::resource::{Discovery, Mapping};
+use crate::resource::manifest::{self, Entry, ManifestOptions};
+use crate::resource::selector::Selector;
 
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug)]
 pub struct ApplyArgs {
+    #[command(subcommand)]
+    pub command: Option<ApplyCommand>,
+
     #[command(flatten)]
     pub files: FilenameFlags,
 
     #[command(flatten)]
     pub print: PrintFlags,
+
+    /// Label selector (e.g. -l key1=value1,key2=value2): apply only the matching objects.
+    #[arg(short = 'l', long = "selector", value_name = "SELECTOR")]
+    pub selector: Option<String>,
 
     #[command(flatten)]
     pub dry_run: DryRunFlags,
@@ -77,6 +89,16 @@ pub struct ApplyArgs {
     pub args: Vec<String>,
 }
 
+#[derive(clap::Subcommand, Debug)]
+pub enum ApplyCommand {
+    /// Edit latest last-applied-configuration annotations of a resource/object.
+    EditLastApplied(edit_last_applied::EditLastAppliedArgs),
+    /// Set the last-applied-configuration annotation on a live object to match the contents of a file.
+    SetLastApplied(set_last_applied::SetLastAppliedArgs),
+    /// View the latest last-applied-configuration annotations of a resource/object.
+    ViewLastApplied(view_last_applied::ViewLastAppliedArgs),
+}
+
 /// `--validate` as the `fieldValidation` parameter.
 fn validation_directive(value: &str) -> Result<&'static str> {
     match value {
@@ -90,7 +112,13 @@ fn validation_directive(value: &str) -> Result<&'static str> {
     }
 }
 
-pub async fn run(ctx: &mut Context, args: ApplyArgs) -> Result<()> {
+pub async fn run(ctx: &mut Context, mut args: ApplyArgs) -> Result<()> {
+    match args.command.take() {
+        Some(ApplyCommand::ViewLastApplied(a)) => return view_last_applied::run(ctx, a).await,
+        Some(ApplyCommand::SetLastApplied(a)) => return set_last_applied::run(ctx, a).await,
+        Some(ApplyCommand::EditLastApplied(a)) => return edit_last_applied::run(ctx, a).await,
+        None => {}
+    }
     if !args.args.is_empty() {
         return Err(CliError::usage(
             format!("Unexpected args: [{}]", args.args.join(" ")),
@@ -117,6 +145,10 @@ pub async fn run(ctx: &mut Context, args: ApplyArgs) -> Result<()> {
         bail!("--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)");
     }
     let printer = args.print.printer(OBJECT_FORMATS)?;
+    let selector = match args.selector.as_deref() {
+        Some(s) => Selector::parse(s).map_err(anyhow::Error::msg)?,
+        None => Selector::everything(),
+    };
 
     let mut downloads = std::collections::HashMap::new();
     for url in manifest::urls(&args.files.filenames) {
@@ -172,7 +204,16 @@ pub async fn run(ctx: &mut Context, args: ApplyArgs) -> Result<()> {
             continue;
         };
         match to_info(m, mapping, &conn.namespace, conn.explicit_namespace) {
-            Ok(info) => infos.push(info),
+            Ok(info) => {
+                let labels = info
+                    .object
+                    .get("metadata")
+                    .and_then(|m| m.get("labels"))
+                    .and_then(Value::as_object);
+                if selector.matches_object_labels(labels) {
+                    infos.push(info);
+                }
+            }
             Err(e) => namespace_errors.push(Node::Leaf(Failure::Text(e))),
         }
     }
@@ -284,129 +325,6 @@ pub async fn run(ctx: &mut Context, args: ApplyArgs) -> Result<()> {
         printer.print(&object, &mut ctx.out)?;
     }
     Ok(())
-}
-
-/// The resource for an object's `apiVersion` and `kind`: that exact version
-/// when one is given, else the group's versions in preference order.
-fn resolve_mapping(discovery: &Discovery, obj: &Map<String, Value>) -> Option<Mapping> {
-    let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
-    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
-    let (group, version) = match api_version.split_once('/') {
-        Some((g, v)) => (g, v),
-        None => ("", api_version),
-    };
-    if version.is_empty() {
-        let g = discovery.groups.iter().find(|g| g.name == group)?;
-        let mut versions = vec![g.preferred_version.clone()];
-        versions.extend(g.versions.iter().cloned());
-        return versions
-            .iter()
-            .find_map(|v| exact_kind(discovery, group, v, kind));
-    }
-    exact_kind(discovery, group, version, kind)
-}
-
-fn exact_kind(discovery: &Discovery, group: &str, version: &str, kind: &str) -> Option<Mapping> {
-    let api_version = if group.is_empty() {
-        version.to_string()
-    } else {
-        format!("{group}/{version}")
-    };
-    discovery
-        .resources_for(group, version)
-        .iter()
-        .any(|r| r.kind == kind && !r.name.contains('/'))
-        .then(|| discovery.resolve_kind(&api_version, kind))
-        .flatten()
-        .filter(|m| m.version == version && m.group == group)
-}
-
-/// kubectl's message for an object whose kind the server does not serve.
-fn mapping_error(m: &Manifest) -> String {
-    let obj = &m.object;
-    let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
-    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
-    let (group, version) = match api_version.split_once('/') {
-        Some((g, v)) => (g, v),
-        None => ("", api_version),
-    };
-    let no_match = if version.is_empty() {
-        format!(
-            "no matches for kind {} in group {}",
-            go_quote(kind),
-            go_quote(group)
-        )
-    } else {
-        format!(
-            "no matches for kind {} in version {}",
-            go_quote(kind),
-            go_quote(api_version)
-        )
-    };
-    if m.from_list {
-        return format!("unable to recognize {no_match}");
-    }
-    let meta = obj.get("metadata");
-    let field = |k: &str| {
-        meta.and_then(|m| m.get(k))
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
-    format!(
-        "resource mapping not found for name: {} namespace: {} from {}: {no_match}\nensure CRDs are installed first",
-        go_quote(&field("name")),
-        go_quote(&field("namespace")),
-        go_quote(&m.source)
-    )
-}
-
-/// Puts the namespace on an object as kubectl's builder does: the default
-/// one when it has none, none at all for cluster-scoped kinds, and an error
-/// when it differs from an explicit `-n`.
-fn to_info(m: Manifest, mapping: Mapping, namespace: &str, enforce: bool) -> Result<Info, String> {
-    let mut object = m.object;
-    let meta_str = |o: &Map<String, Value>, k: &str| {
-        o.get("metadata")
-            .and_then(|m| m.get(k))
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
-    let name = meta_str(&object, "name");
-    let mut ns = meta_str(&object, "namespace");
-    if mapping.namespaced {
-        if ns.is_empty() {
-            ns = namespace.to_string();
-            let meta = object
-                .entry("metadata")
-                .or_insert_with(|| Value::Object(Map::new()));
-            if !meta.is_object() {
-                *meta = Value::Object(Map::new());
-            }
-            if let Some(meta) = meta.as_object_mut() {
-                meta.insert("namespace".into(), Value::String(ns.clone()));
-            }
-        } else if enforce && ns != namespace {
-            return Err(format!(
-                "the namespace from the provided object {} does not match the namespace {}. You must pass '--namespace={ns}' to perform this operation.",
-                go_quote(&ns),
-                go_quote(namespace)
-            ));
-        }
-    } else {
-        ns.clear();
-        if let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut) {
-            meta.shift_remove("namespace");
-        }
-    }
-    Ok(Info {
-        source: m.source,
-        mapping,
-        namespace: ns,
-        name,
-        object,
-    })
 }
 
 /// An error as kubectl aggregates them: one failure, or several.
