@@ -26,6 +26,13 @@ pub const ACCEPT_TABLE: &str =
     "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
 pub const ACCEPT_JSON: &str = "application/json";
 
+/// A response read whole, whatever its status.
+pub struct RawResponse {
+    pub status: http::StatusCode,
+    pub content_type: String,
+    pub body: Bytes,
+}
+
 #[derive(Clone)]
 pub struct ApiClient {
     inner: kube::Client,
@@ -103,6 +110,50 @@ impl ApiClient {
         content_type: Option<&str>,
         body: Vec<u8>,
     ) -> Result<Response<kube::client::Body>, ApiError> {
+        let response = self
+            .send_unchecked(method.clone(), path, accept, content_type, body)
+            .await?;
+        if response.status().is_client_error() || response.status().is_server_error() {
+            let status = response.status();
+            let body = collect(response.into_body()).await.unwrap_or_default();
+            return Err(status_error(status, &method, &body));
+        }
+        Ok(response)
+    }
+
+    /// A GET whose answer is read whole whatever its status (client-go's
+    /// `DoRaw`, whose callers make their own error from a failure). Only a
+    /// failure to reach the server is an error.
+    pub async fn get_raw(&self, path: &str, accept: &str) -> Result<RawResponse, ApiError> {
+        let response = self
+            .send_unchecked(Method::GET, path, accept, None, Vec::new())
+            .await?;
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let body = collect(response.into_body())
+            .await
+            .map_err(|e| self.connection_error_text(e.as_ref()))?;
+        Ok(RawResponse {
+            status,
+            content_type,
+            body,
+        })
+    }
+
+    /// Sends a request; any answer, failure codes included, is returned.
+    async fn send_unchecked(
+        &self,
+        method: Method,
+        path: &str,
+        accept: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Result<Response<kube::client::Body>, ApiError> {
         let started = Instant::now();
         let mut builder = Request::builder()
             .method(method.clone())
@@ -132,11 +183,6 @@ impl ApiClient {
         let response = result.map_err(|e| self.connection_error(&e))?;
         self.log_response(&method, path, response.status(), started);
         self.print_warnings(response.headers());
-        if response.status().is_client_error() || response.status().is_server_error() {
-            let status = response.status();
-            let body = collect(response.into_body()).await.unwrap_or_default();
-            return Err(status_error(status, &method, &body));
-        }
         Ok(response)
     }
 
@@ -481,7 +527,8 @@ fn host_port(uri: &http::Uri) -> String {
     }
 }
 
-fn go_arch() -> &'static str {
+/// The machine architecture in Go's words (`amd64`, `arm64`), as kubectl names it.
+pub fn go_arch() -> &'static str {
     match std::env::consts::ARCH {
         "x86_64" => "amd64",
         "aarch64" => "arm64",
