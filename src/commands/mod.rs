@@ -3,7 +3,9 @@
 //! streams).
 
 pub mod api_resources;
+pub mod api_versions;
 pub mod apply;
+pub mod cluster_info;
 pub mod completion;
 pub mod config;
 pub mod create;
@@ -15,3 +17,4 @@ pub mod kuberc;
 pub mod plugin;
 pub mod run;
 pub mod scale;
+pub mod version;
