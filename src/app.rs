@@ -63,6 +63,8 @@ pub enum Commands {
     ApiVersions(commands::api_versions::ApiVersionsArgs),
     /// Display cluster information.
     ClusterInfo(commands::cluster_info::ClusterInfoArgs),
+    /// List events.
+    Events(commands::events::EventsArgs),
     /// Print the client and server version information.
     Version(commands::version::VersionArgs),
     /// Help about any command.
@@ -223,6 +225,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Version(args) => commands::version::run(ctx, args).await,
             Commands::ApiVersions(args) => commands::api_versions::run(ctx, args).await,
             Commands::ClusterInfo(args) => commands::cluster_info::run(ctx, args).await,
+            Commands::Events(args) => commands::events::run(ctx, args).await,
         }
     })
 }

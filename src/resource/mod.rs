@@ -8,6 +8,7 @@ pub mod infos;
 pub mod manifest;
 pub mod mapper;
 pub mod selector;
+pub mod watch;
 pub mod write;
 
 pub use discovery::{ApiResource, Discovery};

@@ -111,6 +111,14 @@ fn parse_requirement(part: &str) -> Result<Requirement, String> {
     Ok(Requirement::Exists(part.to_string()))
 }
 
+/// A value inside a field selector (`involvedObject.name=…`), with `\`,
+/// `,` and `=` escaped as apimachinery's `fields.EscapeValue` does.
+pub fn escape_field_value(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace(',', "\\,")
+        .replace('=', "\\=")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
