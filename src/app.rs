@@ -63,6 +63,8 @@ pub enum Commands {
     ApiVersions(commands::api_versions::ApiVersionsArgs),
     /// Display cluster information.
     ClusterInfo(commands::cluster_info::ClusterInfoArgs),
+    /// Get documentation for a resource.
+    Explain(commands::explain::ExplainArgs),
     /// List events.
     Events(commands::events::EventsArgs),
     /// Print the client and server version information.
@@ -226,6 +228,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::ApiVersions(args) => commands::api_versions::run(ctx, args).await,
             Commands::ClusterInfo(args) => commands::cluster_info::run(ctx, args).await,
             Commands::Events(args) => commands::events::run(ctx, args).await,
+            Commands::Explain(args) => commands::explain::run(ctx, args).await,
         }
     })
 }

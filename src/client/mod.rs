@@ -30,6 +30,7 @@ pub const ACCEPT_JSON: &str = "application/json";
 pub struct RawResponse {
     pub status: http::StatusCode,
     pub content_type: String,
+    pub headers: http::HeaderMap,
     pub body: Bytes,
 }
 
@@ -135,12 +136,14 @@ impl ApiClient {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_string();
+        let headers = response.headers().clone();
         let body = collect(response.into_body())
             .await
             .map_err(|e| self.connection_error_text(e.as_ref()))?;
         Ok(RawResponse {
             status,
             content_type,
+            headers,
             body,
         })
     }
@@ -234,6 +237,11 @@ impl ApiClient {
         &self.host
     }
 
+    /// The server URL requests are relative to, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
     fn connection_error(&self, err: &kube::Error) -> ApiError {
         let detail = error_chain_text(err);
         let refused = error_chain_has_refused(err);
@@ -315,7 +323,7 @@ pub fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
 
 /// Turns a failure response into an error: the server's Status when it sent
 /// one, otherwise the generic status client-go makes up for the code.
-fn status_error(code: http::StatusCode, method: &Method, body: &[u8]) -> ApiError {
+pub(crate) fn status_error(code: http::StatusCode, method: &Method, body: &[u8]) -> ApiError {
     if let Ok(value) = serde_json::from_slice::<Value>(body) {
         if value.get("kind").and_then(Value::as_str) == Some("Status") {
             if let Ok(mut status) = serde_json::from_value::<Status>(value) {

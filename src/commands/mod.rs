@@ -11,6 +11,7 @@ pub mod config;
 pub mod create;
 pub mod describe;
 pub mod events;
+pub mod explain;
 pub mod expose;
 pub mod get;
 pub mod help;

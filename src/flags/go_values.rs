@@ -190,6 +190,46 @@ pub fn go_duration(s: &str) -> Result<i64, String> {
     Ok(total as i64)
 }
 
+/// Go's `time.Duration.String()` for a non-negative duration: `32s`,
+/// `1m30s`, `2h0m0s`, `1.5s`, `500ms`, `0s`.
+pub fn go_duration_text(d: std::time::Duration) -> String {
+    fn fraction(whole: u128, rest: u128, digits: usize) -> String {
+        let mut frac = format!("{rest:0digits$}");
+        while frac.ends_with('0') {
+            frac.pop();
+        }
+        if frac.is_empty() {
+            whole.to_string()
+        } else {
+            format!("{whole}.{frac}")
+        }
+    }
+    let nanos = d.as_nanos();
+    if nanos == 0 {
+        return "0s".to_string();
+    }
+    if nanos < 1_000_000_000 {
+        let (unit, per, digits) = if nanos < 1_000 {
+            ("ns", 1, 0)
+        } else if nanos < 1_000_000 {
+            ("µs", 1_000, 3)
+        } else {
+            ("ms", 1_000_000, 6)
+        };
+        return format!("{}{unit}", fraction(nanos / per, nanos % per, digits));
+    }
+    let seconds = fraction((nanos / 1_000_000_000) % 60, nanos % 1_000_000_000, 9);
+    let minutes = (nanos / 60_000_000_000) % 60;
+    let hours = nanos / 3_600_000_000_000;
+    if hours > 0 {
+        format!("{hours}h{minutes}m{seconds}s")
+    } else if minutes > 0 {
+        format!("{minutes}m{seconds}s")
+    } else {
+        format!("{seconds}s")
+    }
+}
+
 /// Go's `strconv.Quote` for the strings that show up in flag errors.
 pub fn go_quote(s: &str) -> String {
     crate::printers::gofmt::quote(s)
@@ -198,6 +238,17 @@ pub fn go_quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_print_like_go() {
+        use std::time::Duration;
+        assert_eq!(go_duration_text(Duration::from_secs(32)), "32s");
+        assert_eq!(go_duration_text(Duration::from_secs(90)), "1m30s");
+        assert_eq!(go_duration_text(Duration::from_secs(7200)), "2h0m0s");
+        assert_eq!(go_duration_text(Duration::from_millis(1500)), "1.5s");
+        assert_eq!(go_duration_text(Duration::from_millis(500)), "500ms");
+        assert_eq!(go_duration_text(Duration::ZERO), "0s");
+    }
 
     #[test]
     fn bools_as_go_parses_them() {
