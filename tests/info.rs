@@ -17,6 +17,34 @@ fn on_cluster(words: &[&str]) -> Invocation {
     Invocation::new(words).kubeconfig(cluster_kubeconfig())
 }
 
+/// A fresh namespace, deleted (without waiting) when the test ends.
+struct Scratch(String);
+
+impl Scratch {
+    fn new(prefix: &str) -> Scratch {
+        Scratch(namespace(prefix))
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Scratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = on_cluster(&["delete", "namespace", &self.0, "--wait=false"]).kubectl();
+    }
+}
+
 fn kubectl_ok(ns: &str, line: &str) -> String {
     let mut words = vec!["-n", ns];
     words.extend(line.split_whitespace());
@@ -129,7 +157,7 @@ fn api_versions_sorted() {
 
 #[test]
 fn cluster_info_lists_labelled_services() {
-    let ns = namespace("info-ci");
+    let ns = Scratch::new("info-ci");
     kubectl_ok(&ns, "create service clusterip web --tcp=80:8080");
     kubectl_ok(&ns, "create service clusterip secure --tcp=443:8443");
     kubectl_ok(&ns, "create service clusterip plain --tcp=8080");
@@ -162,9 +190,9 @@ fn pods_and_workloads(ns: &str) {
 
 #[test]
 fn cluster_info_dump_to_stdout_and_to_a_folder() {
-    let ns = namespace("info-dump");
+    let ns = Scratch::new("info-dump");
     pods_and_workloads(&ns);
-    let empty = namespace("info-dump-empty");
+    let empty = Scratch::new("info-dump-empty");
     let both = format!("{ns},{empty}");
     for line in [
         format!("cluster-info dump --namespaces {ns}"),
@@ -245,10 +273,10 @@ fn cluster_info_dump_to_stdout_and_to_a_folder() {
 
 #[test]
 fn events_table_filters_and_printers() {
-    let ns = namespace("info-events");
+    let ns = Scratch::new("info-events");
     pods_and_workloads(&ns);
     kubectl_ok(&ns, "scale deployment web --replicas=1");
-    let quiet = namespace("info-events-none");
+    let quiet = Scratch::new("info-events-none");
     for line in [
         format!("events -n {ns}"),
         format!("events -n {ns} --no-headers"),
@@ -285,7 +313,7 @@ fn events_table_filters_and_printers() {
 
 #[test]
 fn events_watch_until_the_request_times_out() {
-    let ns = namespace("info-events-watch");
+    let ns = Scratch::new("info-events-watch");
     pods_and_workloads(&ns);
     for extra in [
         "",
@@ -294,7 +322,7 @@ fn events_watch_until_the_request_times_out() {
         "--types=Warning",
         "--for deploy/web",
     ] {
-        let mut words = vec!["events", "-n", &ns, "-w", "--request-timeout=4s"];
+        let mut words = vec!["events", "-n", &*ns, "-w", "--request-timeout=4s"];
         words.extend(extra.split_whitespace());
         eventually_same(&words);
     }
