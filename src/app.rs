@@ -85,6 +85,16 @@ pub enum Commands {
     Plugin(commands::plugin::PluginArgs),
     /// Print the resource types the server supports.
     ApiResources(commands::api_resources::ApiResourcesArgs),
+    /// Print the supported API versions on the server, in the form of "group/version".
+    ApiVersions(commands::api_versions::ApiVersionsArgs),
+    /// Display cluster information.
+    ClusterInfo(commands::cluster_info::ClusterInfoArgs),
+    /// Get documentation for a resource.
+    Explain(commands::explain::ExplainArgs),
+    /// List events.
+    Events(commands::events::EventsArgs),
+    /// Print the client and server version information.
+    Version(commands::version::VersionArgs),
     /// Help about any command.
     #[command(hide = true)]
     Help(commands::help::HelpArgs),
@@ -290,6 +300,11 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Top(args) => commands::top::run(ctx, args).await,
             Commands::Config(args) => commands::config::run(ctx, args).await,
             Commands::Kuberc(args) => commands::kuberc::run(ctx, args),
+            Commands::Version(args) => commands::version::run(ctx, args).await,
+            Commands::ApiVersions(args) => commands::api_versions::run(ctx, args).await,
+            Commands::ClusterInfo(args) => commands::cluster_info::run(ctx, args).await,
+            Commands::Events(args) => commands::events::run(ctx, args).await,
+            Commands::Explain(args) => commands::explain::run(ctx, args).await,
         }
     })
 }

@@ -15,6 +15,7 @@ pub mod context;
 pub mod describe;
 pub mod editor;
 pub mod error;
+pub mod explain;
 pub mod flags;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -22,6 +23,7 @@ pub mod generate;
 pub mod kubeconfig;
 pub mod kuberc;
 pub mod man;
+pub mod openapi;
 pub mod plugin;
 pub mod printers;
 pub mod quantity;

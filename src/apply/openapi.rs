@@ -3,59 +3,13 @@
 //! `x-kubernetes-patch-strategy`) and whether a kind takes strategic merge
 //! patches at all (custom resources do not).
 //!
-//! `/openapi/v3` lists one document per group version with a content hash;
-//! documents are fetched once per invocation.
-
-use std::collections::HashMap;
-use std::sync::Arc;
+//! The documents come from [`crate::openapi::OpenApiV3`], fetched once per
+//! invocation and kept in kubectl's HTTP cache.
 
 use serde_json::Value;
 
 use super::strategic::{PatchMeta, PatchMetaLookup};
-use crate::client::{ApiClient, ApiError};
-
-/// The OpenAPI v3 documents of one server, fetched as they are needed.
-#[derive(Default)]
-pub struct OpenApiV3 {
-    index: Option<Value>,
-    documents: HashMap<String, Arc<Value>>,
-}
-
-impl OpenApiV3 {
-    /// The document of a group version (`""` is the core group), or None
-    /// when the server has none.
-    pub async fn group_version(
-        &mut self,
-        client: &ApiClient,
-        group: &str,
-        version: &str,
-    ) -> Result<Option<Arc<Value>>, ApiError> {
-        let key = if group.is_empty() {
-            format!("api/{version}")
-        } else {
-            format!("apis/{group}/{version}")
-        };
-        if let Some(doc) = self.documents.get(&key) {
-            return Ok(Some(doc.clone()));
-        }
-        if self.index.is_none() {
-            self.index = Some(client.get_json("/openapi/v3").await?);
-        }
-        let url = self
-            .index
-            .as_ref()
-            .and_then(|i| i.pointer(&format!("/paths/{}", key.replace('/', "~1"))))
-            .and_then(|p| p.get("serverRelativeURL"))
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let Some(url) = url else {
-            return Ok(None);
-        };
-        let doc = Arc::new(client.get_json(&url).await?);
-        self.documents.insert(key, doc.clone());
-        Ok(Some(doc))
-    }
-}
+pub use crate::openapi::OpenApiV3;
 
 fn gvk_matches(ext: &Value, group: &str, version: &str, kind: &str) -> bool {
     ext.get("group").and_then(Value::as_str).unwrap_or("") == group

@@ -168,6 +168,72 @@ fn body_read_message(cause: &str) -> String {
     format!("unexpected error when reading response body. Please retry. Original error: {cause}")
 }
 
+/// client-go's error for a failed request whose body it does not decode
+/// (`DoRaw`, e.g. pod logs): a message chosen by the status code alone, the
+/// body quoted only when it is text (and only for server errors), then the
+/// request as `(get pods web)`.
+pub fn unstructured_response_error(
+    code: u16,
+    verb: &str,
+    resource: &str,
+    name: &str,
+    body: &[u8],
+    is_text: bool,
+) -> ApiError {
+    const MAX_TEXT: usize = 2048;
+    let server_message = if is_text {
+        let cut = &body[..body.len().min(MAX_TEXT)];
+        String::from_utf8_lossy(cut).trim().to_string()
+    } else {
+        "unknown".to_string()
+    };
+    let (reason, mut message) = match code {
+        409 if verb == "POST" => ("AlreadyExists", "the server reported a conflict".to_string()),
+        409 => ("Conflict", "the server reported a conflict".to_string()),
+        404 => ("NotFound", "the server could not find the requested resource".to_string()),
+        400 => ("BadRequest", "the server rejected our request for an unknown reason".to_string()),
+        401 => ("Unauthorized", "the server has asked for the client to provide credentials".to_string()),
+        403 => ("Forbidden", server_message.clone()),
+        406 if server_message.is_empty() || server_message == "unknown" => (
+            "NotAcceptable",
+            "the server was unable to respond with a content type that the client supports".to_string(),
+        ),
+        406 => ("NotAcceptable", server_message.clone()),
+        415 => ("UnsupportedMediaType", server_message.clone()),
+        405 => ("MethodNotAllowed", "the server does not allow this method on the requested resource".to_string()),
+        422 => ("Invalid", "the server rejected our request due to an error in our request".to_string()),
+        503 => ("ServiceUnavailable", "the server is currently unable to handle the request".to_string()),
+        504 => ("Timeout", "the server was unable to return a response in the time allotted, but may still be processing the request".to_string()),
+        429 => ("TooManyRequests", "the server has received too many requests and has asked us to try again later".to_string()),
+        c if c >= 500 => (
+            "InternalError",
+            format!(
+                "an error on the server ({}) has prevented the request from succeeding",
+                crate::flags::go_values::go_quote(&server_message)
+            ),
+        ),
+        c => (
+            "",
+            format!("the server responded with the status code {c} but did not return more information"),
+        ),
+    };
+    if !resource.is_empty() {
+        let verb = verb.to_lowercase();
+        if name.is_empty() {
+            message = format!("{message} ({verb} {resource})");
+        } else {
+            message = format!("{message} ({verb} {resource} {name})");
+        }
+    }
+    ApiError::Status(Box::new(Status {
+        status: "Failure".into(),
+        message,
+        reason: reason.into(),
+        details: None,
+        code,
+    }))
+}
+
 /// `The Deployment "web" is invalid: spec.replicas: Invalid value: …`, one
 /// `* field: message` line per cause when there are several.
 fn invalid_message(status: &Status) -> String {
@@ -261,6 +327,25 @@ mod tests {
         assert_eq!(
             e.kubectl_message(),
             "The Pod \"w\" is invalid: \n* a: b\n* c: d"
+        );
+    }
+
+    #[test]
+    fn unstructured_errors_name_the_request() {
+        let e = unstructured_response_error(500, "GET", "pods", "p1", b"{}", false);
+        assert_eq!(
+            e.to_string(),
+            "an error on the server (\"unknown\") has prevented the request from succeeding (get pods p1)"
+        );
+        let e = unstructured_response_error(400, "GET", "pods", "p1", b"bad", true);
+        assert_eq!(
+            e.to_string(),
+            "the server rejected our request for an unknown reason (get pods p1)"
+        );
+        let e = unstructured_response_error(502, "GET", "pods", "", b" gateway \n", true);
+        assert_eq!(
+            e.to_string(),
+            "an error on the server (\"gateway\") has prevented the request from succeeding (get pods)"
         );
     }
 

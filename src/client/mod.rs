@@ -33,6 +33,14 @@ pub const ACCEPT_TABLE: &str =
     "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
 pub const ACCEPT_JSON: &str = "application/json";
 
+/// A response read whole, whatever its status.
+pub struct RawResponse {
+    pub status: http::StatusCode,
+    pub content_type: String,
+    pub headers: http::HeaderMap,
+    pub body: Bytes,
+}
+
 #[derive(Clone)]
 pub struct ApiClient {
     inner: kube::Client,
@@ -185,6 +193,45 @@ impl ApiClient {
         content_type: Option<&str>,
         body: Vec<u8>,
     ) -> Result<Response<kube::client::Body>, ApiError> {
+        self.send_with_retries(method, path, accept, content_type, body, false)
+            .await
+    }
+
+    /// A GET whose answer is read whole whatever its status (client-go's
+    /// `DoRaw`, whose callers make their own error from a failure): only a
+    /// failure to reach the server, or to read the answer, is an error.
+    pub async fn get_raw(&self, path: &str, accept: &str) -> Result<RawResponse, ApiError> {
+        let response = self
+            .send_with_retries(Method::GET, path, accept, None, Vec::new(), true)
+            .await?;
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let headers = response.headers().clone();
+        let body = self.read_body(response.into_body()).await?;
+        Ok(RawResponse {
+            status,
+            content_type,
+            headers,
+            body,
+        })
+    }
+
+    /// [`ApiClient::send_streaming`]; with `keep_failures`, a failure
+    /// status is an answer like any other.
+    async fn send_with_retries(
+        &self,
+        method: Method,
+        path: &str,
+        accept: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+        keep_failures: bool,
+    ) -> Result<Response<kube::client::Body>, ApiError> {
         if self.check_paths {
             check_path(path).map_err(ApiError::Request)?;
         }
@@ -288,7 +335,9 @@ impl ApiClient {
                             Duration::from_secs(seconds)
                         }
                         _ => {
-                            if status.is_client_error() || status.is_server_error() {
+                            if !keep_failures
+                                && (status.is_client_error() || status.is_server_error())
+                            {
                                 // A failure whose body breaks off is not the
                                 // failure it claims (a cut-off 404 is no
                                 // NotFound): nothing may act on it.
@@ -469,6 +518,11 @@ impl ApiClient {
         &self.host
     }
 
+    /// The server URL requests are relative to, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
     fn connection_error(&self, err: &kube::Error) -> ApiError {
         let (detail, refused) = transport::failure_text(err);
         let refused = refused || error_chain_has_refused(err);
@@ -585,7 +639,7 @@ pub fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
 /// (`NewGenericServerResponse`), naming the verb and resource when the path
 /// has one: `an error on the server ("unknown") has prevented the request
 /// from succeeding (get pods)`.
-fn status_error(
+pub(crate) fn status_error(
     code: http::StatusCode,
     method: &Method,
     content_type: &str,
@@ -602,57 +656,22 @@ fn status_error(
             }
         }
     }
-    // Only a text/plain body is quoted; anything else is "unknown".
+    // Only a text body is quoted; anything else is "unknown".
     let media_type = content_type
         .split(';')
         .next()
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    let server_message = if media_type == "text/plain" {
-        let cut = &body[..body.len().min(10 * 1024)];
-        String::from_utf8_lossy(cut).trim().to_string()
-    } else {
-        "unknown".to_string()
-    };
-    let (reason, message) = match code.as_u16() {
-        409 if method == Method::POST => ("AlreadyExists", "the server reported a conflict".to_string()),
-        409 => ("Conflict", "the server reported a conflict".to_string()),
-        404 => ("NotFound", "the server could not find the requested resource".to_string()),
-        400 => ("BadRequest", "the server rejected our request for an unknown reason".to_string()),
-        401 => ("Unauthorized", "the server has asked for the client to provide credentials".to_string()),
-        403 => ("Forbidden", server_message.clone()),
-        406 => ("NotAcceptable", server_message.clone()),
-        415 => ("UnsupportedMediaType", server_message.clone()),
-        405 => ("MethodNotAllowed", "the server does not allow this method on the requested resource".to_string()),
-        422 => ("Invalid", "the server rejected our request due to an error in our request".to_string()),
-        503 => ("ServiceUnavailable", "the server is currently unable to handle the request".to_string()),
-        504 => ("Timeout", "the server was unable to return a response in the time allotted, but may still be processing the request".to_string()),
-        429 => ("TooManyRequests", "the server has received too many requests and has asked us to try again later".to_string()),
-        c if c >= 500 => (
-            "InternalError",
-            format!(
-                "an error on the server ({}) has prevented the request from succeeding",
-                crate::flags::go_values::go_quote(&server_message)
-            ),
-        ),
-        c => ("", format!("the server responded with the status code {c} but did not return more information")),
-    };
-    let verb = method.as_str().to_ascii_lowercase();
-    let message = match path_resource(path) {
-        Some((resource, name)) if !name.is_empty() => {
-            format!("{message} ({verb} {resource} {name})")
-        }
-        Some((resource, _)) => format!("{message} ({verb} {resource})"),
-        None => message,
-    };
-    ApiError::Status(Box::new(Status {
-        status: "Failure".into(),
-        message,
-        reason: reason.into(),
-        details: None,
-        code: code.as_u16(),
-    }))
+    let (resource, name) = path_resource(path).unwrap_or_default();
+    error::unstructured_response_error(
+        code.as_u16(),
+        method.as_str(),
+        &resource,
+        &name,
+        body,
+        media_type.starts_with("text/"),
+    )
 }
 
 /// The group-qualified resource (`deployments.apps`) and name an API path
@@ -882,50 +901,13 @@ fn with_query(path: &str, key: &str, value: &str) -> String {
     format!("{path}{sep}{key}={value}")
 }
 
-/// Go's `time.Duration.String` for whole and fractional seconds
-/// (`32s`, `1m0s`, `1h0m0s`, `1.5s`, `500ms`).
+/// Go's `time.Duration.String` of `d` (`32s`, `1m0s`, `1.5s`, `500ms`).
 pub fn go_duration_string(d: Duration) -> String {
-    let nanos = d.as_nanos();
-    if nanos == 0 {
-        return "0s".into();
-    }
-    if nanos < 1_000_000_000 {
-        let (unit, div) = if nanos < 1_000 {
-            ("ns", 1u128)
-        } else if nanos < 1_000_000 {
-            ("µs", 1_000)
-        } else {
-            ("ms", 1_000_000)
-        };
-        return format!("{}{unit}", trim_fraction(nanos, div));
-    }
-    let total_secs = nanos / 1_000_000_000;
-    let frac = nanos % 1_000_000_000;
-    let hours = total_secs / 3600;
-    let minutes = (total_secs % 3600) / 60;
-    let secs = total_secs % 60;
-    let secs_text = trim_fraction(secs * 1_000_000_000 + frac, 1_000_000_000);
-    if hours > 0 {
-        format!("{hours}h{minutes}m{secs_text}s")
-    } else if minutes > 0 {
-        format!("{minutes}m{secs_text}s")
-    } else {
-        format!("{secs_text}s")
-    }
+    crate::flags::go_values::go_duration_string(i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
 }
 
-fn trim_fraction(value: u128, unit: u128) -> String {
-    let whole = value / unit;
-    let frac = value % unit;
-    if frac == 0 {
-        return whole.to_string();
-    }
-    let width = unit.to_string().len() - 1;
-    let digits = format!("{frac:0width$}");
-    format!("{whole}.{}", digits.trim_end_matches('0'))
-}
-
-fn go_arch() -> &'static str {
+/// The machine architecture in Go's words (`amd64`, `arm64`), as kubectl names it.
+pub fn go_arch() -> &'static str {
     match std::env::consts::ARCH {
         "x86_64" => "amd64",
         "aarch64" => "arm64",

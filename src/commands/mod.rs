@@ -4,8 +4,10 @@
 
 pub mod annotate;
 pub mod api_resources;
+pub mod api_versions;
 pub mod apply;
 pub mod autoscale;
+pub mod cluster_info;
 pub mod completion;
 pub mod config;
 pub mod create;
@@ -13,6 +15,8 @@ pub mod delete;
 pub mod describe;
 pub mod diff;
 pub mod edit;
+pub mod events;
+pub mod explain;
 pub mod expose;
 pub mod get;
 pub mod help;
@@ -27,4 +31,5 @@ pub mod run;
 pub mod scale;
 pub mod set;
 pub mod top;
+pub mod version;
 pub mod wait;

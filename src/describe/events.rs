@@ -9,6 +9,7 @@ use super::json::{has, i, s};
 use super::related::Query;
 use super::writer::{PrefixWriter, LEVEL_0, LEVEL_1};
 use crate::printers::gosort;
+use crate::resource::selector::escape_field_value as escape;
 
 /// The `involvedObject` fields kubectl searches events by.
 #[derive(Debug, Clone)]
@@ -52,13 +53,6 @@ pub fn query_for(obj: &Value, kind: &str) -> Query {
         kind: Some(kind),
         uid: s(obj, &["metadata", "uid"]),
     })
-}
-
-/// Field selector values escape `\`, `,` and `=`.
-fn escape(v: &str) -> String {
-    v.replace('\\', "\\\\")
-        .replace(',', "\\,")
-        .replace('=', "\\=")
 }
 
 /// `DescribeEvents`.

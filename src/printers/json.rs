@@ -15,6 +15,15 @@ pub fn to_string_pretty(value: &Value) -> String {
     out
 }
 
+/// `json.MarshalIndent(value, "", unit)` followed by a newline (kubectl's
+/// own structs, like `version`'s, are indented with two spaces).
+pub fn to_string_indented(value: &Value, unit: &str) -> String {
+    let mut out = String::new();
+    write_value(&mut out, value, 0, Some(unit));
+    out.push('\n');
+    out
+}
+
 /// Appends `value` as it appears nested `depth` levels deep in an indented
 /// document (the caller has written the indentation of its first line).
 pub fn write_pretty_at(out: &mut String, value: &Value, depth: usize) {

@@ -245,6 +245,34 @@ impl Discovery {
         ))
     }
 
+    /// Every group version serving `resource` (a plural, singular or short
+    /// name, any case), in RESTMapper priority order: kubectl's
+    /// `ResourcesFor` on a bare resource name.
+    pub fn mappings_for(&self, resource: &str) -> Result<Vec<Mapping>, NoResourceType> {
+        let lower = resource.to_lowercase();
+        let (name, group) = self.expand_short_name(&lower, None);
+        let mut out = Vec::new();
+        for (g, v) in self.priority() {
+            if group.as_deref().is_some_and(|want| want != g) {
+                continue;
+            }
+            for r in self.top_level(g, v) {
+                let singular = if r.singular_name.is_empty() {
+                    r.kind.to_lowercase()
+                } else {
+                    r.singular_name.clone()
+                };
+                if r.name == name || singular == name {
+                    out.push(Mapping::from(g, v, r));
+                }
+            }
+        }
+        if out.is_empty() {
+            return Err(NoResourceType(lower));
+        }
+        Ok(out)
+    }
+
     /// The mapping for an object's `apiVersion` and `kind` (manifests).
     pub fn resolve_kind(&self, api_version: &str, kind: &str) -> Option<Mapping> {
         let (group, version) = match api_version.split_once('/') {
@@ -406,6 +434,35 @@ mod tests {
                 "{arg}"
             );
         }
+    }
+
+    #[test]
+    fn every_version_of_a_resource_in_priority_order() {
+        let d = discovery();
+        let gvrs: Vec<String> = d
+            .mappings_for("HPA")
+            .unwrap()
+            .into_iter()
+            .map(gvr)
+            .collect();
+        assert_eq!(
+            gvrs,
+            [
+                "autoscaling/v2/horizontalpodautoscalers",
+                "autoscaling/v1/horizontalpodautoscalers"
+            ]
+        );
+        let gvrs: Vec<String> = d
+            .mappings_for("event")
+            .unwrap()
+            .into_iter()
+            .map(gvr)
+            .collect();
+        assert_eq!(gvrs, ["/v1/events", "events.k8s.io/v1/events"]);
+        assert_eq!(
+            d.mappings_for("Nope").unwrap_err().to_string(),
+            "the server doesn't have a resource type \"nope\""
+        );
     }
 
     #[test]

@@ -712,6 +712,14 @@ pub fn check_field_selector(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A value inside a field selector (`involvedObject.name=…`), with `\`,
+/// `,` and `=` escaped as apimachinery's `fields.EscapeValue` does.
+pub fn escape_field_value(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace(',', "\\,")
+        .replace('=', "\\=")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -78,6 +78,20 @@ pub enum EventType {
     Error,
 }
 
+impl EventType {
+    /// The type as the server spells it (`ADDED`…), as
+    /// `--output-watch-events` prints it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Added => "ADDED",
+            EventType::Modified => "MODIFIED",
+            EventType::Deleted => "DELETED",
+            EventType::Bookmark => "BOOKMARK",
+            EventType::Error => "ERROR",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct WatchEvent {
     pub kind: EventType,
@@ -98,6 +112,9 @@ impl WatchEvent {
 pub struct EventStream {
     body: kube::client::Body,
     buffer: Vec<u8>,
+    /// `--request-timeout` bounds a whole watch, as it bounds kubectl's
+    /// request: the stream then ends.
+    deadline: Option<tokio::time::Instant>,
 }
 
 impl EventStream {
@@ -117,10 +134,20 @@ impl EventStream {
         let response = client
             .send_streaming(Method::GET, &path, accept, None, Vec::new())
             .await?;
-        Ok(EventStream {
+        Ok(EventStream::from_response(response, None))
+    }
+
+    /// The events of a watch request sent by the caller, ending at
+    /// `timeout` from now if one is given.
+    pub fn from_response(
+        response: http::Response<kube::client::Body>,
+        timeout: Option<std::time::Duration>,
+    ) -> EventStream {
+        EventStream {
             body: response.into_body(),
             buffer: Vec::new(),
-        })
+            deadline: timeout.map(|t| tokio::time::Instant::now() + t),
+        }
     }
 
     /// The next event; None once the server ended the watch.
@@ -135,7 +162,14 @@ impl EventStream {
                 // error ends client-go's.
                 return parse_event(&line);
             }
-            match self.body.frame().await {
+            let frame = match self.deadline {
+                Some(at) => match tokio::time::timeout_at(at, self.body.frame()).await {
+                    Ok(frame) => frame,
+                    Err(_) => return None,
+                },
+                None => self.body.frame().await,
+            };
+            match frame {
                 Some(Ok(frame)) => {
                     if let Ok(data) = frame.into_data() {
                         self.buffer.extend_from_slice(&data);
@@ -241,9 +275,14 @@ where
         }
         loop {
             let query = WatchQuery::named(target.name, &version);
-            let mut events =
-                EventStream::open(client, target.mapping, target.namespace, &query, ACCEPT_JSON)
-                    .await?;
+            let mut events = EventStream::open(
+                client,
+                target.mapping,
+                target.namespace,
+                &query,
+                ACCEPT_JSON,
+            )
+            .await?;
             while let Some(event) = events.next().await {
                 if let Some(v) = event
                     .object

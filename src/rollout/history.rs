@@ -13,10 +13,10 @@ use super::status::revision_of;
 use super::Workload;
 use crate::client::ApiClient;
 use crate::describe::json::{at, s};
-use crate::resource::selector::Selector;
 use crate::resource::fetch::query_escape;
 use crate::resource::infos::list_items;
 use crate::resource::mapper::path_escape;
+use crate::resource::selector::Selector;
 
 /// The annotation recording why a revision was made.
 pub const CHANGE_CAUSE_ANNOTATION: &str = "kubernetes.io/change-cause";

@@ -243,7 +243,7 @@ pub async fn run(ctx: &mut Context, mut args: ApplyArgs) -> Result<()> {
     let mut applier = Applier {
         client: &conn.client,
         settings,
-        openapi: Default::default(),
+        openapi: crate::openapi::OpenApiV3::with_cache(&ctx.cache_dir()),
         known_namespaces: Default::default(),
         prefetched: Default::default(),
     };

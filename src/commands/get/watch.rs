@@ -5,7 +5,6 @@ use std::io::Write;
 
 use anyhow::{bail, Result};
 use http::Method;
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
 
 use super::{sort_failure, GetArgs};
@@ -17,6 +16,7 @@ use crate::printers::tabwriter::TabWriter;
 use crate::printers::{sort_keys, OutputFormat, Printer};
 use crate::resource::builder::Plan;
 use crate::resource::fetch::{get_object, query_escape, ListQuery, Pager};
+use crate::resource::watch::EventStream;
 
 /// Prints either tables or whole objects; kubectl writes both through its
 /// table writer, so tabs in `-o jsonpath` or `-o go-template` output line
@@ -294,66 +294,37 @@ pub async fn watch(
     let response = client
         .send_streaming(Method::GET, &path, accept, None, Vec::new())
         .await?;
-    let mut body = response.into_body();
-    let mut buffer: Vec<u8> = Vec::new();
     // --request-timeout bounds the whole watch, as it bounds kubectl's request.
-    let deadline = client.timeout().map(|t| tokio::time::Instant::now() + t);
+    let mut stream = EventStream::from_response(response, client.timeout());
     // Ctrl-C ends a watch with exit status 1 and no message, as kubectl's
     // interrupt handler does.
     let interrupted = tokio::signal::ctrl_c();
     tokio::pin!(interrupted);
     loop {
-        let frame = async {
-            match deadline {
-                Some(at) => tokio::time::timeout_at(at, body.frame()).await.ok(),
-                None => Some(body.frame().await),
-            }
-        };
         let next = tokio::select! {
-            next = frame => next,
+            next = stream.next() => next,
             _ = &mut interrupted => {
                 sink.flush()?;
                 return Err(crate::error::CliError::Exit(1).into());
             }
         };
-        let Some(next) = next else { break };
-        let frame = match next {
-            Some(Ok(frame)) => frame,
-            // The server (or --request-timeout) ended the watch: quietly done.
-            Some(Err(_)) | None => break,
-        };
-        let Ok(data) = frame.into_data() else {
-            continue;
-        };
-        buffer.extend_from_slice(&data);
-        while let Some(end) = buffer.iter().position(|b| *b == b'\n') {
-            let line: Vec<u8> = buffer.drain(..=end).collect();
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            let event: Value = serde_json::from_slice(&line)?;
-            let kind = event
-                .get("type")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
-            let object = event.get("object").cloned().unwrap_or(Value::Null);
-            let bytes = serde_json::to_vec(&object)?;
-            let printed = sink.print(
-                &bytes,
-                events.then_some(kind.as_str()),
-                output_rows,
-                None,
-                err,
-            );
-            sink.flush()?;
-            // kubectl stops watching when an event cannot be printed, and
-            // says nothing more (its watch loop drops the error).
-            if printed.is_err() {
-                return Ok(());
-            }
-            output_rows = true;
+        // The server (or --request-timeout) ended the watch: quietly done.
+        let Some(event) = next else { break };
+        let bytes = serde_json::to_vec(&event.object)?;
+        let printed = sink.print(
+            &bytes,
+            events.then_some(event.kind.as_str()),
+            output_rows,
+            None,
+            err,
+        );
+        sink.flush()?;
+        // kubectl stops watching when an event cannot be printed, and
+        // says nothing more (its watch loop drops the error).
+        if printed.is_err() {
+            return Ok(());
         }
+        output_rows = true;
     }
     sink.flush()?;
     Ok(())
