@@ -70,14 +70,28 @@ pub fn main_with_args(args: Vec<OsString>) -> i32 {
     let stdout = io::stdout();
     let out = io::BufWriter::with_capacity(64 * 1024, stdout);
     let err = io::stderr();
-    run_with_streams(args, Box::new(out), Box::new(err))
+    let terminals = crate::printers::style::terminal_choices();
+    run_with_terminals(args, Box::new(out), Box::new(err), terminals)
 }
 
 /// Runs kuddle with the given streams; everything a verb prints goes to them.
+/// Neither is a terminal (colour only with `--color=always`).
 pub fn run_with_streams(
+    args: Vec<OsString>,
+    out: Box<dyn Write>,
+    err: Box<dyn Write + Send>,
+) -> i32 {
+    let never = anstream::ColorChoice::Never;
+    run_with_terminals(args, out, err, (never, never))
+}
+
+/// Runs kuddle with the given streams; `terminals` says whether stdout and
+/// stderr would be coloured on `--color=auto` (anstream's decision).
+pub fn run_with_terminals(
     args: Vec<OsString>,
     mut out: Box<dyn Write>,
     mut err: Box<dyn Write + Send>,
+    terminals: (anstream::ColorChoice, anstream::ColorChoice),
 ) -> i32 {
     // The command tree is built once and serves kuberc, plugin lookup,
     // completion and parsing alike: building it is most of a quick
@@ -123,6 +137,13 @@ pub fn run_with_streams(
     }
     // An alias runs under its own name.
     let cmd_path = alias_path.unwrap_or_else(|| path.join(" "));
+    // Colour is decided once, here: printers mark their output with spans
+    // only when stdout is coloured, and the renderer turns them into codes.
+    let colour = Colour::decide(&cli, terminals);
+    let _markup = crate::printers::style::enable_markup(colour.stdout);
+    if colour.stdout {
+        out = Box::new(crate::printers::style::Renderer::new(out));
+    }
     let mut ctx = Context::new(cli.global.clone(), out, SharedWriter::new(err), cmd_path);
     ctx.credential_plugin_policy = plugin_policy;
     if let Some(original) = original_command.filter(|_| ctx.global.verbosity >= 1) {
@@ -149,6 +170,15 @@ pub fn run_with_streams(
             BROKEN_PIPE.store(true, std::sync::atomic::Ordering::Relaxed);
             0
         }
+        Err(e) if colour.stderr => {
+            let mut text = Vec::new();
+            let code = error::render(&e, &mut text);
+            let text = String::from_utf8_lossy(&text);
+            let _ = ctx
+                .err
+                .write_all(crate::printers::style::colour_stderr(&text).as_bytes());
+            code
+        }
         Err(e) => error::render(&e, &mut ctx.err),
     };
     match flushed {
@@ -161,6 +191,32 @@ pub fn run_with_streams(
             1
         }
         _ => code,
+    }
+}
+
+/// Which of this invocation's streams are coloured.
+struct Colour {
+    stdout: bool,
+    stderr: bool,
+}
+
+impl Colour {
+    /// `--color`, else `KUDDLE_COLOR`, else auto (a terminal without
+    /// NO_COLOR). Completion scripts are never coloured.
+    fn decide(cli: &Cli, terminals: (anstream::ColorChoice, anstream::ColorChoice)) -> Colour {
+        use crate::printers::style::ColorWhen;
+        if matches!(cli.command, Commands::Completion(_)) {
+            return Colour {
+                stdout: false,
+                stderr: false,
+            };
+        }
+        let env = std::env::var("KUDDLE_COLOR").ok();
+        let when = ColorWhen::resolve(cli.global.color, env.as_deref());
+        Colour {
+            stdout: when.colours(terminals.0),
+            stderr: when.colours(terminals.1),
+        }
     }
 }
 
