@@ -146,6 +146,7 @@ pub fn run_with_terminals(
     }
     let mut ctx = Context::new(cli.global.clone(), out, SharedWriter::new(err), cmd_path);
     ctx.credential_plugin_policy = plugin_policy;
+    ctx.warning_colour = colour.warnings;
     if let Some(original) = original_command.filter(|_| ctx.global.verbosity >= 1) {
         let line = crate::flags::go_values::go_quote(&format!("{PROGRAM} {original}"));
         let _ = crate::context::klog_info(
@@ -198,6 +199,8 @@ pub fn run_with_terminals(
 struct Colour {
     stdout: bool,
     stderr: bool,
+    /// Server warnings follow kubectl's rule unless `always`/`never` said.
+    warnings: Option<bool>,
 }
 
 impl Colour {
@@ -209,6 +212,7 @@ impl Colour {
             return Colour {
                 stdout: false,
                 stderr: false,
+                warnings: None,
             };
         }
         let env = std::env::var("KUDDLE_COLOR").ok();
@@ -216,6 +220,11 @@ impl Colour {
         Colour {
             stdout: when.colours(terminals.0),
             stderr: when.colours(terminals.1),
+            warnings: match when {
+                ColorWhen::Auto => None,
+                ColorWhen::Always => Some(true),
+                ColorWhen::Never => Some(false),
+            },
         }
     }
 }

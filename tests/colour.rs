@@ -358,5 +358,27 @@ fn get_and_describe_on_a_terminal() {
     // kubectl's own error words; only `error:` lines get a colour.
     assert_eq!(strip(&tty.stdout), missing.kubectl().stderr);
 
+    // Server warnings: kubectl's own colour on a terminal stderr, none with
+    // --color=never.
+    let warned =
+        terminal(Invocation::line("get componentstatuses").kubeconfig(cluster_kubeconfig()));
+    let tty = on_terminal(&warned, &kuddle_bin(), false);
+    assert!(
+        tty.stdout
+            .starts_with("\x1b[33;1mWarning:\x1b[0m v1 ComponentStatus is deprecated"),
+        "{:?}",
+        tty.stdout
+    );
+    let never = terminal(
+        Invocation::line("get componentstatuses --color=never").kubeconfig(cluster_kubeconfig()),
+    );
+    let tty = on_terminal(&never, &kuddle_bin(), false);
+    assert!(
+        tty.stdout.starts_with("Warning: v1 ComponentStatus"),
+        "{:?}",
+        tty.stdout
+    );
+    assert!(!tty.stdout.contains('\x1b'), "{:?}", tty.stdout);
+
     let _ = kubectl(&format!("delete namespace {ns} --wait=false"));
 }
