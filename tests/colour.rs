@@ -249,6 +249,14 @@ fn completion_and_flag_errors_are_never_coloured() {
         true,
     );
     assert!(!tty.stdout.contains('\x1b'), "{:?}", tty.stdout);
+    // Completion offers kubectl's flags, not kuddle's --color.
+    for args in [
+        &["__completeNoDesc", "get", "pods", "--c"][..],
+        &["__complete", "--col"],
+    ] {
+        let inv = Invocation::new(args);
+        assert_eq!(inv.kuddle().stdout, inv.kubectl().stdout, "{args:?}");
+    }
     // kubectl's flag errors keep their words; a bad --color value is one.
     let bad = Invocation::line("get pods --color=sometimes").kuddle();
     assert_eq!(bad.code, 1);

@@ -5,6 +5,10 @@ use clap::{ArgAction, Args};
 
 use super::go_values::{go_bool, go_int32};
 
+/// Global flags kubectl does not have (`--color`): accepted everywhere,
+/// listed in help, but not offered by completion, which matches kubectl's.
+pub const KUDDLE_ONLY_FLAGS: &[&str] = &["color"];
+
 #[derive(Args, Debug, Clone, Default)]
 pub struct GlobalFlags {
     /// Path to the kubeconfig file to use for CLI requests.
