@@ -233,6 +233,8 @@ pub fn status(word: &str) -> Option<Span> {
         | "DeadlineExceeded"
         | "BackOff"
         | "Unhealthy" => Span::Bad,
+        // An event's type (`get events`).
+        "Warning" => Span::Warning,
         _ => return None,
     };
     Some(span)
@@ -489,6 +491,7 @@ mod tests {
         assert_eq!(status("Init:0/1"), Some(Span::Pending));
         assert_eq!(status("Init:CrashLoopBackOff"), Some(Span::Bad));
         assert_eq!(status("NotReady"), Some(Span::Bad));
+        assert_eq!(status("Warning"), Some(Span::Warning));
         assert_eq!(status("web-1"), None);
     }
 
