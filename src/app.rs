@@ -119,14 +119,16 @@ pub fn run_with_terminals(
         Ok(m) => m,
         Err(e) => {
             command.build();
-            return handle_parse_error(e, &command, &args, alias_path.as_deref(), out, err);
+            let colour = parse_error_colour(&args, terminals.1);
+            return handle_parse_error(e, &command, &args, alias_path.as_deref(), out, err, colour);
         }
     };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => {
             command.build();
-            return handle_parse_error(e, &command, &args, alias_path.as_deref(), out, err);
+            let colour = parse_error_colour(&args, terminals.1);
+            return handle_parse_error(e, &command, &args, alias_path.as_deref(), out, err, colour);
         }
     };
     let mut path = vec![PROGRAM.to_string()];
@@ -171,16 +173,7 @@ pub fn run_with_terminals(
             BROKEN_PIPE.store(true, std::sync::atomic::Ordering::Relaxed);
             0
         }
-        Err(e) if colour.stderr => {
-            let mut text = Vec::new();
-            let code = error::render(&e, &mut text);
-            let text = String::from_utf8_lossy(&text);
-            let _ = ctx
-                .err
-                .write_all(crate::printers::style::colour_stderr(&text).as_bytes());
-            code
-        }
-        Err(e) => error::render(&e, &mut ctx.err),
+        Err(e) => render_error(&e, &mut ctx.err, colour.stderr),
     };
     match flushed {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
@@ -193,6 +186,37 @@ pub fn run_with_terminals(
         }
         _ => code,
     }
+}
+
+/// kubectl's words for `e` on stderr, the `error:` coloured on a coloured
+/// terminal.
+fn render_error(e: &anyhow::Error, stderr: &mut dyn Write, colour: bool) -> i32 {
+    if !colour {
+        return error::render(e, stderr);
+    }
+    let mut text = Vec::new();
+    let code = error::render(e, &mut text);
+    let text = String::from_utf8_lossy(&text);
+    let _ = stderr.write_all(crate::printers::style::colour_stderr(&text).as_bytes());
+    code
+}
+
+/// Whether a command line that failed to parse gets a coloured error: its
+/// last `--color[=WHEN]` word, else KUDDLE_COLOR, else auto.
+fn parse_error_colour(args: &[OsString], stderr_terminal: anstream::ColorChoice) -> bool {
+    use crate::printers::style::ColorWhen;
+    let flag = args
+        .iter()
+        .filter_map(|a| a.to_str())
+        .take_while(|a| *a != "--")
+        .filter_map(|a| match a {
+            "--color" => Some("always"),
+            _ => a.strip_prefix("--color="),
+        })
+        .last()
+        .map(|v| <ColorWhen as clap::ValueEnum>::from_str(v, true).unwrap_or_default());
+    let env = std::env::var("KUDDLE_COLOR").ok();
+    ColorWhen::resolve(flag, env.as_deref()).colours(stderr_terminal)
 }
 
 /// Which of this invocation's streams are coloured.
@@ -335,6 +359,7 @@ fn handle_parse_error(
     alias_path: Option<&str>,
     mut out: Box<dyn Write>,
     mut err: Box<dyn Write + Send>,
+    colour_stderr: bool,
 ) -> i32 {
     match e.kind() {
         ErrorKind::DisplayHelp
@@ -365,7 +390,7 @@ fn handle_parse_error(
                     *cmd_path = alias.to_string();
                 }
             }
-            error::render(&failure, &mut err)
+            render_error(&failure, &mut err, colour_stderr)
         }
     }
 }

@@ -150,6 +150,7 @@ fn errors_on_a_terminal_stderr_are_coloured_and_kubectls_words() {
     for line in [
         "create deployment web --image=nginx --dry-run=bogus",
         "config view --minify --context=nope",
+        "create deployment web --image=nginx --bogus",
     ] {
         let inv = terminal(Invocation::line(line).kubeconfig(fixture("kubeconfig/basic.yaml")));
         let tty = on_terminal(&inv, &kuddle_bin(), false);
@@ -232,7 +233,7 @@ fn always_colours_into_a_pipe() {
 }
 
 #[test]
-fn completion_and_flag_errors_are_never_coloured() {
+fn completion_is_never_coloured_and_offers_kubectls_flags() {
     let inv = terminal(Invocation::line("completion bash --color=always"));
     let out = inv.kuddle();
     assert_eq!(out.code, 0, "{}", out.stderr);
