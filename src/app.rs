@@ -106,14 +106,28 @@ pub fn main_with_args(args: Vec<OsString>) -> i32 {
     let stdout = io::stdout();
     let out = io::BufWriter::with_capacity(64 * 1024, stdout);
     let err = io::stderr();
-    run_with_streams(args, Box::new(out), Box::new(err))
+    let terminals = crate::printers::style::terminal_choices();
+    run_with_terminals(args, Box::new(out), Box::new(err), terminals)
 }
 
 /// Runs kuddle with the given streams; everything a verb prints goes to them.
+/// Neither is a terminal (colour only with `--color=always`).
 pub fn run_with_streams(
+    args: Vec<OsString>,
+    out: Box<dyn Write>,
+    err: Box<dyn Write + Send>,
+) -> i32 {
+    let never = anstream::ColorChoice::Never;
+    run_with_terminals(args, out, err, (never, never))
+}
+
+/// Runs kuddle with the given streams; `terminals` says whether stdout and
+/// stderr would be coloured on `--color=auto` (anstream's decision).
+pub fn run_with_terminals(
     args: Vec<OsString>,
     mut out: Box<dyn Write>,
     mut err: Box<dyn Write + Send>,
+    terminals: (anstream::ColorChoice, anstream::ColorChoice),
 ) -> i32 {
     // The command tree is built once and serves kuberc, plugin lookup,
     // completion and parsing alike: building it is most of a quick
@@ -142,14 +156,16 @@ pub fn run_with_streams(
         Ok(m) => m,
         Err(e) => {
             command.build();
-            return handle_parse_error(e, &command, &args, alias_path.as_deref(), out, err);
+            let colour = parse_error_colour(&args, terminals.1);
+            return handle_parse_error(e, &command, &args, alias_path.as_deref(), out, err, colour);
         }
     };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => {
             command.build();
-            return handle_parse_error(e, &command, &args, alias_path.as_deref(), out, err);
+            let colour = parse_error_colour(&args, terminals.1);
+            return handle_parse_error(e, &command, &args, alias_path.as_deref(), out, err, colour);
         }
     };
     let mut path = vec![PROGRAM.to_string()];
@@ -160,8 +176,16 @@ pub fn run_with_streams(
     }
     // An alias runs under its own name.
     let cmd_path = alias_path.unwrap_or_else(|| path.join(" "));
+    // Colour is decided once, here: printers mark their output with spans
+    // only when stdout is coloured, and the renderer turns them into codes.
+    let colour = Colour::decide(&cli, terminals);
+    let _markup = crate::printers::style::enable_markup(colour.stdout);
+    if colour.stdout {
+        out = Box::new(crate::printers::style::Renderer::new(out));
+    }
     let mut ctx = Context::new(cli.global.clone(), out, SharedWriter::new(err), cmd_path);
     ctx.credential_plugin_policy = plugin_policy;
+    ctx.warning_colour = colour.warnings;
     if let Some(original) = original_command.filter(|_| ctx.global.verbosity >= 1) {
         let line = crate::flags::go_values::go_quote(&format!("{PROGRAM} {original}"));
         let _ = crate::context::klog_info(
@@ -186,7 +210,7 @@ pub fn run_with_streams(
             BROKEN_PIPE.store(true, std::sync::atomic::Ordering::Relaxed);
             0
         }
-        Err(e) => error::render(&e, &mut ctx.err),
+        Err(e) => render_error(&e, &mut ctx.err, colour.stderr),
     };
     match flushed {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
@@ -198,6 +222,71 @@ pub fn run_with_streams(
             1
         }
         _ => code,
+    }
+}
+
+/// kubectl's words for `e` on stderr, the `error:` coloured on a coloured
+/// terminal.
+fn render_error(e: &anyhow::Error, stderr: &mut dyn Write, colour: bool) -> i32 {
+    if !colour {
+        return error::render(e, stderr);
+    }
+    let mut text = Vec::new();
+    let code = error::render(e, &mut text);
+    let text = String::from_utf8_lossy(&text);
+    let _ = stderr.write_all(crate::printers::style::colour_stderr(&text).as_bytes());
+    code
+}
+
+/// Whether a command line that failed to parse gets a coloured error: its
+/// last `--color[=WHEN]` word, else KUDDLE_COLOR, else auto.
+fn parse_error_colour(args: &[OsString], stderr_terminal: anstream::ColorChoice) -> bool {
+    use crate::printers::style::ColorWhen;
+    let flag = args
+        .iter()
+        .filter_map(|a| a.to_str())
+        .take_while(|a| *a != "--")
+        .filter_map(|a| match a {
+            "--color" => Some("always"),
+            _ => a.strip_prefix("--color="),
+        })
+        .last()
+        .map(|v| <ColorWhen as clap::ValueEnum>::from_str(v, true).unwrap_or_default());
+    let env = std::env::var("KUDDLE_COLOR").ok();
+    ColorWhen::resolve(flag, env.as_deref()).colours(stderr_terminal)
+}
+
+/// Which of this invocation's streams are coloured.
+struct Colour {
+    stdout: bool,
+    stderr: bool,
+    /// Server warnings follow kubectl's rule unless `always`/`never` said.
+    warnings: Option<bool>,
+}
+
+impl Colour {
+    /// `--color`, else `KUDDLE_COLOR`, else auto (a terminal without
+    /// NO_COLOR). Completion scripts are never coloured.
+    fn decide(cli: &Cli, terminals: (anstream::ColorChoice, anstream::ColorChoice)) -> Colour {
+        use crate::printers::style::ColorWhen;
+        if matches!(cli.command, Commands::Completion(_)) {
+            return Colour {
+                stdout: false,
+                stderr: false,
+                warnings: None,
+            };
+        }
+        let env = std::env::var("KUDDLE_COLOR").ok();
+        let when = ColorWhen::resolve(cli.global.color, env.as_deref());
+        Colour {
+            stdout: when.colours(terminals.0),
+            stderr: when.colours(terminals.1),
+            warnings: match when {
+                ColorWhen::Auto => None,
+                ColorWhen::Always => Some(true),
+                ColorWhen::Never => Some(false),
+            },
+        }
     }
 }
 
@@ -325,6 +414,7 @@ fn handle_parse_error(
     alias_path: Option<&str>,
     mut out: Box<dyn Write>,
     mut err: Box<dyn Write + Send>,
+    colour_stderr: bool,
 ) -> i32 {
     match e.kind() {
         // A group below a verb run bare (`create secret`): cobra's default
@@ -364,7 +454,7 @@ fn handle_parse_error(
                 }
             }
             commands::diff::flag_failure(failure, &mut err)
-                .unwrap_or_else(|failure| error::render(&failure, &mut err))
+                .unwrap_or_else(|failure| render_error(&failure, &mut err, colour_stderr))
         }
     }
 }

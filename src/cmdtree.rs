@@ -60,13 +60,17 @@ impl Node {
                 let action = a.get_action();
                 let min_values = a.get_num_args().map(|n| n.min_values()).unwrap_or(1);
                 let takes_value = action.takes_values() && min_values > 0;
+                // kuddle's own flags stay out of completion, which offers
+                // kubectl's candidates.
+                let hidden = a.is_hide_set()
+                    || crate::flags::global::KUDDLE_ONLY_FLAGS.contains(&long.as_str());
                 Some(Flag {
                     long,
                     short: a.get_short(),
                     usage: first_line(&a.get_help().map(|h| h.to_string()).unwrap_or_default()),
                     takes_value,
                     persistent: a.is_global_set(),
-                    hidden: a.is_hide_set(),
+                    hidden,
                     repeatable: matches!(action, ArgAction::Append | ArgAction::Count)
                         || a.get_value_delimiter().is_some(),
                     required: a.is_required_set(),

@@ -57,6 +57,9 @@ pub struct Context {
     kubeconfig: Option<Config>,
     /// The kuberc's credential plugin policy, when it restricts plugins.
     pub credential_plugin_policy: Option<crate::kuberc::PluginPolicy>,
+    /// `--color=always|never` for server warnings' `Warning:` prefix (None:
+    /// kubectl's own rule, a terminal stderr without NO_COLOR or TERM=dumb).
+    pub warning_colour: Option<bool>,
 }
 
 impl Context {
@@ -74,6 +77,7 @@ impl Context {
             cmd_path,
             kubeconfig: None,
             credential_plugin_policy: None,
+            warning_colour: None,
         }
     }
 
@@ -202,6 +206,9 @@ impl Context {
                 })?;
         }
         let client = ApiClient::connect(&resolved, self.err.clone(), self.global.verbosity)?;
+        if let Some(on) = self.warning_colour {
+            client.colour_warnings(on);
+        }
         let server = resolved.server_url().trim_end_matches('/').to_string();
         let connection = Connection {
             client,

@@ -104,6 +104,14 @@ impl ApiClient {
 
     /// A client for resolved settings over kuddle's own transport (client-go's
     /// timeouts, TLS rules, proxies and credential handling).
+    /// Overrides kubectl's rule for colouring the `Warning:` prefix
+    /// (`--color=always|never`).
+    pub fn colour_warnings(&self, on: bool) {
+        if let Ok(mut state) = self.warnings.lock() {
+            state.color = on;
+        }
+    }
+
     pub fn connect(
         resolved: &crate::kubeconfig::ResolvedConfig,
         stderr: SharedWriter,

@@ -140,7 +140,7 @@ pub async fn run(ctx: &mut Context, args: ApiResourcesArgs) -> Result<()> {
                 if wide {
                     header.push_str("\tVERBS\tCATEGORIES");
                 }
-                writeln!(tw, "{header}")?;
+                writeln!(tw, "{}", crate::printers::style::header_row(&header))?;
             }
             for r in &resources {
                 let api_version = if r.group.is_empty() {

@@ -676,6 +676,18 @@ fn diff_command(external: Option<&str>, from: &Path, to: &Path) -> (String, Vec<
     }
 }
 
+/// A unified diff on stdout, its lines marked for colour when stdout is
+/// coloured (text that is not UTF-8 goes out as it is).
+fn write_diff(ctx: &mut Context, diff: &[u8]) -> Result<()> {
+    match std::str::from_utf8(diff) {
+        Ok(text) => ctx
+            .out
+            .write_all(crate::printers::style::mark_diff(text).as_bytes())?,
+        Err(_) => ctx.out.write_all(diff)?,
+    }
+    Ok(())
+}
+
 /// Runs the diff program on the two folders; differences leave with 1.
 fn run_program(ctx: &mut Context, from: &Path, to: &Path) -> Result<()> {
     let external = std::env::var("KUBECTL_EXTERNAL_DIFF").ok();
@@ -689,7 +701,10 @@ fn run_program(ctx: &mut Context, from: &Path, to: &Path) -> Result<()> {
         Ok(o) => o,
         Err(_) if external.as_deref().is_none_or(str::is_empty) => {
             // Beyond kubectl, which fails here: the same diff, printed by kuddle.
-            return match crate::printers::unified_diff::diff_dirs(from, to, &mut ctx.out)? {
+            let mut text = Vec::new();
+            let differs = crate::printers::unified_diff::diff_dirs(from, to, &mut text)?;
+            write_diff(ctx, &text)?;
+            return match differs {
                 true => Err(CliError::Exit(1).into()),
                 false => Ok(()),
             };
@@ -699,7 +714,12 @@ fn run_program(ctx: &mut Context, from: &Path, to: &Path) -> Result<()> {
             crate::flags::go_values::go_quote(&program)
         ),
     };
-    ctx.out.write_all(&output.stdout)?;
+    // A program of the user's choosing prints what it likes; `diff -u`'s
+    // lines are coloured on a coloured terminal.
+    match external.as_deref().is_none_or(str::is_empty) {
+        true => write_diff(ctx, &output.stdout)?,
+        false => ctx.out.write_all(&output.stdout)?,
+    }
     ctx.out.flush()?;
     ctx.err.write_all(&output.stderr)?;
     match output.status.code() {

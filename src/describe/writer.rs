@@ -5,6 +5,7 @@
 
 use std::io::Write;
 
+use crate::printers::style::{self, Span};
 use crate::printers::tabwriter::TabWriter;
 
 pub const LEVEL_0: usize = 0;
@@ -19,6 +20,9 @@ pub struct PrefixWriter {
     indent: usize,
     /// In a nested writer, whole lines are indented too.
     nested: bool,
+    /// Marks field names, headings, statuses and Warning events with
+    /// colour spans (stdout is a coloured terminal).
+    markup: bool,
 }
 
 /// Where the text goes: through the aligning tabwriter (describe), or
@@ -41,6 +45,7 @@ impl PrefixWriter {
             out: Sink::Aligned(TabWriter::for_describe(Vec::new())),
             indent: 0,
             nested: false,
+            markup: style::markup(),
         }
     }
 
@@ -50,6 +55,7 @@ impl PrefixWriter {
             out: Sink::Plain(Vec::new()),
             indent: 0,
             nested: false,
+            markup: style::markup(),
         }
     }
 
@@ -99,6 +105,14 @@ impl PrefixWriter {
     }
 
     fn raw(&mut self, text: &str) {
+        if self.markup && !text.trim_start_matches(' ').is_empty() {
+            let marked = mark_lines(text);
+            return self.raw_unmarked(&marked);
+        }
+        self.raw_unmarked(text)
+    }
+
+    fn raw_unmarked(&mut self, text: &str) {
         let out: &mut dyn Write = match &mut self.out {
             Sink::Aligned(out) => out,
             Sink::Plain(bytes) => bytes,
@@ -109,6 +123,43 @@ impl PrefixWriter {
         } else {
             let _ = out.write_all(text.as_bytes());
         }
+    }
+}
+
+/// `text` (one or more lines of describe output, without the level's
+/// indentation) with colour spans: `Key:` field names, `Heading:` lines,
+/// status values, the events header and Warning events.
+fn mark_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start_matches(' ');
+        out.push_str(&line[..line.len() - body.len()]);
+        let (body, newline) = match body.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (body, ""),
+        };
+        mark_line(&mut out, body);
+        out.push_str(newline);
+    }
+    out
+}
+
+fn mark_line(out: &mut String, body: &str) {
+    if body == "Type\tReason\tAge\tFrom\tMessage" {
+        out.push_str(&style::header_row(body));
+    } else if body.starts_with("Warning\t") {
+        style::push(out, Span::Warning, body);
+    } else if let Some((key, value)) = body.split_once('\t').filter(|(k, _)| k.ends_with(':')) {
+        style::push(out, Span::Field, key);
+        out.push('\t');
+        match style::status(value) {
+            Some(span) => style::push(out, span, value),
+            None => out.push_str(value),
+        }
+    } else if body.ends_with(':') && !body.contains('\t') && !body.contains(": ") {
+        style::push(out, Span::Heading, body);
+    } else {
+        out.push_str(body);
     }
 }
 
@@ -123,6 +174,41 @@ macro_rules! w {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marks_fields_headings_statuses_and_warnings_on_text_widths() {
+        let lines = |w: &mut PrefixWriter| {
+            w.write(LEVEL_0, "Name:\tweb\n");
+            w.write(LEVEL_0, "Status:\tRunning\n");
+            w.write(LEVEL_0, "Containers:\n");
+            w.write(LEVEL_1, "Image:\tnginx\n");
+            w.write(LEVEL_0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
+            w.write(LEVEL_1, "Warning\tBackOff\t1s\tkubelet\tBack-off\n");
+        };
+        let mut plain = PrefixWriter::new();
+        lines(&mut plain);
+        let plain = plain.finish();
+        let _on = style::enable_markup(true);
+        let mut marked = PrefixWriter::new();
+        lines(&mut marked);
+        let marked = marked.finish();
+        assert_eq!(style::strip(&marked), plain);
+        for (span, text) in [
+            (Span::Field, "Name:"),
+            (Span::Good, "Running"),
+            (Span::Heading, "Containers:"),
+            (Span::Header, "Reason"),
+        ] {
+            assert!(
+                marked.contains(&*style::paint(span, text)),
+                "{text} in {marked:?}"
+            );
+        }
+        // The whole Warning row, padding included, is one span.
+        let warning = marked.lines().last().unwrap().trim_start();
+        assert!(style::strip(warning).starts_with("Warning  BackOff"));
+        assert!(warning.starts_with(&style::paint(Span::Warning, "W")[..3]));
+    }
 
     #[test]
     fn aligns_runs_and_indents() {

@@ -5,6 +5,10 @@ use clap::{ArgAction, Args};
 
 use super::go_values::{go_bool, go_int32};
 
+/// Global flags kubectl does not have (`--color`): accepted everywhere,
+/// listed in help, but not offered by completion, which matches kubectl's.
+pub const KUDDLE_ONLY_FLAGS: &[&str] = &["color"];
+
 #[derive(Args, Debug, Clone, Default)]
 pub struct GlobalFlags {
     /// Path to the kubeconfig file to use for CLI requests.
@@ -204,6 +208,11 @@ pub struct GlobalFlags {
     #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_missing_value = "true",
           default_value = "false", value_parser = go_bool, action = ArgAction::Set, help_heading = "Global options")]
     pub disable_compression: bool,
+
+    /// Colour the output: auto (on a terminal, unless NO_COLOR is set), always, or never. A kuddle extension; KUDDLE_COLOR sets the default.
+    #[arg(long, global = true, value_name = "WHEN", num_args = 0..=1, require_equals = true,
+          default_missing_value = "always", value_enum, help_heading = "Global options")]
+    pub color: Option<crate::printers::style::ColorWhen>,
 
     /// Log verbosity; 6 and above log each HTTP request to stderr.
     #[arg(short = 'v', long = "v", global = true, value_name = "LEVEL", default_value = "0",

@@ -98,7 +98,7 @@ impl CustomColumns {
         let mut tw = TabWriter::for_tables(out);
         if !self.no_headers && !self.printed_header {
             let headers: Vec<&str> = self.columns.iter().map(|c| c.header.as_str()).collect();
-            writeln!(tw, "{}", headers.join("\t"))?;
+            writeln!(tw, "{}", super::style::header_row(&headers.join("\t")))?;
             self.printed_header = true;
         }
         let is_list = obj

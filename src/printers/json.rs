@@ -4,22 +4,34 @@
 
 use serde_json::Value;
 
+use super::style::{self, Span};
+
 /// Go's `encoding/json` float formatting (kept under this name for callers).
 pub use super::gofmt::json_float as go_float;
 
 /// The whole document followed by a newline, as kubectl's JSON printer ends it.
 pub fn to_string_pretty(value: &Value) -> String {
     let mut out = String::new();
-    write_value(&mut out, value, 0, Some("    "));
+    write_value(&mut out, value, 0, Some("    "), false);
+    out.push('\n');
+    out
+}
+
+/// [`to_string_pretty`] for the output stream: on a coloured terminal,
+/// keys and values are marked with their [`style`](super::style) spans.
+pub fn to_styled_string_pretty(value: &Value) -> String {
+    let mut out = String::new();
+    write_value(&mut out, value, 0, Some("    "), style::markup());
     out.push('\n');
     out
 }
 
 /// `json.MarshalIndent(value, "", unit)` followed by a newline (kubectl's
-/// own structs, like `version`'s, are indented with two spaces).
+/// own structs, like `version`'s, are indented with two spaces), marked on a
+/// coloured terminal: only `version -o json` prints it.
 pub fn to_string_indented(value: &Value, unit: &str) -> String {
     let mut out = String::new();
-    write_value(&mut out, value, 0, Some(unit));
+    write_value(&mut out, value, 0, Some(unit), style::markup());
     out.push('\n');
     out
 }
@@ -27,22 +39,39 @@ pub fn to_string_indented(value: &Value, unit: &str) -> String {
 /// Appends `value` as it appears nested `depth` levels deep in an indented
 /// document (the caller has written the indentation of its first line).
 pub fn write_pretty_at(out: &mut String, value: &Value, depth: usize) {
-    write_value(out, value, depth, Some("    "));
+    write_value(out, value, depth, Some("    "), false);
+}
+
+/// [`write_pretty_at`] for the output stream (marked on a coloured terminal).
+pub fn write_styled_pretty_at(out: &mut String, value: &Value, depth: usize) {
+    write_value(out, value, depth, Some("    "), style::markup());
 }
 
 /// Compact JSON (`json.Marshal`), as used inside annotations and by JSONPath.
 pub fn to_string_compact(value: &Value) -> String {
     let mut out = String::new();
-    write_value(&mut out, value, 0, None);
+    write_value(&mut out, value, 0, None, false);
     out
 }
 
-fn write_value(out: &mut String, value: &Value, depth: usize, indent: Option<&str>) {
+fn marked(out: &mut String, markup: bool, span: Span, f: impl FnOnce(&mut String)) {
+    if markup {
+        style::open(out, span);
+        f(out);
+        style::close(out);
+    } else {
+        f(out);
+    }
+}
+
+fn write_value(out: &mut String, value: &Value, depth: usize, indent: Option<&str>, markup: bool) {
     match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&go_number(n)),
-        Value::String(s) => write_string(out, s),
+        Value::Null => marked(out, markup, Span::Null, |o| o.push_str("null")),
+        Value::Bool(b) => marked(out, markup, Span::Bool, |o| {
+            o.push_str(if *b { "true" } else { "false" })
+        }),
+        Value::Number(n) => marked(out, markup, Span::Number, |o| o.push_str(&go_number(n))),
+        Value::String(s) => marked(out, markup, Span::Str, |o| write_string(o, s)),
         Value::Array(items) => {
             if items.is_empty() {
                 out.push_str("[]");
@@ -54,7 +83,7 @@ fn write_value(out: &mut String, value: &Value, depth: usize, indent: Option<&st
                     out.push(',');
                 }
                 newline(out, depth + 1, indent);
-                write_value(out, item, depth + 1, indent);
+                write_value(out, item, depth + 1, indent, markup);
             }
             newline(out, depth, indent);
             out.push(']');
@@ -70,12 +99,12 @@ fn write_value(out: &mut String, value: &Value, depth: usize, indent: Option<&st
                     out.push(',');
                 }
                 newline(out, depth + 1, indent);
-                write_string(out, key);
+                marked(out, markup, Span::Key, |o| write_string(o, key));
                 out.push(':');
                 if indent.is_some() {
                     out.push(' ');
                 }
-                write_value(out, item, depth + 1, indent);
+                write_value(out, item, depth + 1, indent, markup);
             }
             newline(out, depth, indent);
             out.push('}');

@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 use super::json::go_number;
 use super::reread::{reread, ReadError, Reader};
 use super::resolve::kyaml_is_type_ambiguous;
+use super::style::{self, Span};
 use super::unicode;
 
 /// The KYAML document for `value`: `---`, the value, a newline. Errors are
@@ -28,11 +29,33 @@ pub fn to_string(value: &Value) -> Result<String, KyamlError> {
 
 /// Appends the KYAML document for `value` to `out` (nothing on error).
 pub fn write(out: &mut String, value: &Value) -> Result<(), KyamlError> {
+    write_marked(out, value, false)
+}
+
+/// [`to_string`] for the output stream: on a coloured terminal, keys and
+/// values are marked with their [`style`](super::style) spans.
+pub fn to_styled_string(value: &Value) -> Result<String, KyamlError> {
+    let mut out = String::with_capacity(256);
+    write_marked(&mut out, value, style::markup())?;
+    Ok(out)
+}
+
+fn write_marked(out: &mut String, value: &Value, markup: bool) -> Result<(), KyamlError> {
     let value = reread(value, Reader::GoYamlV3).map_err(KyamlError)?;
     out.push_str("---\n");
-    node(out, &value, 0);
+    node(out, &value, 0, markup);
     out.push('\n');
     Ok(())
+}
+
+fn marked(out: &mut String, markup: bool, span: Span, f: impl FnOnce(&mut String)) {
+    if markup {
+        style::open(out, span);
+        f(out);
+        style::close(out);
+    } else {
+        f(out);
+    }
 }
 
 /// kubectl's message when the KYAML encoder cannot read the object's JSON.
@@ -46,23 +69,25 @@ fn indent(out: &mut String, level: usize) {
     }
 }
 
-fn node(out: &mut String, value: &Value, level: usize) {
+fn node(out: &mut String, value: &Value, level: usize, markup: bool) {
     match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => match n.as_i64() {
+        Value::Null => marked(out, markup, Span::Null, |o| o.push_str("null")),
+        Value::Bool(b) => marked(out, markup, Span::Bool, |o| {
+            o.push_str(if *b { "true" } else { "false" })
+        }),
+        Value::Number(n) => marked(out, markup, Span::Number, |o| match n.as_i64() {
             Some(i) => {
-                let _ = write!(out, "{i}");
+                let _ = write!(o, "{i}");
             }
-            None => out.push_str(&go_number(n)),
-        },
-        Value::String(s) => value_string(out, s, level + 1),
-        Value::Array(items) => sequence(out, items, level),
-        Value::Object(map) => mapping(out, map, level),
+            None => o.push_str(&go_number(n)),
+        }),
+        Value::String(s) => marked(out, markup, Span::Str, |o| value_string(o, s, level + 1)),
+        Value::Array(items) => sequence(out, items, level, markup),
+        Value::Object(map) => mapping(out, map, level, markup),
     }
 }
 
-fn sequence(out: &mut String, items: &[Value], level: usize) {
+fn sequence(out: &mut String, items: &[Value], level: usize, markup: bool) {
     if items.is_empty() {
         out.push_str("[]");
         return;
@@ -76,7 +101,7 @@ fn sequence(out: &mut String, items: &[Value], level: usize) {
             if i > 0 {
                 out.push_str(", ");
             }
-            node(out, item, level);
+            node(out, item, level, markup);
         }
         out.push(']');
         return;
@@ -84,14 +109,14 @@ fn sequence(out: &mut String, items: &[Value], level: usize) {
     out.push_str("[\n");
     for item in items {
         indent(out, level + 1);
-        node(out, item, level + 1);
+        node(out, item, level + 1, markup);
         out.push_str(",\n");
     }
     indent(out, level);
     out.push(']');
 }
 
-fn mapping(out: &mut String, map: &Map<String, Value>, level: usize) {
+fn mapping(out: &mut String, map: &Map<String, Value>, level: usize, markup: bool) {
     if map.is_empty() {
         out.push_str("{}");
         return;
@@ -99,9 +124,9 @@ fn mapping(out: &mut String, map: &Map<String, Value>, level: usize) {
     out.push_str("{\n");
     for (key, value) in map {
         indent(out, level + 1);
-        key_string(out, key);
+        marked(out, markup, Span::Key, |o| key_string(o, key));
         out.push_str(": ");
-        node(out, value, level + 1);
+        node(out, value, level + 1, markup);
         out.push_str(",\n");
     }
     indent(out, level);

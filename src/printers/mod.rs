@@ -16,6 +16,7 @@ pub mod reread;
 pub mod resolve;
 pub mod result;
 pub mod sort_by;
+pub mod style;
 pub mod table;
 pub mod tabwriter;
 pub mod top;
@@ -274,15 +275,15 @@ impl Printer {
         self.printed += 1;
         let typed = self.typed;
         match &mut self.format {
-            OutputFormat::Json => out.write_all(json::to_string_pretty(obj).as_bytes())?,
+            OutputFormat::Json => out.write_all(json::to_styled_string_pretty(obj).as_bytes())?,
             OutputFormat::Yaml => {
                 if self.printed > 1 {
                     out.write_all(b"---\n")?;
                 }
-                out.write_all(yaml::to_string(obj)?.as_bytes())?
+                out.write_all(yaml::to_styled_string(obj)?.as_bytes())?
             }
             // Every KYAML document carries its own `---`.
-            OutputFormat::Kyaml => out.write_all(kyaml::to_string(obj)?.as_bytes())?,
+            OutputFormat::Kyaml => out.write_all(kyaml::to_styled_string(obj)?.as_bytes())?,
             OutputFormat::Name => print_names(obj, out)?,
             OutputFormat::JsonPath(template)
             | OutputFormat::JsonPathFile(template)

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::gofmt;
+use super::style::{self, Span};
 use super::tabwriter::TabWriter;
 
 /// Rows between tabwriter flushes, as kubectl (bounds memory on big lists).
@@ -368,7 +369,7 @@ fn print_rows<W: Write>(
             }
             first = false;
             let name = column.name.to_uppercase();
-            line.extend_from_slice(name.as_bytes());
+            line.extend_from_slice(style::paint(Span::Header, &name).as_bytes());
             if Some(i) != last_visible {
                 let pad = max_widths[i].saturating_sub(name.len());
                 line.resize(line.len() + pad, b' ');

@@ -9,6 +9,8 @@
 
 use std::io::{self, Write};
 
+use super::style;
+
 #[derive(Debug, Clone, Copy)]
 struct Cell {
     /// Bytes of text in `TabWriter::buf`.
@@ -28,13 +30,19 @@ pub struct TabWriter<W: Write> {
     lines: Vec<Vec<Cell>>,
     widths: Vec<usize>,
     max_widths: Vec<usize>,
+    /// Marks status words in cells (tables on a coloured terminal).
+    mark_statuses: bool,
 }
 
 impl<W: Write> TabWriter<W> {
     /// The writer kubectl's `get` prints tables through: minimum width 6,
     /// padding 3, remembered widths.
+    /// On a coloured terminal, cells holding a status word (Running,
+    /// Pending, CrashLoopBackOff…) are marked with its colour.
     pub fn for_tables(out: W) -> TabWriter<W> {
-        TabWriter::new(out, 6, 3, true)
+        let mut w = TabWriter::new(out, 6, 3, true);
+        w.mark_statuses = style::markup();
+        w
     }
 
     /// The writer kubectl's `describe` uses: minimum width 0, padding 2.
@@ -53,6 +61,7 @@ impl<W: Write> TabWriter<W> {
             lines: vec![Vec::new()],
             widths: Vec::new(),
             max_widths: Vec::new(),
+            mark_statuses: false,
         }
     }
 
@@ -77,6 +86,9 @@ impl<W: Write> TabWriter<W> {
     }
 
     fn terminate_cell(&mut self) -> usize {
+        if self.mark_statuses {
+            self.mark_status();
+        }
         let text = &self.buf[self.cell_start..];
         let width = rune_count(text);
         let cell = Cell {
@@ -87,6 +99,21 @@ impl<W: Write> TabWriter<W> {
         let line = self.lines.last_mut().expect("at least one line");
         line.push(cell);
         line.len()
+    }
+
+    /// Wraps the current cell's text in its status span, if it is a
+    /// status word (trailing padding stays outside the span).
+    fn mark_status(&mut self) {
+        let Ok(text) = std::str::from_utf8(&self.buf[self.cell_start..]) else {
+            return;
+        };
+        let word = text.trim_end_matches(' ');
+        let Some(span) = style::status(word) else {
+            return;
+        };
+        let marked = format!("{}{}", style::paint(span, word), &text[word.len()..]);
+        self.buf.truncate(self.cell_start);
+        self.buf.extend_from_slice(marked.as_bytes());
     }
 
     /// Formats and writes everything buffered, then starts afresh.
@@ -196,11 +223,13 @@ fn write_spaces<W: Write>(out: &mut W, n: usize) -> io::Result<()> {
     Ok(())
 }
 
-/// Runes as Go's `utf8.RuneCount` counts them (each invalid byte counts one).
+/// Runes as Go's `utf8.RuneCount` counts them (each invalid byte counts
+/// one); colour span markers count nothing, so alignment is the text's.
 fn rune_count(bytes: &[u8]) -> usize {
+    let count = |s: &str| s.chars().filter(|c| !style::is_marker(*c)).count();
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.chars().count(),
-        Err(_) => String::from_utf8_lossy(bytes).chars().count(),
+        Ok(s) => count(s),
+        Err(_) => count(&String::from_utf8_lossy(bytes)),
     }
 }
 
@@ -290,6 +319,21 @@ mod tests {
         w.write_all(b"a\tb\n").unwrap();
         let out = String::from_utf8(w.into_inner().unwrap()).unwrap();
         assert_eq!(out, "LONGER-NAME   X\na             b\n");
+    }
+
+    #[test]
+    fn status_cells_are_marked_and_aligned_on_their_text() {
+        let _on = style::enable_markup(true);
+        let out = table("NAME\tSTATUS\tAGE\nweb\tRunning\t5m\nx\tCrashLoopBackOff\t1s\n");
+        let plain = table_plain("NAME\tSTATUS\tAGE\nweb\tRunning\t5m\nx\tCrashLoopBackOff\t1s\n");
+        assert_eq!(style::strip(&out), plain);
+        assert!(out.contains(&*style::paint(style::Span::Good, "Running")));
+        assert!(out.contains(&*style::paint(style::Span::Bad, "CrashLoopBackOff")));
+    }
+
+    fn table_plain(input: &str) -> String {
+        let _off = style::enable_markup(false);
+        table(input)
     }
 
     #[test]

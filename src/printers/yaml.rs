@@ -27,6 +27,7 @@ use serde_json::{Map, Number, Value};
 use super::gofmt::json_float as go_float;
 use super::reread::{reread, ReadError, Reader};
 use super::resolve::plain_is_string;
+use super::style::{self, Span};
 use super::unicode;
 
 const BEST_INDENT: isize = 2;
@@ -45,14 +46,25 @@ pub fn to_string(value: &Value) -> Result<String, ReadError> {
 /// Appends the YAML document for `value` to `out` (nothing on error).
 pub fn write(out: &mut String, value: &Value) -> Result<(), ReadError> {
     let value = reread(value, Reader::GoYamlV2)?;
-    emit(out, &value);
+    emit(out, &value, false);
     Ok(())
 }
 
+/// [`to_string`] for the output stream: on a coloured terminal, keys and
+/// scalars are marked with their [`style`] spans. Never for files, patches
+/// or anything read back.
+pub fn to_styled_string(value: &Value) -> Result<String, ReadError> {
+    let value = reread(value, Reader::GoYamlV2)?;
+    let mut out = String::with_capacity(256);
+    emit(&mut out, &value, style::markup());
+    Ok(out)
+}
+
 /// The emitter proper, for a value the reader has already seen.
-fn emit(out: &mut String, value: &Value) {
+fn emit(out: &mut String, value: &Value, markup: bool) {
     let mut e = Emitter {
         out,
+        markup,
         column: 0,
         indent: -1,
         whitespace: true,
@@ -68,6 +80,9 @@ fn emit(out: &mut String, value: &Value) {
 /// whether the line so far is only indentation (and `- ` / `? ` / `: `).
 struct Emitter<'a> {
     out: &'a mut String,
+    /// Marks keys and scalars with colour spans (zero width: the column
+    /// count is the text's).
+    markup: bool,
     column: usize,
     indent: isize,
     whitespace: bool,
@@ -83,6 +98,18 @@ enum Style {
 }
 
 impl Emitter<'_> {
+    fn open(&mut self, span: Span) {
+        if self.markup {
+            style::open(self.out, span);
+        }
+    }
+
+    fn close(&mut self) {
+        if self.markup {
+            style::close(self.out);
+        }
+    }
+
     fn put(&mut self, c: char) {
         self.out.push(c);
         self.column += 1;
@@ -152,11 +179,11 @@ impl Emitter<'_> {
     /// are map values are written without extra indentation).
     fn node(&mut self, value: &Value, in_mapping: bool) {
         match value {
-            Value::Null => self.plain_token("null"),
-            Value::Bool(true) => self.plain_token("true"),
-            Value::Bool(false) => self.plain_token("false"),
+            Value::Null => self.plain_token("null", Span::Null),
+            Value::Bool(true) => self.plain_token("true", Span::Bool),
+            Value::Bool(false) => self.plain_token("false", Span::Bool),
             Value::Number(n) => self.number(n),
-            Value::String(s) => self.string(s, false),
+            Value::String(s) => self.string(s, false, Span::Str),
             Value::Array(items) if items.is_empty() => self.empty_collection("[", "]"),
             Value::Object(map) if map.is_empty() => self.empty_collection("{", "}"),
             Value::Array(items) => self.sequence(items, in_mapping),
@@ -187,11 +214,11 @@ impl Emitter<'_> {
             self.write_indent();
             let simple = key.len() <= MAX_SIMPLE_KEY_LEN && !key.chars().any(is_break);
             if simple {
-                self.string(key, true);
+                self.string(key, true, Span::Key);
                 self.write_indicator(":", false, false, false);
             } else {
                 self.write_indicator("?", true, false, true);
-                self.string(key, false);
+                self.string(key, false, Span::Key);
                 self.write_indent();
                 self.write_indicator(":", true, false, true);
             }
@@ -201,11 +228,13 @@ impl Emitter<'_> {
     }
 
     /// A scalar that is always plain and never folds (numbers, booleans, null).
-    fn plain_token(&mut self, token: &str) {
+    fn plain_token(&mut self, token: &str, span: Span) {
         if !self.whitespace {
             self.put(' ');
         }
+        self.open(span);
         self.put_ascii(token);
+        self.close();
         self.whitespace = false;
         self.indention = false;
     }
@@ -217,23 +246,26 @@ impl Emitter<'_> {
             if !self.whitespace {
                 self.put(' ');
             }
+            self.open(Span::Number);
             let start = self.out.len();
             let _ = write!(self.out, "{i}");
             self.column += self.out.len() - start;
+            self.close();
             self.whitespace = false;
             self.indention = false;
         } else {
-            self.plain_token(&yaml_float(n.as_f64().unwrap_or(0.0)));
+            self.plain_token(&yaml_float(n.as_f64().unwrap_or(0.0)), Span::Number);
         }
     }
 
-    fn string(&mut self, s: &str, simple_key: bool) {
+    fn string(&mut self, s: &str, simple_key: bool, span: Span) {
         if is_simple_word(s) {
             // Common case: one word of safe characters, nothing to analyze
             // or fold; plain unless it would read back as another type.
             if !self.whitespace {
                 self.put(' ');
             }
+            self.open(span);
             if plain_is_string(s) {
                 self.put_ascii(s);
             } else {
@@ -241,6 +273,7 @@ impl Emitter<'_> {
                 self.put_ascii(s);
                 self.put('"');
             }
+            self.close();
             self.whitespace = false;
             self.indention = false;
             return;
@@ -248,12 +281,15 @@ impl Emitter<'_> {
         let style = select_style(s, simple_key);
         let saved = self.increase_indent(true, false);
         let allow_breaks = !simple_key;
+        // The span starts before the scalar's separating space.
+        self.open(span);
         match style {
             Style::Plain => self.write_plain(s, allow_breaks),
             Style::SingleQuoted => self.write_single_quoted(s, allow_breaks),
             Style::DoubleQuoted => self.write_double_quoted(s, allow_breaks),
             Style::Literal => self.write_literal(s),
         }
+        self.close();
         self.indent = saved;
     }
 

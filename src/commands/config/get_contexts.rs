@@ -61,7 +61,8 @@ pub fn run(ctx: &mut Context, args: GetContextsArgs) -> Result<()> {
 
     let mut table = TabWriter::for_tables(Vec::new());
     if show_headers {
-        writeln!(table, "CURRENT\tNAME\tCLUSTER\tAUTHINFO\tNAMESPACE")?;
+        let header = "CURRENT\tNAME\tCLUSTER\tAUTHINFO\tNAMESPACE";
+        writeln!(table, "{}", crate::printers::style::header_row(header))?;
     }
     for name in names {
         if name_only {

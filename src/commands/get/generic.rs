@@ -9,6 +9,8 @@ use crate::client::ACCEPT_JSON;
 use crate::context::{Connection, Context};
 use crate::printers::gotemplate::{self, ExecError, GoTemplate, ItemStream};
 use crate::printers::sort_by;
+use crate::printers::style::{self, Span};
+use crate::printers::{json, yaml};
 use crate::printers::{sort_keys, OutputFormat, Printer};
 use crate::resource::builder::Plan;
 use crate::resource::fetch::{ListQuery, Pager};
@@ -21,10 +23,6 @@ enum ListWriter {
     Yaml { count: usize },
     Name,
 }
-
-const LIST_TAIL_JSON: &str =
-    "    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    }\n}\n";
-const LIST_TAIL_YAML: &str = "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
 
 impl ListWriter {
     fn for_format(format: &OutputFormat) -> Option<ListWriter> {
@@ -40,22 +38,29 @@ impl ListWriter {
         let mut text = String::new();
         match self {
             ListWriter::Json { count } => {
-                text.push_str(if *count == 0 {
-                    "{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n"
+                if *count == 0 {
+                    let head =
+                        json::to_styled_string_pretty(&json!({"apiVersion": "v1", "items": []}));
+                    // `{ "apiVersion": "v1", "items": [` of the whole list.
+                    text.push_str(head.strip_suffix("]\n}\n").unwrap_or(&head));
+                    text.push('\n');
                 } else {
-                    ",\n"
-                });
+                    text.push_str(",\n");
+                }
                 text.push_str("        ");
-                crate::printers::json::write_pretty_at(&mut text, item, 2);
+                json::write_styled_pretty_at(&mut text, item, 2);
                 *count += 1;
             }
             ListWriter::Yaml { count } => {
-                if *count == 0 {
-                    text.push_str("apiVersion: v1\nitems:\n");
-                }
                 // An item renders as it does under `items:` in the whole list.
-                let wrapped = crate::printers::yaml::to_string(&json!({ "items": [item] }))?;
-                text.push_str(wrapped.strip_prefix("items:\n").unwrap_or(&wrapped));
+                let wrapped = yaml::to_styled_string(&json!({ "items": [item] }))?;
+                if *count == 0 {
+                    text.push_str(&yaml::to_styled_string(&json!({"apiVersion": "v1"}))?);
+                    text.push_str(&wrapped);
+                } else {
+                    let items = format!("{}:\n", style::paint(Span::Key, "items"));
+                    text.push_str(wrapped.strip_prefix(&items).unwrap_or(&wrapped));
+                }
                 *count += 1;
             }
             ListWriter::Name => {
@@ -69,17 +74,27 @@ impl ListWriter {
 
     fn finish(&mut self, out: &mut dyn std::io::Write) -> Result<()> {
         let text = match self {
-            ListWriter::Json { count: 0 } => {
-                format!("{{\n    \"apiVersion\": \"v1\",\n    \"items\": [],\n{LIST_TAIL_JSON}")
+            ListWriter::Json { count: 0 } => json::to_styled_string_pretty(&empty_list()),
+            ListWriter::Json { .. } => {
+                let tail = json::to_styled_string_pretty(&list_tail());
+                format!("\n    ],\n{}", tail.strip_prefix("{\n").unwrap_or(&tail))
             }
-            ListWriter::Json { .. } => format!("\n    ],\n{LIST_TAIL_JSON}"),
-            ListWriter::Yaml { count: 0 } => format!("apiVersion: v1\nitems: []\n{LIST_TAIL_YAML}"),
-            ListWriter::Yaml { .. } => LIST_TAIL_YAML.to_string(),
+            ListWriter::Yaml { count: 0 } => yaml::to_styled_string(&empty_list())?,
+            ListWriter::Yaml { .. } => yaml::to_styled_string(&list_tail())?,
             ListWriter::Name => String::new(),
         };
         out.write_all(text.as_bytes())?;
         Ok(())
     }
+}
+
+/// What follows the items of a `List`.
+fn list_tail() -> Value {
+    json!({"kind": "List", "metadata": {"resourceVersion": ""}})
+}
+
+fn empty_list() -> Value {
+    json!({"apiVersion": "v1", "items": [], "kind": "List", "metadata": {"resourceVersion": ""}})
 }
 
 /// Makes an object read from the server print as kubectl prints it.
