@@ -51,6 +51,7 @@ func runNode(args []string) int {
 	}
 	klog.InfoS("registered node", "node", *name)
 	go heartbeat(ctx, kubelet, *name)
+	go runStandIns(ctx, kubelet)
 
 	podFactory := informers.NewSharedInformerFactoryWithOptions(kubelet, 0,
 		informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.FieldSelector = "spec.nodeName=" + *name }),
