@@ -309,6 +309,23 @@ pub fn parse_go_duration(text: &str) -> Option<Duration> {
     Some(Duration::from_secs_f64(total))
 }
 
+/// Whether `Warning:` prefixes on stderr are coloured (kubectl's
+/// `AllowsColorOutput`): a terminal, not TERM=dumb, no NO_COLOR.
+pub fn warnings_in_color() -> bool {
+    io::IsTerminal::is_terminal(&io::stderr())
+        && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true)
+        && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// A `Warning: text` line as kubectl's warning printer writes it.
+pub fn warning_line(text: &str, color: bool) -> String {
+    if color {
+        format!("\x1b[33;1mWarning:\x1b[0m {text}\n")
+    } else {
+        format!("Warning: {text}\n")
+    }
+}
+
 /// A warning in klog's layout, which kubectl uses for some notices:
 /// `W1127 06:43:04.189181    5414 helpers.go:728] message`.
 pub fn klog_warning(err: &mut dyn Write, location: &str, message: &str) {

@@ -64,9 +64,7 @@ impl ApiClient {
             refused: false,
             detail: error_chain_text(&e),
         })?;
-        let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
-            && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true)
-            && std::env::var_os("NO_COLOR").is_none();
+        let color = crate::context::warnings_in_color();
         Ok(ApiClient {
             inner,
             host,
@@ -241,11 +239,7 @@ impl ApiClient {
             for warning in parse_warning_header(text) {
                 if state.seen.insert(warning.clone()) {
                     state.count += 1;
-                    let line = if state.color {
-                        format!("\x1b[33;1mWarning:\x1b[0m {warning}\n")
-                    } else {
-                        format!("Warning: {warning}\n")
-                    };
+                    let line = crate::context::warning_line(&warning, state.color);
                     let _ = state.out.write_all(line.as_bytes());
                 }
             }

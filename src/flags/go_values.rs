@@ -190,6 +190,50 @@ pub fn go_duration(s: &str) -> Result<i64, String> {
     Ok(total as i64)
 }
 
+/// Go's `time.Duration.String()` for a duration in nanoseconds: `0s`,
+/// `1.5ms`, `5s`, `1m30s`, `2h0m0s`, `2562047h47m16.854775807s`.
+pub fn go_duration_string(nanos: i64) -> String {
+    if nanos == 0 {
+        return "0s".into();
+    }
+    let negative = nanos < 0;
+    let u = nanos.unsigned_abs();
+    let sign = if negative { "-" } else { "" };
+    // Under a second: one unit with a fraction.
+    if u < 1_000_000_000 {
+        let (unit, scale) = if u < 1_000 {
+            ("ns", 1)
+        } else if u < 1_000_000 {
+            ("µs", 1_000)
+        } else {
+            ("ms", 1_000_000)
+        };
+        return format!("{sign}{}{unit}", fraction_text(u, scale));
+    }
+    let seconds_part = fraction_text(u % 60_000_000_000, 1_000_000_000);
+    let minutes = u / 60_000_000_000;
+    if minutes == 0 {
+        return format!("{sign}{seconds_part}s");
+    }
+    let hours = minutes / 60;
+    if hours == 0 {
+        return format!("{sign}{minutes}m{seconds_part}s");
+    }
+    format!("{sign}{hours}h{}m{seconds_part}s", minutes % 60)
+}
+
+/// `value / scale` with the fraction's trailing zeros (and a bare dot) dropped.
+fn fraction_text(value: u64, scale: u64) -> String {
+    let whole = value / scale;
+    let rest = value % scale;
+    if rest == 0 {
+        return whole.to_string();
+    }
+    let digits = scale.to_string().len() - 1;
+    let fraction = format!("{rest:0digits$}");
+    format!("{whole}.{}", fraction.trim_end_matches('0'))
+}
+
 /// Go's `strconv.Quote` for the strings that show up in flag errors.
 pub fn go_quote(s: &str) -> String {
     crate::printers::gofmt::quote(s)
@@ -219,6 +263,24 @@ mod tests {
         assert_eq!(go_int32("0"), Ok(0));
         assert_eq!(go_int32("2147483647"), Ok(i32::MAX));
         assert_eq!(go_int32("-2147483648"), Ok(i32::MIN));
+    }
+
+    #[test]
+    fn durations_as_go_prints_them() {
+        for (nanos, text) in [
+            (0, "0s"),
+            (1, "1ns"),
+            (1_500, "1.5µs"),
+            (1_500_000, "1.5ms"),
+            (5_000_000_000, "5s"),
+            (90_000_000_000, "1m30s"),
+            (7_200_000_000_000, "2h0m0s"),
+            (1_500_000_000, "1.5s"),
+            (-20_000_000_000, "-20s"),
+            (i64::MAX, "2562047h47m16.854775807s"),
+        ] {
+            assert_eq!(go_duration_string(nanos), text);
+        }
     }
 
     #[test]

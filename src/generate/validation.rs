@@ -17,6 +17,135 @@ pub fn is_dns1123_subdomain(value: &str) -> bool {
     value.len() <= 253 && re.is_match(value)
 }
 
+const LABEL_KEY_FMT: &str = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
+const LABEL_KEY_ERR: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const DNS1123_SUBDOMAIN_FMT: &str =
+    r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+const ENV_VAR_NAME_FMT: &str = "[-._a-zA-Z][-._a-zA-Z0-9]*";
+
+/// apimachinery's `RegexError`: the message, examples and the pattern.
+fn regex_error(msg: &str, re: &str, examples: &[&str]) -> String {
+    let mut out = format!("{msg} (e.g. ");
+    for (i, e) in examples.iter().enumerate() {
+        if i > 0 {
+            out.push_str(" or ");
+        }
+        out.push_str(&format!("'{e}', "));
+    }
+    out.push_str(&format!("regex used for validation is '{re}')"));
+    out
+}
+
+fn max_len_error(n: usize) -> String {
+    format!("must be no more than {n} bytes")
+}
+
+fn full_match(pattern: &'static str, cell: &'static OnceLock<Regex>, value: &str) -> bool {
+    cell.get_or_init(|| Regex::new(&format!("^(?:{pattern})$")).expect("static regex"))
+        .is_match(value)
+}
+
+/// `IsDNS1123Subdomain` with its messages.
+pub fn dns1123_subdomain_errors(value: &str) -> Vec<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let mut errs = Vec::new();
+    if value.len() > 253 {
+        errs.push(max_len_error(253));
+    }
+    if !full_match(DNS1123_SUBDOMAIN_FMT, &RE, value) {
+        errs.push(regex_error(
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+            DNS1123_SUBDOMAIN_FMT,
+            &["example.com"],
+        ));
+    }
+    errs
+}
+
+/// `IsQualifiedName` (a label key): an optional DNS subdomain prefix and
+/// `/`, then a name of at most 63 characters.
+pub fn qualified_name_errors(value: &str) -> Vec<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let mut errs = Vec::new();
+    let parts: Vec<&str> = value.split('/').collect();
+    let name = match parts.as_slice() {
+        [name] => *name,
+        [prefix, name] => {
+            if prefix.is_empty() {
+                errs.push("prefix part must be non-empty".to_string());
+            } else {
+                errs.extend(
+                    dns1123_subdomain_errors(prefix)
+                        .into_iter()
+                        .map(|m| format!("prefix part {m}")),
+                );
+            }
+            *name
+        }
+        _ => {
+            errs.push(format!(
+                "a valid label key {} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+                regex_error(LABEL_KEY_ERR, LABEL_KEY_FMT, &["MyName", "my.name", "123-abc"])
+            ));
+            return errs;
+        }
+    };
+    if name.is_empty() {
+        errs.push("name part must be non-empty".to_string());
+    } else if name.len() > 63 {
+        errs.push(format!("name part {}", max_len_error(63)));
+    }
+    if !full_match(LABEL_KEY_FMT, &RE, name) {
+        errs.push(format!(
+            "name part {}",
+            regex_error(
+                LABEL_KEY_ERR,
+                LABEL_KEY_FMT,
+                &["MyName", "my.name", "123-abc"]
+            )
+        ));
+    }
+    errs
+}
+
+/// `IsValidLabelValue`: empty, or at most 63 characters of the label
+/// alphabet.
+pub fn label_value_errors(value: &str) -> Vec<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let mut errs = Vec::new();
+    if value.len() > 63 {
+        errs.push(max_len_error(63));
+    }
+    if !value.is_empty() && !full_match(LABEL_KEY_FMT, &RE, value) {
+        errs.push(regex_error(
+            "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+            &format!("({LABEL_KEY_FMT})?"),
+            &["MyValue", "my_value", "12345"],
+        ));
+    }
+    errs
+}
+
+/// `IsEnvVarName` with its messages.
+pub fn env_var_name_errors(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if !is_env_var_name(value) {
+        errs.push(regex_error(
+            "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit",
+            ENV_VAR_NAME_FMT,
+            &["my.env-name", "MY_ENV.NAME", "MyEnvName1"],
+        ));
+    }
+    if value == "." {
+        errs.push("must not be '.'".to_string());
+    } else if value == ".." {
+        errs.push("must not be '..'".to_string());
+    } else if value.starts_with("..") {
+        errs.push("must not start with '..'".to_string());
+    }
+    errs
+}
+
 /// IANA service (port) names; every rule that fails adds its message.
 pub fn port_name_errors(port: &str) -> Vec<String> {
     let mut errs = Vec::new();
@@ -190,6 +319,31 @@ mod tests {
             parse_port_number("+1").unwrap_err(),
             "strconv.ParseUint: parsing \"+1\": invalid syntax"
         );
+    }
+
+    #[test]
+    fn label_keys_values_and_env_names_in_apimachinery_words() {
+        assert!(qualified_name_errors("example.com/my-app").is_empty());
+        assert_eq!(
+            qualified_name_errors("/b"),
+            ["prefix part must be non-empty"]
+        );
+        assert_eq!(
+            qualified_name_errors(&"a".repeat(64)),
+            ["name part must be no more than 63 bytes"]
+        );
+        assert!(qualified_name_errors("a/b/c")[0].starts_with("a valid label key must consist"));
+        assert!(qualified_name_errors("A_/b")[0].starts_with("prefix part a lowercase RFC 1123"));
+        assert!(label_value_errors("").is_empty());
+        assert_eq!(
+            label_value_errors("-x"),
+            ["a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"]
+        );
+        assert_eq!(
+            env_var_name_errors("../a").last().map(String::as_str),
+            Some("must not start with '..'")
+        );
+        assert!(env_var_name_errors("A_1").is_empty());
     }
 
     #[test]
