@@ -59,6 +59,14 @@ pub enum Commands {
     Plugin(commands::plugin::PluginArgs),
     /// Print the resource types the server supports.
     ApiResources(commands::api_resources::ApiResourcesArgs),
+    /// Mark nodes unschedulable.
+    Cordon(commands::cordon::CordonArgs),
+    /// Mark nodes schedulable.
+    Uncordon(commands::uncordon::UncordonArgs),
+    /// Cordon nodes and evict their pods, for maintenance.
+    Drain(commands::drain::DrainArgs),
+    /// Add, change or remove taints of nodes.
+    Taint(commands::taint::TaintArgs),
     /// Help about any command.
     #[command(hide = true)]
     Help(commands::help::HelpArgs),
@@ -214,6 +222,10 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Describe(args) => commands::describe::run(ctx, args).await,
             Commands::Config(args) => commands::config::run(ctx, args).await,
             Commands::Kuberc(args) => commands::kuberc::run(ctx, args),
+            Commands::Cordon(args) => commands::cordon::run(ctx, args).await,
+            Commands::Uncordon(args) => commands::uncordon::run(ctx, args).await,
+            Commands::Drain(args) => commands::drain::run(ctx, args).await,
+            Commands::Taint(args) => commands::taint::run(ctx, args).await,
         }
     })
 }

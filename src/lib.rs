@@ -19,6 +19,7 @@ pub mod generate;
 pub mod kubeconfig;
 pub mod kuberc;
 pub mod man;
+pub mod node;
 pub mod plugin;
 pub mod printers;
 pub mod resource;
