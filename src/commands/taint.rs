@@ -44,10 +44,7 @@ Examples:
 )]
 pub struct TaintArgs {
     /// `nodes NAME…` (or just `nodes` with -l or --all), then the taints.
-    #[arg(
-        value_name = "NODE NAME KEY_1=VAL_1:TAINT_EFFECT_1",
-        allow_hyphen_values = true
-    )]
+    #[arg(value_name = "NODE NAME KEY_1=VAL_1:TAINT_EFFECT_1")]
     pub args: Vec<String>,
 
     /// Let a taint replace one with the same key and effect.

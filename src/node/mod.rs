@@ -107,7 +107,7 @@ pub async fn fetch_nodes(client: &ApiClient, plan: &Plan, namespace: &str) -> Re
         return Err(e);
     }
     for info in &infos {
-        if info.mapping.group != "" || info.mapping.resource != "nodes" {
+        if !info.mapping.group.is_empty() || info.mapping.resource != "nodes" {
             bail!(
                 "error: expected resource of type node, got {}",
                 go_quote(&format!(
