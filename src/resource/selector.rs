@@ -108,6 +108,12 @@ fn parse_requirement(part: &str) -> Result<Requirement, String> {
             "found '{rest}', expected: in, notin, =, ==, !=, gt, lt"
         ));
     }
+    // A key ends where the lexer meets a parenthesis: no operator follows.
+    if let Some(c) = part.chars().find(|c| matches!(c, '(' | ')')) {
+        return Err(format!(
+            "found '{c}', expected: in, notin, =, ==, !=, gt, lt"
+        ));
+    }
     Ok(Requirement::Exists(part.to_string()))
 }
 
@@ -142,5 +148,6 @@ mod tests {
         }
         assert!(!LabelSelector::parse("app=web").unwrap().matches(None));
         assert!(LabelSelector::parse("a b").is_err());
+        assert!(LabelSelector::parse("a(b").is_err());
     }
 }
