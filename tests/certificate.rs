@@ -50,7 +50,11 @@ impl Requests {
     fn same_conditions(&self) {
         let conditions = |ns: &str| {
             let mut text = String::new();
-            for name in self.names.iter().filter(|n| n.starts_with(&format!("{ns}-"))) {
+            for name in self
+                .names
+                .iter()
+                .filter(|n| n.starts_with(&format!("{ns}-")))
+            {
                 let out = Invocation::new(&["get", "csr", name, "-o", "json"])
                     .kubeconfig(cluster_kubeconfig())
                     .kubectl();
@@ -117,4 +121,27 @@ fn errors() {
         r.same(line);
     }
     r.same_conditions();
+}
+
+#[test]
+fn requests_named_by_files() {
+    let r = Requests::new("csr-file", &["one", "two"]);
+    let dir = std::env::temp_dir();
+    let manifest = std::fs::read_to_string(fixture("certificates/csr.yaml")).expect("fixture");
+    for ns in [&r.twin.a, &r.twin.b] {
+        let both = format!(
+            "{}---\n{}",
+            manifest.replace("NAME", &format!("{ns}-one")),
+            manifest.replace("NAME", &format!("{ns}-two"))
+        );
+        std::fs::write(dir.join(format!("{ns}-csrs.yaml")), both).expect("write manifest");
+    }
+    let file = format!("{}/NS-csrs.yaml", dir.display());
+    r.same(&format!("certificate deny -f {file}"));
+    r.same_conditions();
+    r.same(&format!("certificate approve -f {file} -o name"));
+    r.same_conditions();
+    for ns in [&r.twin.a, &r.twin.b] {
+        let _ = std::fs::remove_file(dir.join(format!("{ns}-csrs.yaml")));
+    }
 }
