@@ -59,6 +59,8 @@ pub enum Commands {
     Plugin(commands::plugin::PluginArgs),
     /// Print the resource types the server supports.
     ApiResources(commands::api_resources::ApiResourcesArgs),
+    /// Inspect your identity and permissions.
+    Auth(commands::auth::AuthArgs),
     /// Approve or deny certificate signing requests.
     Certificate(commands::certificate::CertificateArgs),
     /// Mark nodes unschedulable.
@@ -224,6 +226,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Describe(args) => commands::describe::run(ctx, args).await,
             Commands::Config(args) => commands::config::run(ctx, args).await,
             Commands::Kuberc(args) => commands::kuberc::run(ctx, args),
+            Commands::Auth(args) => commands::auth::run(ctx, args).await,
             Commands::Certificate(args) => commands::certificate::run(ctx, args).await,
             Commands::Cordon(args) => commands::cordon::run(ctx, args).await,
             Commands::Uncordon(args) => commands::uncordon::run(ctx, args).await,

@@ -4,6 +4,7 @@
 
 pub mod api_resources;
 pub mod apply;
+pub mod auth;
 pub mod certificate;
 pub mod completion;
 pub mod config;
