@@ -22,4 +22,5 @@ pub mod man;
 pub mod node;
 pub mod plugin;
 pub mod printers;
+pub mod rbac;
 pub mod resource;

@@ -81,3 +81,26 @@ fn can_i_warnings_and_errors() {
         same_on_cluster(line);
     }
 }
+
+#[test]
+fn can_i_list() {
+    for line in [
+        "auth can-i --list",
+        "auth can-i --list --no-headers",
+        "auth can-i --list --context limited",
+        "auth can-i --list --context limited -n kube-system",
+        "auth can-i --list --as=system:serviceaccount:kube-system:default -n kube-system",
+        "auth can-i --list get pods",
+        "auth can-i --list -A",
+        "auth can-i --list -q",
+        "auth can-i --list --subresource=log",
+        "auth can-i get pods --no-headers",
+    ] {
+        same_on_cluster(line);
+    }
+    // The limited user's table: its resource rows, then the non-resource
+    // URLs every authenticated user may get.
+    let out = same_on_cluster("auth can-i --list --context limited");
+    assert!(out.stdout.starts_with("Resources "), "{}", out.stdout);
+    assert!(out.stdout.contains("[/healthz]"), "{}", out.stdout);
+}

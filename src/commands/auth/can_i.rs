@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value};
 use crate::context::{warning_line, warnings_in_color, Context};
 use crate::error::{CliError, PROGRAM};
 use crate::flags::go_values::go_bool;
+use crate::rbac::policy::{self, PolicyRule};
 
 const RESOURCE_VERBS: [&str; 16] = [
     "get",
@@ -60,7 +61,10 @@ Examples:
   kuddle auth can-i get pods --subresource=log
 
   # May I reach the URL /logs/?
-  kuddle auth can-i get /logs/"
+  kuddle auth can-i get /logs/
+
+  # Everything I may do in namespace foo
+  kuddle auth can-i --list --namespace=foo"
 )]
 pub struct CanIArgs {
     /// VERB, then TYPE, TYPE/NAME or a non-resource URL.
@@ -82,6 +86,17 @@ pub struct CanIArgs {
     /// A subresource such as log (pods) or scale (deployments).
     #[arg(long, value_name = "SUBRESOURCE", default_value = "")]
     pub subresource: String,
+
+    /// List everything you may do in the namespace instead.
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
+    pub list: bool,
+
+    /// With --list: leave out the header line.
+    #[arg(long = "no-headers", num_args = 0..=1, require_equals = true,
+          default_missing_value = "true", default_value = "false", value_parser = go_bool,
+          action = ArgAction::Set)]
+    pub no_headers: bool,
 }
 
 /// What the review asks about.
@@ -99,6 +114,9 @@ struct Question {
 pub async fn run(ctx: &mut Context, args: CanIArgs) -> Result<()> {
     // complete
     let color = warnings_in_color();
+    if args.list {
+        return list(ctx, &args, color).await;
+    }
     let [verb, target] = args.args.as_slice() else {
         return Err(anyhow!(
             "you must specify two arguments: verb resource or verb resource/resourceName.\nSee '{PROGRAM} auth can-i -h' for help and examples."
@@ -187,6 +205,12 @@ pub async fn run(ctx: &mut Context, args: CanIArgs) -> Result<()> {
         }
     }
 
+    if args.no_headers {
+        return Err(anyhow!(
+            "--no-headers cannot be set without --list specified"
+        ));
+    }
+
     // run
     let review = review_request(&question, &namespace, &args.subresource);
     let answer = conn
@@ -212,6 +236,68 @@ pub async fn run(ctx: &mut Context, args: CanIArgs) -> Result<()> {
         ctx.out.flush()?;
         Err(CliError::Exit(1).into())
     }
+}
+
+/// `--list`: the rules a SelfSubjectRulesReview returns for the namespace,
+/// broken down, merged per resource and sorted as kubectl prints them.
+async fn list(ctx: &mut Context, args: &CanIArgs, color: bool) -> Result<()> {
+    if !args.args.is_empty() {
+        return Err(anyhow!("list option must be specified with no arguments"));
+    }
+    let conn = ctx.connection().await?;
+    if args.quiet || args.all_namespaces || !args.subresource.is_empty() {
+        return Err(anyhow!(
+            "list option can't be specified with neither quiet, all-namespaces nor subresource options"
+        ));
+    }
+    let review = json!({
+        "kind": "SelfSubjectRulesReview",
+        "apiVersion": "authorization.k8s.io/v1",
+        "metadata": {},
+        "spec": {"namespace": conn.namespace},
+    });
+    let answer = conn
+        .client
+        .json_request(
+            Method::POST,
+            "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
+            "application/json",
+            &review,
+        )
+        .await?;
+    let status = answer.get("status").cloned().unwrap_or(Value::Null);
+    if status.get("incomplete").and_then(Value::as_bool) == Some(true) {
+        let why = status
+            .get("evaluationError")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let text = format!("the list may be incomplete: {why}");
+        ctx.err.write_all(warning_line(&text, color).as_bytes())?;
+    }
+    // Resource rules first, then the non-resource ones, as kubectl
+    // converts them.
+    let mut rules = Vec::new();
+    for key in ["resourceRules", "nonResourceRules"] {
+        for rule in status
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            rules.push(PolicyRule::from_json(rule));
+        }
+    }
+    let rules = policy::for_display(&rules);
+    let mut w = crate::printers::tabwriter::TabWriter::for_tables(&mut ctx.out);
+    if !args.no_headers {
+        w.write_all(b"Resources\tNon-Resource URLs\tResource Names\tVerbs\n")?;
+    }
+    for rule in &rules {
+        let [resources, urls, names, verbs] = rule.table_cells();
+        writeln!(w, "{resources}\t{urls}\t{names}\t{verbs}")?;
+    }
+    w.flush()?;
+    Ok(())
 }
 
 /// The SelfSubjectAccessReview, empty attributes left out.
