@@ -18,6 +18,8 @@ use super::quantity::Quantity;
 const POD_SCHEMA: &str = include_str!("schema/pod.txt");
 /// The Service type, read the same way (`expose --overrides`).
 const SERVICE_SCHEMA: &str = include_str!("schema/service.txt");
+/// The RBAC types (`auth reconcile`); metav1 types come from the Pod table.
+const RBAC_SCHEMA: &str = include_str!("schema/rbac.txt");
 
 struct Field {
     json: String,
@@ -38,7 +40,11 @@ fn schema() -> &'static Schema {
         let mut structs: HashMap<String, Vec<Field>> = HashMap::new();
         let mut aliases = HashMap::new();
         let mut current = String::new();
-        for line in POD_SCHEMA.lines().chain(SERVICE_SCHEMA.lines()) {
+        for line in POD_SCHEMA
+            .lines()
+            .chain(SERVICE_SCHEMA.lines())
+            .chain(RBAC_SCHEMA.lines())
+        {
             if let Some(name) = line.strip_prefix('@') {
                 current = name.to_string();
                 structs.entry(current.clone()).or_default();

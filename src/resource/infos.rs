@@ -244,6 +244,68 @@ pub async fn read_file_objects(
     Ok(out)
 }
 
+/// One object read by a local builder: no server mapping, so it keeps the
+/// namespace its manifest gives (none when it gives none), as kubectl's
+/// `Local()` builder leaves it.
+#[derive(Debug, Clone)]
+pub struct LocalObject {
+    pub source: String,
+    pub object: Value,
+}
+
+/// Reads `-f` as kubectl's local, typed builder does (`auth reconcile`):
+/// nothing is asked of the server; kinds outside kubectl's scheme are
+/// reading errors.
+pub async fn read_local_objects(
+    files: &FilenameFlags,
+) -> Result<(Vec<LocalObject>, Vec<anyhow::Error>)> {
+    let mut downloads = std::collections::HashMap::new();
+    for url in manifest::urls(&files.filenames) {
+        let body = crate::client::download::download(&url).await;
+        downloads.insert(url, body);
+    }
+    let opts = ManifestOptions {
+        filenames: &files.filenames,
+        recursive: files.recursive,
+        kustomize: files.kustomize.as_deref(),
+        validate: false,
+        downloads: Some(&downloads),
+    };
+    let entries = {
+        let stdin = std::io::stdin();
+        let mut lock = stdin.lock();
+        manifest::read(&opts, &mut lock)
+    };
+    let entries = match entries {
+        Ok(e) => e,
+        Err(mut errors) if errors.0.len() == 1 => return Err(anyhow!(errors.0.remove(0))),
+        Err(errors) => return Err(CliError::Many(errors.0).into()),
+    };
+    let mut objects = Vec::new();
+    let mut reading = Vec::new();
+    for entry in entries {
+        match entry {
+            Entry::Error(e) => reading.push(anyhow!(e)),
+            Entry::Unreachable { text, message } => {
+                reading.push(WordedError { text, message }.into())
+            }
+            Entry::Object(m) => {
+                let (api_version, _) = type_meta(&m);
+                let group = api_version.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
+                if compiled_in(group) {
+                    objects.push(LocalObject {
+                        source: m.source,
+                        object: Value::Object(m.object),
+                    });
+                } else {
+                    reading.push(anyhow!(scheme_error(&m)));
+                }
+            }
+        }
+    }
+    Ok((objects, reading))
+}
+
 /// The resource for an object's `apiVersion` and `kind`.
 fn mapping_for(discovery: &Discovery, obj: &Map<String, Value>) -> Option<Mapping> {
     let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
