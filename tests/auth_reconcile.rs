@@ -140,6 +140,24 @@ fn output_formats_and_protected_roles() {
     assert!(out.stderr.contains("opted out"));
     twin.same_objects("roles,rolebindings");
     same_reconcile(&twin, "v1.yaml", "-o bogus");
+    // Objects as kubectl's typed decoding leaves them.
+    for flags in [
+        "-o json --dry-run=client",
+        "-o yaml --dry-run=client",
+        "-o yaml",
+    ] {
+        same_reconcile(&twin, "typed.yaml", flags);
+    }
+    // The limited user may not read roles: the server's errors, per object.
+    let out = same_reconcile(&twin, "forbidden.yaml", "--context limited");
+    assert!(out.stderr.contains("Forbidden"), "{}", out.stderr);
+    for ns in [&twin.a, &twin.b] {
+        kubectl(&[
+            "delete",
+            &format!("clusterrole/{ns}-typed"),
+            "--ignore-not-found",
+        ]);
+    }
     delete_namespaces(&[&twin.a, &twin.b]);
 }
 
