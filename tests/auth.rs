@@ -104,3 +104,30 @@ fn can_i_list() {
     assert!(out.stdout.starts_with("Resources "), "{}", out.stdout);
     assert!(out.stdout.contains("[/healthz]"), "{}", out.stdout);
 }
+
+#[test]
+fn can_i_list_with_resource_names_and_a_dangling_binding() {
+    let ns = common::cluster::namespace("cani");
+    let kubectl = |line: &str| {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let out = Invocation::new(&words)
+            .kubeconfig(cluster_kubeconfig())
+            .kubectl();
+        assert_eq!(out.code, 0, "`{line}`: {}", out.stderr);
+    };
+    kubectl(&format!(
+        "-n {ns} create role multi --verb=get,list --resource=pods,configmaps --resource-name=a --resource-name=b"
+    ));
+    kubectl(&format!(
+        "-n {ns} create rolebinding multi --role=multi --user=limited"
+    ));
+    kubectl(&format!(
+        "-n {ns} create rolebinding dangling --role=missing --user=limited"
+    ));
+    let out = same_on_cluster(&format!("auth can-i --list --context limited -n {ns}"));
+    assert!(out.stdout.contains("[a]"), "{}", out.stdout);
+    same_on_cluster(&format!(
+        "auth can-i --list --context limited -n {ns} --no-headers"
+    ));
+    kubectl(&format!("delete namespace {ns} --wait=false"));
+}
