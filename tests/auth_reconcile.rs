@@ -218,6 +218,23 @@ fn namespaces_kinds_and_bad_input() {
             .stdin(manifest("v1.yaml", &twin.a));
         assert_same(&inv);
     }
+    // Without a server, every object fails on its own.
+    let unreachable = twin
+        .invocation(
+            &twin.a,
+            &[
+                "auth",
+                "reconcile",
+                "-f",
+                "-",
+                "-s",
+                "https://127.0.0.1:1",
+                "--insecure-skip-tls-verify",
+            ],
+        )
+        .stdin(manifest("forbidden.yaml", &twin.a));
+    let out = assert_same(&unreachable);
+    assert_eq!(out.stderr.lines().count(), 2, "{}", out.stderr);
     let missing = twin.invocation(
         &twin.a,
         &["auth", "reconcile", "-f", "/nonexistent/rbac.yaml"],

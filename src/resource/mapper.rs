@@ -40,6 +40,29 @@ impl Mapping {
         }
     }
 
+    /// A built-in type as kubectl's typed clients reach it, without asking
+    /// discovery (`auth reconcile` talks to RBAC and namespaces that way, so
+    /// an unreachable server fails per object, not up front).
+    pub fn builtin(
+        group: &str,
+        version: &str,
+        resource: &str,
+        kind: &str,
+        namespaced: bool,
+    ) -> Mapping {
+        Mapping {
+            group: group.to_string(),
+            version: version.to_string(),
+            resource: resource.to_string(),
+            kind: kind.to_string(),
+            singular: kind.to_lowercase(),
+            namespaced,
+            verbs: Vec::new(),
+            short_names: Vec::new(),
+            categories: Vec::new(),
+        }
+    }
+
     /// `apps/v1` or `v1`.
     pub fn api_version(&self) -> String {
         if self.group.is_empty() {

@@ -88,13 +88,21 @@ impl RbacKind {
         })
     }
 
-    fn resource(self) -> &'static str {
-        match self {
-            RbacKind::Role => "roles.rbac.authorization.k8s.io",
-            RbacKind::ClusterRole => "clusterroles.rbac.authorization.k8s.io",
-            RbacKind::RoleBinding => "rolebindings.rbac.authorization.k8s.io",
-            RbacKind::ClusterRoleBinding => "clusterrolebindings.rbac.authorization.k8s.io",
-        }
+    /// The resource kubectl's typed RBAC client writes this kind to.
+    fn mapping(self) -> Mapping {
+        let (resource, namespaced) = match self {
+            RbacKind::Role => ("roles", true),
+            RbacKind::ClusterRole => ("clusterroles", false),
+            RbacKind::RoleBinding => ("rolebindings", true),
+            RbacKind::ClusterRoleBinding => ("clusterrolebindings", false),
+        };
+        Mapping::builtin(
+            "rbac.authorization.k8s.io",
+            "v1",
+            resource,
+            self.type_name(),
+            namespaced,
+        )
     }
 
     fn type_name(self) -> &'static str {
@@ -177,8 +185,7 @@ pub async fn run(ctx: &mut Context, args: ReconcileArgs) -> Result<()> {
     let (objects, reading) = read_local_objects(&args.files).await?;
     let printer = args.print.printer(OBJECT_FORMATS)?.map(|p| p.typed());
     let conn = ctx.connection().await?;
-    let discovery = ctx.discovery().await?;
-    let namespaces = discovery.resolve("namespaces")?;
+    let namespaces = Mapping::builtin("", "v1", "namespaces", "Namespace", false);
 
     // run
     let mut result = ResultPrinter::new(dry_run, printer, args.print.show_managed_fields);
@@ -231,7 +238,7 @@ pub async fn run(ctx: &mut Context, args: ReconcileArgs) -> Result<()> {
         let target = Target {
             client: &conn.client,
             kind: rbac_kind,
-            mapping: discovery.resolve(rbac_kind.resource())?,
+            mapping: rbac_kind.mapping(),
             namespaces: &namespaces,
             confirm: dry_run == DryRun::None,
         };
