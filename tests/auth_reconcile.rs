@@ -191,6 +191,8 @@ fn cluster_roles_and_bindings() {
 fn namespaces_kinds_and_bad_input() {
     let twin = Twin::new("reconcile-e");
     same_reconcile(&twin, "unsupported.yaml", "");
+    let out = same_reconcile(&twin, "malformed.yaml", "");
+    assert!(out.stderr.contains("cannot unmarshal"), "{}", out.stderr);
     same_reconcile(&twin, "no-namespace.yaml", "");
     // An explicit -n must agree with the manifest's namespace.
     same_reconcile(&twin, "new-namespace.yaml", "");

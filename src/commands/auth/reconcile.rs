@@ -231,7 +231,7 @@ pub async fn run(ctx: &mut Context, args: ReconcileArgs) -> Result<()> {
         let expected = match normalize(rbac_kind.type_name(), &local.object) {
             Ok(v) => v,
             Err(e) => {
-                errors.push(anyhow!("unable to decode {:?}: {e}", local.source));
+                errors.push_reading(anyhow!("unable to decode {}: {e}", go_quote(&local.source)));
                 continue;
             }
         };
