@@ -95,6 +95,18 @@ pub enum Commands {
     Events(commands::events::EventsArgs),
     /// Print the client and server version information.
     Version(commands::version::VersionArgs),
+    /// Inspect your identity and permissions.
+    Auth(commands::auth::AuthArgs),
+    /// Approve or deny certificate signing requests.
+    Certificate(commands::certificate::CertificateArgs),
+    /// Mark nodes unschedulable.
+    Cordon(commands::cordon::CordonArgs),
+    /// Mark nodes schedulable.
+    Uncordon(commands::uncordon::UncordonArgs),
+    /// Cordon nodes and evict their pods, for maintenance.
+    Drain(commands::drain::DrainArgs),
+    /// Add, change or remove taints of nodes.
+    Taint(commands::taint::TaintArgs),
     /// Help about any command.
     #[command(hide = true)]
     Help(commands::help::HelpArgs),
@@ -394,6 +406,12 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::ClusterInfo(args) => commands::cluster_info::run(ctx, args).await,
             Commands::Events(args) => commands::events::run(ctx, args).await,
             Commands::Explain(args) => commands::explain::run(ctx, args).await,
+            Commands::Auth(args) => commands::auth::run(ctx, args).await,
+            Commands::Certificate(args) => commands::certificate::run(ctx, args).await,
+            Commands::Cordon(args) => commands::cordon::run(ctx, args).await,
+            Commands::Uncordon(args) => commands::uncordon::run(ctx, args).await,
+            Commands::Drain(args) => commands::drain::run(ctx, args).await,
+            Commands::Taint(args) => commands::taint::run(ctx, args).await,
         }
     })
 }

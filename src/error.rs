@@ -50,11 +50,37 @@ pub struct WordedError {
     pub message: String,
 }
 
+/// Go's `utilerrors.Aggregate`: several errors that read as one line
+/// (`[a, b]`, each distinct message once; a single error as itself).
+/// kubectl prints one that reaches the top one error per line without the
+/// `error: ` prefix (`MultipleErrors`), after unwrapping an aggregate of
+/// one error (once).
+#[derive(Debug)]
+pub struct Aggregate(pub Vec<anyhow::Error>);
+
+impl std::fmt::Display for Aggregate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&go_aggregate_text(&self.0.iter().collect::<Vec<_>>()))
+    }
+}
+
+impl std::error::Error for Aggregate {}
+
 /// The program's name as it appears in usage hints.
 pub const PROGRAM: &str = "kuddle";
 
 /// Writes `err` to `stderr` the way kubectl does and returns the exit code.
 pub fn render(err: &anyhow::Error, stderr: &mut dyn Write) -> i32 {
+    let err = match err.downcast_ref::<Aggregate>() {
+        Some(Aggregate(errors)) if errors.len() == 1 => &errors[0],
+        _ => err,
+    };
+    if let Some(Aggregate(errors)) = err.downcast_ref::<Aggregate>() {
+        for e in errors {
+            let _ = writeln!(stderr, "{}", message_for_error(e));
+        }
+        return 1;
+    }
     let (text, code) = match err.downcast_ref::<CliError>() {
         Some(CliError::Exit(code)) => return *code,
         Some(CliError::Verbatim(msg)) => (msg.clone(), 1),
@@ -324,6 +350,19 @@ mod tests {
             rendered(filtered.into_result().unwrap_err()).0,
             "bad kind\n"
         );
+    }
+
+    #[test]
+    fn aggregates_like_check_err() {
+        let one = Aggregate(vec![anyhow::anyhow!("boom")]);
+        assert_eq!(rendered(one.into()).0, "error: boom\n");
+        let nested = Aggregate(vec![Aggregate(vec![anyhow::anyhow!("a")]).into()]);
+        assert_eq!(rendered(nested.into()).0, "a\n");
+        let two = Aggregate(vec![
+            anyhow::anyhow!("a"),
+            Aggregate(vec![anyhow::anyhow!("b"), anyhow::anyhow!("c")]).into(),
+        ]);
+        assert_eq!(rendered(two.into()).0, "a\n[b, c]\n");
     }
 
     #[test]

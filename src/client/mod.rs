@@ -102,8 +102,6 @@ impl ApiClient {
         ))
     }
 
-    /// A client for resolved settings over kuddle's own transport (client-go's
-    /// timeouts, TLS rules, proxies and credential handling).
     /// Overrides kubectl's rule for colouring the `Warning:` prefix
     /// (`--color=always|never`).
     pub fn colour_warnings(&self, on: bool) {
@@ -112,6 +110,8 @@ impl ApiClient {
         }
     }
 
+    /// A client for resolved settings over kuddle's own transport (client-go's
+    /// timeouts, TLS rules, proxies and credential handling).
     pub fn connect(
         resolved: &crate::kubeconfig::ResolvedConfig,
         stderr: SharedWriter,

@@ -290,6 +290,24 @@ mod tests {
     }
 
     #[test]
+    fn durations_as_go_prints_them() {
+        for (nanos, text) in [
+            (0, "0s"),
+            (1, "1ns"),
+            (1_500, "1.5µs"),
+            (1_500_000, "1.5ms"),
+            (5_000_000_000, "5s"),
+            (90_000_000_000, "1m30s"),
+            (7_200_000_000_000, "2h0m0s"),
+            (1_500_000_000, "1.5s"),
+            (-20_000_000_000, "-20s"),
+            (i64::MAX, "2562047h47m16.854775807s"),
+        ] {
+            assert_eq!(go_duration_string(nanos), text);
+        }
+    }
+
+    #[test]
     fn durations_as_go_parses_them() {
         assert_eq!(go_duration("0"), Ok(0));
         assert_eq!(go_duration("1s"), Ok(1_000_000_000));

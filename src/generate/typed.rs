@@ -21,6 +21,8 @@ const SERVICE_SCHEMA: &str = include_str!("schema/service.txt");
 /// Workloads, role bindings and autoscalers (`set`, `autoscale`): the
 /// types the first two files do not already hold.
 const WORKLOADS_SCHEMA: &str = include_str!("schema/workloads.txt");
+/// The RBAC types (`auth reconcile`); metav1 types come from the Pod table.
+const RBAC_SCHEMA: &str = include_str!("schema/rbac.txt");
 
 struct Field {
     json: String,
@@ -49,7 +51,8 @@ fn schema() -> &'static Schema {
         let lines = POD_SCHEMA
             .lines()
             .chain(SERVICE_SCHEMA.lines())
-            .chain(WORKLOADS_SCHEMA.lines());
+            .chain(WORKLOADS_SCHEMA.lines())
+            .chain(RBAC_SCHEMA.lines());
         for line in lines {
             if let Some(name) = line.strip_prefix('@') {
                 current = name.to_string();

@@ -520,11 +520,11 @@ pub async fn read_local_objects(
             .and_then(|meta| meta.get("namespace"))
             .and_then(Value::as_str)
             .map(str::to_string);
-        out.items.push(Ok(Info::from_object(
-            mapping,
-            Value::Object(m.object),
-            namespace,
-        )));
+        let source = m.source.clone();
+        out.items.push(Ok(Info {
+            source,
+            ..Info::from_object(mapping, Value::Object(m.object), namespace)
+        }));
     }
     Ok(out)
 }

@@ -44,13 +44,26 @@ impl Mapping {
     /// (`--local`): group, version and kind from the object, no resource.
     pub fn local(api_version: &str, kind: &str) -> Mapping {
         let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+        Mapping::builtin(group, version, "", kind, false)
+    }
+
+    /// A built-in type as kubectl's typed clients reach it, without asking
+    /// discovery (`auth reconcile` talks to RBAC and namespaces that way, so
+    /// an unreachable server fails per object, not up front).
+    pub fn builtin(
+        group: &str,
+        version: &str,
+        resource: &str,
+        kind: &str,
+        namespaced: bool,
+    ) -> Mapping {
         Mapping {
             group: group.to_string(),
             version: version.to_string(),
-            resource: String::new(),
+            resource: resource.to_string(),
             kind: kind.to_string(),
             singular: kind.to_lowercase(),
-            namespaced: false,
+            namespaced,
             verbs: Vec::new(),
             short_names: Vec::new(),
             categories: Vec::new(),

@@ -1,5 +1,6 @@
-//! Writing objects: create (POST) and the `/scale` subresource (GET, PUT,
-//! merge PATCH), with the query parameters kubectl sends.
+//! Writing objects: create (POST), patch, replace, delete, pod evictions
+//! and the `/scale` subresource (GET, PUT, merge PATCH), with the query
+//! parameters kubectl sends.
 
 use http::Method;
 use serde_json::Value;
@@ -287,6 +288,29 @@ pub async fn delete(
     let path = mapping.object_path(namespace, name);
     client
         .json_request(Method::DELETE, &path, "application/json", delete_options)
+        .await
+}
+
+/// Asks the server to evict a pod (`POST …/pods/NAME/eviction`) with an
+/// `Eviction` of `api_version` (`policy/v1`) carrying `delete_options`. A
+/// PodDisruptionBudget that forbids it answers 429 TooManyRequests.
+pub async fn evict_pod(
+    client: &ApiClient,
+    pods: &Mapping,
+    namespace: &str,
+    name: &str,
+    api_version: &str,
+    delete_options: &Value,
+) -> Result<Value, ApiError> {
+    let path = format!("{}/eviction", pods.object_path(Some(namespace), name));
+    let eviction = serde_json::json!({
+        "kind": "Eviction",
+        "apiVersion": api_version,
+        "metadata": {"name": name, "namespace": namespace},
+        "deleteOptions": delete_options,
+    });
+    client
+        .json_request(Method::POST, &path, "application/json", &eviction)
         .await
 }
 

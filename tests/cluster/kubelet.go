@@ -60,6 +60,7 @@ func runNode(args []string) int {
 	}
 	klog.InfoS("registered node", "node", *name)
 	go heartbeat(ctx, kubelet, *name, *port)
+	go runStandIns(ctx, kubelet)
 
 	isolate := canIsolate()
 	if !isolate {

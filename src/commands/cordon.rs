@@ -1,0 +1,35 @@
+//! `cordon NODE | -l SELECTOR`: mark nodes unschedulable.
+
+use anyhow::Result;
+use clap::Args;
+
+use crate::context::Context;
+use crate::flags::dry_run::DryRunFlags;
+use crate::node::UnschedulableChange;
+
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  # Keep new pods off node \"foo\"
+  kuddle cordon foo")]
+pub struct CordonArgs {
+    /// The node(s) to cordon (NAME or node/NAME).
+    #[arg(value_name = "NODE")]
+    pub nodes: Vec<String>,
+
+    /// Selector (label query) over nodes, e.g. -l key1=value1,key2 in (v2); every constraint must hold.
+    #[arg(short = 'l', long = "selector", value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    #[command(flatten)]
+    pub dry_run: DryRunFlags,
+}
+
+pub async fn run(ctx: &mut Context, args: CordonArgs) -> Result<()> {
+    let change = UnschedulableChange {
+        desired: true,
+        usage: "cordon NODE",
+    };
+    change
+        .run(ctx, &args.nodes, args.selector.as_deref(), &args.dry_run)
+        .await
+}
