@@ -49,45 +49,7 @@ pub fn exact_kind(
         .filter(|m| m.version == version && m.group == group)
 }
 
-/// kubectl's message for an object whose kind the server does not serve.
-pub fn mapping_error(m: &Manifest) -> String {
-    let obj = &m.object;
-    let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
-    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
-    let (group, version) = match api_version.split_once('/') {
-        Some((g, v)) => (g, v),
-        None => ("", api_version),
-    };
-    let no_match = if version.is_empty() {
-        format!(
-            "no matches for kind {} in group {}",
-            go_quote(kind),
-            go_quote(group)
-        )
-    } else {
-        format!(
-            "no matches for kind {} in version {}",
-            go_quote(kind),
-            go_quote(api_version)
-        )
-    };
-    if m.from_list {
-        return format!("unable to recognize {no_match}");
-    }
-    let meta = obj.get("metadata");
-    let field = |k: &str| {
-        meta.and_then(|m| m.get(k))
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
-    format!(
-        "resource mapping not found for name: {} namespace: {} from {}: {no_match}\nensure CRDs are installed first",
-        go_quote(&field("name")),
-        go_quote(&field("namespace")),
-        go_quote(&m.source)
-    )
-}
+pub use crate::resource::infos::mapping_error;
 
 /// Puts the namespace on an object as kubectl's builder does: the default
 /// one when it has none, none at all for cluster-scoped kinds, and an error

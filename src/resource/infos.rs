@@ -686,10 +686,12 @@ fn scheme_error(m: &Manifest) -> String {
 }
 
 /// kubectl's message for an object whose kind the server does not serve.
-fn mapping_error(m: &Manifest) -> String {
+pub fn mapping_error(m: &Manifest) -> String {
     let (api_version, kind) = type_meta(m);
-    let no_match = match api_version.split_once('/') {
-        Some((group, "")) => format!(
+    let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+    // Without a version (`apps/`, or no apiVersion at all) the group is named.
+    let no_match = match version {
+        "" => format!(
             "no matches for kind {} in group {}",
             go_quote(kind),
             go_quote(group)
