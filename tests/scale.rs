@@ -61,6 +61,9 @@ fn deployments_replica_sets_and_controllers() {
 fn printed_objects() {
     let t = Twin::new("mut-scale-print");
     t.setup("create deployment web --image=nginx");
+    // The node runs the pod: both twins print the same status only once
+    // their rollouts are done.
+    t.setup("rollout status deploy/web --timeout=60s");
     for line in [
         "scale deploy web --replicas=2 -o json",
         "scale deploy web --replicas=3 -o jsonpath={.spec.replicas}",

@@ -710,6 +710,14 @@ fn decode(source: &str, doc: Document) -> Result<Vec<Entry>, String> {
         )));
     };
     let missing_kind = || unable(format!("Object 'Kind' is missing in '{}'", doc.raw));
+    // The unstructured decoder runs first: a kind that is not a string is
+    // a missing kind before the metadata check sees it.
+    if map
+        .get("kind")
+        .is_some_and(|k| !k.is_string() && !k.is_null())
+    {
+        return Err(missing_kind());
+    }
     if let Some(problem) = metadata_problem(&map) {
         return Err(unable(problem));
     }

@@ -140,6 +140,17 @@ async fn map_resources(ctx: &mut Context, resources: &[ResourceArg]) -> Mapped {
     if !resources.iter().any(ResourceArg::needs_mapping) {
         return mapped;
     }
+    // kubectl validates in order and asks the server lazily: a resource
+    // left empty before any name that needs the server fails without a
+    // request (and without the failed request's log line).
+    for r in resources {
+        if r.resource.is_empty() {
+            return mapped;
+        }
+        if r.resource == "*" || r.needs_mapping() {
+            break;
+        }
+    }
     let mut discovery = match ctx.discovery().await {
         Ok(d) => d,
         Err(e) => {
