@@ -601,3 +601,151 @@ fn generated_manifests_with_nulls() {
     t.same(&["apply", "-f", "app/generated.yaml"]);
     t.objects_match("deployments,configmaps");
 }
+
+#[test]
+fn prune_with_a_selector_or_all() {
+    let t = Twins::new("apply-prune");
+    let label = "kuddle-prune-test=yes";
+    t.setup(&["create", "configmap", "manual", "--from-literal=k=v"]);
+    t.setup(&["apply", "-f", "prune/all.yaml"]);
+    // Dry runs name what would go and leave it.
+    t.same(&[
+        "apply",
+        "-f",
+        "prune/one.yaml",
+        "--prune",
+        "-l",
+        label,
+        "--dry-run=client",
+    ]);
+    t.same(&[
+        "apply",
+        "-f",
+        "prune/one.yaml",
+        "--prune",
+        "-l",
+        label,
+        "--dry-run=server",
+    ]);
+    t.objects_match("configmaps");
+    // The labelled object the file no longer holds goes; the unlabelled
+    // one and the one made without --save-config stay.
+    t.same(&["apply", "-f", "prune/one.yaml", "--prune", "-l", label]);
+    t.objects_match("configmaps");
+    t.setup(&["apply", "-f", "prune/all.yaml"]);
+    t.same(&[
+        "apply",
+        "-f",
+        "prune/one.yaml",
+        "--prune",
+        "-l",
+        label,
+        "-o",
+        "name",
+        "--grace-period=0",
+        "--cascade=orphan",
+    ]);
+    t.objects_match("configmaps");
+    // --all with an allowlist: every applied config map not in the file.
+    t.setup(&["apply", "-f", "prune/all.yaml"]);
+    t.same(&[
+        "apply",
+        "-f",
+        "prune/one.yaml",
+        "--prune",
+        "--all",
+        "--prune-allowlist=core/v1/ConfigMap",
+        "-o",
+        "yaml",
+    ]);
+    t.objects_match("configmaps");
+    let names = t.inv(&t.b, &["get", "configmaps", "-o", "name"]).kubectl();
+    assert_eq!(
+        names.stdout,
+        "configmap/kept\nconfigmap/kube-root-ca.crt\nconfigmap/manual\n"
+    );
+}
+
+#[test]
+fn prune_and_force_flag_errors() {
+    let t = Twins::new("apply-prune-errors");
+    for args in [
+        "--prune",
+        "--prune --all -l a=b",
+        "--prune --all --force",
+        "--force --server-side",
+        "--force --dry-run=server",
+        "--subresource=status",
+        "--prune --all --server-side",
+        "--prune --all --prune-allowlist=foo",
+        "--prune --all --prune-allowlist=core/v1/Nope",
+        "--prune --all --prune-allowlist=apps/v1/Nope",
+        "--prune --prune-allowlist=foo",
+        "--cascade=maybe",
+        "--cascade=false --wait --timeout=1s",
+        "--grace-period=x",
+    ] {
+        let mut words = vec!["apply", "-f", "prune/one.yaml"];
+        words.extend(args.split(' '));
+        t.same(&words);
+    }
+    t.same(&["apply", "--prune", "--all"]);
+    t.objects_match("configmaps");
+}
+
+#[test]
+fn force_recreates_what_cannot_be_patched() {
+    let t = Twins::new("apply-force");
+    t.setup(&["apply", "-f", "prune/immutable-v1.yaml"]);
+    let uid = |ns: &str| {
+        t.inv(
+            ns,
+            &[
+                "get",
+                "configmap",
+                "frozen",
+                "-o",
+                "jsonpath={.metadata.uid}",
+            ],
+        )
+        .kubectl()
+        .stdout
+    };
+    let before = uid(&t.b);
+    // Without --force the server refuses the change.
+    t.same(&["apply", "-f", "prune/immutable-v2.yaml"]);
+    t.same(&[
+        "apply",
+        "-f",
+        "prune/immutable-v2.yaml",
+        "--force",
+        "--dry-run=client",
+    ]);
+    t.objects_match("configmaps");
+    t.same(&["apply", "-f", "prune/immutable-v2.yaml", "--force"]);
+    t.objects_match("configmaps");
+    assert_ne!(before, uid(&t.b), "the object was not re-created");
+    // A finalizer keeps the deleted object: with no --timeout it is not
+    // gone at the one look, and the error says so as kubectl's does.
+    t.setup(&[
+        "patch",
+        "configmap",
+        "frozen",
+        "-p",
+        r#"{"metadata":{"finalizers":["kuddle.test/hold"]}}"#,
+    ]);
+    t.same(&[
+        "apply",
+        "-f",
+        "prune/immutable-v1.yaml",
+        "--force",
+        "--grace-period=0",
+    ]);
+    t.setup(&[
+        "patch",
+        "configmap",
+        "frozen",
+        "-p",
+        r#"{"metadata":{"finalizers":null}}"#,
+    ]);
+}
