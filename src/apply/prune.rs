@@ -216,3 +216,75 @@ impl Pruner {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::Status;
+
+    fn mapping(group: &str, kind: &str, namespaced: bool) -> Mapping {
+        Mapping {
+            group: group.into(),
+            version: "v1".into(),
+            kind: kind.into(),
+            namespaced,
+            resource: String::new(),
+            singular: String::new(),
+            verbs: Vec::new(),
+            short_names: Vec::new(),
+            categories: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn list_failures_are_worded_as_kubectl_words_them() {
+        let e = ApiError::Status(Box::new(Status {
+            reason: "Forbidden".into(),
+            message: "no".into(),
+            ..Default::default()
+        }));
+        let target = Target {
+            namespace: Some("ns".into()),
+            mapping: mapping("", "ConfigMap", true),
+        };
+        assert_eq!(
+            target.error(&e),
+            "error pruning namespaced object /v1, Kind=ConfigMap: no"
+        );
+        let target = Target {
+            namespace: None,
+            mapping: mapping("apps", "Thing", false),
+        };
+        assert!(target
+            .error(&e)
+            .starts_with("error pruning nonNamespaced object apps/v1, Kind=Thing: "));
+    }
+
+    #[test]
+    fn namespaced_types_per_namespace_then_cluster_types() {
+        let mut pruner = Pruner {
+            allowlist: Some(vec![
+                mapping("", "Namespace", false),
+                mapping("", "ConfigMap", true),
+            ]),
+            ..Default::default()
+        };
+        pruner.mark_namespace("b");
+        pruner.mark_namespace("a");
+        pruner.mark_namespace("b");
+        let targets = pruner.targets(&Discovery::default()).unwrap();
+        let seen: Vec<(Option<String>, String)> = targets
+            .into_iter()
+            .map(|t| (t.namespace, t.mapping.kind))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (Some("b".into()), "ConfigMap".into()),
+                (Some("a".into()), "ConfigMap".into()),
+                (None, "Namespace".into()),
+            ]
+        );
+        assert!(!pruner.uses_default_allowlist());
+    }
+}
