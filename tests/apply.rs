@@ -749,3 +749,28 @@ fn force_recreates_what_cannot_be_patched() {
         r#"{"metadata":{"finalizers":null}}"#,
     ]);
 }
+
+#[test]
+fn server_side_apply_to_a_subresource() {
+    let t = Twins::new("apply-subresource");
+    t.setup(&["apply", "--server-side", "-f", "ssa/deploy.yaml"]);
+    // The controller owns the status fields: taking them over needs force
+    // (and the controller takes them back soon after).
+    let out = t.same(&[
+        "apply",
+        "--server-side",
+        "--subresource=status",
+        "--force-conflicts",
+        "--field-manager=status-writer",
+        "-f",
+        "ssa/deploy-status.yaml",
+    ]);
+    t.same(&[
+        "apply",
+        "--server-side",
+        "--subresource=nope",
+        "-f",
+        "ssa/deploy-status.yaml",
+    ]);
+    assert_eq!(out.stdout, "deployment.apps/ssa-web serverside-applied\n");
+}
