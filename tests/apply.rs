@@ -774,3 +774,50 @@ fn server_side_apply_to_a_subresource() {
     ]);
     assert_eq!(out.stdout, "deployment.apps/ssa-web serverside-applied\n");
 }
+
+#[test]
+fn a_forbidden_prune_list_fails_after_the_apply() {
+    let t = Twins::new("apply-prune-forbidden");
+    let name = format!("{}-d", t.b);
+    let _deployment = common::cluster::DefaultDeployment::create(&name);
+    let dir = std::env::temp_dir().join(format!("kuddle-apply-prune-{}", t.b));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("deploy.yaml");
+    std::fs::write(
+        &file,
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}, labels: {{app: {name}}}}}\nspec:\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec: {{containers: [{{name: nginx, image: nginx}}]}}\n"
+        ),
+    )
+    .unwrap();
+    // The limited user may read deployments but not list config maps.
+    let words: Vec<String> = [
+        "--context",
+        "limited",
+        "-n",
+        "default",
+        "apply",
+        "-f",
+        &file.display().to_string(),
+        "--prune",
+        "-l",
+        &format!("app={name}"),
+        "--prune-allowlist=core/v1/ConfigMap",
+        "--dry-run=client",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let inv = Invocation::new(&words).kubeconfig(cluster_kubeconfig());
+    let (expected, actual) = (inv.kubectl(), inv.kuddle());
+    assert_eq!(expected.stdout, actual.stdout);
+    assert_eq!(
+        normalize_stderr(&expected.stderr),
+        normalize_stderr(&actual.stderr).replace(KUDDLE_WARNING_WORDS, KUBECTL_WARNING_WORDS)
+    );
+    assert_eq!((expected.code, actual.code), (1, 1));
+    assert!(actual.stderr.contains(
+        "error: error pruning namespaced object /v1, Kind=ConfigMap: configmaps is forbidden"
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+}
