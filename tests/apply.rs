@@ -664,6 +664,16 @@ fn prune_with_a_selector_or_all() {
         names.stdout,
         "configmap/kept\nconfigmap/kube-root-ca.crt\nconfigmap/manual\n"
     );
+    // More objects than kuddle deletes at once: lines stay in list order.
+    t.setup(&["apply", "-f", "prune/many.yaml"]);
+    let out = t.same(&["apply", "-f", "prune/one.yaml", "--prune", "-l", label]);
+    assert_eq!(
+        out.stdout.matches(" pruned\n").count(),
+        24,
+        "{}",
+        out.stdout
+    );
+    t.objects_match("configmaps");
 }
 
 #[test]

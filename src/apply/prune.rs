@@ -217,6 +217,72 @@ impl Pruner {
     }
 }
 
+/// How many prune DELETEs are in flight at once.
+const CONCURRENCY: usize = 16;
+
+/// Deletes the objects of one list (`send` false: a client dry run, nothing
+/// is sent); `done` is called for each in list order as its answer comes.
+/// kubectl deletes one after another and stops at the first failure; here
+/// a bounded window of requests overlaps, so on a failure the requests
+/// already sent after it may still take effect (their lines are not
+/// printed).
+pub async fn delete_each(
+    client: &ApiClient,
+    target: &Target,
+    objects: Vec<Map<String, Value>>,
+    body: &Value,
+    send: bool,
+    mut done: impl FnMut(Map<String, Value>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    type Pending = tokio::task::JoinHandle<Result<Value, ApiError>>;
+    let mut in_flight: std::collections::VecDeque<(Map<String, Value>, Option<Pending>)> =
+        Default::default();
+    let mut objects = objects.into_iter();
+    loop {
+        let next = objects.next();
+        while in_flight.len() >= CONCURRENCY || (next.is_none() && !in_flight.is_empty()) {
+            let Some((object, handle)) = in_flight.pop_front() else {
+                break;
+            };
+            if let Some(handle) = handle {
+                let answer = match handle.await {
+                    Ok(answer) => answer,
+                    Err(e) => Err(ApiError::Unexpected(e.to_string())),
+                };
+                if let Err(e) = answer {
+                    in_flight
+                        .iter()
+                        .filter_map(|(_, h)| h.as_ref())
+                        .for_each(|h| h.abort());
+                    bail!("{}", target.error(&e));
+                }
+            }
+            done(object)?;
+        }
+        let Some(object) = next else {
+            return Ok(());
+        };
+        let handle = send.then(|| {
+            let name = object
+                .get("metadata")
+                .and_then(|m| m.get("name"))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let (client, mapping, ns, body) = (
+                client.clone(),
+                target.mapping.clone(),
+                target.namespace.clone(),
+                body.clone(),
+            );
+            tokio::spawn(async move {
+                crate::resource::write::delete(&client, &mapping, ns.as_deref(), &name, &body).await
+            })
+        });
+        in_flight.push_back((object, handle));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

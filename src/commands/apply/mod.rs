@@ -33,7 +33,7 @@ use anyhow::{bail, Result};
 use clap::{ArgAction, Args};
 use serde_json::{json, Map, Value};
 
-use crate::apply::prune::{Pruner, DEFAULT_ALLOWLIST_WARNING};
+use crate::apply::prune::{delete_each, Pruner, DEFAULT_ALLOWLIST_WARNING};
 use crate::apply::resolve::{mapping_error, resolve_mapping, to_info};
 use crate::apply::{
     Applier, Failure, Info, Recreate, Settings, FIELD_MANAGER_CLIENT_SIDE,
@@ -406,41 +406,30 @@ pub async fn run(ctx: &mut Context, mut args: ApplyArgs) -> Result<()> {
                 .candidates(&conn.client, &target, selector)
                 .await
                 .map_err(|e| anyhow::anyhow!(target.error(&e)))?;
-            for object in objects {
-                let name = object
-                    .get("metadata")
-                    .and_then(|m| m.get("name"))
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string();
-                if dry_run != DryRun::Client {
-                    crate::resource::write::delete(
-                        &conn.client,
-                        &target.mapping,
-                        target.namespace.as_deref(),
-                        &name,
-                        &delete,
-                    )
-                    .await
-                    .map_err(|e| anyhow::anyhow!(target.error(&e)))?;
-                }
+            let out = &mut ctx.out;
+            let print = |object: Map<String, Value>| -> Result<()> {
                 if print_objects {
                     // A fresh printer for each, as kubectl's (no separators).
                     if let Some(mut printer) = args.print.printer(OBJECT_FORMATS)? {
-                        printer.print(&printable(object), &mut ctx.out)?;
+                        printer.print(&printable(object), out)?;
                     }
                 } else {
-                    let kind = format!(
-                        "{}/{name}",
-                        kind_dot_group(&target.mapping.kind, &target.mapping.api_version())
-                    );
+                    let name = object
+                        .get("metadata")
+                        .and_then(|m| m.get("name"))
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    let kind = kind_dot_group(&target.mapping.kind, &target.mapping.api_version());
                     match short {
-                        true => writeln!(ctx.out, "{kind}")?,
-                        false => writeln!(ctx.out, "{kind} pruned{}", dry_run.suffix())?,
+                        true => writeln!(out, "{kind}/{name}")?,
+                        false => writeln!(out, "{kind}/{name} pruned{}", dry_run.suffix())?,
                     }
                 }
-                ctx.out.flush()?;
-            }
+                out.flush()?;
+                Ok(())
+            };
+            let send = dry_run != DryRun::Client;
+            delete_each(&conn.client, &target, objects, &delete, send, print).await?;
         }
     }
     Ok(())
