@@ -601,3 +601,233 @@ fn generated_manifests_with_nulls() {
     t.same(&["apply", "-f", "app/generated.yaml"]);
     t.objects_match("deployments,configmaps");
 }
+
+#[test]
+fn prune_with_a_selector_or_all() {
+    let t = Twins::new("apply-prune");
+    let label = "kuddle-prune-test=yes";
+    t.setup(&["create", "configmap", "manual", "--from-literal=k=v"]);
+    t.setup(&["apply", "-f", "prune/all.yaml"]);
+    // Dry runs name what would go and leave it.
+    t.same(&[
+        "apply",
+        "-f",
+        "prune/one.yaml",
+        "--prune",
+        "-l",
+        label,
+        "--dry-run=client",
+    ]);
+    t.same(&[
+        "apply",
+        "-f",
+        "prune/one.yaml",
+        "--prune",
+        "-l",
+        label,
+        "--dry-run=server",
+    ]);
+    t.objects_match("configmaps");
+    // The labelled object the file no longer holds goes; the unlabelled
+    // one and the one made without --save-config stay.
+    t.same(&["apply", "-f", "prune/one.yaml", "--prune", "-l", label]);
+    t.objects_match("configmaps");
+    t.setup(&["apply", "-f", "prune/all.yaml"]);
+    t.same(&[
+        "apply",
+        "-f",
+        "prune/one.yaml",
+        "--prune",
+        "-l",
+        label,
+        "-o",
+        "name",
+        "--grace-period=0",
+        "--cascade=orphan",
+    ]);
+    t.objects_match("configmaps");
+    // --all with an allowlist: every applied config map not in the file.
+    t.setup(&["apply", "-f", "prune/all.yaml"]);
+    t.same(&[
+        "apply",
+        "-f",
+        "prune/one.yaml",
+        "--prune",
+        "--all",
+        "--prune-allowlist=core/v1/ConfigMap",
+        "-o",
+        "yaml",
+    ]);
+    t.objects_match("configmaps");
+    let names = t.inv(&t.b, &["get", "configmaps", "-o", "name"]).kubectl();
+    assert_eq!(
+        names.stdout,
+        "configmap/kept\nconfigmap/kube-root-ca.crt\nconfigmap/manual\n"
+    );
+    // More objects than kuddle deletes at once: lines stay in list order.
+    t.setup(&["apply", "-f", "prune/many.yaml"]);
+    let out = t.same(&["apply", "-f", "prune/one.yaml", "--prune", "-l", label]);
+    assert_eq!(
+        out.stdout.matches(" pruned\n").count(),
+        24,
+        "{}",
+        out.stdout
+    );
+    t.objects_match("configmaps");
+}
+
+#[test]
+fn prune_and_force_flag_errors() {
+    let t = Twins::new("apply-prune-errors");
+    for args in [
+        "--prune",
+        "--prune --all -l a=b",
+        "--prune --all --force",
+        "--force --server-side",
+        "--force --dry-run=server",
+        "--subresource=status",
+        "--prune --all --server-side",
+        "--prune --all --prune-allowlist=foo",
+        "--prune --all --prune-allowlist=core/v1/Nope",
+        "--prune --all --prune-allowlist=apps/v1/Nope",
+        "--prune --prune-allowlist=foo",
+        "--cascade=maybe",
+        "--cascade=false --wait --timeout=1s",
+        "--grace-period=x",
+    ] {
+        let mut words = vec!["apply", "-f", "prune/one.yaml"];
+        words.extend(args.split(' '));
+        t.same(&words);
+    }
+    t.same(&["apply", "--prune", "--all"]);
+    t.objects_match("configmaps");
+}
+
+#[test]
+fn force_recreates_what_cannot_be_patched() {
+    let t = Twins::new("apply-force");
+    t.setup(&["apply", "-f", "prune/immutable-v1.yaml"]);
+    let uid = |ns: &str| {
+        t.inv(
+            ns,
+            &[
+                "get",
+                "configmap",
+                "frozen",
+                "-o",
+                "jsonpath={.metadata.uid}",
+            ],
+        )
+        .kubectl()
+        .stdout
+    };
+    let before = uid(&t.b);
+    // Without --force the server refuses the change.
+    t.same(&["apply", "-f", "prune/immutable-v2.yaml"]);
+    t.same(&[
+        "apply",
+        "-f",
+        "prune/immutable-v2.yaml",
+        "--force",
+        "--dry-run=client",
+    ]);
+    t.objects_match("configmaps");
+    t.same(&["apply", "-f", "prune/immutable-v2.yaml", "--force"]);
+    t.objects_match("configmaps");
+    assert_ne!(before, uid(&t.b), "the object was not re-created");
+    // A finalizer keeps the deleted object: with no --timeout it is not
+    // gone at the one look, and the error says so as kubectl's does.
+    t.setup(&[
+        "patch",
+        "configmap",
+        "frozen",
+        "-p",
+        r#"{"metadata":{"finalizers":["kuddle.test/hold"]}}"#,
+    ]);
+    t.same(&[
+        "apply",
+        "-f",
+        "prune/immutable-v1.yaml",
+        "--force",
+        "--grace-period=0",
+    ]);
+    t.setup(&[
+        "patch",
+        "configmap",
+        "frozen",
+        "-p",
+        r#"{"metadata":{"finalizers":null}}"#,
+    ]);
+}
+
+#[test]
+fn server_side_apply_to_a_subresource() {
+    let t = Twins::new("apply-subresource");
+    t.setup(&["apply", "--server-side", "-f", "ssa/deploy.yaml"]);
+    // The controller owns the status fields: taking them over needs force
+    // (and the controller takes them back soon after).
+    let out = t.same(&[
+        "apply",
+        "--server-side",
+        "--subresource=status",
+        "--force-conflicts",
+        "--field-manager=status-writer",
+        "-f",
+        "ssa/deploy-status.yaml",
+    ]);
+    t.same(&[
+        "apply",
+        "--server-side",
+        "--subresource=nope",
+        "-f",
+        "ssa/deploy-status.yaml",
+    ]);
+    assert_eq!(out.stdout, "deployment.apps/ssa-web serverside-applied\n");
+}
+
+#[test]
+fn a_forbidden_prune_list_fails_after_the_apply() {
+    let t = Twins::new("apply-prune-forbidden");
+    let name = format!("{}-d", t.b);
+    let _deployment = common::cluster::DefaultDeployment::create(&name);
+    let dir = std::env::temp_dir().join(format!("kuddle-apply-prune-{}", t.b));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("deploy.yaml");
+    std::fs::write(
+        &file,
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}, labels: {{app: {name}}}}}\nspec:\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec: {{containers: [{{name: nginx, image: nginx}}]}}\n"
+        ),
+    )
+    .unwrap();
+    // The limited user may read deployments but not list config maps.
+    let words: Vec<String> = [
+        "--context",
+        "limited",
+        "-n",
+        "default",
+        "apply",
+        "-f",
+        &file.display().to_string(),
+        "--prune",
+        "-l",
+        &format!("app={name}"),
+        "--prune-allowlist=core/v1/ConfigMap",
+        "--dry-run=client",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let inv = Invocation::new(&words).kubeconfig(cluster_kubeconfig());
+    let (expected, actual) = (inv.kubectl(), inv.kuddle());
+    assert_eq!(expected.stdout, actual.stdout);
+    assert_eq!(
+        normalize_stderr(&expected.stderr),
+        normalize_stderr(&actual.stderr).replace(KUDDLE_WARNING_WORDS, KUBECTL_WARNING_WORDS)
+    );
+    assert_eq!((expected.code, actual.code), (1, 1));
+    assert!(actual.stderr.contains(
+        "error: error pruning namespaced object /v1, Kind=ConfigMap: configmaps is forbidden"
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -125,8 +125,7 @@ impl Applier<'_> {
             Ok(object) => Ok(object),
             Err(e) if e.is_conflict() => Err(e),
             Err(e) => {
-                let patch_text =
-                    crate::printers::json::to_string_compact(&super::sorted(Value::Object(patch)));
+                let patch_text = super::patch_text(&patch);
                 Err(Failure::with_source(
                     &format!(
                         "applying patch:\n{patch_text}\nto:\n{}\nfor:",

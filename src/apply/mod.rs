@@ -15,6 +15,7 @@ pub mod managed_fields;
 pub mod merged;
 pub mod openapi;
 pub mod patchmeta;
+pub mod prune;
 pub mod resolve;
 pub mod strategic;
 
@@ -58,6 +59,20 @@ pub struct Settings {
     pub validation: &'static str,
     /// The program name used in the missing-annotation warning.
     pub program: String,
+    /// `--force`: objects whose patch the server refuses are re-created.
+    pub recreate: Option<Recreate>,
+    /// `--subresource` (server-side apply only).
+    pub subresource: Option<String>,
+}
+
+/// `apply --force`: an object whose patch the server refuses as a conflict
+/// or as invalid (an immutable field changed) is deleted and created anew
+/// from the manifest.
+#[derive(Debug, Clone)]
+pub struct Recreate {
+    pub delete: crate::resource::write::DeleteOptions,
+    /// How long the old object may take to go (zero: one look).
+    pub timeout: std::time::Duration,
 }
 
 /// One object to apply, with its resolved type and location.
@@ -163,6 +178,10 @@ impl Failure {
         matches!(self, Failure::Api(s) if s.reason == "NotFound")
     }
 
+    fn is_invalid(&self) -> bool {
+        matches!(self, Failure::Api(s) if s.reason == "Invalid")
+    }
+
     /// The error's own text (Go's `err.Error()`).
     pub fn error_string(&self) -> String {
         match self {
@@ -263,6 +282,15 @@ impl Applier<'_> {
         }
         params.push(format!("fieldValidation={}", self.settings.validation));
         format!("?{}", params.join("&"))
+    }
+
+    /// Where server-side apply patches go: the object, or its
+    /// `--subresource`.
+    fn server_side_path(&self, info: &Info) -> String {
+        match self.settings.subresource.as_deref() {
+            Some(sub) => format!("{}/{sub}", info.object_path()),
+            None => info.object_path(),
+        }
     }
 
     /// Sends the GETs of the next objects ahead of time: applying is one
@@ -443,10 +471,8 @@ impl Applier<'_> {
         };
         let (patch, object) = match self.patch(info, &modified, live, err).await {
             Ok(done) => done,
-            Err((patch, e)) => {
-                let patch_text = patch
-                    .map(|p| crate::printers::json::to_string_compact(&sorted(Value::Object(p))))
-                    .unwrap_or_default();
+            Err((patch_text, e)) => {
+                let patch_text = patch_text.unwrap_or_default();
                 return Err(Failure::with_source(
                     &format!(
                         "applying patch:\n{patch_text}\nto:\n{}\nfor:",
@@ -506,8 +532,7 @@ impl Applier<'_> {
         modified: &Map<String, Value>,
         mut live: Map<String, Value>,
         err: &mut dyn Write,
-    ) -> Result<(Map<String, Value>, Map<String, Value>), (Option<Map<String, Value>>, Failure)>
-    {
+    ) -> Result<(Map<String, Value>, Map<String, Value>), (Option<String>, Failure)> {
         let mut attempt = 0;
         loop {
             let (patch, kind) = self
@@ -521,7 +546,7 @@ impl Applier<'_> {
                 let object = self
                     .apply_locally(info, live, &patch, kind)
                     .await
-                    .map_err(|e| (Some(patch.clone()), e))?;
+                    .map_err(|e| (Some(patch_text(&patch)), e))?;
                 return Ok((patch, object));
             }
             let path = format!(
@@ -540,15 +565,87 @@ impl Applier<'_> {
                     if attempt > 1 {
                         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
                     }
-                    live = self.get(info).await.map_err(|e| (Some(patch.clone()), e))?;
+                    live = self
+                        .get(info)
+                        .await
+                        .map_err(|e| (Some(patch_text(&patch)), e))?;
+                }
+                Err(e)
+                    if self.settings.recreate.is_some() && (e.is_conflict() || e.is_invalid()) =>
+                {
+                    return match self.delete_and_create(info, modified, live).await {
+                        Ok(object) => Ok((modified.clone(), object)),
+                        Err(e) => Err((Some(last_applied::encode(modified)), e)),
+                    };
                 }
                 Err(e) => {
                     return Err((
-                        Some(patch),
+                        Some(patch_text(&patch)),
                         Failure::with_source("patching", &info.source, e),
                     ))
                 }
             }
+        }
+    }
+
+    /// `--force`: deletes the object, waits for it to be gone, and creates
+    /// it from the manifest; when that fails, the old object is put back.
+    async fn delete_and_create(
+        &self,
+        info: &Info,
+        modified: &Map<String, Value>,
+        original: Map<String, Value>,
+    ) -> Result<Map<String, Value>, Failure> {
+        let Some(recreate) = &self.settings.recreate else {
+            return Err(Failure::Text("nothing to re-create".into()));
+        };
+        crate::resource::write::delete(
+            self.client,
+            &info.mapping,
+            info.namespace_opt(),
+            &info.name,
+            &recreate.delete.body(),
+        )
+        .await?;
+        let start = tokio::time::Instant::now();
+        let step = std::time::Duration::from_secs(1);
+        loop {
+            match self.client.get_json(&info.object_path()).await {
+                Err(e) if e.is_not_found() => break,
+                Err(e) => return Err(e.into()),
+                Ok(_) => {}
+            }
+            if start.elapsed() + step > recreate.timeout {
+                return Err(Failure::Text("context deadline exceeded".into()));
+            }
+            tokio::time::sleep(step).await;
+        }
+        let create = |object: &Map<String, Value>| {
+            let mut body = object.clone();
+            if let Some(meta) = body.get_mut("metadata").and_then(Value::as_object_mut) {
+                meta.shift_remove("resourceVersion");
+            }
+            let path = format!(
+                "{}{}",
+                info.mapping.collection_path(info.namespace_opt()),
+                self.query(&self.settings.field_manager, None)
+            );
+            let bytes = serde_json::to_vec(&Value::Object(body)).unwrap_or_default();
+            async move {
+                self.send_json(Method::POST, &path, "application/json", bytes)
+                    .await
+            }
+        };
+        match create(modified).await {
+            Ok(object) => Ok(object),
+            Err(e) => match create(&original).await {
+                Ok(_) => Err(e),
+                Err(again) => Err(Failure::Text(format!(
+                    "An error occurred force-replacing the existing object with the newly provided one:\n\n{}.\n\nAdditionally, an error occurred attempting to restore the original object:\n\n{}",
+                    e.error_string(),
+                    again.error_string()
+                ))),
+            },
         }
     }
 
@@ -650,7 +747,7 @@ impl Applier<'_> {
         let body = last_applied::encode(&info.object).into_bytes();
         let path = format!(
             "{}{}",
-            info.object_path(),
+            self.server_side_path(info),
             self.query(
                 &self.settings.field_manager,
                 Some(self.settings.force_conflicts)
@@ -752,7 +849,7 @@ impl Applier<'_> {
         just.insert("metadata".into(), Value::Object(meta));
         let path = format!(
             "{}{}",
-            info.object_path(),
+            self.server_side_path(info),
             self.query(FIELD_MANAGER_LAST_APPLIED, None)
         );
         let body = last_applied::encode(&just).into_bytes();
@@ -767,7 +864,7 @@ impl Applier<'_> {
         let managers = managed_fields::annotation_owners(object, "Update");
         let path = format!(
             "{}{}",
-            info.object_path(),
+            self.server_side_path(info),
             self.query(&self.settings.field_manager, None)
         );
         let mut last = None;
@@ -815,9 +912,11 @@ impl PatchKind {
     }
 }
 
-fn sorted(mut v: Value) -> Value {
+/// A patch as kubectl quotes it in errors (Go's JSON: keys sorted).
+fn patch_text(patch: &Map<String, Value>) -> String {
+    let mut v = Value::Object(patch.clone());
     crate::printers::sort_keys(&mut v);
-    v
+    crate::printers::json::to_string_compact(&v)
 }
 
 pub fn warn_if_deleting(object: &Map<String, Value>, err: &mut dyn Write) {

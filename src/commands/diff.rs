@@ -28,18 +28,18 @@ use anyhow::{bail, Result};
 use clap::{ArgAction, Args};
 use serde_json::{Map, Value};
 
-use crate::apply::resolve::{exact_kind, mapping_error, resolve_mapping, to_info};
+use crate::apply::prune::{Pruner, DEFAULT_ALLOWLIST_WARNING};
+use crate::apply::resolve::{mapping_error, resolve_mapping, to_info};
 use crate::apply::{
     warn_if_deleting, Applier, Failure, Info, Settings, FIELD_MANAGER_CLIENT_SIDE,
     FIELD_MANAGER_SERVER_SIDE,
 };
 use crate::context::Context;
 use crate::error::{CliError, PROGRAM};
-use crate::flags::go_values::{go_bool, go_int64, go_quote};
+use crate::flags::go_values::{go_bool, go_int64};
 use crate::flags::{DryRun, FilenameFlags};
 use crate::resource::manifest::Entry;
 use crate::resource::selector::Selector;
-use crate::resource::Mapping;
 
 /// How often an object that keeps changing is diffed again (the last time
 /// without the resource version lock).
@@ -163,7 +163,13 @@ async fn diff(ctx: &mut Context, args: DiffArgs) -> Result<()> {
     };
 
     let mut pruner = match args.prune {
-        true => Some(Pruner::new(ctx, &args.prune_allowlist).await?),
+        true => {
+            let discovery = ctx.discovery().await?;
+            Some(Pruning {
+                pruner: Pruner::new(&discovery, &args.prune_allowlist)?,
+                started: false,
+            })
+        }
         false => None,
     };
 
@@ -180,7 +186,7 @@ async fn diff(ctx: &mut Context, args: DiffArgs) -> Result<()> {
     .await;
     if let Some(pruner) = pruner.filter(|p| p.started) {
         pruner
-            .prune(ctx, &conn, args.selector.as_deref(), &dirs)
+            .write(ctx, &conn, args.selector.as_deref(), &dirs)
             .await?;
     }
     let result = match result {
@@ -199,7 +205,7 @@ async fn visit(
     field_manager: String,
     selector: &Selector,
     dirs: &Folders,
-    pruner: &mut Option<Pruner>,
+    pruner: &mut Option<Pruning>,
 ) -> Result<()> {
     let entries = crate::resource::infos::read_manifests(&args.files, None).await?;
     if let Some(p) = pruner.as_mut() {
@@ -215,6 +221,8 @@ async fn visit(
             overwrite: true,
             validation: "",
             program: PROGRAM.to_string(),
+            recreate: None,
+            subresource: None,
         },
         openapi: Default::default(),
         known_namespaces: Default::default(),
@@ -294,14 +302,17 @@ async fn diff_one(
     info: &Info,
     args: &DiffArgs,
     dirs: &Folders,
-    pruner: &mut Option<Pruner>,
+    pruner: &mut Option<Pruning>,
     err: &mut dyn Write,
 ) -> Result<Option<Map<String, Value>>, Failure> {
     let mut attempt = 1;
     loop {
         let live = applier.live(info, attempt == 1).await?;
         if let Some(p) = pruner.as_mut() {
-            p.mark_visited(info, live.as_ref());
+            p.pruner.mark_info(info);
+            if live.is_some() {
+                p.pruner.mark_object(live.as_ref());
+            }
         }
         let lock = attempt < MAX_RETRIES;
         if !lock {
@@ -421,87 +432,18 @@ fn mask_secrets(live: Option<&mut Map<String, Value>>, merged: &mut Map<String, 
     }
 }
 
-/// kubectl's default prune allowlist: (group, version, kind, namespaced).
-const DEFAULT_PRUNE: &[(&str, &str, &str, bool)] = &[
-    ("", "v1", "ConfigMap", true),
-    ("", "v1", "Endpoints", true),
-    ("", "v1", "PersistentVolumeClaim", true),
-    ("", "v1", "Pod", true),
-    ("", "v1", "ReplicationController", true),
-    ("", "v1", "Secret", true),
-    ("", "v1", "Service", true),
-    ("batch", "v1", "Job", true),
-    ("batch", "v1", "CronJob", true),
-    ("networking.k8s.io", "v1", "Ingress", true),
-    ("apps", "v1", "DaemonSet", true),
-    ("apps", "v1", "Deployment", true),
-    ("apps", "v1", "ReplicaSet", true),
-    ("apps", "v1", "StatefulSet", true),
-    ("", "v1", "Namespace", false),
-    ("", "v1", "PersistentVolume", false),
-];
-
-/// `--prune`: which types are looked at, and what the visit has seen (the
-/// namespaces of the objects and the uids of their live versions).
-struct Pruner {
-    /// None: kubectl's default list (resolved when pruning).
-    allowlist: Option<Vec<Mapping>>,
-    namespaces: Vec<String>,
-    uids: std::collections::HashSet<String>,
-    /// The files were read: kubectl prunes even after a failed visit.
+/// `--prune`: the shared pruner, and whether the files were read (kubectl
+/// prunes even after a failed visit, but not when reading failed).
+struct Pruning {
+    pruner: Pruner,
     started: bool,
 }
 
-impl Pruner {
-    async fn new(ctx: &mut Context, allowlist: &[String]) -> Result<Pruner> {
-        let mut mappings = Vec::new();
-        if !allowlist.is_empty() {
-            let discovery = ctx.discovery().await?;
-            for gvk in allowlist {
-                let parts: Vec<&str> = gvk.split('/').collect();
-                let [group, version, kind] = parts[..] else {
-                    bail!("invalid GroupVersionKind format: {gvk}, please follow <group/version/kind>");
-                };
-                let group = if group == "core" { "" } else { group };
-                let Some(mapping) = exact_kind(&discovery, group, version, kind) else {
-                    let gv = match group {
-                        "" => version.to_string(),
-                        g => format!("{g}/{version}"),
-                    };
-                    bail!(
-                        "no matches for kind {} in version {}",
-                        go_quote(kind),
-                        go_quote(&gv)
-                    );
-                };
-                mappings.push(mapping);
-            }
-        }
-        Ok(Pruner {
-            allowlist: (!mappings.is_empty()).then_some(mappings),
-            namespaces: Vec::new(),
-            uids: Default::default(),
-            started: false,
-        })
-    }
-
-    fn mark_visited(&mut self, info: &Info, live: Option<&Map<String, Value>>) {
-        if info.mapping.namespaced && !self.namespaces.contains(&info.namespace) {
-            self.namespaces.push(info.namespace.clone());
-        }
-        let uid = live
-            .and_then(|l| l.get("metadata"))
-            .and_then(|m| m.get("uid"))
-            .and_then(Value::as_str);
-        if let Some(uid) = uid {
-            self.uids.insert(uid.to_string());
-        }
-    }
-
+impl Pruning {
     /// Writes the objects an apply --prune would delete into LIVE only.
     /// Failures are warnings, as in kubectl; what was found until then is
     /// still written.
-    async fn prune(
+    async fn write(
         self,
         ctx: &mut Context,
         conn: &crate::context::Connection,
@@ -509,68 +451,38 @@ impl Pruner {
         dirs: &Folders,
     ) -> Result<()> {
         let mut err = ctx.err.clone();
-        let mappings = match self.allowlist.clone() {
-            Some(m) => m,
-            None => {
+        let pruner = self.pruner;
+        if pruner.uses_default_allowlist() {
+            crate::context::klog_warning(&mut err, "prune.go:71", DEFAULT_ALLOWLIST_WARNING);
+        }
+        let discovery = ctx.discovery().await?;
+        let targets = match pruner.targets(&discovery) {
+            Ok(t) => t,
+            Err(e) => {
                 crate::context::klog_warning(
                     &mut err,
-                    "prune.go:71",
-                    "Deprecated: kubectl apply will no longer prune non-namespaced resources by default when used with the --namespace flag in a future release. To preserve the current behaviour, list the resources you want to target explicitly in the --prune-allowlist flag.",
+                    "diff.go:760",
+                    &format!("pruning failed and could not be evaluated err: {e}"),
                 );
-                let discovery = ctx.discovery().await?;
-                DEFAULT_PRUNE
-                    .iter()
-                    .filter_map(|(g, v, k, _)| exact_kind(&discovery, g, v, k))
-                    .collect()
+                return Ok(());
             }
         };
-        let query = match selector.filter(|s| !s.is_empty()) {
-            Some(s) => format!("?labelSelector={}", crate::resource::fetch::query_escape(s)),
-            None => String::new(),
-        };
-        let mut lists: Vec<(Option<&str>, &Mapping)> = Vec::new();
-        for ns in &self.namespaces {
-            lists.extend(
-                mappings
-                    .iter()
-                    .filter(|m| m.namespaced)
-                    .map(|m| (Some(ns.as_str()), m)),
-            );
-        }
-        lists.extend(mappings.iter().filter(|m| !m.namespaced).map(|m| (None, m)));
-        for (ns, mapping) in lists {
-            let path = format!("{}{query}", mapping.collection_path(ns));
-            let list = match conn.client.get_json(&path).await {
-                Ok(l) => l,
+        for target in targets {
+            let objects = match pruner.candidates(&conn.client, &target, selector).await {
+                Ok(objects) => objects,
                 Err(e) => {
-                    let scope = if mapping.namespaced {
-                        "namespaced"
-                    } else {
-                        "nonNamespaced"
-                    };
                     crate::context::klog_warning(
                         &mut err,
                         "diff.go:760",
                         &format!(
-                            "pruning failed and could not be evaluated err: error pruning {scope} object {}/{}, Kind={}: {}",
-                            mapping.group,
-                            mapping.version,
-                            mapping.kind,
-                            e
+                            "pruning failed and could not be evaluated err: {}",
+                            target.error(&e)
                         ),
                     );
                     break;
                 }
             };
-            for item in list
-                .get("items")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let Some(mut obj) = item.as_object().cloned() else {
-                    continue;
-                };
+            for obj in objects {
                 let meta = obj.get("metadata");
                 let field = |k: &str| {
                     meta.and_then(|m| m.get(k))
@@ -578,13 +490,7 @@ impl Pruner {
                         .unwrap_or_default()
                         .to_string()
                 };
-                let applied = meta
-                    .and_then(|m| m.get("annotations"))
-                    .and_then(|a| a.get(crate::apply::last_applied::ANNOTATION))
-                    .is_some();
-                if !applied || self.uids.contains(&field("uid")) {
-                    continue;
-                }
+                let mapping = &target.mapping;
                 let name = format!(
                     "{}{}.{}.{}.{}",
                     match mapping.group.as_str() {
@@ -596,8 +502,6 @@ impl Pruner {
                     field("namespace"),
                     field("name")
                 );
-                obj.insert("apiVersion".into(), Value::String(mapping.api_version()));
-                obj.insert("kind".into(), Value::String(mapping.kind.clone()));
                 write_file(&dirs.live.join(name), to_yaml(obj)?.as_bytes())?;
             }
         }

@@ -12,6 +12,16 @@
 //!
 //!   # Let the server merge the changes, taking over conflicting fields
 //!   kuddle apply --server-side --force-conflicts -f deploy.yaml
+//!
+//!   # Apply the objects labelled app=nginx and delete the labelled objects
+//!   # an earlier apply made that the files no longer hold
+//!   kuddle apply --prune -f manifest.yaml -l app=nginx
+//!
+//!   # The same for every object, but only among config maps
+//!   kuddle apply --prune -f manifest.yaml --all --prune-allowlist=core/v1/ConfigMap
+//!
+//!   # Re-create the objects whose changes the server refuses (immutable fields)
+//!   kuddle apply --force -f job.yaml
 
 pub mod edit_last_applied;
 pub mod set_last_applied;
@@ -23,20 +33,29 @@ use anyhow::{bail, Result};
 use clap::{ArgAction, Args};
 use serde_json::{json, Map, Value};
 
+use crate::apply::prune::{delete_each, Pruner, DEFAULT_ALLOWLIST_WARNING};
 use crate::apply::resolve::{mapping_error, resolve_mapping, to_info};
 use crate::apply::{
-    Applier, Failure, Info, Settings, FIELD_MANAGER_CLIENT_SIDE, FIELD_MANAGER_SERVER_SIDE,
+    Applier, Failure, Info, Recreate, Settings, FIELD_MANAGER_CLIENT_SIDE,
+    FIELD_MANAGER_SERVER_SIDE,
 };
 use crate::context::Context;
 use crate::error::CliError;
+use crate::flags::deletion::{DeletionFlags, Propagation};
 use crate::flags::dry_run::DryRunFlags;
 use crate::flags::go_values::{go_bool, go_quote};
 use crate::flags::{DryRun, FilenameFlags, PrintFlags};
 use crate::printers::{kind_dot_group, OutputFormat, OBJECT_FORMATS};
 use crate::resource::manifest::{self, Entry, ManifestOptions};
 use crate::resource::selector::Selector;
+use crate::resource::write::DeleteOptions;
 
 #[derive(Args, Debug)]
+#[command(
+    mut_arg("force", |a| a.help("Delete and re-create the objects whose changes the server refuses (a conflict, an immutable field)")),
+    mut_arg("grace_period", |a| a.help("Seconds replaced or pruned objects get to shut down gracefully; negative keeps each object's own default")),
+    mut_arg("timeout", |a| a.help("With --force: how long the old object may take to go, e.g. 30s (0: it must be gone at once)")),
+)]
 pub struct ApplyArgs {
     #[command(subcommand)]
     pub command: Option<ApplyCommand>,
@@ -47,9 +66,40 @@ pub struct ApplyArgs {
     #[command(flatten)]
     pub print: PrintFlags,
 
-    /// Label selector (e.g. -l key1=value1,key2=value2): apply only the matching objects.
+    /// Label selector (e.g. -l key1=value1,key2=value2): apply only the
+    /// matching objects, and with --prune delete only matching ones.
     #[arg(short = 'l', long = "selector", value_name = "SELECTOR")]
     pub selector: Option<String>,
+
+    /// With --prune: consider every object of the pruned types, whatever
+    /// its labels.
+    #[arg(long = "all", num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
+    pub all: bool,
+
+    /// Delete the objects an earlier apply (or create --save-config) made
+    /// that the files no longer hold; needs -l or --all.
+    #[arg(long = "prune", num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
+    pub prune: bool,
+
+    /// With --prune: the types to consider, as group/version/kind (core for
+    /// the core group), instead of kubectl's default list.
+    #[arg(long = "prune-allowlist", value_name = "GVK", action = ArgAction::Append)]
+    pub prune_allowlist: Vec<String>,
+
+    /// With --force, how replaced and pruned objects are deleted.
+    #[command(flatten)]
+    pub deletion: DeletionFlags,
+
+    /// Accepted for kubectl compatibility; apply does not wait for deletions.
+    #[arg(long = "wait", num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
+    pub wait: bool,
+
+    /// With --server-side: apply to this subresource of each object (status, scale…).
+    #[arg(long = "subresource", value_name = "NAME", default_value = "")]
+    pub subresource: String,
 
     #[command(flatten)]
     pub dry_run: DryRunFlags,
@@ -126,6 +176,7 @@ pub async fn run(ctx: &mut Context, mut args: ApplyArgs) -> Result<()> {
         ));
     }
     let dry_run = args.dry_run.strategy(&mut ctx.err)?;
+    let propagation = args.deletion.propagation(&mut ctx.err)?;
     let field_manager = args.field_manager.clone().unwrap_or_else(|| {
         if args.server_side {
             FIELD_MANAGER_SERVER_SIDE.to_string()
@@ -138,12 +189,14 @@ pub async fn run(ctx: &mut Context, mut args: ApplyArgs) -> Result<()> {
         bail!("must specify one of -f and -k");
     }
     let validation = validation_directive(&args.validate)?;
-    if args.force_conflicts && !args.server_side {
-        bail!("--force-conflicts only works with --server-side");
-    }
-    if dry_run == DryRun::Client && args.server_side {
-        bail!("--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)");
-    }
+    let mut pruner = match args.prune {
+        true => {
+            let discovery = ctx.discovery().await?;
+            Some(Pruner::new(&discovery, &args.prune_allowlist)?)
+        }
+        false => None,
+    };
+    validate(&args, dry_run)?;
     let printer = args.print.printer(OBJECT_FORMATS)?;
     let selector = match args.selector.as_deref() {
         Some(s) => Selector::parse(s).map_err(anyhow::Error::msg)?,
@@ -174,6 +227,9 @@ pub async fn run(ctx: &mut Context, mut args: ApplyArgs) -> Result<()> {
     };
 
     let conn = ctx.connection().await?;
+    if let (Some(p), true) = (pruner.as_mut(), conn.explicit_namespace) {
+        p.mark_namespace(&conn.namespace);
+    }
     let mut discovery = ctx.discovery().await?;
     let mut refreshed = false;
     let mut namespace_errors: Vec<Node> = Vec::new();
@@ -211,6 +267,9 @@ pub async fn run(ctx: &mut Context, mut args: ApplyArgs) -> Result<()> {
                     .and_then(|m| m.get("labels"))
                     .and_then(Value::as_object);
                 if selector.matches_object_labels(labels) {
+                    if let Some(p) = pruner.as_mut() {
+                        p.mark_info(&info);
+                    }
                     infos.push(info);
                 }
             }
@@ -239,6 +298,11 @@ pub async fn run(ctx: &mut Context, mut args: ApplyArgs) -> Result<()> {
         overwrite: args.overwrite,
         validation,
         program: crate::error::PROGRAM.to_string(),
+        recreate: args.deletion.force.then(|| Recreate {
+            delete: deletion_options(&args, propagation, dry_run),
+            timeout: std::time::Duration::from_nanos(args.deletion.timeout.max(0) as u64),
+        }),
+        subresource: Some(args.subresource.clone()).filter(|s| !s.is_empty()),
     };
     let mut applier = Applier {
         client: &conn.client,
@@ -260,6 +324,9 @@ pub async fn run(ctx: &mut Context, mut args: ApplyArgs) -> Result<()> {
         let mut err = ctx.err.clone();
         match applier.apply(&mut info, &mut err).await {
             Ok(done) => {
+                if let Some(p) = pruner.as_mut() {
+                    p.mark_object(Some(&done.object));
+                }
                 if !print_objects {
                     let obj = Value::Object(done.object.clone());
                     let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
@@ -292,26 +359,26 @@ pub async fn run(ctx: &mut Context, mut args: ApplyArgs) -> Result<()> {
         ctx.out.flush()?;
         return Err(render(errors));
     }
-    if let (true, Some(mut printer)) = (print_objects, printer) {
-        // Only kubectl's JSON and YAML printers leave managed fields out.
-        let strip_managed = !args.print.show_managed_fields
-            && matches!(
-                printer.format(),
+    // Only kubectl's JSON and YAML printers leave managed fields out.
+    let strip_managed = !args.print.show_managed_fields
+        && printer.as_ref().is_some_and(|p| {
+            matches!(
+                p.format(),
                 OutputFormat::Json | OutputFormat::Yaml | OutputFormat::Kyaml
-            );
-        let mut objects: Vec<Value> = applied
-            .into_iter()
-            .map(|mut o| {
-                if strip_managed {
-                    if let Some(meta) = o.get_mut("metadata").and_then(Value::as_object_mut) {
-                        meta.shift_remove("managedFields");
-                    }
-                }
-                let mut v = Value::Object(o);
-                crate::printers::sort_keys(&mut v);
-                v
-            })
-            .collect();
+            )
+        });
+    let printable = |mut o: Map<String, Value>| {
+        if strip_managed {
+            if let Some(meta) = o.get_mut("metadata").and_then(Value::as_object_mut) {
+                meta.shift_remove("managedFields");
+            }
+        }
+        let mut v = Value::Object(o);
+        crate::printers::sort_keys(&mut v);
+        v
+    };
+    if let (true, Some(mut printer)) = (print_objects, printer) {
+        let mut objects: Vec<Value> = applied.into_iter().map(printable).collect();
         let object = if objects.len() == 1 {
             objects.remove(0)
         } else if matches!(
@@ -324,7 +391,95 @@ pub async fn run(ctx: &mut Context, mut args: ApplyArgs) -> Result<()> {
         };
         printer.print(&object, &mut ctx.out)?;
     }
+    if let Some(pruner) = pruner {
+        ctx.out.flush()?;
+        let mut err = ctx.err.clone();
+        if pruner.uses_default_allowlist() {
+            crate::context::klog_warning(&mut err, "prune.go:71", DEFAULT_ALLOWLIST_WARNING);
+        }
+        let discovery = ctx.discovery().await?;
+        let targets = pruner.targets(&discovery)?;
+        let delete = deletion_options(&args, propagation, dry_run).body();
+        let selector = args.selector.as_deref();
+        for target in targets {
+            let objects = pruner
+                .candidates(&conn.client, &target, selector)
+                .await
+                .map_err(|e| anyhow::anyhow!(target.error(&e)))?;
+            let out = &mut ctx.out;
+            let print = |object: Map<String, Value>| -> Result<()> {
+                if print_objects {
+                    // A fresh printer for each, as kubectl's (no separators).
+                    if let Some(mut printer) = args.print.printer(OBJECT_FORMATS)? {
+                        printer.print(&printable(object), out)?;
+                    }
+                } else {
+                    let name = object
+                        .get("metadata")
+                        .and_then(|m| m.get("name"))
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    let kind = kind_dot_group(&target.mapping.kind, &target.mapping.api_version());
+                    match short {
+                        true => writeln!(out, "{kind}/{name}")?,
+                        false => writeln!(out, "{kind}/{name} pruned{}", dry_run.suffix())?,
+                    }
+                }
+                out.flush()?;
+                Ok(())
+            };
+            let send = dry_run != DryRun::Client;
+            delete_each(&conn.client, &target, objects, &delete, send, print).await?;
+        }
+    }
     Ok(())
+}
+
+/// kubectl's checks on the flags, in its order (local only).
+fn validate(args: &ApplyArgs, dry_run: DryRun) -> Result<()> {
+    let force = args.deletion.force;
+    let selector = args.selector.as_deref().unwrap_or_default();
+    if args.force_conflicts && !args.server_side {
+        bail!("--force-conflicts only works with --server-side");
+    }
+    if dry_run == DryRun::Client && args.server_side {
+        bail!("--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)");
+    }
+    if args.server_side && force {
+        bail!("--force cannot be used with --server-side");
+    }
+    if dry_run == DryRun::Server && force {
+        bail!("--dry-run=server cannot be used with --force");
+    }
+    if args.all && !selector.is_empty() {
+        bail!("cannot set --all and --selector at the same time");
+    }
+    if args.prune {
+        if force {
+            bail!("--force cannot be used with --prune");
+        }
+        if !args.all && selector.is_empty() {
+            bail!("all resources selected for prune without explicitly passing --all. To prune all resources, pass the --all flag. If you did not mean to prune all resources, specify a label selector");
+        }
+        if args.server_side {
+            bail!("--prune is in alpha and doesn't currently work on objects created by server-side apply");
+        }
+    }
+    if !args.subresource.is_empty() && !args.server_side {
+        bail!("--subresource can only be specified for --server-side");
+    }
+    Ok(())
+}
+
+/// The DELETE body for replaced (--force) and pruned objects: the grace
+/// period when one is given, the cascade always.
+fn deletion_options(args: &ApplyArgs, propagation: Propagation, dry_run: DryRun) -> DeleteOptions {
+    let grace = args.deletion.grace_period;
+    DeleteOptions {
+        grace_period: (grace >= 0).then_some(grace),
+        propagation: Some(propagation.as_str()),
+        dry_run: dry_run == DryRun::Server,
+    }
 }
 
 /// An error as kubectl aggregates them: one failure, or several.
