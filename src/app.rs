@@ -49,6 +49,8 @@ pub enum Commands {
     Describe(commands::describe::DescribeArgs),
     /// Print the logs for a container in a pod.
     Logs(commands::logs::LogsArgs),
+    /// Execute a command in a container.
+    Exec(commands::exec::ExecArgs),
     /// Display resource (CPU/memory) usage of pods and nodes.
     Top(commands::top::TopArgs),
     /// Apply a configuration to resources from files or stdin.
@@ -266,6 +268,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Autoscale(args) => commands::autoscale::run(ctx, args).await,
             Commands::Describe(args) => commands::describe::run(ctx, args).await,
             Commands::Logs(args) => commands::logs::run(ctx, args).await,
+            Commands::Exec(args) => commands::exec::run(ctx, args).await,
             Commands::Top(args) => commands::top::run(ctx, args).await,
             Commands::Config(args) => commands::config::run(ctx, args).await,
             Commands::Kuberc(args) => commands::kuberc::run(ctx, args),

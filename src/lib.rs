@@ -25,3 +25,4 @@ pub mod plugin;
 pub mod printers;
 pub mod quantity;
 pub mod resource;
+pub mod term;

@@ -10,6 +10,7 @@ pub mod completion;
 pub mod config;
 pub mod create;
 pub mod describe;
+pub mod exec;
 pub mod expose;
 pub mod get;
 pub mod help;
