@@ -49,6 +49,8 @@ pub enum Commands {
     Describe(commands::describe::DescribeArgs),
     /// Print the logs for a container in a pod.
     Logs(commands::logs::LogsArgs),
+    /// Attach to a running container.
+    Attach(commands::attach::AttachArgs),
     /// Execute a command in a container.
     Exec(commands::exec::ExecArgs),
     /// Display resource (CPU/memory) usage of pods and nodes.
@@ -268,6 +270,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Autoscale(args) => commands::autoscale::run(ctx, args).await,
             Commands::Describe(args) => commands::describe::run(ctx, args).await,
             Commands::Logs(args) => commands::logs::run(ctx, args).await,
+            Commands::Attach(args) => commands::attach::run(ctx, args).await,
             Commands::Exec(args) => commands::exec::run(ctx, args).await,
             Commands::Top(args) => commands::top::run(ctx, args).await,
             Commands::Config(args) => commands::config::run(ctx, args).await,

@@ -5,6 +5,7 @@
 pub mod annotate;
 pub mod api_resources;
 pub mod apply;
+pub mod attach;
 pub mod autoscale;
 pub mod completion;
 pub mod config;
