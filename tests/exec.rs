@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use common::cluster::{cluster_kubeconfig, namespace};
-use common::pty::run_on_pty;
+use common::pty::{run_on_pty, run_on_pty_resized};
 use common::*;
 
 fn kubectl_in(ns: &str, line: &str) -> Output {
@@ -244,6 +244,7 @@ fn errors() {
         "exec one --pod-running-timeout=x -- true",
         "exec one -i=maybe -- true",
         "exec one -c -- true",
+        "exec deploy/zero --pod-running-timeout=1s -- true",
     ] {
         same(line);
     }
@@ -361,4 +362,26 @@ fn terminal_sessions() {
             );
         }
     }
+}
+
+/// A resized local terminal resizes the remote one (SIGWINCH).
+#[test]
+fn terminal_resizes_follow() {
+    let ns = exec_namespace();
+    let words = ["exec", "-it", "one", "--", "sh", "-c", "read x; stty size"];
+    let inv = invocation(ns, &words);
+    let run = |program: &std::path::Path| {
+        run_on_pty_resized(
+            &inv,
+            program,
+            (30, 100),
+            Some((40, 120)),
+            b"x\r",
+            Duration::from_secs(2),
+        )
+    };
+    let expected = run(&kubectl_bin());
+    let actual = run(&kuddle_bin());
+    assert_same_text("terminal", &expected.stdout, &actual.stdout, "resize");
+    assert!(actual.stdout.ends_with("40 120\r\n"), "{actual:?}");
 }

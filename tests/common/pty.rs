@@ -22,6 +22,20 @@ pub fn run_on_pty(
     input: &[u8],
     delay: Duration,
 ) -> Output {
+    run_on_pty_resized(inv, program, (rows, cols), None, input, delay)
+}
+
+/// [`run_on_pty`], the terminal resized to `resize` (rows, columns) after
+/// `delay` (the kernel signals the program with SIGWINCH) and before the
+/// input is typed, a second `delay` later.
+pub fn run_on_pty_resized(
+    inv: &Invocation,
+    program: &Path,
+    (rows, cols): (u16, u16),
+    resize: Option<(u16, u16)>,
+    input: &[u8],
+    delay: Duration,
+) -> Output {
     let mut master: libc::c_int = -1;
     let mut slave: libc::c_int = -1;
     let size = libc::winsize {
@@ -78,6 +92,23 @@ pub fn run_on_pty(
         all
     });
     std::thread::sleep(delay);
+    if let Some((rows, cols)) = resize {
+        let size = libc::winsize {
+            ws_row: rows,
+            ws_col: cols,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: sets the terminal's size through its master descriptor.
+        unsafe {
+            libc::ioctl(
+                std::os::fd::AsRawFd::as_raw_fd(&master),
+                libc::TIOCSWINSZ,
+                &size,
+            )
+        };
+        std::thread::sleep(delay);
+    }
     let mut writer = std::fs::File::from(master);
     let _ = writer.write_all(input);
     let status = child.wait().expect("wait");
