@@ -53,6 +53,8 @@ pub enum Commands {
     Attach(commands::attach::AttachArgs),
     /// Execute a command in a container.
     Exec(commands::exec::ExecArgs),
+    /// Forward one or more local ports to a pod.
+    PortForward(commands::port_forward::PortForwardArgs),
     /// Display resource (CPU/memory) usage of pods and nodes.
     Top(commands::top::TopArgs),
     /// Apply a configuration to resources from files or stdin.
@@ -272,6 +274,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Logs(args) => commands::logs::run(ctx, args).await,
             Commands::Attach(args) => commands::attach::run(ctx, args).await,
             Commands::Exec(args) => commands::exec::run(ctx, args).await,
+            Commands::PortForward(args) => commands::port_forward::run(ctx, args).await,
             Commands::Top(args) => commands::top::run(ctx, args).await,
             Commands::Config(args) => commands::config::run(ctx, args).await,
             Commands::Kuberc(args) => commands::kuberc::run(ctx, args),

@@ -19,6 +19,7 @@ pub mod kuberc;
 pub mod label;
 pub mod logs;
 pub mod plugin;
+pub mod port_forward;
 pub mod run;
 pub mod scale;
 pub mod set;

@@ -211,6 +211,18 @@ pub async fn attachable_pod(
     namespace: &str,
     timeout: Duration,
 ) -> Result<Value> {
+    let object = named_object(ctx, words, namespace).await?;
+    let client = ctx.connection().await?.client.clone();
+    attachable_pod_for_object(&client, object, timeout).await
+}
+
+/// The one object command-line words name, read from the server as
+/// kubectl's builder reads it.
+pub async fn named_object(
+    ctx: &mut crate::context::Context,
+    words: &[String],
+    namespace: &str,
+) -> Result<Value> {
     use crate::resource::builder::Selection;
     use crate::resource::infos::fetch_infos;
     let selection = Selection {
@@ -238,7 +250,7 @@ pub async fn attachable_pod(
         .into_iter()
         .next()
         .ok_or_else(|| anyhow!("expected a resource"))??;
-    attachable_pod_for_object(&client, info.object, timeout).await
+    Ok(info.object)
 }
 
 /// The pod a session joins for an object already read (from the server or

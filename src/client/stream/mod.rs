@@ -4,6 +4,7 @@
 //! is refused; kuddle makes the same two requests (see
 //! [`ApiClient::upgrade_remote_command`]).
 
+pub mod portforward;
 pub mod remotecommand;
 pub mod websocket;
 
@@ -43,55 +44,78 @@ impl ApiClient {
     /// WebSocket but accepts SPDY gets a clear error, not a hang.
     pub async fn upgrade_remote_command(&self, path: &str) -> Result<Upgraded, ApiError> {
         if remote_command_websockets() {
-            let key = websocket::new_key();
-            let request = Request::builder()
-                .method(Method::GET)
-                .uri(path)
-                .header(header::USER_AGENT, &self.user_agent)
-                .header(header::CONNECTION, "Upgrade")
-                .header(header::UPGRADE, "websocket")
-                .header(header::SEC_WEBSOCKET_VERSION, "13")
-                .header(header::SEC_WEBSOCKET_KEY, &key)
-                .header(header::SEC_WEBSOCKET_PROTOCOL, V5_CHANNEL)
-                .body(kube::client::Body::empty())
-                .map_err(|e| ApiError::Unexpected(e.to_string()))?;
-            match self.send_upgrade(request).await? {
-                Ok(response) => {
-                    let accept = response
-                        .headers()
-                        .get(header::SEC_WEBSOCKET_ACCEPT)
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or_default()
-                        .to_string();
-                    if accept != websocket::accept_for(&key) {
-                        return Err(ApiError::Request("websocket: bad handshake".to_string()));
-                    }
-                    return self.finish_upgrade(response).await;
-                }
-                // kubectl falls back to SPDY after any refused upgrade.
-                Err(_refusal) => {}
+            // kubectl falls back to SPDY after any refused upgrade.
+            if let Ok(conn) = self.upgrade_websocket(path, V5_CHANNEL).await? {
+                return Ok(conn);
             }
         }
+        match self.spdy_upgrade(path, SPDY_PROTOCOLS).await? {
+            None => Err(ApiError::Request(
+                "unable to upgrade connection: the server accepted only SPDY, which kuddle does not speak"
+                    .to_string(),
+            )),
+            Some(refusal) => Err(ApiError::Request(format!(
+                "unable to upgrade connection: {refusal}"
+            ))),
+        }
+    }
+
+    /// Asks for a SPDY upgrade of a POST to `path`, as kubectl's SPDY
+    /// dialers do: the refusal's message, or None when the server agreed
+    /// (the connection is then dropped: kuddle speaks no SPDY).
+    pub async fn spdy_upgrade(
+        &self,
+        path: &str,
+        protocols: &[&str],
+    ) -> Result<Option<String>, ApiError> {
         let mut builder = Request::builder()
             .method(Method::POST)
             .uri(path)
             .header(header::USER_AGENT, &self.user_agent)
             .header(header::CONNECTION, "Upgrade")
             .header(header::UPGRADE, "SPDY/3.1");
-        for protocol in SPDY_PROTOCOLS {
+        for protocol in protocols {
             builder = builder.header("X-Stream-Protocol-Version", *protocol);
         }
         let request = builder
             .body(kube::client::Body::empty())
             .map_err(|e| ApiError::Unexpected(e.to_string()))?;
+        Ok(self.send_upgrade(request).await?.err())
+    }
+
+    /// Upgrades a GET of `path` to a WebSocket speaking `protocol`: the
+    /// connection, or the refusal's message.
+    pub async fn upgrade_websocket(
+        &self,
+        path: &str,
+        protocol: &str,
+    ) -> Result<Result<Upgraded, String>, ApiError> {
+        let key = websocket::new_key();
+        let request = Request::builder()
+            .method(Method::GET)
+            .uri(path)
+            .header(header::USER_AGENT, &self.user_agent)
+            .header(header::CONNECTION, "Upgrade")
+            .header(header::UPGRADE, "websocket")
+            .header(header::SEC_WEBSOCKET_VERSION, "13")
+            .header(header::SEC_WEBSOCKET_KEY, &key)
+            .header(header::SEC_WEBSOCKET_PROTOCOL, protocol)
+            .body(kube::client::Body::empty())
+            .map_err(|e| ApiError::Unexpected(e.to_string()))?;
         match self.send_upgrade(request).await? {
-            Ok(_) => Err(ApiError::Request(
-                "unable to upgrade connection: the server accepted only SPDY, which kuddle does not speak"
-                    .to_string(),
-            )),
-            Err(refusal) => Err(ApiError::Request(format!(
-                "unable to upgrade connection: {refusal}"
-            ))),
+            Ok(response) => {
+                let accept = response
+                    .headers()
+                    .get(header::SEC_WEBSOCKET_ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_string();
+                if accept != websocket::accept_for(&key) {
+                    return Err(ApiError::Request("websocket: bad handshake".to_string()));
+                }
+                Ok(Ok(self.finish_upgrade(response).await?))
+            }
+            Err(refusal) => Ok(Err(refusal)),
         }
     }
 
