@@ -25,4 +25,5 @@ pub mod plugin;
 pub mod printers;
 pub mod quantity;
 pub mod resource;
+pub mod tar;
 pub mod term;

@@ -23,13 +23,12 @@ use anyhow::{bail, Result};
 use clap::{ArgAction, Args};
 use serde_json::Value;
 
+use crate::client::stream::remotecommand;
 use crate::context::Context;
 use crate::error::CliError;
 use crate::flags::filename::FilenameFlags;
 use crate::flags::go_values::{go_bool, go_duration};
-use crate::resource::fetch::query_escape;
 use crate::resource::infos::{arguments_with_paths, read_file_objects, FileReading};
-use crate::resource::mapper::path_escape;
 use crate::resource::pods;
 use crate::term::Session;
 
@@ -118,7 +117,7 @@ pub async fn run(ctx: &mut Context, args: ExecArgs) -> Result<()> {
             )?;
         }
     }
-    let path = exec_path(
+    let path = remotecommand::exec_path(
         &namespace,
         &name,
         &container,
@@ -212,52 +211,4 @@ async fn pod_from_files(ctx: &mut Context, opts: &ExecOptions) -> Result<Value> 
     };
     let client = ctx.connection().await?.client.clone();
     pods::attachable_pod_for_object(&client, info.object, opts.pod_timeout).await
-}
-
-/// The exec request, parameters in client-go's (sorted) order.
-fn exec_path(
-    namespace: &str,
-    pod: &str,
-    container: &str,
-    command: &[String],
-    stdin: bool,
-    tty: bool,
-) -> String {
-    let mut params: Vec<String> = command
-        .iter()
-        .map(|c| format!("command={}", query_escape(c)))
-        .collect();
-    params.push(format!("container={}", query_escape(container)));
-    params.push(format!("stderr={}", !tty));
-    if stdin {
-        params.push("stdin=true".into());
-    }
-    params.push("stdout=true".into());
-    if tty {
-        params.push("tty=true".into());
-    }
-    let params: Vec<String> = params.into_iter().filter(|p| p != "stderr=false").collect();
-    format!(
-        "/api/v1/namespaces/{}/pods/{}/exec?{}",
-        path_escape(namespace),
-        path_escape(pod),
-        params.join("&")
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn exec_path_as_client_go_encodes_it() {
-        assert_eq!(
-            exec_path("default", "ex", "ex", &["true".into()], false, false),
-            "/api/v1/namespaces/default/pods/ex/exec?command=true&container=ex&stderr=true&stdout=true"
-        );
-        assert_eq!(
-            exec_path("ns", "p", "c", &["sh".into(), "-c".into(), "echo a b".into()], true, true),
-            "/api/v1/namespaces/ns/pods/p/exec?command=sh&command=-c&command=echo+a+b&container=c&stdin=true&stdout=true&tty=true"
-        );
-    }
 }

@@ -9,6 +9,7 @@ pub mod attach;
 pub mod autoscale;
 pub mod completion;
 pub mod config;
+pub mod cp;
 pub mod create;
 pub mod describe;
 pub mod exec;

@@ -216,9 +216,56 @@ fn decode_error_stream(data: &[u8]) -> Result<(), RemoteCommandError> {
     }
 }
 
+/// The exec request, parameters in client-go's (sorted) order; false
+/// flags are left out.
+pub fn exec_path(
+    namespace: &str,
+    pod: &str,
+    container: &str,
+    command: &[String],
+    stdin: bool,
+    tty: bool,
+) -> String {
+    use crate::resource::fetch::query_escape;
+    use crate::resource::mapper::path_escape;
+    let mut params: Vec<String> = command
+        .iter()
+        .map(|c| format!("command={}", query_escape(c)))
+        .collect();
+    params.push(format!("container={}", query_escape(container)));
+    if !tty {
+        params.push("stderr=true".into());
+    }
+    if stdin {
+        params.push("stdin=true".into());
+    }
+    params.push("stdout=true".into());
+    if tty {
+        params.push("tty=true".into());
+    }
+    format!(
+        "/api/v1/namespaces/{}/pods/{}/exec?{}",
+        path_escape(namespace),
+        path_escape(pod),
+        params.join("&")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exec_path_as_client_go_encodes_it() {
+        assert_eq!(
+            exec_path("default", "ex", "ex", &["true".into()], false, false),
+            "/api/v1/namespaces/default/pods/ex/exec?command=true&container=ex&stderr=true&stdout=true"
+        );
+        assert_eq!(
+            exec_path("ns", "p", "c", &["sh".into(), "-c".into(), "echo a b".into()], true, true),
+            "/api/v1/namespaces/ns/pods/p/exec?command=sh&command=-c&command=echo+a+b&container=c&stdin=true&stdout=true&tty=true"
+        );
+    }
 
     #[test]
     fn error_stream_outcomes() {
