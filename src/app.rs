@@ -51,12 +51,12 @@ pub enum Commands {
     Logs(commands::logs::LogsArgs),
     /// Attach to a running container.
     Attach(commands::attach::AttachArgs),
-    /// Copy files and directories to and from containers.
-    Cp(commands::cp::CpArgs),
     /// Execute a command in a container.
     Exec(commands::exec::ExecArgs),
     /// Forward one or more local ports to a pod.
     PortForward(commands::port_forward::PortForwardArgs),
+    /// Copy files and directories to and from containers.
+    Cp(commands::cp::CpArgs),
     /// Display resource (CPU/memory) usage of pods and nodes.
     Top(commands::top::TopArgs),
     /// Apply a configuration to resources from files or stdin.
