@@ -49,6 +49,14 @@ pub enum Commands {
     Describe(commands::describe::DescribeArgs),
     /// Print the logs for a container in a pod.
     Logs(commands::logs::LogsArgs),
+    /// Attach to a running container.
+    Attach(commands::attach::AttachArgs),
+    /// Execute a command in a container.
+    Exec(commands::exec::ExecArgs),
+    /// Forward one or more local ports to a pod.
+    PortForward(commands::port_forward::PortForwardArgs),
+    /// Copy files and directories to and from containers.
+    Cp(commands::cp::CpArgs),
     /// Display resource (CPU/memory) usage of pods and nodes.
     Top(commands::top::TopArgs),
     /// Apply a configuration to resources from files or stdin.
@@ -398,6 +406,10 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Edit(args) => commands::edit::run(ctx, args).await,
             Commands::Describe(args) => commands::describe::run(ctx, args).await,
             Commands::Logs(args) => commands::logs::run(ctx, args).await,
+            Commands::Attach(args) => commands::attach::run(ctx, args).await,
+            Commands::Cp(args) => commands::cp::run(ctx, args).await,
+            Commands::Exec(args) => commands::exec::run(ctx, args).await,
+            Commands::PortForward(args) => commands::port_forward::run(ctx, args).await,
             Commands::Top(args) => commands::top::run(ctx, args).await,
             Commands::Config(args) => commands::config::run(ctx, args).await,
             Commands::Kuberc(args) => commands::kuberc::run(ctx, args),

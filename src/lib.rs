@@ -31,3 +31,5 @@ pub mod quantity;
 pub mod rbac;
 pub mod resource;
 pub mod rollout;
+pub mod tar;
+pub mod term;

@@ -10,6 +10,7 @@ pub mod decode;
 pub mod download;
 pub mod error;
 pub mod exec;
+pub mod stream;
 pub mod tls;
 pub mod transport;
 

@@ -201,6 +201,178 @@ pub async fn pods_for_selector(
     }
 }
 
+/// `polymorphichelpers.AttachablePodForObject` over the object that
+/// command-line words name (`pods/NAME`, `TYPE/NAME`, `TYPE NAME`), read
+/// as kubectl's builder reads it: the pod itself, or the most active pod
+/// the object selects (waiting up to `timeout` for one).
+pub async fn attachable_pod(
+    ctx: &mut crate::context::Context,
+    words: &[String],
+    namespace: &str,
+    timeout: Duration,
+) -> Result<Value> {
+    let object = named_object(ctx, words, namespace).await?;
+    let client = ctx.connection().await?.client.clone();
+    attachable_pod_for_object(&client, object, timeout).await
+}
+
+/// The one object command-line words name, read from the server as
+/// kubectl's builder reads it.
+pub async fn named_object(
+    ctx: &mut crate::context::Context,
+    words: &[String],
+    namespace: &str,
+) -> Result<Value> {
+    use crate::resource::builder::Selection;
+    use crate::resource::infos::fetch_infos;
+    let selection = Selection {
+        args: words,
+        namespace: namespace.to_string(),
+        single_resource_type: true,
+        ..Default::default()
+    };
+    let discovery = ctx.discovery().await?;
+    let plan = match discovery.plan(&selection) {
+        Err(e)
+            if e.downcast_ref::<crate::resource::NoResourceType>()
+                .is_some() =>
+        {
+            match ctx.refresh_discovery().await? {
+                Some(fresh) => fresh.plan(&selection)?,
+                None => return Err(e),
+            }
+        }
+        other => other?,
+    };
+    let client = ctx.connection().await?.client.clone();
+    let info = fetch_infos(&client, &plan)
+        .await
+        .into_iter()
+        .next()
+        .ok_or_else(|| anyhow!("expected a resource"))??;
+    Ok(info.object)
+}
+
+/// The pod a session joins for an object already read (from the server or
+/// a file): a pod is itself; anything else must select pods, and the most
+/// active of them is taken (`sort.Reverse(podutils.ActivePods)`), waiting
+/// up to `timeout` for one. Objects without a selector are refused in
+/// kubectl's words (`cannot attach to *v1.ConfigMap: …`).
+pub async fn attachable_pod_for_object(
+    client: &ApiClient,
+    object: Value,
+    timeout: Duration,
+) -> Result<Value> {
+    let is_pod = object.get("kind").and_then(Value::as_str) == Some("Pod")
+        && object.get("apiVersion").and_then(Value::as_str) == Some("v1");
+    if is_pod {
+        return Ok(object);
+    }
+    let (pod_namespace, selector) = selector_for_object(&object)
+        .map_err(|e| anyhow!("cannot attach to {}: {e}", go_type_name(&object)))?;
+    let mut pods =
+        pods_for_selector(client, &pod_namespace, &selector, timeout, most_active).await?;
+    Ok(pods.swap_remove(0))
+}
+
+/// The container a session joins, as kubectl's
+/// `podcmd.FindOrDefaultContainerByName`: `requested`, else the
+/// default-container annotation's (either must exist), else the first one
+/// (saying so on `err` when the pod has others, unless `quiet`).
+pub fn session_container(
+    pod: &Value,
+    requested: &str,
+    quiet: bool,
+    err: &mut dyn std::io::Write,
+) -> Result<String> {
+    let (name, namespace) = pod_name(pod);
+    let regular = container_names(pod, ContainerList::Regular);
+    let Some(first) = regular.first().cloned() else {
+        return Err(anyhow!(
+            "pod {namespace}/{name} does not have any containers"
+        ));
+    };
+    let wanted = if requested.is_empty() {
+        annotated_default_container(pod).unwrap_or_default()
+    } else {
+        requested
+    };
+    if !wanted.is_empty() {
+        if find_container(pod, wanted).is_none() {
+            return Err(anyhow!(
+                "container {wanted} is not valid for pod {name} out of: {}",
+                all_container_names(pod)
+            ));
+        }
+        return Ok(wanted.to_string());
+    }
+    if !quiet && has_several_containers(pod) {
+        writeln!(
+            err,
+            "Defaulted container {first:?} out of: {}",
+            all_container_names(pod)
+        )?;
+    }
+    Ok(first)
+}
+
+/// `sort.Reverse(podutils.ActivePods)`: the most active pod first —
+/// assigned, running (then unknown, then pending), ready, not being
+/// deleted, ready for longer, fewer restarts, older.
+pub fn most_active(a: &Value, b: &Value) -> bool {
+    active_less(b, a)
+}
+
+/// `podutils.ActivePods`' order: whether `a` is less active than `b`.
+fn active_less(a: &Value, b: &Value) -> bool {
+    let node = |p: &Value| str_at(p, "/spec/nodeName").to_string();
+    let (na, nb) = (node(a), node(b));
+    if na != nb && (na.is_empty() || nb.is_empty()) {
+        return na.is_empty();
+    }
+    // Go's map lookup: phases other than these three count as Pending.
+    let rank = |p: &Value| match str_at(p, "/status/phase") {
+        "Unknown" => 1,
+        "Running" => 2,
+        _ => 0,
+    };
+    if rank(a) != rank(b) {
+        return rank(a) < rank(b);
+    }
+    if is_ready(a) != is_ready(b) {
+        return !is_ready(a);
+    }
+    let deleting = |p: &Value| time_at(p, "/metadata/deletionTimestamp");
+    let (da, db) = (deleting(a), deleting(b));
+    if da.is_some() != db.is_some() {
+        return da.is_some();
+    }
+    if let (Some(x), Some(y)) = (da, db) {
+        if x != y {
+            return x < y;
+        }
+    }
+    if is_ready(a) && is_ready(b) {
+        let (ta, tb) = (ready_time(a), ready_time(b));
+        if ta != tb {
+            return after_or_zero(ta, tb);
+        }
+    }
+    let (ra, sa) = max_restarts(a);
+    let (rb, sb) = max_restarts(b);
+    if ra != rb {
+        return ra > rb;
+    }
+    if sa != sb {
+        return sa > sb;
+    }
+    let (ca, cb) = (created(a), created(b));
+    if ca != cb {
+        return after_or_zero(ca, cb);
+    }
+    false
+}
+
 /// `podutils.ByLogging`: assigned before unassigned, running before
 /// unknown before pending, ready before not ready, ready longer before
 /// ready for less time, more restarts before fewer, older before newer.

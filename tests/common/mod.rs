@@ -7,6 +7,7 @@
 
 pub mod cluster;
 pub mod faults;
+pub mod pty;
 pub mod scenario;
 pub mod twin;
 
