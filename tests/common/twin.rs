@@ -210,6 +210,13 @@ pub fn mask_object(obj: &mut Value) {
                 let sub = f.get("subresource").and_then(Value::as_str).unwrap_or("");
                 !CONTROLLER_MANAGERS.contains(&manager) && sub != "status"
             });
+            // The server orders entries by the second each was written in,
+            // which the twins cannot share: compare them by what they are.
+            let key = |f: &Value| {
+                let text = |k: &str| f.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+                (text("operation"), text("manager"), text("subresource"))
+            };
+            fields.sort_by_key(key);
         }
         if let Some(ann) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
             for a in CONTROLLER_ANNOTATIONS {
