@@ -8,34 +8,11 @@
 mod common;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::cluster::{cluster_kubeconfig, namespace};
+use common::cluster::{cluster_kubeconfig, kubectl_in, namespace, wait_until};
 use common::pty::run_on_pty;
 use common::*;
-
-fn kubectl_in(ns: &str, line: &str) -> Output {
-    let mut args: Vec<String> = vec!["-n".into(), ns.into()];
-    args.extend(line.split_whitespace().map(str::to_string));
-    Invocation::new(&args)
-        .kubeconfig(cluster_kubeconfig())
-        .kubectl()
-}
-
-fn wait_until(ns: &str, line: &str, ok: &dyn Fn(&Output) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let out = kubectl_in(ns, line);
-        if ok(&out) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for `{line}` in {ns}: {out:?}"
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
-}
 
 fn attach_namespace() -> &'static str {
     static NS: OnceLock<String> = OnceLock::new();

@@ -10,16 +10,8 @@
 mod common;
 use std::time::Duration;
 
-use common::cluster::{cluster_kubeconfig, namespace};
+use common::cluster::{cluster_kubeconfig, kubectl_in, namespace};
 use common::*;
-
-fn kubectl_in(ns: &str, line: &str) -> Output {
-    let mut args: Vec<String> = vec!["-n".into(), ns.into()];
-    args.extend(line.split_whitespace().map(str::to_string));
-    Invocation::new(&args)
-        .kubeconfig(cluster_kubeconfig())
-        .kubectl()
-}
 
 fn setup(ns: &str, lines: &[&str]) {
     for line in lines {

@@ -13,32 +13,8 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use common::cluster::{cluster_kubeconfig, namespace};
+use common::cluster::{cluster_kubeconfig, kubectl_in, namespace, wait_until};
 use common::*;
-
-fn kubectl_in(ns: &str, line: &str) -> Output {
-    let mut args: Vec<String> = vec!["-n".into(), ns.into()];
-    args.extend(line.split_whitespace().map(str::to_string));
-    Invocation::new(&args)
-        .kubeconfig(cluster_kubeconfig())
-        .kubectl()
-}
-
-/// Polls a kubectl command until `ok` accepts its output (at most 120 s).
-fn wait_until(ns: &str, line: &str, ok: &dyn Fn(&Output) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let out = kubectl_in(ns, line);
-        if ok(&out) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for `{line}` in {ns}: {out:?}"
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
-}
 
 /// The namespace with the fixture's pods, once they have settled.
 fn logs_namespace() -> &'static str {

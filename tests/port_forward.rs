@@ -9,16 +9,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use common::cluster::{cluster_kubeconfig, namespace};
+use common::cluster::{cluster_kubeconfig, kubectl_in, namespace};
 use common::*;
-
-fn kubectl_in(ns: &str, line: &str) -> Output {
-    let mut args: Vec<String> = vec!["-n".into(), ns.into()];
-    args.extend(line.split_whitespace().map(str::to_string));
-    Invocation::new(&args)
-        .kubeconfig(cluster_kubeconfig())
-        .kubectl()
-}
 
 fn pf_namespace() -> &'static str {
     static NS: OnceLock<String> = OnceLock::new();

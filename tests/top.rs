@@ -11,7 +11,7 @@ mod common;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use common::cluster::{cluster_kubeconfig, namespace};
+use common::cluster::{cluster_kubeconfig, kubectl_words_in, namespace};
 use common::*;
 
 const PODS: &str = r#"
@@ -55,14 +55,6 @@ spec:
     env: [{name: X, valueFrom: {configMapKeyRef: {name: missing, key: k}}}]
 "#;
 
-fn kubectl_in(ns: &str, args: &[&str]) -> Output {
-    let mut all = vec!["-n", ns];
-    all.extend_from_slice(args);
-    Invocation::new(&all)
-        .kubeconfig(cluster_kubeconfig())
-        .kubectl()
-}
-
 /// The namespace with the pods above, once metrics-server reports all four.
 fn top_namespace() -> &'static str {
     static NS: OnceLock<String> = OnceLock::new();
@@ -75,7 +67,7 @@ fn top_namespace() -> &'static str {
         assert_eq!(out.code, 0, "apply: {}", out.stderr);
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {
-            let out = kubectl_in(&ns, &["top", "pod", "-l", "app=top", "--no-headers"]);
+            let out = kubectl_words_in(&ns, &["top", "pod", "-l", "app=top", "--no-headers"]);
             if out.code == 0 && out.stdout.lines().count() == 4 {
                 break;
             }

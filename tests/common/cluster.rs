@@ -147,3 +147,35 @@ impl Drop for DefaultDeployment {
             .output();
     }
 }
+
+/// Real kubectl's `line` (split on spaces) in namespace `ns` of the test
+/// cluster: for setting things up and reading them back.
+pub fn kubectl_in(ns: &str, line: &str) -> super::Output {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    kubectl_words_in(ns, &words)
+}
+
+/// [`kubectl_in`] for words that may hold spaces.
+pub fn kubectl_words_in(ns: &str, words: &[&str]) -> super::Output {
+    let mut args = vec!["-n", ns];
+    args.extend_from_slice(words);
+    super::Invocation::new(&args)
+        .kubeconfig(cluster_kubeconfig())
+        .kubectl()
+}
+
+/// Polls a kubectl command until `ok` accepts its output (at most 120 s).
+pub fn wait_until(ns: &str, line: &str, ok: &dyn Fn(&super::Output) -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let out = kubectl_in(ns, line);
+        if ok(&out) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for `{line}` in {ns}: {out:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+}
