@@ -324,8 +324,10 @@ fn terminal_sessions() {
         ),
     ] {
         let inv = invocation(ns, words);
-        let expected = run_on_pty(&inv, &kubectl_bin(), 30, 100, input, Duration::from_secs(2));
-        let actual = run_on_pty(&inv, &kuddle_bin(), 30, 100, input, Duration::from_secs(2));
+        // Input is typed once the session is surely up, on a loaded machine
+        // too (typed earlier, the local terminal would still echo it).
+        let expected = run_on_pty(&inv, &kubectl_bin(), 30, 100, input, Duration::from_secs(4));
+        let actual = run_on_pty(&inv, &kuddle_bin(), 30, 100, input, Duration::from_secs(4));
         let context = words.join(" ");
         assert_same_text("terminal", &expected.stdout, &actual.stdout, &context);
         assert_eq!(expected.code, actual.code, "exit code for {context}");
@@ -353,7 +355,7 @@ fn terminal_resizes_follow() {
             (30, 100),
             Some((40, 120)),
             b"x\r",
-            Duration::from_secs(2),
+            Duration::from_secs(4),
         )
     };
     let expected = run(&kubectl_bin());
