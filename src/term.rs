@@ -148,6 +148,10 @@ pub async fn run_session(
             let _ = tx.send(s);
         }
         let mut sizes = watch_size();
+        // The size now is queued at once, ahead of the session's start.
+        while let Ok(s) = sizes.try_recv() {
+            let _ = tx.send(s);
+        }
         tokio::spawn(async move {
             while let Some(s) = sizes.recv().await {
                 if tx.send(s).is_err() {

@@ -17,6 +17,7 @@ use common::*;
 fn normalize_go_timeouts(text: &str) -> String {
     [
         "net/http: request canceled (Client.Timeout exceeded while awaiting headers)",
+        "context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
         "net/http: request canceled (Client.Timeout or context cancellation while reading body)",
         "context deadline exceeded (Client.Timeout or context cancellation while reading body)",
         "context deadline exceeded",

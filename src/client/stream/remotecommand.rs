@@ -97,6 +97,13 @@ pub async fn run(conn: Upgraded, mut streams: Streams<'_>) -> Result<(), RemoteC
     // still coming), writes fail; the session's outcome is still what the
     // server sends, so writing stops and reading goes on.
     let mut writable = true;
+    // The initial terminal size goes out first, before anything else is
+    // served: the remote command may ask for its size at once.
+    if let Some(first) = resize.as_mut().and_then(|r| r.try_recv().ok()) {
+        if writer.binary(&resize_message(&first)).await.is_err() {
+            writable = false;
+        }
+    }
     let result: Result<(), RemoteCommandError> = loop {
         tokio::select! {
             incoming = rx.recv() => match incoming {
@@ -144,11 +151,7 @@ pub async fn run(conn: Upgraded, mut streams: Streams<'_>) -> Result<(), RemoteC
             size = async { resize.as_mut()?.recv().await }, if resize.is_some() && writable => {
                 match size {
                     Some(s) => {
-                        let mut message = vec![RESIZE];
-                        message.extend_from_slice(
-                            format!("{{\"Width\":{},\"Height\":{}}}", s.width, s.height).as_bytes(),
-                        );
-                        if writer.binary(&message).await.is_err() {
+                        if writer.binary(&resize_message(&s)).await.is_err() {
                             writable = false;
                         }
                     }
@@ -249,6 +252,15 @@ pub fn exec_path(
         path_escape(pod),
         params.join("&")
     )
+}
+
+/// The resize channel's message: the new size as the kubelet reads it.
+fn resize_message(size: &TerminalSize) -> Vec<u8> {
+    let mut message = vec![RESIZE];
+    message.extend_from_slice(
+        format!("{{\"Width\":{},\"Height\":{}}}", size.width, size.height).as_bytes(),
+    );
+    message
 }
 
 #[cfg(test)]
