@@ -20,18 +20,26 @@ struct Running {
     child: Child,
     /// What follows `Starting to serve on `.
     address: String,
+    /// The file its stderr goes to.
+    stderr: PathBuf,
 }
 
 impl Running {
     fn start(program: &Path, args: &[&str]) -> Running {
         let inv = Invocation::new(args).kubeconfig(cluster_kubeconfig());
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let stderr = std::env::temp_dir().join(format!(
+            "kuddle-proxy-stderr-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
         let mut child = Command::new(program)
             .args(&inv.args)
             .env_clear()
             .envs(&inv.env)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(&stderr).expect("stderr file"))
             .spawn()
             .expect("spawn");
         let out = child.stdout.take().expect("stdout");
@@ -45,6 +53,7 @@ impl Running {
         let mut running = Running {
             child,
             address: String::new(),
+            stderr,
         };
         running.address = line
             .strip_prefix("Starting to serve on ")
@@ -64,8 +73,18 @@ impl Running {
 
     /// One request over TCP: the status code and the body.
     fn ask(&self, method: &str, path: &str, host: &str) -> (u16, String) {
+        self.send(method, path, host, "")
+    }
+
+    /// One request with a body.
+    fn send(&self, method: &str, path: &str, host: &str, body: &str) -> (u16, String) {
         let conn = TcpStream::connect(("127.0.0.1", self.port())).expect("connect");
-        exchange(conn, method, path, host)
+        exchange_with_body(conn, method, path, host, body)
+    }
+
+    /// What it printed on stderr so far, klog headers normalized.
+    fn stderr(&self) -> String {
+        normalize_stderr(&std::fs::read_to_string(&self.stderr).unwrap_or_default())
     }
 }
 
@@ -73,12 +92,26 @@ impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.stderr);
     }
 }
 
 /// An HTTP/1.0 request (the answer ends with the connection).
-fn exchange<S: Read + Write>(mut conn: S, method: &str, path: &str, host: &str) -> (u16, String) {
-    let request = format!("{method} {path} HTTP/1.0\r\nHost: {host}\r\nContent-Length: 0\r\n\r\n");
+fn exchange<S: Read + Write>(conn: S, method: &str, path: &str, host: &str) -> (u16, String) {
+    exchange_with_body(conn, method, path, host, "")
+}
+
+fn exchange_with_body<S: Read + Write>(
+    mut conn: S,
+    method: &str,
+    path: &str,
+    host: &str,
+    body: &str,
+) -> (u16, String) {
+    let request = format!(
+        "{method} {path} HTTP/1.0\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
     conn.write_all(request.as_bytes()).expect("write");
     let mut answer = Vec::new();
     conn.read_to_end(&mut answer).expect("read");
@@ -342,6 +375,20 @@ fn bad_flags() {
         ],
         vec!["proxy".into(), "--address=::1".into(), "--port=0".into()],
         vec!["proxy".into(), "--reject-paths=(".into(), "--port=0".into()],
+        // Warnings before the error: a server path, a missing or plain-file
+        // --www, a relaxed filter.
+        vec![
+            "proxy".into(),
+            "--server=https://127.0.0.1:1/foo".into(),
+            "--www=/kuddle/no/such/dir".into(),
+            "--port=-1".into(),
+        ],
+        vec![
+            "proxy".into(),
+            "--www=/etc/hostname".into(),
+            "--reject-methods=".into(),
+            "--port=-1".into(),
+        ],
     ];
     for args in &lines {
         let out = assert_same(&Invocation::new(args).kubeconfig(cluster_kubeconfig()));
@@ -358,4 +405,41 @@ fn bad_flags() {
         out.stderr
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A server that cannot be reached: 500 with Go's dial error, logged.
+#[test]
+fn unreachable_server() {
+    let args = ["proxy", "--server=http://127.0.0.1:1", "--port=0"];
+    let (kubectl, kuddle) = both(&args);
+    let answers = same_answers(&kubectl, &kuddle, &[("GET", "/api", "localhost")]);
+    assert_eq!(
+        answers[0],
+        (
+            500,
+            "dial tcp 127.0.0.1:1: connect: connection refused\n".to_string()
+        )
+    );
+    assert_eq!(kubectl.stderr(), kuddle.stderr());
+    assert!(kuddle
+        .stderr()
+        .contains("] Error while proxying request: dial tcp"));
+}
+
+/// Request bodies reach the server (a dry-run create, so nothing stays).
+#[test]
+fn request_bodies_are_forwarded() {
+    let (kubectl, kuddle) = both(&["proxy", "--port=0"]);
+    let body = r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"kuddle-proxy-dry"},"data":{"a":"b"}}"#;
+    let path = "/api/v1/namespaces/default/configmaps?dryRun=All";
+    let expected = kubectl.send("POST", path, "localhost", body);
+    let actual = kuddle.send("POST", path, "localhost", body);
+    assert_eq!(expected.0, actual.0);
+    assert_eq!(actual.0, 201, "{}", actual.1);
+    assert!(actual.1.contains("\"a\":\"b\""), "{}", actual.1);
+    let bad = "{not json";
+    assert_eq!(
+        kubectl.send("POST", path, "localhost", bad),
+        kuddle.send("POST", path, "localhost", bad)
+    );
 }

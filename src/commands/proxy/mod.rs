@@ -46,7 +46,7 @@ use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use crate::client::ApiClient;
-use crate::context::{klog_warning, Context};
+use crate::context::{klog_error, klog_warning, Context, SharedWriter};
 use crate::error::CliError;
 use crate::flags::go_values::{go_bool, go_duration, go_int64};
 use routes::{Filter, Route, Routes};
@@ -137,6 +137,8 @@ struct Proxy {
     www: Option<(PathBuf, String)>,
     filter: Option<Filter>,
     append_server_path: bool,
+    /// Where failures to reach the server are logged, in klog's layout.
+    err: SharedWriter,
 }
 
 fn with_slash(mut s: String) -> String {
@@ -246,6 +248,7 @@ pub async fn run(ctx: &mut Context, args: ProxyArgs) -> Result<()> {
         www: (!www.is_empty()).then(|| (PathBuf::from(&www), www_prefix)),
         filter,
         append_server_path,
+        err: ctx.err.clone(),
     });
     if unix_socket.is_empty() {
         let listener = listen_tcp(&address, port).await?;
@@ -527,7 +530,15 @@ async fn forward(
                 body.map_err(|e| Box::new(e) as BoxError).boxed_unsync(),
             )
         }
-        Err(e) => plain_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => {
+            let text = e.to_string();
+            klog_error(
+                &mut proxy.err.clone(),
+                "proxy_server.go:147",
+                &format!("Error while proxying request: {text}"),
+            );
+            plain_error(StatusCode::INTERNAL_SERVER_ERROR, &text)
+        }
     }
 }
 
