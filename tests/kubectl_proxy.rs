@@ -443,3 +443,73 @@ fn request_bodies_are_forwarded() {
         kuddle.send("POST", path, "localhost", bad)
     );
 }
+
+/// With exec allowed by the filter, `kubectl exec` through either proxy
+/// works the same: the WebSocket upgrade and SPDY (its fallback) are joined
+/// through, exit code and streams included.
+#[test]
+fn upgrades_pass_through() {
+    /// Deletes the namespace however the test ends.
+    struct Cleanup(String);
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            Invocation::new(&["delete", "namespace", self.0.as_str(), "--wait=false"])
+                .kubeconfig(cluster_kubeconfig())
+                .kubectl();
+        }
+    }
+    let cleanup = Cleanup(common::cluster::namespace("proxyexec"));
+    let ns = cleanup.0.clone();
+    let kubectl_in = |args: &[&str]| {
+        let mut all = vec!["-n", ns.as_str()];
+        all.extend_from_slice(args);
+        Invocation::new(&all)
+            .kubeconfig(cluster_kubeconfig())
+            .kubectl()
+    };
+    let created = kubectl_in(&[
+        "run",
+        "sleeper",
+        "--image=busybox",
+        "--restart=Never",
+        "--command",
+        "--",
+        "sleep",
+        "600",
+    ]);
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    let ready = kubectl_in(&[
+        "wait",
+        "--for=condition=Ready",
+        "pod/sleeper",
+        "--timeout=120s",
+    ]);
+    assert_eq!(ready.code, 0, "{}", ready.stderr);
+    let (kubectl, kuddle) = both(&["proxy", "--port=0", "--reject-paths=^/nothing$"]);
+    for websockets in ["true", "false"] {
+        let through = |proxy: &Running| {
+            let server = format!("--server=http://127.0.0.1:{}", proxy.port());
+            Invocation::new(&[
+                server.as_str(),
+                "-n",
+                ns.as_str(),
+                "exec",
+                "-i",
+                "sleeper",
+                "--",
+                "sh",
+                "-c",
+                "cat; echo err >&2; exit 3",
+            ])
+            .env("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", websockets)
+            .stdin("through the proxy\n")
+            .kubectl()
+        };
+        let expected = through(&kubectl);
+        let actual = through(&kuddle);
+        assert_eq!(expected, actual, "websockets={websockets}");
+        assert_eq!(actual.stdout, "through the proxy\n");
+        assert_eq!(actual.code, 3);
+    }
+    drop((kubectl, kuddle, cleanup));
+}

@@ -23,8 +23,9 @@
 //! Requests under the API prefix are checked by the filter, then sent to
 //! the API server with the kubeconfig's credentials and answered as the
 //! server answers, streaming (watches and followed logs). Request bodies
-//! are read whole before they are sent; protocol upgrades (exec, attach,
-//! port-forward through the proxy) are not forwarded.
+//! are read whole before they are sent. Upgraded connections (WebSocket or
+//! SPDY exec, attach, port-forward, when the filter lets them through) are
+//! joined byte for byte once both sides switched.
 
 mod files;
 mod routes;
@@ -345,6 +346,7 @@ where
         });
         let _ = hyper::server::conn::http1::Builder::new()
             .serve_connection(TokioIo::new(stream), service)
+            .with_upgrades()
             .await;
     });
 }
@@ -479,13 +481,28 @@ fn remove_hop_by_hop(headers: &mut HeaderMap) {
     }
 }
 
+/// The protocol a request asks to upgrade to (`Connection: Upgrade`).
+fn upgrade_wanted(headers: &HeaderMap) -> Option<http::HeaderValue> {
+    let connection_upgrade = headers
+        .get_all(header::CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| t.trim().eq_ignore_ascii_case("upgrade"));
+    connection_upgrade
+        .then(|| headers.get(header::UPGRADE).cloned())
+        .flatten()
+}
+
 async fn forward(
     proxy: &Proxy,
-    request: Request<Incoming>,
+    mut request: Request<Incoming>,
     path: String,
     query: Option<String>,
     peer: Option<IpAddr>,
 ) -> Response<Body> {
+    let upgrade = upgrade_wanted(request.headers());
+    let client_side = upgrade.is_some().then(|| hyper::upgrade::on(&mut request));
     let (parts, body) = request.into_parts();
     // Request bodies are read whole: kube's body type takes no stream.
     let body = match body.collect().await {
@@ -499,6 +516,13 @@ async fn forward(
     let mut headers = parts.headers;
     remove_hop_by_hop(&mut headers);
     headers.remove(header::HOST);
+    if let Some(protocol) = &upgrade {
+        headers.insert(
+            header::CONNECTION,
+            http::HeaderValue::from_static("Upgrade"),
+        );
+        headers.insert(header::UPGRADE, protocol.clone());
+    }
     if let Some(ip) = peer {
         let forwarded_for = match headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
             Some(prior) => format!("{prior}, {ip}"),
@@ -522,6 +546,28 @@ async fn forward(
         .forward(outgoing, proxy.append_server_path)
         .await
     {
+        Ok(mut response) if response.status() == StatusCode::SWITCHING_PROTOCOLS => {
+            // Both sides switched: bytes flow both ways until either ends.
+            let server_side = hyper::upgrade::on(&mut response);
+            if let Some(client_side) = client_side {
+                tokio::spawn(async move {
+                    if let (Ok(server), Ok(client)) = (server_side.await, client_side.await) {
+                        let _ = tokio::io::copy_bidirectional(
+                            &mut TokioIo::new(server),
+                            &mut TokioIo::new(client),
+                        )
+                        .await;
+                    }
+                });
+            }
+            let (parts, _) = response.into_parts();
+            Response::from_parts(
+                parts,
+                Full::new(Bytes::new())
+                    .map_err(|never| match never {})
+                    .boxed_unsync(),
+            )
+        }
         Ok(response) => {
             let (mut parts, body) = response.into_parts();
             remove_hop_by_hop(&mut parts.headers);
