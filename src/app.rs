@@ -55,6 +55,8 @@ pub enum Commands {
     Exec(commands::exec::ExecArgs),
     /// Forward one or more local ports to a pod.
     PortForward(commands::port_forward::PortForwardArgs),
+    /// Run a proxy to the API server.
+    Proxy(commands::proxy::ProxyArgs),
     /// Copy files and directories to and from containers.
     Cp(commands::cp::CpArgs),
     /// Display resource (CPU/memory) usage of pods and nodes.
@@ -411,6 +413,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Exec(args) => commands::exec::run(ctx, args).await,
             Commands::PortForward(args) => commands::port_forward::run(ctx, args).await,
             Commands::Top(args) => commands::top::run(ctx, args).await,
+            Commands::Proxy(args) => commands::proxy::run(ctx, args).await,
             Commands::Config(args) => commands::config::run(ctx, args).await,
             Commands::Kuberc(args) => commands::kuberc::run(ctx, args),
             Commands::Version(args) => commands::version::run(ctx, args).await,

@@ -206,6 +206,30 @@ impl ApiClient {
             .await
     }
 
+    /// Sends a request as it is (`proxy`): the kubeconfig's credentials
+    /// are added and the answer comes back whatever its status, its body
+    /// still streaming. The path is put under the server URL's own path
+    /// only when `under_server_path` says so (`--append-server-path`).
+    pub async fn forward(
+        &self,
+        mut request: Request<kube::client::Body>,
+        under_server_path: bool,
+    ) -> Result<Response<kube::client::Body>, ApiError> {
+        if !under_server_path {
+            request.extensions_mut().insert(transport::FromRoot);
+        }
+        let started = Instant::now();
+        let method = request.method().clone();
+        let path = request.uri().to_string();
+        let response = self
+            .inner
+            .send(request)
+            .await
+            .map_err(|e| self.connection_error(&e))?;
+        self.log_response(&method, &path, response.status(), started);
+        Ok(response)
+    }
+
     /// A GET whose answer is read whole whatever its status (client-go's
     /// `DoRaw`, whose callers make their own error from a failure): only a
     /// failure to reach the server, or to read the answer, is an error.

@@ -33,6 +33,7 @@ pub mod logs;
 pub mod patch;
 pub mod plugin;
 pub mod port_forward;
+pub mod proxy;
 pub mod replace;
 pub mod rollout;
 pub mod run;
