@@ -125,15 +125,7 @@ impl ApiClient {
         &self,
         request: Request<kube::client::Body>,
     ) -> Result<Result<http::Response<kube::client::Body>, String>, ApiError> {
-        let started = std::time::Instant::now();
-        let method = request.method().clone();
-        let path = request.uri().to_string();
-        let response = self
-            .inner
-            .send(request)
-            .await
-            .map_err(|e| self.connection_error(&e))?;
-        self.log_response(&method, &path, response.status(), started);
+        let response = self.forward(request, true).await?;
         self.print_warnings(response.headers());
         if response.status() == http::StatusCode::SWITCHING_PROTOCOLS {
             return Ok(Ok(response));
