@@ -52,15 +52,27 @@ impl Twins {
     }
 
     fn same_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut expected_inv = self.inv(&self.a, args);
-        let mut actual_inv = self.inv(&self.b, args);
+        self.same_each(args, args, stdin)
+    }
+
+    /// kubectl with `args_a` in the first namespace, kuddle with `args_b`
+    /// in the second (arguments that name the namespaces).
+    fn same_each(&self, args_a: &[&str], args_b: &[&str], stdin: Option<&str>) -> Output {
+        let mut expected_inv = self.inv(&self.a, args_a);
+        let mut actual_inv = self.inv(&self.b, args_b);
         if let Some(s) = stdin {
             expected_inv = expected_inv.stdin(s.as_bytes().to_vec());
             actual_inv = actual_inv.stdin(s.as_bytes().to_vec());
         }
-        let expected = expected_inv.kubectl();
-        let actual = actual_inv.kuddle();
-        let context = format!("`apply {}`", args.join(" "));
+        self.same_runs(&expected_inv, &actual_inv, &args_b.join(" "))
+    }
+
+    /// `expected` run with kubectl, then `actual` with kuddle: same
+    /// stdout, stderr and exit code once the namespaces are normalised.
+    fn same_runs(&self, expected: &Invocation, actual: &Invocation, words: &str) -> Output {
+        let expected = expected.kubectl();
+        let actual = actual.kuddle();
+        let context = self.normalize(&format!("`{words}`"));
         assert_same_text(
             "stdout",
             &self.normalize(&expected.stdout),
@@ -92,6 +104,12 @@ impl Twins {
 
     /// The objects of `kinds` in both namespaces, normalised, must be equal.
     fn objects_match(&self, kinds: &str) {
+        self.objects_match_in(&self.a, &self.b, kinds);
+    }
+
+    /// The objects of `kinds` in namespaces `a` (kubectl's) and `b`
+    /// (kuddle's), normalised, must be equal.
+    fn objects_match_in(&self, a: &str, b: &str, kinds: &str) {
         let fetch = |ns: &str| -> String {
             let out = self.inv(ns, &["get", kinds, "-o", "json"]).kubectl();
             assert_eq!(out.code, 0, "get {kinds} failed: {}", out.stderr);
@@ -105,12 +123,7 @@ impl Twins {
                 .collect();
             self.normalize(&serde_json::to_string_pretty(&items).unwrap())
         };
-        assert_same_text(
-            "objects",
-            &fetch(&self.a),
-            &fetch(&self.b),
-            &format!("get {kinds}"),
-        );
+        assert_same_text("objects", &fetch(a), &fetch(b), &format!("get {kinds}"));
     }
 }
 
@@ -830,4 +843,149 @@ fn a_forbidden_prune_list_fails_after_the_apply() {
         "error: error pruning namespaced object /v1, Kind=ConfigMap: configmaps is forbidden"
     ));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A folder of 56 objects for the namespace `ns`: config maps and
+/// services (one refused by the server, two with unknown fields, one made
+/// beforehand without apply), a namespace of its own with objects in it,
+/// and a config map named twice. Every object names its namespace.
+fn mixed_folder(ns: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(ns);
+    std::fs::create_dir_all(&dir).expect("temp folder");
+    let config_map = |name: &str, namespace: &str, value: &str, extra: &str| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: {namespace}\n  labels:\n    batch: mixed\n{extra}data:\n  value: \"{value}\"\n---\n"
+        )
+    };
+    let service = |name: &str, namespace: &str, port: u32, extra: &str| {
+        format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n  namespace: {namespace}\nspec:\n  selector:\n    app: {name}\n  ports:\n  - port: {port}\n{extra}---\n"
+        )
+    };
+    let mut first = String::new();
+    for i in 0..20 {
+        let extra = if i == 8 { "spare: 1\n" } else { "" };
+        first += &config_map(&format!("cm-{i:02}"), ns, &format!("v{i}"), extra);
+    }
+    let mut second = String::new();
+    for i in 0..12 {
+        // Port 70000 is out of range: the server refuses this one.
+        let port = if i == 6 { 70000 } else { 8000 + i };
+        second += &service(&format!("svc-{i:02}"), ns, port, "");
+    }
+    let inner = format!("{ns}-inner");
+    let mut third = format!("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {inner}\n---\n");
+    third += &format!(
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: robot\n  namespace: {inner}\n---\n"
+    );
+    for i in 0..5 {
+        third += &config_map(&format!("inner-{i}"), &inner, "in", "");
+    }
+    third += &service("inner-svc", &inner, 80, "");
+    let mut fourth = String::new();
+    for i in 20..30 {
+        fourth += &config_map(&format!("cm-{i:02}"), ns, &format!("v{i}"), "");
+    }
+    for i in 12..17 {
+        let extra = if i == 14 { "  extra: true\n" } else { "" };
+        fourth += &service(&format!("svc-{i:02}"), ns, 8000 + i, extra);
+    }
+    // Named a second time, with another value.
+    fourth += &config_map("cm-05", ns, "again", "");
+    for (name, text) in [
+        ("00-config.yaml", first),
+        ("10-services.yaml", second),
+        ("20-inner.yaml", third),
+        ("30-more.yaml", fourth),
+    ] {
+        std::fs::write(dir.join(name), text).expect("write fixture");
+    }
+    dir
+}
+
+/// Namespaces and folders a test made, removed when it ends.
+struct Leftovers {
+    namespaces: Vec<String>,
+    folders: Vec<PathBuf>,
+}
+
+impl Drop for Leftovers {
+    fn drop(&mut self) {
+        let mut args = vec!["delete".to_string(), "namespace".to_string()];
+        args.extend(self.namespaces.iter().cloned());
+        args.push("--wait=false".into());
+        Invocation::new(&args)
+            .kubeconfig(cluster_kubeconfig())
+            .kubectl();
+        for dir in &self.folders {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+#[test]
+fn many_objects_overlap_but_report_in_order() {
+    let t = Twins::new("apply-many");
+    let (inner_a, inner_b) = (format!("{}-inner", t.a), format!("{}-inner", t.b));
+    let (dir_a, dir_b) = (mixed_folder(&t.a), mixed_folder(&t.b));
+    let _leftovers = Leftovers {
+        namespaces: vec![t.a.clone(), t.b.clone(), inner_a.clone(), inner_b.clone()],
+        folders: vec![dir_a.clone(), dir_b.clone()],
+    };
+    // Made without apply: applying it earns the missing-annotation warning.
+    t.setup(&["create", "configmap", "cm-03", "--from-literal=k=v"]);
+    let kinds = "configmaps,services,serviceaccounts";
+    // No -n: the objects name their namespaces, two of them.
+    let each = |extra: &[&str]| {
+        let run = |dir: &PathBuf| {
+            let mut words = vec!["apply", "-f", dir.to_str().unwrap()];
+            words.extend(extra);
+            Invocation::new(&words)
+                .kubeconfig(cluster_kubeconfig())
+                .cwd(fixtures())
+        };
+        t.same_runs(
+            &run(&dir_a),
+            &run(&dir_b),
+            &format!("apply {}", extra.join(" ")),
+        )
+    };
+    // New objects: two refused for unknown fields, one for its port.
+    let out = each(&[]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stdout.matches(" created\n").count(),
+        51,
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("configmap/cm-05 configured\n"));
+    assert_eq!(
+        out.stderr.matches("Error from server").count(),
+        3,
+        "{}",
+        out.stderr
+    );
+    t.objects_match(kinds);
+    t.objects_match_in(&inner_a, &inner_b, kinds);
+    // Nothing changed but the twice-named object, set back and forth.
+    let out = each(&[]);
+    assert_eq!(
+        out.stdout.matches(" unchanged\n").count(),
+        51,
+        "{}",
+        out.stdout
+    );
+    // Unknown fields only warned about, in the order of the files.
+    let out = each(&["--validate=warn"]);
+    assert!(
+        out.stderr.contains("Warning: unknown field"),
+        "{}",
+        out.stderr
+    );
+    t.objects_match(kinds);
+    each(&["--dry-run=server", "-o", "name"]);
+    each(&["--server-side", "--validate=warn"]);
+    t.objects_match(kinds);
+    t.objects_match_in(&inner_a, &inner_b, kinds);
 }

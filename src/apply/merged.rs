@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::{last_applied, Applier, Failure, Info};
 
-impl Applier<'_> {
+impl Applier {
     /// The dry-run query diff sends: no field validation, as kubectl's
     /// helper sets none.
     fn dry_run_query(&self, force: Option<bool>) -> String {

@@ -18,6 +18,7 @@ pub mod patchmeta;
 pub mod prune;
 pub mod resolve;
 pub mod strategic;
+pub mod window;
 
 use std::io::Write;
 
@@ -95,7 +96,7 @@ impl Info {
         }
     }
 
-    fn object_path(&self) -> String {
+    pub fn object_path(&self) -> String {
         self.mapping.object_path(self.namespace_opt(), &self.name)
     }
 
@@ -237,14 +238,16 @@ pub struct Applied {
 }
 
 /// State shared across the objects of one invocation.
-pub struct Applier<'a> {
-    pub client: &'a ApiClient,
+pub struct Applier {
+    pub client: ApiClient,
     pub settings: Settings,
-    pub openapi: openapi::OpenApiV3,
+    /// Shared by the objects applied at the same time (see
+    /// [`window::apply_all`]): each document is fetched and parsed once.
+    pub openapi: std::sync::Arc<tokio::sync::Mutex<openapi::OpenApiV3>>,
     /// Namespaces seen to exist during this invocation: kubectl asks again
     /// for every missing object, but an existing namespace only decides
     /// which NotFound is reported, so the first answer serves the rest.
-    pub known_namespaces: std::collections::HashSet<String>,
+    pub known_namespaces: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
     /// GETs sent ahead of their turn (see [`Applier::prefetch`]), by path.
     pub prefetched:
         std::collections::HashMap<String, tokio::task::JoinHandle<Result<Value, ApiError>>>,
@@ -256,7 +259,7 @@ const PREFETCH_WINDOW: usize = 16;
 /// Kinds whose creation can change what later objects find on the server
 /// (their namespace appears, their type becomes known): nothing after one is
 /// read before it has been applied.
-fn is_barrier(info: &Info) -> bool {
+pub(crate) fn is_barrier(info: &Info) -> bool {
     matches!(
         (info.mapping.group.as_str(), info.mapping.kind.as_str()),
         ("", "Namespace")
@@ -265,7 +268,25 @@ fn is_barrier(info: &Info) -> bool {
     )
 }
 
-impl Applier<'_> {
+impl Applier {
+    /// An applier for one object applied alongside others: the same
+    /// settings and caches, its server warnings kept in `held`.
+    pub fn fork(&self, held: &crate::client::Held) -> Applier {
+        Applier {
+            client: self.client.holding_warnings(held),
+            settings: self.settings.clone(),
+            openapi: self.openapi.clone(),
+            known_namespaces: self.known_namespaces.clone(),
+            prefetched: Default::default(),
+        }
+    }
+
+    fn knows_namespace(&self, namespace: &str) -> bool {
+        self.known_namespaces
+            .lock()
+            .is_ok_and(|known| known.contains(namespace))
+    }
+
     fn query(&self, field_manager: &str, force: Option<bool>) -> String {
         let mut params = Vec::new();
         if self.settings.dry_run == DryRun::Server {
@@ -293,8 +314,9 @@ impl Applier<'_> {
         }
     }
 
-    /// Sends the GETs of the next objects ahead of time: applying is one
-    /// object after another, but reading an object that nothing before it in
+    /// Sends the GETs of the next objects ahead of time (for `diff`, which
+    /// handles one object after another; `apply` overlaps whole objects
+    /// instead, see [`window`]): reading an object that nothing before it in
     /// this run touches gives the same answer early as on its turn. Objects
     /// named twice, and anything past a namespace or type definition, wait.
     pub fn prefetch(&mut self, infos: &[Info], current: usize) {
@@ -350,7 +372,7 @@ fn object_or_failure(answer: Result<Value, ApiError>) -> Result<Map<String, Valu
     }
 }
 
-impl Applier<'_> {
+impl Applier {
     /// kubectl's `Info.Get`: a missing object in a missing namespace reports
     /// the namespace.
     async fn get_live(&mut self, info: &Info) -> Result<Map<String, Value>, Failure> {
@@ -360,7 +382,7 @@ impl Applier<'_> {
                     && !info.namespace.is_empty()
                     && info.namespace != "default"
                     && info.mapping.namespaced
-                    && !self.known_namespaces.contains(&info.namespace) =>
+                    && !self.knows_namespace(&info.namespace) =>
             {
                 let path = format!(
                     "/api/v1/namespaces/{}",
@@ -369,7 +391,9 @@ impl Applier<'_> {
                 match self.client.get_json(&path).await {
                     Err(e2) if e2.is_not_found() => Err(e2.into()),
                     Ok(_) => {
-                        self.known_namespaces.insert(info.namespace.clone());
+                        if let Ok(mut known) = self.known_namespaces.lock() {
+                            known.insert(info.namespace.clone());
+                        }
                         Err(e)
                     }
                     Err(_) => Err(e),
@@ -600,7 +624,7 @@ impl Applier<'_> {
             return Err(Failure::Text("nothing to re-create".into()));
         };
         crate::resource::write::delete(
-            self.client,
+            &self.client,
             &info.mapping,
             info.namespace_opt(),
             &info.name,
@@ -667,7 +691,9 @@ impl Applier<'_> {
         let m = &info.mapping;
         let doc = self
             .openapi
-            .group_version(self.client, &m.group, &m.version)
+            .lock()
+            .await
+            .group_version(&self.client, &m.group, &m.version)
             .await
             .map_err(Failure::from)?;
         if let Some(doc) = doc {
@@ -727,7 +753,9 @@ impl Applier<'_> {
                 let m = &info.mapping;
                 let doc = self
                     .openapi
-                    .group_version(self.client, &m.group, &m.version)
+                    .lock()
+                    .await
+                    .group_version(&self.client, &m.group, &m.version)
                     .await
                     .map_err(Failure::from)?
                     .ok_or_else(|| Failure::Text("no OpenAPI document".into()))?;

@@ -58,6 +58,37 @@ pub struct ApiClient {
     /// Whether namespaces and names in API paths are checked before
     /// sending (client-go's request builder); not for `--raw` paths.
     check_paths: bool,
+    /// Where server warnings wait while this client's requests run
+    /// alongside others' (see [`ApiClient::holding_warnings`]).
+    held: Option<Held>,
+}
+
+/// Output of one piece of work that runs alongside others, kept until its
+/// turn: server warnings (deduplicated only when released, so the first of
+/// equal warnings is printed where a sequential run would print it) and
+/// what the work wrote itself, in the order they came.
+#[derive(Clone, Default)]
+pub struct Held(Arc<Mutex<Vec<HeldLine>>>);
+
+enum HeldLine {
+    Warning(String),
+    Text(Vec<u8>),
+}
+
+impl Write for Held {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut lines) = self.0.lock() {
+            match lines.last_mut() {
+                Some(HeldLine::Text(text)) => text.extend_from_slice(buf),
+                _ => lines.push(HeldLine::Text(buf.to_vec())),
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// client-go retries a request answered with 429 or 5xx and a Retry-After
@@ -162,6 +193,7 @@ impl ApiClient {
             ),
             max_retries: MAX_RETRIES,
             check_paths: true,
+            held: None,
         }
     }
 
@@ -179,6 +211,31 @@ impl ApiClient {
         let mut c = self.clone();
         c.check_paths = false;
         c
+    }
+
+    /// This client with the server's warnings kept in `held` instead of
+    /// printed, until [`ApiClient::release`] prints them.
+    pub fn holding_warnings(&self, held: &Held) -> ApiClient {
+        let mut c = self.clone();
+        c.held = Some(held.clone());
+        c
+    }
+
+    /// Prints what `held` kept: warnings as they would have been printed
+    /// when they came (new ones only), the rest to `err`.
+    pub fn release(&self, held: &Held, err: &mut dyn Write) {
+        let lines = match held.0.lock() {
+            Ok(mut lines) => std::mem::take(&mut *lines),
+            Err(_) => return,
+        };
+        for line in lines {
+            match line {
+                HeldLine::Warning(w) => self.print_warning_texts(std::iter::once(w)),
+                HeldLine::Text(text) => {
+                    let _ = err.write_all(&text);
+                }
+            }
+        }
     }
 
     /// How many distinct warnings the server sent so far.
@@ -602,17 +659,30 @@ impl ApiClient {
 
     /// `Warning: <text>` on stderr for each new code-299 warning header.
     fn print_warnings(&self, headers: &http::HeaderMap) {
+        let texts = headers
+            .get_all("warning")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(parse_warning_header);
+        match &self.held {
+            Some(held) => {
+                if let Ok(mut lines) = held.0.lock() {
+                    lines.extend(texts.map(HeldLine::Warning));
+                }
+            }
+            None => self.print_warning_texts(texts),
+        }
+    }
+
+    fn print_warning_texts(&self, texts: impl Iterator<Item = String>) {
         let Ok(mut state) = self.warnings.lock() else {
             return;
         };
-        for value in headers.get_all("warning") {
-            let Ok(text) = value.to_str() else { continue };
-            for warning in parse_warning_header(text) {
-                if state.seen.insert(warning.clone()) {
-                    state.count += 1;
-                    let line = crate::context::warning_line(&warning, state.color);
-                    let _ = state.out.write_all(line.as_bytes());
-                }
+        for warning in texts {
+            if state.seen.insert(warning.clone()) {
+                state.count += 1;
+                let line = crate::context::warning_line(&warning, state.color);
+                let _ = state.out.write_all(line.as_bytes());
             }
         }
     }

@@ -212,7 +212,7 @@ async fn visit(
         p.started = true;
     }
     let mut applier = Applier {
-        client: &conn.client,
+        client: conn.client.clone(),
         settings: Settings {
             server_side: args.server_side,
             force_conflicts: args.force_conflicts,
@@ -298,7 +298,7 @@ fn failure_error(f: Failure) -> anyhow::Error {
 /// Reads and dry-run applies one object and writes both versions; returns
 /// the live object.
 async fn diff_one(
-    applier: &mut Applier<'_>,
+    applier: &mut Applier,
     info: &Info,
     args: &DiffArgs,
     dirs: &Folders,

@@ -35,6 +35,7 @@ use serde_json::{json, Map, Value};
 
 use crate::apply::prune::{delete_each, Pruner, DEFAULT_ALLOWLIST_WARNING};
 use crate::apply::resolve::{mapping_error, resolve_mapping, to_info};
+use crate::apply::window::apply_all;
 use crate::apply::{
     Applier, Failure, Info, Recreate, Settings, FIELD_MANAGER_CLIENT_SIDE,
     FIELD_MANAGER_SERVER_SIDE,
@@ -304,10 +305,12 @@ pub async fn run(ctx: &mut Context, mut args: ApplyArgs) -> Result<()> {
         }),
         subresource: Some(args.subresource.clone()).filter(|s| !s.is_empty()),
     };
-    let mut applier = Applier {
-        client: &conn.client,
+    let applier = Applier {
+        client: conn.client.clone(),
         settings,
-        openapi: crate::openapi::OpenApiV3::with_cache(&ctx.cache_dir()),
+        openapi: std::sync::Arc::new(tokio::sync::Mutex::new(
+            crate::openapi::OpenApiV3::with_cache(&ctx.cache_dir()),
+        )),
         known_namespaces: Default::default(),
         prefetched: Default::default(),
     };
@@ -318,43 +321,46 @@ pub async fn run(ctx: &mut Context, mut args: ApplyArgs) -> Result<()> {
         .as_ref()
         .is_some_and(|p| matches!(p.format(), OutputFormat::Name));
     let mut applied: Vec<Map<String, Value>> = Vec::new();
-    for index in 0..infos.len() {
-        applier.prefetch(&infos, index);
-        let mut info = infos[index].clone();
-        let mut err = ctx.err.clone();
-        match applier.apply(&mut info, &mut err).await {
-            Ok(done) => {
-                if let Some(p) = pruner.as_mut() {
-                    p.mark_object(Some(&done.object));
-                }
-                if !print_objects {
-                    let obj = Value::Object(done.object.clone());
-                    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
-                    let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
-                    let name = obj
-                        .pointer("/metadata/name")
-                        .and_then(Value::as_str)
-                        .filter(|n| !n.is_empty())
-                        .unwrap_or("<unknown>");
-                    if short {
-                        writeln!(ctx.out, "{}/{name}", kind_dot_group(kind, api_version))?;
-                    } else {
-                        writeln!(
-                            ctx.out,
-                            "{}/{name} {}{}",
-                            kind_dot_group(kind, api_version),
-                            done.operation.word(),
-                            dry_run.suffix()
-                        )?;
-                    }
-                }
-                // Lines show up as objects are applied, between any warnings.
-                ctx.out.flush()?;
-                applied.push(done.object);
+    let mut err = ctx.err.clone();
+    let out = &mut ctx.out;
+    apply_all(&applier, infos, &mut err, |outcome| {
+        let done = match outcome {
+            Ok(done) => done,
+            Err(e) => {
+                errors.push(Node::Leaf(e));
+                return Ok(());
             }
-            Err(e) => errors.push(Node::Leaf(e)),
+        };
+        if let Some(p) = pruner.as_mut() {
+            p.mark_object(Some(&done.object));
         }
-    }
+        if !print_objects {
+            let obj = Value::Object(done.object.clone());
+            let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+            let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+            let name = obj
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .filter(|n| !n.is_empty())
+                .unwrap_or("<unknown>");
+            if short {
+                writeln!(out, "{}/{name}", kind_dot_group(kind, api_version))?;
+            } else {
+                writeln!(
+                    out,
+                    "{}/{name} {}{}",
+                    kind_dot_group(kind, api_version),
+                    done.operation.word(),
+                    dry_run.suffix()
+                )?;
+            }
+        }
+        // Lines show up as objects are applied, between any warnings.
+        out.flush()?;
+        applied.push(done.object);
+        Ok(())
+    })
+    .await?;
     if !errors.is_empty() {
         ctx.out.flush()?;
         return Err(render(errors));
