@@ -428,6 +428,24 @@ impl Crd {
         assert_eq!(out.code, 0, "{}", out.stderr);
         let wait = on_cluster(&["wait", "--for=condition=Established", &crd.name()]).kubectl();
         assert_eq!(wait.code, 0, "{}", wait.stderr);
+        // The server publishes a new kind's OpenAPI (v3 and v2) a little
+        // after it is established: both programs must see it.
+        let kind = format!("widgets{}", crd.suffix);
+        for args in [
+            vec![kind.as_str()],
+            vec![kind.as_str(), "-o", "plaintext-openapiv2"],
+        ] {
+            let mut words = vec!["explain"];
+            words.extend(args);
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+            while on_cluster(&words).kubectl().code != 0 {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "{kind} never explained"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(500));
+            }
+        }
         crd
     }
 

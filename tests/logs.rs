@@ -136,11 +136,11 @@ fn several_containers() {
         // A default that does not exist: the first container, with both messages.
         "logs badannotation",
         "logs badannotation -c b",
-        "logs multi --all-containers --tail=1 --prefix",
     ] {
         same(line);
     }
     for line in [
+        "logs multi --all-containers --tail=1 --prefix",
         "logs multi --all-containers",
         "logs multi --all-containers --prefix",
         "logs multi --all-containers --all-pods",
