@@ -3,7 +3,7 @@
 //! behind must match.
 
 mod common;
-use common::cluster::cluster_kubeconfig;
+use common::cluster::{cluster_kubeconfig, DefaultPod};
 use common::twin::{mask_output, Twin};
 use common::*;
 
@@ -449,24 +449,8 @@ fn forbidden_for_the_limited_user() {
     let t = Twin::new("del-limited");
     // The limited user may read pods in default, not delete them.
     let name = format!("{}-p", t.b);
-    let create = Invocation::new(&["-n", "default", "run", &name, "--image=nginx"])
-        .kubeconfig(cluster_kubeconfig())
-        .kubectl();
-    assert_eq!(create.code, 0, "{}", create.stderr);
-    let version = || {
-        Invocation::new(&[
-            "-n",
-            "default",
-            "get",
-            "pod",
-            &name,
-            "-o",
-            "jsonpath={.metadata.resourceVersion}",
-        ])
-        .kubeconfig(cluster_kubeconfig())
-        .kubectl()
-        .stdout
-    };
+    let pod = DefaultPod::create(&name);
+    let version = || pod.resource_version();
     let before = version();
     for line in [
         format!("--context limited -n default delete pod {name}"),
@@ -485,7 +469,4 @@ fn forbidden_for_the_limited_user() {
     setup_objects(&t);
     t.same("--context limited delete cm web-a");
     t.same_objects("cm");
-    let _ = Invocation::new(&["-n", "default", "delete", "pod", &name, "--now"])
-        .kubeconfig(cluster_kubeconfig())
-        .kubectl();
 }

@@ -2,7 +2,7 @@
 //! namespace, kuddle in its twin) and offline with `--local`.
 
 mod common;
-use common::cluster::cluster_kubeconfig;
+use common::cluster::{cluster_kubeconfig, DefaultPod};
 use common::twin::Twin;
 use common::*;
 
@@ -273,24 +273,8 @@ fn custom_resources_take_no_strategic_patch() {
 fn forbidden_for_the_limited_user() {
     let t = Twin::new("patch-limited");
     let name = format!("{}-p", t.b);
-    let create = Invocation::new(&["-n", "default", "run", &name, "--image=nginx"])
-        .kubeconfig(cluster_kubeconfig())
-        .kubectl();
-    assert_eq!(create.code, 0, "{}", create.stderr);
-    let version = || {
-        Invocation::new(&[
-            "-n",
-            "default",
-            "get",
-            "pod",
-            &name,
-            "-o",
-            "jsonpath={.metadata.resourceVersion}",
-        ])
-        .kubeconfig(cluster_kubeconfig())
-        .kubectl()
-        .stdout
-    };
+    let pod = DefaultPod::create(&name);
+    let version = || pod.resource_version();
     let before = version();
     let patch = r#"{"metadata":{"labels":{"x":"y"}}}"#;
     for words in [
@@ -338,7 +322,4 @@ fn forbidden_for_the_limited_user() {
     setup(&t);
     t.same(r#"--context limited patch cm cfg -p {"data":{"x":"y"}}"#);
     t.same_objects("cm");
-    let _ = Invocation::new(&["-n", "default", "delete", "pod", &name, "--now"])
-        .kubeconfig(cluster_kubeconfig())
-        .kubectl();
 }

@@ -2,7 +2,7 @@
 //! one namespace, kuddle in its twin.
 
 mod common;
-use common::cluster::cluster_kubeconfig;
+use common::cluster::{cluster_kubeconfig, DefaultPod};
 use common::twin::{mask_output, Twin};
 use common::*;
 
@@ -197,24 +197,8 @@ fn status_subresource() {
 fn forbidden_for_the_limited_user() {
     let t = Twin::new("repl-limited");
     let name = format!("{}-p", t.b);
-    let create = Invocation::new(&["-n", "default", "run", &name, "--image=nginx"])
-        .kubeconfig(cluster_kubeconfig())
-        .kubectl();
-    assert_eq!(create.code, 0, "{}", create.stderr);
-    let version = || {
-        Invocation::new(&[
-            "-n",
-            "default",
-            "get",
-            "pod",
-            &name,
-            "-o",
-            "jsonpath={.metadata.resourceVersion}",
-        ])
-        .kubeconfig(cluster_kubeconfig())
-        .kubectl()
-        .stdout
-    };
+    let pod = DefaultPod::create(&name);
+    let version = || pod.resource_version();
     let before = version();
     let manifest = std::fs::read_to_string(path("pod.yaml"))
         .expect("fixture")
@@ -236,7 +220,4 @@ fn forbidden_for_the_limited_user() {
         assert_same(&Invocation::new(&words).kubeconfig(cluster_kubeconfig()));
     }
     assert_eq!(before, version(), "the pod changed");
-    let _ = Invocation::new(&["-n", "default", "delete", "pod", &name, "--now"])
-        .kubeconfig(cluster_kubeconfig())
-        .kubectl();
 }

@@ -179,3 +179,31 @@ pub fn wait_until(ns: &str, line: &str, ok: &dyn Fn(&super::Output) -> bool) {
         std::thread::sleep(std::time::Duration::from_millis(500));
     }
 }
+
+/// A pod in `default`, where the `limited` user may read pods but change
+/// nothing: for checking that a refused write leaves the object as it was.
+/// Deleted when dropped.
+pub struct DefaultPod {
+    pub name: String,
+}
+
+impl DefaultPod {
+    pub fn create(name: &str) -> DefaultPod {
+        let create = kubectl_words_in("default", &["run", name, "--image=nginx"]);
+        assert_eq!(create.code, 0, "{}", create.stderr);
+        DefaultPod {
+            name: name.to_string(),
+        }
+    }
+
+    pub fn resource_version(&self) -> String {
+        let jsonpath = "jsonpath={.metadata.resourceVersion}";
+        kubectl_words_in("default", &["get", "pod", &self.name, "-o", jsonpath]).stdout
+    }
+}
+
+impl Drop for DefaultPod {
+    fn drop(&mut self) {
+        let _ = kubectl_words_in("default", &["delete", "pod", &self.name, "--now"]);
+    }
+}
