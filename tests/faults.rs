@@ -315,3 +315,54 @@ fn completion_never_blocks_on_a_silent_server() {
     );
     assert_ne!(out.code, 101);
 }
+
+/// A server whose address swallows every packet: client-go's dial gives up
+/// after 30 s (`i/o timeout`), with no `--request-timeout` set. Both programs
+/// run at once in network namespaces of their own (root only, as CI runs)
+/// where 10.99.0.0/24 is routed into the loopback device, so a connection's
+/// first packet is dropped and never answered.
+#[test]
+fn unreachable_servers_give_up_after_client_gos_dial_timeout() {
+    let home = std::path::PathBuf::from(&Invocation::new::<&str>(&[]).env["HOME"]);
+    let kubeconfig = home.join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://10.99.0.2:6443\n    insecure-skip-tls-verify: true\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\nusers:\n- name: u\n  user: {token: secret-token}\n",
+    )
+    .unwrap();
+    let through_blackhole = |program: std::path::PathBuf| {
+        let script = "ip link set lo up && ip route add 10.99.0.0/24 dev lo && exec \"$0\" \"$@\"";
+        let program = program.display().to_string();
+        let inv = Invocation::new(&["-n", "sh", "-c", script, &program, "get", "--raw", "/api"])
+            .kubeconfig(&kubeconfig);
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            let output = inv.run_with(std::path::Path::new("unshare"));
+            Run {
+                output,
+                took: started.elapsed(),
+            }
+        })
+    };
+    let theirs = through_blackhole(kubectl_bin());
+    let ours = through_blackhole(kuddle_bin());
+    let (theirs, ours) = (theirs.join().unwrap(), ours.join().unwrap());
+    assert!(
+        ours.output
+            .stderr
+            .contains("dial tcp 10.99.0.2:6443: i/o timeout"),
+        "kuddle did not time out dialling: {:?}",
+        ours.output
+    );
+    compare(
+        "a dropped SYN",
+        &["get", "--raw", "/api"],
+        &theirs.output,
+        &ours.output,
+    );
+    assert!(
+        ours.took >= Duration::from_secs(29) && ours.took < Duration::from_secs(40),
+        "kuddle gave up after {:?}, client-go after 30 s",
+        ours.took
+    );
+}
