@@ -14,7 +14,8 @@ pub enum Kind {
     Other,
 }
 
-/// One entry of an archive.
+/// One entry of an archive, held whole (for tests).
+#[cfg(test)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub name: String,
@@ -171,26 +172,132 @@ fn pax_records(data: &[u8]) -> (Option<String>, Option<String>) {
     (path, link)
 }
 
-/// Every entry of an archive, in order; an archive cut short is an error
-/// (`unexpected EOF`), an archive without its trailer is not.
-pub fn read_entries(data: &[u8]) -> io::Result<Vec<Entry>> {
-    let mut entries = Vec::new();
-    let mut at = 0usize;
-    let (mut long_name, mut long_link): (Option<String>, Option<String>) = (None, None);
-    loop {
-        if at == data.len() {
-            break;
+/// An entry's header, as the reader hands it on before the entry's data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryHead {
+    pub name: String,
+    pub kind: Kind,
+    pub link: String,
+}
+
+/// Where the reader hands entries: `begin`, the data of a file (in pieces,
+/// as it arrives), `end`.
+pub trait Sink {
+    fn begin(&mut self, head: &EntryHead) -> io::Result<()>;
+    fn data(&mut self, bytes: &[u8]) -> io::Result<()>;
+    fn end(&mut self) -> io::Result<()>;
+}
+
+/// What the reader is in the middle of.
+enum State {
+    /// Collecting a 512-byte header block.
+    Header,
+    /// An entry's body: `left` bytes to go, then `pad` zero bytes. Records
+    /// of long names and PAX headers are collected in `record`; a file's
+    /// data goes to the sink.
+    Body {
+        left: u64,
+        pad: usize,
+        record: Option<(u8, Vec<u8>)>,
+        file: bool,
+    },
+    /// The end-of-archive block was read: anything after it is ignored.
+    Done,
+}
+
+/// A tar reader that takes the archive as it arrives (`feed`), holding only
+/// the current header and long-name records, never a file's data.
+pub struct Reader {
+    state: State,
+    block: Vec<u8>,
+    long_name: Option<String>,
+    long_link: Option<String>,
+    /// Bytes taken so far (where a resumed stream continues).
+    pub taken: u64,
+}
+
+impl Default for Reader {
+    fn default() -> Self {
+        Reader {
+            state: State::Header,
+            block: Vec::with_capacity(512),
+            long_name: None,
+            long_link: None,
+            taken: 0,
         }
-        if at + 512 > data.len() {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "unexpected EOF",
-            ));
+    }
+}
+
+fn unexpected_eof() -> io::Error {
+    io::Error::new(io::ErrorKind::UnexpectedEof, "unexpected EOF")
+}
+
+/// Records longer than this are refused rather than held.
+const MAX_RECORD: u64 = 1 << 20;
+
+impl Reader {
+    /// Takes the next bytes of the archive, handing complete headers and
+    /// file data to `sink` as they are recognised.
+    pub fn feed(&mut self, mut bytes: &[u8], sink: &mut dyn Sink) -> io::Result<()> {
+        self.taken += bytes.len() as u64;
+        while !bytes.is_empty() {
+            match &mut self.state {
+                State::Done => return Ok(()),
+                State::Header => {
+                    let n = (512 - self.block.len()).min(bytes.len());
+                    self.block.extend_from_slice(&bytes[..n]);
+                    bytes = &bytes[n..];
+                    if self.block.len() == 512 {
+                        let block = std::mem::take(&mut self.block);
+                        self.header(&block, sink)?;
+                        self.block = block;
+                        self.block.clear();
+                    }
+                }
+                State::Body {
+                    left,
+                    pad,
+                    record,
+                    file,
+                } => {
+                    if *left > 0 {
+                        let n = (*left).min(bytes.len() as u64) as usize;
+                        match record {
+                            Some((_, data)) => data.extend_from_slice(&bytes[..n]),
+                            None if *file => sink.data(&bytes[..n])?,
+                            None => {}
+                        }
+                        *left -= n as u64;
+                        bytes = &bytes[n..];
+                    } else {
+                        let n = (*pad).min(bytes.len());
+                        *pad -= n;
+                        bytes = &bytes[n..];
+                    }
+                    if *left == 0 && *pad == 0 {
+                        self.finish_entry(sink)?;
+                    }
+                }
+            }
         }
-        let b = &data[at..at + 512];
-        at += 512;
+        Ok(())
+    }
+
+    /// The stream has ended: an archive cut off inside a header or an
+    /// entry is an error (`unexpected EOF`), one without its end-of-archive
+    /// block is not.
+    pub fn finish(&self) -> io::Result<()> {
+        match &self.state {
+            State::Header if self.block.is_empty() => Ok(()),
+            State::Done => Ok(()),
+            _ => Err(unexpected_eof()),
+        }
+    }
+
+    fn header(&mut self, b: &[u8], sink: &mut dyn Sink) -> io::Result<()> {
         if b.iter().all(|&x| x == 0) {
-            break;
+            self.state = State::Done;
+            return Ok(());
         }
         let stored: u64 = number(&b[148..156])?;
         let mut sum: u64 = b.iter().map(|&x| u64::from(x)).sum();
@@ -198,40 +305,20 @@ pub fn read_entries(data: &[u8]) -> io::Result<Vec<Entry>> {
         if sum != stored {
             return Err(corrupt());
         }
-        let size = number(&b[124..136])? as usize;
+        let size = number(&b[124..136])?;
+        let pad = padding(size);
         let typeflag = b[156];
-        let end = at.checked_add(size).ok_or_else(corrupt)?;
-        if end > data.len() {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "unexpected EOF",
-            ));
-        }
-        let body = &data[at..end];
-        at = end + padding(size as u64);
-        if at > data.len() {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "unexpected EOF",
-            ));
-        }
-        match typeflag {
-            b'L' => {
-                long_name = Some(text(body));
-                continue;
+        if matches!(typeflag, b'L' | b'K' | b'x' | b'g') {
+            if size > MAX_RECORD {
+                return Err(corrupt());
             }
-            b'K' => {
-                long_link = Some(text(body));
-                continue;
-            }
-            b'x' => {
-                let (p, l) = pax_records(body);
-                long_name = p.or(long_name);
-                long_link = l.or(long_link);
-                continue;
-            }
-            b'g' => continue,
-            _ => {}
+            self.state = State::Body {
+                left: size,
+                pad,
+                record: Some((typeflag, Vec::with_capacity(size as usize))),
+                file: false,
+            };
+            return self.maybe_finished(sink);
         }
         let magic = &b[257..263];
         let mut name = text(&b[0..100]);
@@ -241,33 +328,85 @@ pub fn read_entries(data: &[u8]) -> io::Result<Vec<Entry>> {
                 name = format!("{prefix}/{name}");
             }
         }
-        let name = long_name.take().unwrap_or(name);
-        let link = long_link.take().unwrap_or_else(|| text(&b[157..257]));
+        let name = self.long_name.take().unwrap_or(name);
+        let link = self.long_link.take().unwrap_or_else(|| text(&b[157..257]));
         let kind = match typeflag {
-            b'0' | 0 | b'7' => {
-                if typeflag != b'5' && name.ends_with('/') {
-                    Kind::Dir
-                } else {
-                    Kind::File
-                }
-            }
+            b'0' | 0 | b'7' if name.ends_with('/') => Kind::Dir,
+            b'0' | 0 | b'7' => Kind::File,
             b'5' => Kind::Dir,
             b'2' => Kind::Symlink,
             _ => Kind::Other,
         };
-        let data = if kind == Kind::File {
-            body.to_vec()
-        } else {
-            Vec::new()
+        sink.begin(&EntryHead { name, kind, link })?;
+        self.state = State::Body {
+            left: size,
+            pad,
+            record: None,
+            file: kind == Kind::File,
         };
-        entries.push(Entry {
-            name,
-            kind,
-            link,
-            data,
-        });
+        self.maybe_finished(sink)
     }
-    Ok(entries)
+
+    /// An entry without data ends at once.
+    fn maybe_finished(&mut self, sink: &mut dyn Sink) -> io::Result<()> {
+        if matches!(self.state, State::Body { left: 0, pad: 0, .. }) {
+            self.finish_entry(sink)?;
+        }
+        Ok(())
+    }
+
+    fn finish_entry(&mut self, sink: &mut dyn Sink) -> io::Result<()> {
+        let state = std::mem::replace(&mut self.state, State::Header);
+        match state {
+            State::Body {
+                record: Some((typeflag, data)),
+                ..
+            } => match typeflag {
+                b'L' => self.long_name = Some(text(&data)),
+                b'K' => self.long_link = Some(text(&data)),
+                b'x' => {
+                    let (p, l) = pax_records(&data);
+                    self.long_name = p.or(self.long_name.take());
+                    self.long_link = l.or(self.long_link.take());
+                }
+                _ => {}
+            },
+            State::Body { .. } => sink.end()?,
+            other => self.state = other,
+        }
+        Ok(())
+    }
+}
+
+/// Every entry of a whole archive in memory, in order (for tests).
+#[cfg(test)]
+pub fn read_entries(data: &[u8]) -> io::Result<Vec<Entry>> {
+    struct Collect(Vec<Entry>);
+    impl Sink for Collect {
+        fn begin(&mut self, head: &EntryHead) -> io::Result<()> {
+            self.0.push(Entry {
+                name: head.name.clone(),
+                kind: head.kind,
+                link: head.link.clone(),
+                data: Vec::new(),
+            });
+            Ok(())
+        }
+        fn data(&mut self, bytes: &[u8]) -> io::Result<()> {
+            if let Some(e) = self.0.last_mut() {
+                e.data.extend_from_slice(bytes);
+            }
+            Ok(())
+        }
+        fn end(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut reader = Reader::default();
+    let mut sink = Collect(Vec::new());
+    reader.feed(data, &mut sink)?;
+    reader.finish()?;
+    Ok(sink.0)
 }
 
 #[cfg(test)]
@@ -306,5 +445,52 @@ mod tests {
         assert_eq!(entries[3].kind, Kind::Symlink);
         assert_eq!(entries[3].link, "a.txt");
         assert!(read_entries(&archive[..600]).is_err());
+        // Fed in pieces of every size, the same entries come out.
+        for piece in 1..600 {
+            struct Collect(Vec<String>, Vec<u8>);
+            impl Sink for Collect {
+                fn begin(&mut self, head: &EntryHead) -> io::Result<()> {
+                    self.0.push(head.name.clone());
+                    Ok(())
+                }
+                fn data(&mut self, bytes: &[u8]) -> io::Result<()> {
+                    self.1.extend_from_slice(bytes);
+                    Ok(())
+                }
+                fn end(&mut self) -> io::Result<()> {
+                    Ok(())
+                }
+            }
+            let mut reader = Reader::default();
+            let mut sink = Collect(Vec::new(), Vec::new());
+            for chunk in archive.chunks(piece) {
+                reader.feed(chunk, &mut sink).unwrap();
+            }
+            reader.finish().unwrap();
+            assert_eq!(sink.0, names, "pieces of {piece}");
+            assert_eq!(sink.1, b"hello\nx", "pieces of {piece}");
+            assert_eq!(reader.taken, archive.len() as u64);
+        }
+        // Cut inside the second entry's header: unexpected EOF.
+        let mut reader = Reader::default();
+        let mut sink = Collect2;
+        reader.feed(&archive[..1100], &mut sink).unwrap();
+        assert_eq!(
+            reader.finish().unwrap_err().kind(),
+            io::ErrorKind::UnexpectedEof
+        );
+    }
+
+    struct Collect2;
+    impl Sink for Collect2 {
+        fn begin(&mut self, _: &EntryHead) -> io::Result<()> {
+            Ok(())
+        }
+        fn data(&mut self, _: &[u8]) -> io::Result<()> {
+            Ok(())
+        }
+        fn end(&mut self) -> io::Result<()> {
+            Ok(())
+        }
     }
 }

@@ -17,7 +17,7 @@
 //! must have a `tar`. Nothing is written outside the local destination;
 //! symbolic links from the container are skipped with a warning.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use anyhow::{anyhow, bail, Result};
@@ -363,15 +363,133 @@ fn write_tree(path: &Path, name: &str, send: &mut dyn FnMut(Vec<u8>) -> Result<(
         let link = std::fs::read_link(path)?;
         return send(header(tar::Kind::Symlink, 0, &link.to_string_lossy()));
     }
-    let data = if meta.is_file() {
-        std::fs::read(path)?
-    } else {
-        Vec::new()
-    };
-    let mut bytes = header(tar::Kind::File, data.len() as u64, "");
-    bytes.extend_from_slice(&data);
-    bytes.extend(std::iter::repeat_n(0u8, tar::padding(data.len() as u64)));
-    send(bytes)
+    if !meta.is_file() {
+        return send(header(tar::Kind::File, 0, ""));
+    }
+    // The content goes out in pieces as it is read, as the header's size
+    // says (a file that shrank meanwhile is an error, as in Go's tar).
+    let size = meta.len();
+    let mut file = std::fs::File::open(path)?;
+    send(header(tar::Kind::File, size, ""))?;
+    let mut left = size;
+    while left > 0 {
+        let mut piece = vec![0u8; left.min(64 * 1024) as usize];
+        let n = file.read(&mut piece)?;
+        if n == 0 {
+            bail!("archive/tar: missed writing {left} bytes");
+        }
+        piece.truncate(n);
+        left -= n as u64;
+        send(piece)?;
+    }
+    match tar::padding(size) {
+        0 => Ok(()),
+        pad => send(vec![0u8; pad]),
+    }
+}
+
+/// Files written as the archive streams out of the container: kubectl's
+/// `untarAll`, one entry at a time, never the archive held whole.
+struct Extract<'a> {
+    prefix: String,
+    src: &'a FileSpec,
+    dest: &'a str,
+    warnings: &'a mut dyn Write,
+    warned_symlink: bool,
+    /// The file being written, if the current entry is one.
+    file: Option<std::fs::File>,
+}
+
+impl Extract<'_> {
+    fn failure(e: anyhow::Error) -> std::io::Error {
+        std::io::Error::other(e)
+    }
+}
+
+impl tar::Sink for Extract<'_> {
+    fn begin(&mut self, head: &tar::EntryHead) -> std::io::Result<()> {
+        self.file = None;
+        let Some(rest) = head.name.strip_prefix(&self.prefix) else {
+            return Err(Self::failure(anyhow!("tar contents corrupted")));
+        };
+        let dest_name = go_join(self.dest, &remote_path(rest));
+        if !is_relative(self.dest, &dest_name) {
+            writeln!(
+                self.warnings,
+                "warning: file {} is outside target destination, skipping",
+                go_quote(&dest_name)
+            )?;
+            return Ok(());
+        }
+        std::fs::create_dir_all(go_dir(&dest_name))?;
+        match head.kind {
+            tar::Kind::Dir => std::fs::create_dir_all(&dest_name)?,
+            tar::Kind::Symlink => {
+                let quoted = (go_quote(&dest_name), go_quote(&head.link));
+                if self.warned_symlink {
+                    writeln!(
+                        self.warnings,
+                        "warning: skipping symlink: {} -> {}",
+                        quoted.0, quoted.1
+                    )?;
+                } else {
+                    self.warned_symlink = true;
+                    writeln!(
+                        self.warnings,
+                        "warning: skipping symlink: {} -> {} (consider using \"kubectl exec -n {} {} -- tar cf - {} | tar xf -\")",
+                        quoted.0,
+                        quoted.1,
+                        go_quote(&self.src.namespace),
+                        go_quote(&self.src.pod),
+                        go_quote(&self.src.file)
+                    )?;
+                }
+            }
+            tar::Kind::File | tar::Kind::Other => {
+                self.file = Some(std::fs::File::create(&dest_name)?);
+            }
+        }
+        Ok(())
+    }
+
+    fn data(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.write_all(bytes),
+            None => Ok(()),
+        }
+    }
+
+    fn end(&mut self) -> std::io::Result<()> {
+        self.file = None;
+        Ok(())
+    }
+}
+
+/// The exec's standard output, fed to the tar reader as it arrives. The
+/// first failure is kept (the exec only learns that writing failed).
+struct Untar<'a, 'b> {
+    reader: &'a mut tar::Reader,
+    extract: &'a mut Extract<'b>,
+    failed: Option<std::io::Error>,
+}
+
+impl Write for Untar<'_, '_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.failed.is_some() {
+            return Err(std::io::Error::other("the archive could not be read"));
+        }
+        match self.reader.feed(buf, self.extract) {
+            Ok(()) => Ok(buf.len()),
+            Err(e) => {
+                self.failed = Some(e);
+                Err(std::io::Error::other("the archive could not be read"))
+            }
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 async fn copy_from_pod(
@@ -382,7 +500,16 @@ async fn copy_from_pod(
     dest: &FileSpec,
     retries: i64,
 ) -> Result<()> {
-    let mut archive: Vec<u8> = Vec::new();
+    let mut reader = tar::Reader::default();
+    let mut warnings = ctx.err.clone();
+    let mut extract = Extract {
+        prefix: strip_path_shortcuts(&go_clean(src.file.trim_start_matches(['/', '\\']))),
+        src,
+        dest: &dest.file,
+        warnings: &mut warnings,
+        warned_symlink: false,
+        file: None,
+    };
     let mut tries = 0i64;
     loop {
         let command: Vec<String> = if retries != 0 {
@@ -390,7 +517,7 @@ async fn copy_from_pod(
             vec![
                 "sh".into(),
                 "-c".into(),
-                format!("tar cf - '{escaped}' | tail -c+{}", archive.len() + 1),
+                format!("tar cf - '{escaped}' | tail -c+{}", reader.taken + 1),
             ]
         } else {
             vec!["tar".into(), "cf".into(), "-".into(), src.file.clone()]
@@ -399,26 +526,35 @@ async fn copy_from_pod(
         // output, as kubectl sends them.
         let mut notices: Vec<u8> = Vec::new();
         let mut tar_err: Vec<u8> = Vec::new();
+        let mut untar = Untar {
+            reader: &mut reader,
+            extract: &mut extract,
+            failed: None,
+        };
         let result = exec_in_pod(
             client,
             target,
             &command,
             None,
-            &mut archive,
+            &mut untar,
             &mut tar_err,
             &mut notices,
         )
         .await;
+        let failed = untar.failed.take();
         ctx.out.write_all(&notices)?;
         ctx.out.write_all(&tar_err)?;
         ctx.out.flush()?;
+        if let Some(e) = failed {
+            return Err(anyhow!("{e}"));
+        }
         // kubectl stops once its reader has the whole archive; the exit
         // status of a tar that complained (and still ended its archive)
         // usually arrives after that and goes unseen, so it is ignored.
-        let complete = tar::read_entries(&archive).is_ok();
+        let ended = reader.finish();
         match result {
             Err(e)
-                if complete
+                if ended.is_ok()
                     && matches!(
                         e.downcast_ref::<RemoteCommandError>(),
                         Some(RemoteCommandError::ExitCode(_))
@@ -427,67 +563,21 @@ async fn copy_from_pod(
         }
         // A stream that ended before its archive did is resumed where it
         // stopped, as often as --retries allows.
-        let cut_short = matches!(tar::read_entries(&archive), Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof);
-        if !cut_short || retries == 0 {
-            break;
-        }
-        if retries > 0 && tries >= retries {
-            writeln!(ctx.out, "Dropping out copy after {tries} retries")?;
-            break;
+        match ended {
+            Ok(()) => break,
+            Err(e) if retries == 0 => return Err(anyhow!("{e}")),
+            Err(_) if retries > 0 && tries >= retries => {
+                writeln!(ctx.out, "Dropping out copy after {tries} retries")?;
+                return Err(anyhow!("unexpected EOF"));
+            }
+            Err(_) => {}
         }
         tries += 1;
         writeln!(
             ctx.out,
             "Resuming copy at {} bytes, retry {tries}/{retries}",
-            archive.len()
+            reader.taken
         )?;
-    }
-    let prefix = strip_path_shortcuts(&go_clean(src.file.trim_start_matches(['/', '\\'])));
-    let entries = tar::read_entries(&archive).map_err(|e| anyhow!("{e}"))?;
-    let mut warned = false;
-    for entry in entries {
-        let Some(rest) = entry.name.strip_prefix(&prefix) else {
-            bail!("tar contents corrupted");
-        };
-        let dest_name = go_join(&dest.file, &remote_path(rest));
-        if !is_relative(&dest.file, &dest_name) {
-            writeln!(
-                ctx.err,
-                "warning: file {} is outside target destination, skipping",
-                go_quote(&dest_name)
-            )?;
-            continue;
-        }
-        std::fs::create_dir_all(go_dir(&dest_name))?;
-        match entry.kind {
-            tar::Kind::Dir => {
-                std::fs::create_dir_all(&dest_name)?;
-            }
-            tar::Kind::Symlink => {
-                if !warned {
-                    warned = true;
-                    writeln!(
-                        ctx.err,
-                        "warning: skipping symlink: {} -> {} (consider using \"kubectl exec -n {} {} -- tar cf - {} | tar xf -\")",
-                        go_quote(&dest_name),
-                        go_quote(&entry.link),
-                        go_quote(&src.namespace),
-                        go_quote(&src.pod),
-                        go_quote(&src.file)
-                    )?;
-                } else {
-                    writeln!(
-                        ctx.err,
-                        "warning: skipping symlink: {} -> {}",
-                        go_quote(&dest_name),
-                        go_quote(&entry.link)
-                    )?;
-                }
-            }
-            tar::Kind::File | tar::Kind::Other => {
-                std::fs::write(&dest_name, &entry.data)?;
-            }
-        }
     }
     Ok(())
 }
