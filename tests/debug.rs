@@ -189,6 +189,8 @@ fn bad_flag_combinations_and_names() {
         "debug p --image=busybox -f /nonexistent.yaml",
         "debug p --image=busybox --target=p -t",
         "debug configmap/kube-root-ca.crt --image=busybox",
+        // The server refuses an ephemeral container named as a container.
+        "debug p --image=busybox -c side",
     ] {
         same(&t.0, &line.split_whitespace().collect::<Vec<_>>());
     }
@@ -512,6 +514,17 @@ fn pods_from_a_file() {
         ],
     );
     same(&t.0, &["debug", "q", "-f", &path, "--image=busybox"]);
+    // An object of another namespace than -n's.
+    let other =
+        std::env::temp_dir().join(format!("kuddle-debug-other-{}.yaml", std::process::id()));
+    std::fs::write(
+        &other,
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: q, namespace: elsewhere}\nspec: {securityContext: {}, containers: [{name: q, image: busybox}]}\n",
+    )
+    .unwrap();
+    let other_path = other.display().to_string();
+    same(&t.0, &["debug", "-f", &other_path, "--image=busybox"]);
+    let _ = std::fs::remove_file(&other);
     let _ = std::fs::remove_file(&file);
     same_pods(&t.0);
 }
