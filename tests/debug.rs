@@ -194,6 +194,19 @@ fn bad_flag_combinations_and_names() {
     ] {
         same(&t.0, &line.split_whitespace().collect::<Vec<_>>());
     }
+    // --custom files kubectl cannot decode, or that change what they may not.
+    for (name, text) in [
+        ("list.yaml", "- a\n- b\n"),
+        ("image.yaml", "image: x\n"),
+        ("env.json", "{\"env\": 3}"),
+        ("broken.yaml", "a: [\n"),
+    ] {
+        let path = std::env::temp_dir().join(format!("kuddle-debug-{}-{name}", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        let flag = format!("--custom={}", path.display());
+        same(&t.0, &["debug", "p", "--image=busybox", "-c", "cc", &flag]);
+        let _ = std::fs::remove_file(&path);
+    }
     // Nothing above changed a pod.
     same_pods(&t.0);
 }

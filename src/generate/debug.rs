@@ -349,55 +349,78 @@ pub fn non_root_warning(pod: &Value, container: Option<&Value>) -> bool {
 }
 
 /// Reads a `--custom` file: JSON, else YAML, into a partial container.
-/// Fields a container does not have are dropped, as Go's decoder does.
+/// Fields a container does not have are dropped, and a field of the wrong
+/// JSON type is an error, as Go's decoder has it (checked one level deep).
 pub fn parse_custom(text: &str) -> Result<Map<String, Value>, String> {
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
-        Err(_) => crate::kubeconfig::yaml::yaml_to_json(text.as_bytes())?,
+        Err(_) => crate::kubeconfig::yaml::yaml_to_json(text.as_bytes())
+            .map_err(|e| format!("error converting YAML to JSON: {e}"))?,
     };
+    let decoding = |e: String| format!("error unmarshaling JSON: while decoding JSON: json: {e}");
     let map = match value {
         Value::Object(m) => m,
         Value::Null => Map::new(),
         other => {
-            return Err(format!(
-                "json: cannot unmarshal {} into Go value of type v1.Container",
+            return Err(decoding(format!(
+                "cannot unmarshal {} into Go value of type v1.Container",
                 go_json_type(&other)
-            ))
+            )))
         }
     };
-    Ok(map
-        .into_iter()
-        .filter(|(k, _)| CONTAINER_FIELDS.contains(&k.as_str()))
-        .collect())
+    let mut out = Map::new();
+    for (key, value) in map {
+        let Some((_, go_type)) = CONTAINER_FIELDS.iter().find(|(k, _)| *k == key) else {
+            continue;
+        };
+        let fits = match *go_type {
+            _ if value.is_null() => true,
+            t if t.starts_with("[]") => value.is_array(),
+            "bool" => value.is_boolean(),
+            "string"
+            | "v1.ContainerRestartPolicy"
+            | "v1.TerminationMessagePolicy"
+            | "v1.PullPolicy" => value.is_string(),
+            _ => value.is_object(),
+        };
+        if !fits {
+            return Err(decoding(format!(
+                "cannot unmarshal {} into Go struct field Container.{key} of type {go_type}",
+                go_json_type(&value)
+            )));
+        }
+        out.insert(key, value);
+    }
+    Ok(out)
 }
 
-/// The JSON names of `corev1.Container`'s fields.
-const CONTAINER_FIELDS: &[&str] = &[
-    "name",
-    "image",
-    "command",
-    "args",
-    "workingDir",
-    "ports",
-    "envFrom",
-    "env",
-    "resources",
-    "resizePolicy",
-    "restartPolicy",
-    "restartPolicyRules",
-    "volumeMounts",
-    "volumeDevices",
-    "livenessProbe",
-    "readinessProbe",
-    "startupProbe",
-    "lifecycle",
-    "terminationMessagePath",
-    "terminationMessagePolicy",
-    "imagePullPolicy",
-    "securityContext",
-    "stdin",
-    "stdinOnce",
-    "tty",
+/// The JSON names of `corev1.Container`'s fields and their Go types.
+const CONTAINER_FIELDS: &[(&str, &str)] = &[
+    ("name", "string"),
+    ("image", "string"),
+    ("command", "[]string"),
+    ("args", "[]string"),
+    ("workingDir", "string"),
+    ("ports", "[]v1.ContainerPort"),
+    ("envFrom", "[]v1.EnvFromSource"),
+    ("env", "[]v1.EnvVar"),
+    ("resources", "v1.ResourceRequirements"),
+    ("resizePolicy", "[]v1.ContainerResizePolicy"),
+    ("restartPolicy", "v1.ContainerRestartPolicy"),
+    ("restartPolicyRules", "[]v1.ContainerRestartRule"),
+    ("volumeMounts", "[]v1.VolumeMount"),
+    ("volumeDevices", "[]v1.VolumeDevice"),
+    ("livenessProbe", "v1.Probe"),
+    ("readinessProbe", "v1.Probe"),
+    ("startupProbe", "v1.Probe"),
+    ("lifecycle", "v1.Lifecycle"),
+    ("terminationMessagePath", "string"),
+    ("terminationMessagePolicy", "v1.TerminationMessagePolicy"),
+    ("imagePullPolicy", "v1.PullPolicy"),
+    ("securityContext", "v1.SecurityContext"),
+    ("stdin", "bool"),
+    ("stdinOnce", "bool"),
+    ("tty", "bool"),
 ];
 
 /// Whether a custom profile sets what it may not change.
