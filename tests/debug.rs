@@ -102,6 +102,11 @@ fn mask(text: &str, ns: &str) -> String {
 /// kubectl runs `words` in its namespace, kuddle in the twin (with
 /// `input` on stdin): same output and exit code once masked.
 fn same_with_input(t: &Twin, words: &[&str], input: &[u8]) -> Output {
+    same_masked(t, words, input, &|s| s.to_string())
+}
+
+/// [`same_with_input`] with `extra` applied to both stderrs.
+fn same_masked(t: &Twin, words: &[&str], input: &[u8], extra: &dyn Fn(&str) -> String) -> Output {
     let expected = t.invocation(&t.a, words).stdin(input.to_vec()).kubectl();
     let actual = t.invocation(&t.b, words).stdin(input.to_vec()).kuddle();
     let context = format!("`{}`", words.join(" "));
@@ -113,8 +118,8 @@ fn same_with_input(t: &Twin, words: &[&str], input: &[u8]) -> Output {
     );
     assert_same_text(
         "stderr",
-        &mask(&expected.stderr, &t.a),
-        &mask(&actual.stderr, &t.b),
+        &extra(&mask(&expected.stderr, &t.a)),
+        &extra(&mask(&actual.stderr, &t.b)),
         &context,
     );
     assert_eq!(expected.code, actual.code, "exit code for {context}");
@@ -564,7 +569,10 @@ fn attached_sessions() {
         b"hello\n",
     );
     assert!(out.stdout.ends_with("got hello\n"), "{out:?}");
-    let out = same(
+    // A container that ends at once: seen running, it is gone by the time
+    // of the join (kubectl's warning, then the log), or seen finished (the
+    // log at once), by chance; the log comes either way.
+    let out = same_masked(
         &t.0,
         &[
             "debug",
@@ -578,6 +586,17 @@ fn attached_sessions() {
             "echo",
             "from-log",
         ],
+        b"",
+        &|s| {
+            s.lines()
+                .filter(|l| {
+                    !l.starts_with(
+                        "warning: couldn't attach to pod/q, falling back to streaming logs",
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        },
     );
     assert_eq!(out.stdout, "from-log\n");
     same_with_input(
@@ -635,4 +654,63 @@ fn terminal_session() {
             .contains("may be reattached using 'kuddle attach q -c sh -n "),
         "{actual:?}"
     );
+}
+
+/// While the container waits (here for a ConfigMap its environment needs),
+/// kubectl's warning with the kubelet's message; once it runs, the session.
+#[test]
+fn warnings_while_the_container_waits() {
+    let t = twins("debug-wait");
+    let custom =
+        std::env::temp_dir().join(format!("kuddle-debug-wait-{}.yaml", std::process::id()));
+    std::fs::write(
+        &custom,
+        "env:\n- name: LATER\n  valueFrom:\n    configMapKeyRef: {name: later, key: k}\n",
+    )
+    .unwrap();
+    let flag = format!("--custom={}", custom.display());
+    let words = [
+        "debug",
+        "q",
+        "--image=busybox",
+        "--attach",
+        "-c",
+        "w",
+        &flag,
+        "--",
+        "sh",
+        "-c",
+        "sleep 1; echo started $LATER",
+    ];
+    let a = t.0.invocation(&t.0.a, &words);
+    let b = t.0.invocation(&t.0.b, &words);
+    let expected = std::thread::spawn(move || a.kubectl());
+    let actual = std::thread::spawn(move || b.kuddle());
+    std::thread::sleep(Duration::from_secs(4));
+    t.0.setup("create configmap later --from-literal=k=now");
+    let expected = expected.join().unwrap();
+    let actual = actual.join().unwrap();
+    let _ = std::fs::remove_file(&custom);
+    // How often the kubelet reports the wait is its own affair: each
+    // distinct line once.
+    let lines = |text: &str, ns: &str| {
+        let mut lines: Vec<String> = mask(text, ns).lines().map(str::to_string).collect();
+        lines.dedup();
+        lines.join("\n")
+    };
+    assert_same_text(
+        "stderr",
+        &lines(&expected.stderr, &t.0.a),
+        &lines(&actual.stderr, &t.0.b),
+        "debug --attach, waiting",
+    );
+    assert_eq!(expected.stdout, actual.stdout);
+    assert_eq!(expected.code, actual.code);
+    assert!(
+        actual
+            .stderr
+            .contains("Warning: container w: configmaps \"later\" not found"),
+        "{actual:?}"
+    );
+    assert_eq!(actual.stdout, "started now\n");
 }
