@@ -51,6 +51,8 @@ pub enum Commands {
     Logs(commands::logs::LogsArgs),
     /// Attach to a running container.
     Attach(commands::attach::AttachArgs),
+    /// Create debugging sessions for troubleshooting workloads and nodes.
+    Debug(commands::debug::DebugArgs),
     /// Execute a command in a container.
     Exec(commands::exec::ExecArgs),
     /// Forward one or more local ports to a pod.
@@ -409,6 +411,7 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Describe(args) => commands::describe::run(ctx, args).await,
             Commands::Logs(args) => commands::logs::run(ctx, args).await,
             Commands::Attach(args) => commands::attach::run(ctx, args).await,
+            Commands::Debug(args) => commands::debug::run(ctx, args).await,
             Commands::Cp(args) => commands::cp::run(ctx, args).await,
             Commands::Exec(args) => commands::exec::run(ctx, args).await,
             Commands::PortForward(args) => commands::port_forward::run(ctx, args).await,

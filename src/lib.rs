@@ -26,6 +26,7 @@ pub mod man;
 pub mod node;
 pub mod openapi;
 pub mod plugin;
+pub mod pod;
 pub mod printers;
 pub mod quantity;
 pub mod rbac;

@@ -18,21 +18,16 @@
 //! kubectl's does, and joins the container's own process (exec starts a
 //! new one).
 
-use std::io::Write;
 use std::time::Duration;
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{bail, Result};
 use clap::{ArgAction, Args};
-use serde_json::Value;
 
-use crate::client::stream::remotecommand::TerminalSize;
 use crate::context::Context;
 use crate::error::CliError;
 use crate::flags::go_values::{go_bool, go_duration};
-use crate::resource::fetch::query_escape;
-use crate::resource::mapper::path_escape;
+use crate::pod::attach::{attach_to_pod, AttachRequest};
 use crate::resource::pods;
-use crate::term::Session;
 
 /// Attach to a process already running in a container.
 #[derive(Args, Debug)]
@@ -97,95 +92,15 @@ pub async fn run(ctx: &mut Context, args: AttachArgs) -> Result<()> {
         other => other.to_vec(),
     };
     let pod = pods::attachable_pod(ctx, &words, &opts.namespace, opts.pod_timeout).await?;
-    let phase = pod
-        .pointer("/status/phase")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    if phase == "Succeeded" || phase == "Failed" {
-        bail!("cannot attach a container in a completed pod; current phase is {phase}");
-    }
-    let container = pods::session_container(&pod, &args.container, args.quiet, &mut ctx.err)
-        .map_err(|e| anyhow!("cannot attach to the container: {e}"))?;
-    let (spec, spec_path) = pods::find_container(&pod, &container)
-        .ok_or_else(|| anyhow!("cannot attach to the container: {container} not found"))?;
-    let container_tty = spec.get("tty").and_then(Value::as_bool).unwrap_or(false);
-    let ephemeral = spec_path.starts_with("spec.ephemeralContainers");
-    let (name, namespace) = pods::pod_name(&pod);
-    let (name, namespace) = (name.to_string(), namespace.to_string());
-
-    // The container's terminal decides: none there, none here; one there,
-    // one here (its output is not framed otherwise).
-    let mut tty = args.tty;
-    if tty && !container_tty {
-        tty = false;
-        if !args.quiet {
-            writeln!(
-                ctx.err,
-                "error: Unable to use a TTY - container {container} did not allocate one"
-            )?;
-        }
-    } else if !tty && container_tty {
-        tty = true;
-    }
-    // As kubectl's SetupTTY: raw only with stdin, and only when it is a terminal.
-    let mut raw = tty && args.stdin;
-    if raw && !crate::term::stdin_is_terminal() {
-        raw = false;
-        if !args.quiet {
-            writeln!(
-                ctx.err,
-                "Unable to use a TTY - input is not a terminal or the right kind of file"
-            )?;
-        }
-    }
-    let mut first_sizes = Vec::new();
-    if raw {
-        // One size larger first, then the real one: a program that was
-        // attached before redraws its screen.
-        if let Some(size) = crate::term::size() {
-            first_sizes.push(TerminalSize {
-                width: size.width.saturating_add(1),
-                height: size.height.saturating_add(1),
-            });
-        }
-    }
-    let detach_keys = if args.stdin && raw {
-        Some(
-            crate::term::detach_key_bytes(&args.detach_keys)
-                .map_err(|e| anyhow!("could not bind detach keys: {e}"))?,
-        )
-    } else {
-        None
-    };
-    if !args.quiet {
-        writeln!(ctx.err, "All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.")?;
-        writeln!(
-            ctx.err,
-            "If you don't see a command prompt, try pressing enter."
-        )?;
-    }
-    let path = attach_path(&namespace, &name, &container, args.stdin, raw);
-    let session = Session {
+    let request = AttachRequest {
+        container: &args.container,
         stdin: args.stdin,
-        tty: raw,
-        first_sizes,
-        detach_keys,
+        tty: args.tty,
+        quiet: args.quiet,
+        detach_keys: &args.detach_keys,
+        command_name: &opts.command_name,
     };
-    crate::term::run_session(ctx, &path, session).await?;
-    if !args.quiet && args.stdin && raw {
-        let how = if ephemeral {
-            "Session ended, the ephemeral container will not be restarted but may be reattached using"
-        } else {
-            "Session ended, resume using"
-        };
-        let tail = if ephemeral { "" } else { " command" };
-        writeln!(
-            ctx.out,
-            "{how} '{} {name} -c {container} -n {namespace} -i -t'{tail}",
-            opts.command_name
-        )?;
-    }
-    Ok(())
+    attach_to_pod(ctx, &pod, &request).await
 }
 
 fn complete(ctx: &mut Context, args: &AttachArgs) -> Result<AttachOptions> {
@@ -216,42 +131,4 @@ fn validate(opts: &AttachOptions) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// The attach request, parameters in client-go's (sorted) order.
-fn attach_path(namespace: &str, pod: &str, container: &str, stdin: bool, tty: bool) -> String {
-    let mut params = vec![format!("container={}", query_escape(container))];
-    if !tty {
-        params.push("stderr=true".into());
-    }
-    if stdin {
-        params.push("stdin=true".into());
-    }
-    params.push("stdout=true".into());
-    if tty {
-        params.push("tty=true".into());
-    }
-    format!(
-        "/api/v1/namespaces/{}/pods/{}/attach?{}",
-        path_escape(namespace),
-        path_escape(pod),
-        params.join("&")
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn attach_path_as_client_go_encodes_it() {
-        assert_eq!(
-            attach_path("default", "p", "c", false, false),
-            "/api/v1/namespaces/default/pods/p/attach?container=c&stderr=true&stdout=true"
-        );
-        assert_eq!(
-            attach_path("ns", "p", "c", true, true),
-            "/api/v1/namespaces/ns/pods/p/attach?container=c&stdin=true&stdout=true&tty=true"
-        );
-    }
 }

@@ -528,3 +528,44 @@ pub fn go_map_string_string(s: &str) -> Result<StringPairs, String> {
 pub fn string_pairs_map(values: &[StringPairs]) -> std::collections::BTreeMap<String, String> {
     values.iter().flat_map(|p| p.0.iter().cloned()).collect()
 }
+
+/// One occurrence of a pflag `stringToString` flag (`--env A=1,B=2`):
+/// one pair is taken whole (quotes trimmed), several are read as a CSV
+/// record; each must hold a `=`.
+pub fn go_string_to_string(s: &str) -> Result<StringPairs, String> {
+    let items = match s.matches('=').count() {
+        0 => return Err(format!("{s} must be formatted as key=value")),
+        1 => vec![s.trim_matches('"').to_string()],
+        _ => csv_first_record(s)?,
+    };
+    let mut pairs = Vec::new();
+    for item in items {
+        let Some((k, v)) = item.split_once('=') else {
+            return Err(format!("{item} must be formatted as key=value"));
+        };
+        pairs.push((k.to_string(), v.to_string()));
+    }
+    Ok(StringPairs(pairs))
+}
+
+#[cfg(test)]
+mod string_to_string_tests {
+    use super::*;
+
+    #[test]
+    fn pairs_as_pflag_reads_them() {
+        let pairs = |s: &str| go_string_to_string(s).map(|p| p.0);
+        assert_eq!(pairs("a=b=c"), Ok(vec![("a".into(), "b=c".into())]));
+        assert_eq!(pairs("\"a=b\""), Ok(vec![("a".into(), "b".into())]));
+        assert_eq!(
+            pairs("a=1,b=2"),
+            Ok(vec![("a".into(), "1".into()), ("b".into(), "2".into())])
+        );
+        assert_eq!(pairs("x"), Err("x must be formatted as key=value".into()));
+        assert_eq!(pairs("a=1,b"), Ok(vec![("a".into(), "1,b".into())]));
+        assert_eq!(
+            pairs("a=1,b,c=2"),
+            Err("b must be formatted as key=value".into())
+        );
+    }
+}

@@ -6,6 +6,7 @@
 
 pub mod configmap;
 pub mod cronjob;
+pub mod debug;
 pub mod deployment;
 pub mod expose;
 pub mod hash;
