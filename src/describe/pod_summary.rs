@@ -43,7 +43,7 @@ impl Extend<(String, Quantity)> for Quantities {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct PodSummary {
     #[serde(deserialize_with = "nullable")]
@@ -54,7 +54,7 @@ pub struct PodSummary {
     pub status: Status,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Metadata {
     #[serde(deserialize_with = "nullable")]
@@ -71,7 +71,7 @@ pub struct Metadata {
     pub owner_references: Vec<OwnerReference>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct OwnerReference {
     #[serde(deserialize_with = "nullable")]
@@ -80,7 +80,7 @@ pub struct OwnerReference {
     pub controller: bool,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Spec {
     #[serde(deserialize_with = "nullable")]
@@ -98,7 +98,7 @@ pub struct Spec {
     pub volumes: Vec<Volume>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Container {
     #[serde(deserialize_with = "nullable")]
@@ -109,7 +109,7 @@ pub struct Container {
     pub resources: Requirements,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct Requirements {
     #[serde(deserialize_with = "resource_list")]
@@ -118,7 +118,7 @@ pub struct Requirements {
     pub limits: Quantities,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Volume {
     /// The claim of a `persistentVolumeClaim` volume (None for other kinds).
@@ -126,14 +126,14 @@ pub struct Volume {
     pub persistent_volume_claim: Option<ClaimSource>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ClaimSource {
     #[serde(deserialize_with = "nullable")]
     pub claim_name: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Status {
     #[serde(deserialize_with = "nullable")]
@@ -146,7 +146,7 @@ pub struct Status {
     pub init_container_statuses: Vec<ContainerStatus>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct Condition {
     #[serde(rename = "type", deserialize_with = "nullable")]
@@ -155,7 +155,7 @@ pub struct Condition {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ContainerStatus {
     #[serde(deserialize_with = "nullable")]
@@ -168,7 +168,7 @@ pub struct ContainerStatus {
 }
 
 /// Requirements as the kubelet reports them, each list set or not.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct StatusResources {
     #[serde(deserialize_with = "optional_resource_list")]
@@ -568,7 +568,85 @@ impl<'de> Deserialize<'de> for TextOrOther {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::describe::resources::{pod_limits, pod_requests};
     use serde_json::json;
+
+    /// Pods recorded from the cluster (tests/fixtures/describe/node-pods.yaml
+    /// on a stand-in node), once in each encoding.
+    const RECORDED_JSON: &[u8] =
+        include_bytes!("../../tests/fixtures/describe/recorded/node-pods.json");
+    const RECORDED_PROTOBUF: &[u8] =
+        include_bytes!("../../tests/fixtures/describe/recorded/node-pods.pb");
+
+    fn by_name<'a>(page: &'a PodPage, name: &str) -> &'a PodSummary {
+        page.items
+            .iter()
+            .find(|p| p.metadata.name == name)
+            .unwrap_or_else(|| panic!("no pod {name}"))
+    }
+
+    #[test]
+    fn both_encodings_give_the_same_summaries() {
+        let json = PodPage::decode(RECORDED_JSON).unwrap();
+        let protobuf = PodPage::decode(RECORDED_PROTOBUF).unwrap();
+        assert_eq!(json.items.len(), 6);
+        assert_eq!(json.items, protobuf.items);
+        let web = json
+            .items
+            .iter()
+            .find(|p| p.metadata.name.starts_with("web-"))
+            .unwrap();
+        assert_eq!(
+            web.metadata.labels.get("app").map(String::as_str),
+            Some("web")
+        );
+        assert!(web.controller_uid().is_some_and(|u| !u.is_empty()));
+        assert_eq!(web.status.phase, "Running");
+        assert!(web.metadata.creation_timestamp.ends_with('Z'));
+    }
+
+    #[test]
+    fn recorded_requests_and_limits_as_kubectl_adds_them() {
+        let page = PodPage::decode(RECORDED_PROTOBUF).unwrap();
+        // kubectl's describe node rows for these pods: CPU and memory
+        // requests, then limits.
+        for (name, cpu, mem, cpu_limit, mem_limit) in [
+            ("best-effort", "0", "0", "0", "0"),
+            ("init-and-sidecar", "1", "116Mi", "2", "232Mi"),
+            ("pod-level", "300m", "300Mi", "1", "1Gi"),
+        ] {
+            let pod = by_name(&page, name);
+            let (req, lim) = (pod_requests(pod, true), pod_limits(pod, true));
+            let text = |list: &ResourceList, k: &str| {
+                list.get(k).cloned().unwrap_or_default().to_canonical()
+            };
+            assert_eq!(
+                [
+                    text(&req, "cpu"),
+                    text(&req, "memory"),
+                    text(&lim, "cpu"),
+                    text(&lim, "memory")
+                ],
+                [cpu, mem, cpu_limit, mem_limit],
+                "{name}"
+            );
+        }
+        let web = page
+            .items
+            .iter()
+            .find(|p| p.metadata.name.starts_with("web-"))
+            .unwrap();
+        let req = pod_requests(web, false);
+        assert_eq!(req["memory"].to_canonical(), "1067108864");
+        assert_eq!(req["ephemeral-storage"].to_canonical(), "1Gi");
+    }
+
+    #[test]
+    fn truncated_protobuf_is_an_error() {
+        let cut = &RECORDED_PROTOBUF[..RECORDED_PROTOBUF.len() / 2];
+        assert!(PodPage::decode(cut).is_err());
+        assert!(PodPage::decode(b"{\"items\": 3}").is_err());
+    }
 
     #[test]
     fn missing_null_and_odd_values_are_zero() {
