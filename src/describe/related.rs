@@ -362,6 +362,52 @@ mod tests {
     }
 
     #[test]
+    fn pod_summaries_of_several_nodes_share_one_list_filtered_here() {
+        let on = |node: &str| {
+            Query::pod_summaries(
+                "/api/v1/pods",
+                "",
+                format!("spec.nodeName={node},status.phase!=Failed"),
+            )
+        };
+        let (a, b) = (on("a"), on("b"));
+        let whole = Query::list("/api/v1/pods", "", "spec.nodeName=a");
+        let fetches = plan(&[a.clone(), b.clone(), whole.clone()]);
+        // Whole objects are never mixed with summaries.
+        assert_eq!(fetches.len(), 2);
+        assert_eq!(
+            fetches[0].request,
+            Query::pod_summaries("/api/v1/pods", "", "status.phase!=Failed")
+        );
+        assert_eq!(fetches[1].request, whole);
+        let pod = |name: &str, node: &str, phase: &str| {
+            crate::describe::pod_summary::PodSummary::from_value(&json!({
+                "metadata": {"name": name}, "spec": {"nodeName": node}, "status": {"phase": phase}}))
+        };
+        let mut related = Related::default();
+        record(
+            &mut related,
+            &fetches[0],
+            Answer::Pods(vec![
+                pod("p1", "a", "Running"),
+                pod("p2", "b", "Running"),
+                pod("p3", "a", "Pending"),
+            ]),
+        );
+        let names = |q: &Query| -> Vec<String> {
+            related
+                .pods(q)
+                .unwrap()
+                .iter()
+                .map(|p| p.metadata.name.clone())
+                .collect()
+        };
+        assert_eq!(names(&a), ["p1", "p3"]);
+        assert_eq!(names(&b), ["p2"]);
+        assert!(related.items(&a).unwrap().is_empty());
+    }
+
+    #[test]
     fn single_queries_go_to_the_server_unchanged() {
         let a = Query::list("/api/v1/namespaces/x/pods", "app=web", "");
         let fetches = plan(std::slice::from_ref(&a));
