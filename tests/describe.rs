@@ -401,6 +401,48 @@ fn node_with_pods_requests_and_limits() {
     }
 }
 
+/// A cluster role and its binding for a user of the test's own, deleted
+/// when dropped.
+struct NodeViewer(String);
+
+impl Drop for NodeViewer {
+    fn drop(&mut self) {
+        for kind in ["clusterrolebinding", "clusterrole"] {
+            let _ = Invocation::new(&["delete", kind, &self.0, "--ignore-not-found"])
+                .kubeconfig(cluster_kubeconfig())
+                .kubectl();
+        }
+    }
+}
+
+/// A user who may read nodes but not list their pods: the refused pods
+/// list (a protobuf request, asked again in JSON for the error's words)
+/// reads "not authorized", as in kubectl.
+#[test]
+fn node_whose_pods_may_not_be_listed() {
+    let admin = |line: &str| {
+        let out = Invocation::line(line)
+            .kubeconfig(cluster_kubeconfig())
+            .kubectl();
+        assert_eq!(out.code, 0, "`{line}` failed: {}", out.stderr);
+    };
+    // A namespace only lends its unique name to the user and the roles.
+    let viewer = NodeViewer(namespace("describe-node-viewer"));
+    let user = &viewer.0;
+    admin(&format!("delete namespace {user} --wait=false"));
+    admin(&format!(
+        "create clusterrole {user} --verb=get --resource=nodes"
+    ));
+    admin(&format!(
+        "create clusterrolebinding {user} --clusterrole={user} --user={user}"
+    ));
+    let inv = Invocation::new(&["describe", "node", "kuddle-node", &format!("--as={user}")])
+        .kubeconfig(cluster_kubeconfig());
+    let out = same_inv(&inv);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("not authorized"), "{}", out.stdout);
+}
+
 #[test]
 fn namespaces_with_quota_and_limit_range() {
     let ns = namespace("describe-ns");
