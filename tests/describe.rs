@@ -307,6 +307,142 @@ fn nodes() {
     }
 }
 
+/// A stand-in node of the test's own (tests/cluster/standin.go plays its
+/// kubelet: pods bound to it run without processes) and a namespace; both
+/// are deleted when dropped.
+struct StandInNode {
+    node: String,
+    ns: String,
+}
+
+impl StandInNode {
+    fn new(prefix: &str) -> StandInNode {
+        let ns = namespace(prefix);
+        let standin = StandInNode {
+            node: format!("standin-{ns}"),
+            ns,
+        };
+        let manifest = std::fs::read_to_string(fixture("nodes/standin-node.yaml"))
+            .expect("fixture")
+            .replace("NODE", &standin.node);
+        standin.kubectl_stdin("apply -f -", &manifest);
+        wait_for(
+            &standin.ns,
+            &format!(
+                "wait --for=condition=Ready node/{} --timeout=30s",
+                standin.node
+            ),
+        );
+        standin
+    }
+
+    fn kubectl_stdin(&self, line: &str, stdin: &str) {
+        let mut args: Vec<String> = vec!["-n".into(), self.ns.clone()];
+        args.extend(line.split_whitespace().map(str::to_string));
+        let out = Invocation::new(&args)
+            .kubeconfig(cluster_kubeconfig())
+            .stdin(stdin)
+            .kubectl();
+        assert_eq!(out.code, 0, "`{line}` failed: {}", out.stderr);
+    }
+
+    /// Applies a describe fixture with NODE as this node and waits until
+    /// its pods are Ready.
+    fn apply(&self, name: &str) {
+        let manifest = std::fs::read_to_string(fixture(&format!("describe/{name}")))
+            .expect("fixture")
+            .replace("NODE", &self.node);
+        self.kubectl_stdin("apply -f -", &manifest);
+        // Controllers create their pods a moment later.
+        std::thread::sleep(Duration::from_secs(2));
+        wait_for(
+            &self.ns,
+            "wait --for=condition=Ready pods --all --timeout=60s",
+        );
+    }
+}
+
+impl Drop for StandInNode {
+    fn drop(&mut self) {
+        for what in [["namespace", &self.ns], ["node", &self.node]] {
+            let _ = Invocation::new(&["delete", what[0], what[1], "--wait=false"])
+                .kubeconfig(cluster_kubeconfig())
+                .kubectl();
+        }
+    }
+}
+
+/// The node's table of pods with their requests and limits (read from
+/// lean pod summaries in protobuf), on one page and on several, and the
+/// pod counts of controllers.
+#[test]
+fn node_with_pods_requests_and_limits() {
+    let standin = StandInNode::new("describe-standin");
+    standin.apply("node-pods.yaml");
+    let (ns, node) = (&standin.ns, &standin.node);
+    let out = same(ns, &format!("describe node {node}"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("Non-terminated Pods:          (6 in total)"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("init-and-sidecar"), "{}", out.stdout);
+    for line in [
+        format!("describe node {node} --chunk-size=2"),
+        format!("describe nodes -l kuddle.dev/node={node}"),
+        format!("describe node {node} kuddle-node --show-events=false"),
+        "describe deployment web".to_string(),
+        "describe rs -l app=web".to_string(),
+        "describe deploy".to_string(),
+    ] {
+        same_ok(ns, &line);
+    }
+}
+
+/// A cluster role and its binding for a user of the test's own, deleted
+/// when dropped.
+struct NodeViewer(String);
+
+impl Drop for NodeViewer {
+    fn drop(&mut self) {
+        for kind in ["clusterrolebinding", "clusterrole"] {
+            let _ = Invocation::new(&["delete", kind, &self.0, "--ignore-not-found"])
+                .kubeconfig(cluster_kubeconfig())
+                .kubectl();
+        }
+    }
+}
+
+/// A user who may read nodes but not list their pods: the refused pods
+/// list (a protobuf request, asked again in JSON for the error's words)
+/// reads "not authorized", as in kubectl.
+#[test]
+fn node_whose_pods_may_not_be_listed() {
+    let admin = |line: &str| {
+        let out = Invocation::line(line)
+            .kubeconfig(cluster_kubeconfig())
+            .kubectl();
+        assert_eq!(out.code, 0, "`{line}` failed: {}", out.stderr);
+    };
+    // A namespace only lends its unique name to the user and the roles.
+    let viewer = NodeViewer(namespace("describe-node-viewer"));
+    let user = &viewer.0;
+    admin(&format!("delete namespace {user} --wait=false"));
+    admin(&format!(
+        "create clusterrole {user} --verb=get --resource=nodes"
+    ));
+    admin(&format!(
+        "create clusterrolebinding {user} --clusterrole={user} --user={user}"
+    ));
+    let inv = Invocation::new(&["describe", "node", "kuddle-node", &format!("--as={user}")])
+        .kubeconfig(cluster_kubeconfig());
+    let out = same_inv(&inv);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("not authorized"), "{}", out.stdout);
+}
+
 #[test]
 fn namespaces_with_quota_and_limit_range() {
     let ns = namespace("describe-ns");

@@ -16,13 +16,10 @@ fn json(name: &str) -> Value {
     serde_json::from_str(&recorded(name)).expect("recorded JSON")
 }
 
-fn items(list: Value) -> Vec<Value> {
-    list["items"].as_array().cloned().unwrap_or_default()
-}
-
 /// Describes `object`, answering each list query with the recorded list
-/// its path names.
-fn describe(object: &Value, group: &str, lists: &[(&str, Vec<Value>)]) -> String {
+/// (a file in tests/fixtures/describe/recorded) its path names, decoded as
+/// the query asks (whole objects, or pod summaries).
+fn describe(object: &Value, group: &str, lists: &[(&str, &str)]) -> String {
     // Timestamps print in local time; the recordings were made in UTC.
     std::env::set_var("TZ", "UTC");
     let kind = object["kind"].as_str().unwrap_or("");
@@ -37,14 +34,18 @@ fn describe(object: &Value, group: &str, lists: &[(&str, Vec<Value>)]) -> String
     };
     let mut related = Related::default();
     for q in describer.queries(object, &settings) {
-        let Query::List { path, .. } = &q else {
+        let Query::List { path, items, .. } = &q else {
             continue;
         };
-        let answer = lists
+        let file = lists
             .iter()
             .find(|(suffix, _)| path.ends_with(suffix))
-            .map(|(_, list)| Answer::Items(list.clone()))
+            .map(|(_, file)| *file)
             .unwrap_or_else(|| panic!("no recording for {path}"));
+        let mut answer = Answer::empty(*items);
+        answer
+            .add_page(recorded(file).as_bytes())
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
         related.insert(q, answer);
     }
     describer
@@ -64,7 +65,7 @@ fn same_ignoring_ages(expected: &str, actual: &str) {
 #[test]
 fn pod_from_the_statefulset_walkthrough() {
     let pod = json("pod.json");
-    let out = describe(&pod, "", &[("/events", items(json("pod-events.json")))]);
+    let out = describe(&pod, "", &[("/events", "pod-events.json")]);
     same_ignoring_ages(&recorded("pod.txt"), &out);
     // Ages aside, the columns line up exactly as kubectl's did.
     assert_eq!(out.lines().count(), recorded("pod.txt").lines().count());
@@ -77,8 +78,8 @@ fn statefulset_with_its_pods_and_claims() {
         &sts,
         "apps",
         &[
-            ("/events", items(json("statefulset-events.json"))),
-            ("/pods", items(json("statefulset-pods.json"))),
+            ("/events", "statefulset-events.json"),
+            ("/pods", "statefulset-pods.json"),
         ],
     );
     same_ignoring_ages(&recorded("statefulset.txt"), &out);

@@ -10,6 +10,7 @@ pub mod decode;
 pub mod download;
 pub mod error;
 pub mod exec;
+pub mod protobuf;
 pub mod stream;
 pub mod tls;
 pub mod transport;
@@ -33,6 +34,9 @@ use crate::context::SharedWriter;
 pub const ACCEPT_TABLE: &str =
     "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
 pub const ACCEPT_JSON: &str = "application/json";
+/// Protobuf where the server has it (built-in kinds), as kubectl's typed
+/// clients ask; JSON otherwise.
+pub const ACCEPT_PROTOBUF: &str = "application/vnd.kubernetes.protobuf, application/json";
 
 /// A response read whole, whatever its status.
 pub struct RawResponse {

@@ -26,7 +26,9 @@ use serde_json::Value;
 use crate::client::{ApiClient, ApiError, ACCEPT_JSON};
 use crate::context::{Connection, Context};
 use crate::describe::related::{self, Fetch};
-use crate::describe::{Answer, DescribeError, Describer, Failure, Query, Related, Settings};
+use crate::describe::{
+    Answer, DescribeError, Describer, Failure, ItemKind, Query, Related, Settings,
+};
 use crate::error::{CliError, PROGRAM};
 use crate::flags::go_values::{go_bool, go_int64};
 use crate::flags::FilenameFlags;
@@ -436,6 +438,7 @@ async fn answer(client: &ApiClient, query: &Query, chunk_size: i64) -> Answer {
             path,
             label_selector,
             field_selector,
+            items,
         } => {
             let q = ListQuery {
                 label_selector: label_selector.clone(),
@@ -443,48 +446,60 @@ async fn answer(client: &ApiClient, query: &Query, chunk_size: i64) -> Answer {
                 limit: chunk_size,
                 include_object: None,
             };
-            let mut pager = Pager::for_path(client, path.clone(), q, ACCEPT_JSON);
-            let mut items = Vec::new();
-            loop {
-                match pager.next_page().await {
-                    Ok(Some(body)) => match serde_json::from_slice::<Value>(&body) {
-                        Ok(mut list) => {
-                            if let Some(Value::Array(page)) = list.get_mut("items").map(Value::take)
-                            {
-                                items.extend(page);
-                            }
-                        }
-                        Err(e) => {
-                            return Answer::Failed(failure(&ApiError::Unexpected(e.to_string())));
-                        }
-                    },
-                    Ok(None) => break,
-                    Err(e) => {
-                        // kubectl words list failures of these collections.
-                        let subject = path.rsplit('/').next().unwrap_or("");
-                        let e = if [
-                            "pods",
-                            "events",
-                            "replicasets",
-                            "resourcequotas",
-                            "limitranges",
-                        ]
-                        .contains(&subject)
-                        {
-                            crate::resource::fetch::enhance_list_error(
-                                e,
-                                subject,
-                                label_selector,
-                                field_selector,
-                            )
-                        } else {
-                            e
-                        };
-                        return Answer::Failed(failure(&e));
-                    }
+            let accept = items.accept();
+            let answer = list_answer(client, path, &q, *items, accept).await;
+            if matches!(answer, Answer::Failed(_)) && accept != ACCEPT_JSON {
+                // A failure comes as a protobuf Status then: asked again in
+                // JSON, it comes in the words kubectl prints.
+                return list_answer(client, path, &q, *items, ACCEPT_JSON).await;
+            }
+            answer
+        }
+    }
+}
+
+/// A list, page by page, each page decoded into what the describer reads
+/// and dropped.
+async fn list_answer(
+    client: &ApiClient,
+    path: &str,
+    query: &ListQuery,
+    items: ItemKind,
+    accept: &'static str,
+) -> Answer {
+    let mut pager = Pager::for_path(client, path.to_string(), query.clone(), accept);
+    let mut answer = Answer::empty(items);
+    loop {
+        match pager.next_page().await {
+            Ok(Some(body)) => {
+                if let Err(e) = answer.add_page(&body) {
+                    return Answer::Failed(failure(&ApiError::Unexpected(e)));
                 }
             }
-            Answer::Items(items)
+            Ok(None) => return answer,
+            Err(e) => {
+                // kubectl words list failures of these collections.
+                let subject = path.rsplit('/').next().unwrap_or("");
+                let e = if [
+                    "pods",
+                    "events",
+                    "replicasets",
+                    "resourcequotas",
+                    "limitranges",
+                ]
+                .contains(&subject)
+                {
+                    crate::resource::fetch::enhance_list_error(
+                        e,
+                        subject,
+                        &query.label_selector,
+                        &query.field_selector,
+                    )
+                } else {
+                    e
+                };
+                return Answer::Failed(failure(&e));
+            }
         }
     }
 }

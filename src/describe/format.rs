@@ -167,13 +167,13 @@ pub fn taint_string(t: &Value) -> String {
 }
 
 /// `printPodsMultiline`: pod names, sorted.
-pub fn pods_multiline(w: &mut PrefixWriter, title: &str, pods: &[&Value]) {
+pub fn pods_multiline(w: &mut PrefixWriter, title: &str, pods: &[&str]) {
     w.write(LEVEL_0, &format!("{title}:\t"));
     if pods.is_empty() {
         w.line("<none>");
         return;
     }
-    let mut names: Vec<&str> = pods.iter().map(|p| s(p, &["metadata", "name"])).collect();
+    let mut names: Vec<&str> = pods.to_vec();
     gosort::sort_by(&mut names, |a, b| a < b);
     for (n, name) in names.iter().enumerate() {
         if n != 0 {

@@ -11,6 +11,7 @@ pub mod events;
 pub mod format;
 pub mod generic;
 pub mod json;
+pub mod pod_summary;
 pub mod related;
 pub mod writer;
 
@@ -33,7 +34,7 @@ mod workloads;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-pub use related::{Answer, Failure, Query, Related};
+pub use related::{Answer, Failure, ItemKind, Query, Related};
 pub use workloads::{deployment_replica_sets, equal_ignore_hash};
 
 /// kubectl's `DescribePodTemplate` written straight into a buffer, tabs

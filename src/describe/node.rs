@@ -11,6 +11,7 @@ use super::format::{
     annotations_multiline, labels_multiline, rfc1123z_at, taints_multiline, timestamp_since,
 };
 use super::json::{arr, at, has, name, opt_s, s, string_map, strings, uid};
+use super::pod_summary::PodSummary;
 use super::related::{Query, Related};
 use super::resources::{pod_limits, pod_requests, ResourceList};
 use super::writer::{PrefixWriter, LEVEL_0, LEVEL_1};
@@ -19,7 +20,7 @@ use crate::quantity::{canonical, Quantity};
 use crate::resource::mapper::path_escape;
 
 fn pods_query(node: &str) -> Query {
-    Query::list(
+    Query::pod_summaries(
         "/api/v1/pods",
         "",
         format!("spec.nodeName={node},status.phase!=Succeeded,status.phase!=Failed"),
@@ -116,7 +117,7 @@ pub fn describe(
     now: DateTime<Utc>,
 ) -> Result<String, DescribeError> {
     let n = name(node);
-    let pods = match related.items(&pods_query(n)) {
+    let pods = match related.pods(&pods_query(n)) {
         Ok(p) => Some(p),
         Err(f) if f.is_forbidden() => None,
         Err(f) => return Err(DescribeError::Request(f.clone())),
@@ -305,7 +306,7 @@ fn percent(part: i64, whole: i64) -> i64 {
 }
 
 /// `describeNodeResource`.
-fn node_resources(pods: &[Value], node: &Value, w: &mut PrefixWriter, now: DateTime<Utc>) {
+fn node_resources(pods: &[PodSummary], node: &Value, w: &mut PrefixWriter, now: DateTime<Utc>) {
     w.write(
         LEVEL_0,
         &format!("Non-terminated Pods:\t({} in total)\n", pods.len()),
@@ -338,8 +339,8 @@ fn node_resources(pods: &[Value], node: &Value, w: &mut PrefixWriter, now: DateT
             LEVEL_1,
             &format!(
                 "{}\t{}\t\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{}\n",
-                super::json::namespace(pod),
-                name(pod),
+                pod.metadata.namespace,
+                pod.metadata.name,
                 cr.to_canonical(),
                 percent(cr.milli_value(), alloc_cpu),
                 cl.to_canonical(),
@@ -348,7 +349,7 @@ fn node_resources(pods: &[Value], node: &Value, w: &mut PrefixWriter, now: DateT
                 percent(mr.value(), alloc_mem),
                 ml.to_canonical(),
                 percent(ml.value(), alloc_mem),
-                timestamp_since(s(pod, &["metadata", "creationTimestamp"]), now)
+                timestamp_since(&pod.metadata.creation_timestamp, now)
             ),
         );
     }

@@ -7,7 +7,28 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::Value;
 
 use super::json::string_map;
-use crate::resource::selector::{field_selector_matches, Selector};
+use super::pod_summary::{PodPage, PodSummary};
+use crate::resource::selector::{field_selector_matches, field_terms_match, Selector};
+
+/// What the items of a list are decoded into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ItemKind {
+    /// Whole objects.
+    Objects,
+    /// Pods as [`PodSummary`]: the fields describers of other objects read.
+    PodSummaries,
+}
+
+impl ItemKind {
+    /// The encodings to ask for: protobuf for pods, which the server
+    /// encodes several times faster than JSON (kubectl asks so too).
+    pub fn accept(self) -> &'static str {
+        match self {
+            ItemKind::Objects => crate::client::ACCEPT_JSON,
+            ItemKind::PodSummaries => crate::client::ACCEPT_PROTOBUF,
+        }
+    }
+}
 
 /// A request for related objects.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17,6 +38,7 @@ pub enum Query {
         path: String,
         label_selector: String,
         field_selector: String,
+        items: ItemKind,
     },
     /// One object.
     Get { path: String },
@@ -32,6 +54,21 @@ impl Query {
             path: path.into(),
             label_selector: label_selector.into(),
             field_selector: field_selector.into(),
+            items: ItemKind::Objects,
+        }
+    }
+
+    /// A list of pods read as summaries.
+    pub fn pod_summaries(
+        path: impl Into<String>,
+        label_selector: impl Into<String>,
+        field_selector: impl Into<String>,
+    ) -> Query {
+        Query::List {
+            path: path.into(),
+            label_selector: label_selector.into(),
+            field_selector: field_selector.into(),
+            items: ItemKind::PodSummaries,
         }
     }
 
@@ -64,8 +101,38 @@ impl Failure {
 #[derive(Debug, Clone)]
 pub enum Answer {
     Items(Vec<Value>),
+    Pods(Vec<PodSummary>),
     Object(Value),
     Failed(Failure),
+}
+
+impl Answer {
+    /// An empty list of the kind a query asks for.
+    pub fn empty(kind: ItemKind) -> Answer {
+        match kind {
+            ItemKind::Objects => Answer::Items(Vec::new()),
+            ItemKind::PodSummaries => Answer::Pods(Vec::new()),
+        }
+    }
+
+    /// Adds the items of one list page (a body as the server sent it),
+    /// decoding only what the kind needs.
+    pub fn add_page(&mut self, body: &[u8]) -> Result<(), String> {
+        match self {
+            Answer::Items(items) => {
+                let mut list: Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+                if let Some(Value::Array(page)) = list.get_mut("items").map(Value::take) {
+                    items.extend(page);
+                }
+            }
+            Answer::Pods(pods) => {
+                let page = PodPage::decode(body)?;
+                pods.extend(page.items);
+            }
+            Answer::Object(_) | Answer::Failed(_) => {}
+        }
+        Ok(())
+    }
 }
 
 /// Answers to the queries of every object being described.
@@ -83,6 +150,15 @@ impl Related {
     pub fn items(&self, query: &Query) -> Result<&[Value], &Failure> {
         match self.answers.get(query) {
             Some(Answer::Items(items)) => Ok(items),
+            Some(Answer::Failed(f)) => Err(f),
+            _ => Ok(&[]),
+        }
+    }
+
+    /// The pods a [`Query::pod_summaries`] query returned.
+    pub fn pods(&self, query: &Query) -> Result<&[PodSummary], &Failure> {
+        match self.answers.get(query) {
+            Some(Answer::Pods(pods)) => Ok(pods),
             Some(Answer::Failed(f)) => Err(f),
             _ => Ok(&[]),
         }
@@ -110,8 +186,8 @@ pub struct Fetch {
 /// the field-selector terms and the label selector they share, filtered
 /// on the client for each query.
 pub fn plan(queries: &[Query]) -> Vec<Fetch> {
-    let mut by_path: BTreeMap<&str, Vec<&Query>> = BTreeMap::new();
-    let mut order: Vec<&str> = Vec::new();
+    let mut by_path: BTreeMap<(&str, ItemKind), Vec<&Query>> = BTreeMap::new();
+    let mut order: Vec<(&str, ItemKind)> = Vec::new();
     let mut fetches = Vec::new();
     for q in queries {
         match q {
@@ -123,10 +199,11 @@ pub fn plan(queries: &[Query]) -> Vec<Fetch> {
                     });
                 }
             }
-            Query::List { path, .. } => {
-                let entry = by_path.entry(path.as_str()).or_default();
+            Query::List { path, items, .. } => {
+                let key = (path.as_str(), *items);
+                let entry = by_path.entry(key).or_default();
                 if entry.is_empty() {
-                    order.push(path.as_str());
+                    order.push(key);
                 }
                 if !entry.contains(&q) {
                     entry.push(q);
@@ -134,8 +211,9 @@ pub fn plan(queries: &[Query]) -> Vec<Fetch> {
             }
         }
     }
-    for path in order {
-        let group = &by_path[path];
+    for key in order {
+        let (path, kind) = key;
+        let group = &by_path[&key];
         if group.len() == 1 {
             fetches.push(Fetch {
                 request: group[0].clone(),
@@ -159,7 +237,12 @@ pub fn plan(queries: &[Query]) -> Vec<Fetch> {
             .filter(|t| term_lists.iter().all(|l| l.contains(t)))
             .collect();
         fetches.push(Fetch {
-            request: Query::list(path, label_selector, common.join(",")),
+            request: Query::List {
+                path: path.to_string(),
+                label_selector,
+                field_selector: common.join(","),
+                items: kind,
+            },
             serves: group.iter().map(|q| (*q).clone()).collect(),
         });
     }
@@ -183,6 +266,13 @@ fn field_of(q: &Query) -> &str {
 /// Stores the answer to `fetch` for each query it serves, filtering a
 /// shared list down to what each query asked for.
 pub fn record(related: &mut Related, fetch: &Fetch, answer: Answer) {
+    // The usual case, one query asked as it is: the answer is its own.
+    if let [only] = fetch.serves.as_slice() {
+        if *only == fetch.request {
+            related.insert(only.clone(), answer);
+            return;
+        }
+    }
     for q in &fetch.serves {
         let a = match (&answer, q) {
             (
@@ -202,6 +292,25 @@ pub fn record(related: &mut Related, fetch: &Fetch, answer: Answer) {
                                 string_map(item, &["metadata", "labels"]);
                             selector.matches(&labels)
                                 && field_selector_matches(field_selector, item)
+                        })
+                        .cloned()
+                        .collect(),
+                )
+            }
+            (
+                Answer::Pods(pods),
+                Query::List {
+                    label_selector,
+                    field_selector,
+                    ..
+                },
+            ) if *q != fetch.request => {
+                let selector = Selector::parse(label_selector).unwrap_or_default();
+                Answer::Pods(
+                    pods.iter()
+                        .filter(|pod| {
+                            selector.matches(&pod.metadata.labels)
+                                && field_terms_match(field_selector, |path| pod.field(path))
                         })
                         .cloned()
                         .collect(),
@@ -250,6 +359,52 @@ mod tests {
         record(&mut related, &fetches[1], Answer::Items(items));
         assert_eq!(related.items(&a).unwrap().len(), 1);
         assert_eq!(related.items(&b).unwrap()[0]["metadata"]["name"], "e2");
+    }
+
+    #[test]
+    fn pod_summaries_of_several_nodes_share_one_list_filtered_here() {
+        let on = |node: &str| {
+            Query::pod_summaries(
+                "/api/v1/pods",
+                "",
+                format!("spec.nodeName={node},status.phase!=Failed"),
+            )
+        };
+        let (a, b) = (on("a"), on("b"));
+        let whole = Query::list("/api/v1/pods", "", "spec.nodeName=a");
+        let fetches = plan(&[a.clone(), b.clone(), whole.clone()]);
+        // Whole objects are never mixed with summaries.
+        assert_eq!(fetches.len(), 2);
+        assert_eq!(
+            fetches[0].request,
+            Query::pod_summaries("/api/v1/pods", "", "status.phase!=Failed")
+        );
+        assert_eq!(fetches[1].request, whole);
+        let pod = |name: &str, node: &str, phase: &str| {
+            crate::describe::pod_summary::PodSummary::from_value(&json!({
+                "metadata": {"name": name}, "spec": {"nodeName": node}, "status": {"phase": phase}}))
+        };
+        let mut related = Related::default();
+        record(
+            &mut related,
+            &fetches[0],
+            Answer::Pods(vec![
+                pod("p1", "a", "Running"),
+                pod("p2", "b", "Running"),
+                pod("p3", "a", "Pending"),
+            ]),
+        );
+        let names = |q: &Query| -> Vec<String> {
+            related
+                .pods(q)
+                .unwrap()
+                .iter()
+                .map(|p| p.metadata.name.clone())
+                .collect()
+        };
+        assert_eq!(names(&a), ["p1", "p3"]);
+        assert_eq!(names(&b), ["p2"]);
+        assert!(related.items(&a).unwrap().is_empty());
     }
 
     #[test]

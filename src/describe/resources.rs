@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::json::{arr, at, has, s};
+use super::json::{arr, at, s};
+use super::pod_summary::{Container, ContainerStatus, PodSummary, Quantities};
 use crate::quantity::Quantity;
 
 pub type ResourceList = BTreeMap<String, Quantity>;
@@ -30,7 +31,7 @@ fn list(v: &Value) -> ResourceList {
     out
 }
 
-fn add(to: &mut ResourceList, from: &ResourceList) {
+fn add<'a>(to: &mut ResourceList, from: impl IntoIterator<Item = (&'a String, &'a Quantity)>) {
     for (k, q) in from {
         match to.get_mut(k) {
             Some(existing) => existing.add(q),
@@ -116,18 +117,24 @@ fn pod_level_set(pod: &Value) -> bool {
         .any(|f| list(at(r, &[f])).keys().any(|k| pod_level_supported(k)))
 }
 
-fn resize_infeasible(pod: &Value) -> bool {
-    arr(pod, &["status", "conditions"])
-        .iter()
-        .find(|c| s(c, &["type"]) == "PodResizePending")
-        .is_some_and(|c| s(c, &["reason"]) == "Infeasible")
+fn any_pod_level(list: &Quantities) -> bool {
+    list.iter().any(|(k, _)| pod_level_supported(k))
 }
 
-fn container_status<'a>(pod: &'a Value, name: &str) -> Option<&'a Value> {
-    arr(pod, &["status", "containerStatuses"])
+fn resize_infeasible(pod: &PodSummary) -> bool {
+    pod.status
+        .conditions
         .iter()
-        .chain(arr(pod, &["status", "initContainerStatuses"]))
-        .find(|st| s(st, &["name"]) == name)
+        .find(|c| c.type_ == "PodResizePending")
+        .is_some_and(|c| c.reason == "Infeasible")
+}
+
+fn container_status<'a>(pod: &'a PodSummary, name: &str) -> Option<&'a ContainerStatus> {
+    pod.status
+        .container_statuses
+        .iter()
+        .chain(&pod.status.init_container_statuses)
+        .find(|st| st.name == name)
 }
 
 #[derive(Clone, Copy)]
@@ -138,45 +145,55 @@ enum Source {
 }
 
 fn container_list(
-    c: &Value,
-    st: Option<&Value>,
+    c: &Container,
+    st: Option<&ContainerStatus>,
     infeasible: bool,
     requests: bool,
     source: Source,
 ) -> ResourceList {
-    let field = if requests { "requests" } else { "limits" };
-    let spec = list(at(c, &["resources", field]));
-    match source {
-        Source::Spec => spec,
-        Source::Allocated => {
-            if let Some(st) = st.filter(|st| has(st, &["allocatedResources"])) {
-                return list(at(st, &["allocatedResources"]));
-            }
-            if infeasible {
-                ResourceList::new()
+    let spec = if requests {
+        &c.resources.requests
+    } else {
+        &c.resources.limits
+    };
+    let reported = |st: &ContainerStatus| {
+        st.resources.as_ref().and_then(|r| {
+            if requests {
+                r.requests.as_ref().map(Quantities::to_list)
             } else {
-                spec
+                r.limits.as_ref().map(Quantities::to_list)
             }
+        })
+    };
+    let allocated = |st: &ContainerStatus| st.allocated_resources.as_ref().map(Quantities::to_list);
+    let fallback = || {
+        if infeasible {
+            ResourceList::new()
+        } else {
+            spec.to_list()
         }
+    };
+    match source {
+        Source::Spec => spec.to_list(),
+        Source::Allocated => match st.and_then(allocated) {
+            Some(allocated) => allocated,
+            None => fallback(),
+        },
         Source::Actuated => {
-            if let Some(st) = st.filter(|st| has(st, &["resources", field])) {
-                return list(at(st, &["resources", field]));
+            if let Some(list) = st.and_then(reported) {
+                return list;
             }
             if requests {
-                if let Some(st) = st.filter(|st| has(st, &["allocatedResources"])) {
-                    return list(at(st, &["allocatedResources"]));
+                if let Some(allocated) = st.and_then(allocated) {
+                    return allocated;
                 }
             }
-            if infeasible {
-                ResourceList::new()
-            } else {
-                spec
-            }
+            fallback()
         }
     }
 }
 
-fn aggregate(pod: &Value, use_status: bool, requests: bool, source: Source) -> ResourceList {
+fn aggregate(pod: &PodSummary, use_status: bool, requests: bool, source: Source) -> ResourceList {
     let infeasible = use_status && resize_infeasible(pod);
     let status = |name: &str| {
         if use_status {
@@ -186,15 +203,15 @@ fn aggregate(pod: &Value, use_status: bool, requests: bool, source: Source) -> R
         }
     };
     let mut result = ResourceList::new();
-    for c in arr(pod, &["spec", "containers"]) {
-        let r = container_list(c, status(s(c, &["name"])), infeasible, requests, source);
+    for c in &pod.spec.containers {
+        let r = container_list(c, status(&c.name), infeasible, requests, source);
         add(&mut result, &r);
     }
     let mut sidecars = ResourceList::new();
     let mut init = ResourceList::new();
-    for c in arr(pod, &["spec", "initContainers"]) {
-        let mut r = container_list(c, status(s(c, &["name"])), infeasible, requests, source);
-        if s(c, &["restartPolicy"]) == "Always" {
+    for c in &pod.spec.init_containers {
+        let mut r = container_list(c, status(&c.name), infeasible, requests, source);
+        if c.restart_policy == "Always" {
             add(&mut result, &r);
             add(&mut sidecars, &r);
             r = sidecars.clone();
@@ -211,7 +228,7 @@ fn aggregate(pod: &Value, use_status: bool, requests: bool, source: Source) -> R
 }
 
 /// `PodRequests` (with `UseStatusResources` when kubectl sets it).
-pub fn pod_requests(pod: &Value, use_status: bool) -> ResourceList {
+pub fn pod_requests(pod: &PodSummary, use_status: bool) -> ResourceList {
     let mut reqs = if !use_status {
         aggregate(pod, false, true, Source::Spec)
     } else {
@@ -226,21 +243,20 @@ pub fn pod_requests(pod: &Value, use_status: bool) -> ResourceList {
         max_into(&mut out, &allocated);
         out
     };
-    let pod_requests = list(at(pod, &["spec", "resources", "requests"]));
-    if pod_requests.keys().any(|k| pod_level_supported(k)) {
-        for (k, q) in &pod_requests {
+    let pod_requests = &pod.spec.resources.requests;
+    if any_pod_level(pod_requests) {
+        for (k, q) in pod_requests.iter() {
             if pod_level_supported(k) {
                 reqs.insert(k.clone(), q.clone());
             }
         }
     }
-    let overhead = list(at(pod, &["spec", "overhead"]));
-    add(&mut reqs, &overhead);
+    add(&mut reqs, pod.spec.overhead.iter());
     reqs
 }
 
 /// `PodLimits`.
-pub fn pod_limits(pod: &Value, use_status: bool) -> ResourceList {
+pub fn pod_limits(pod: &PodSummary, use_status: bool) -> ResourceList {
     let mut limits = if !use_status {
         aggregate(pod, false, false, Source::Spec)
     } else {
@@ -255,14 +271,15 @@ pub fn pod_limits(pod: &Value, use_status: bool) -> ResourceList {
             out
         }
     };
-    if pod_level_set(pod) {
-        for (k, q) in &list(at(pod, &["spec", "resources", "limits"])) {
+    let level = &pod.spec.resources;
+    if any_pod_level(&level.requests) || any_pod_level(&level.limits) {
+        for (k, q) in level.limits.iter() {
             if pod_level_supported(k) {
                 limits.insert(k.clone(), q.clone());
             }
         }
     }
-    for (k, q) in &list(at(pod, &["spec", "overhead"])) {
+    for (k, q) in pod.spec.overhead.iter() {
         if let Some(existing) = limits.get_mut(k) {
             if !existing.is_zero() {
                 existing.add(q);
@@ -294,10 +311,12 @@ mod tests {
             "containers": [{"name": "a", "resources": {"requests": {"cpu": "100m"}}},
                            {"name": "b", "resources": {"requests": {"cpu": "200m"}}}],
             "initContainers": [{"name": "i", "resources": {"requests": {"cpu": "1"}}}]}});
+        let pod = PodSummary::from_value(&pod);
         assert_eq!(pod_requests(&pod, true)["cpu"].to_canonical(), "1");
         let pod = json!({"spec": {
             "containers": [{"name": "a", "resources": {"requests": {"memory": "64Mi"}}}],
             "initContainers": [{"name": "s", "restartPolicy": "Always", "resources": {"requests": {"memory": "32Mi"}}}]}});
+        let pod = PodSummary::from_value(&pod);
         assert_eq!(pod_requests(&pod, false)["memory"].to_canonical(), "96Mi");
     }
 }

@@ -9,9 +9,8 @@ use super::format::{
     access_modes, annotations_multiline, bool_ptr, go_slice_at, labels_multiline, pods_multiline,
     rfc1123z_at, timestamp_since,
 };
-use super::json::{
-    arr, at, has, name, namespace, opt_b, opt_i, opt_s, s, string_map, strings, uid,
-};
+use super::json::{arr, at, has, name, namespace, opt_b, opt_i, opt_s, s, string_map, strings};
+use super::pod_summary::PodSummary;
 use super::related::{Query, Related};
 use super::volumes::pv_source;
 use super::writer::{PrefixWriter, LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, LEVEL_4};
@@ -50,7 +49,7 @@ fn quantity_at(v: &Value, path: &[&str]) -> String {
 }
 
 fn pods_query(ns: &str) -> Query {
-    Query::list(
+    Query::pod_summaries(
         format!("/api/v1/namespaces/{}/pods", path_escape(ns)),
         "",
         "",
@@ -66,13 +65,14 @@ pub fn pvc_queries(pvc: &Value, show_events: bool) -> Vec<Query> {
 }
 
 /// `getPodsForPVC`: pods with a volume of the claim, then pods owning it.
-fn pods_for_pvc<'a>(pvc: &Value, pods: &'a [Value]) -> Vec<&'a Value> {
+fn pods_for_pvc<'a>(pvc: &Value, pods: &'a [PodSummary]) -> Vec<&'a str> {
     let claim = name(pvc);
-    let mut out: Vec<&Value> = Vec::new();
+    let mut out: Vec<&PodSummary> = Vec::new();
     for pod in pods {
-        for v in arr(pod, &["spec", "volumes"]) {
-            if has(v, &["persistentVolumeClaim"])
-                && s(v, &["persistentVolumeClaim", "claimName"]) == claim
+        for v in &pod.spec.volumes {
+            if v.persistent_volume_claim
+                .as_ref()
+                .is_some_and(|c| c.claim_name == claim)
             {
                 out.push(pod);
             }
@@ -82,15 +82,15 @@ fn pods_for_pvc<'a>(pvc: &Value, pods: &'a [Value]) -> Vec<&'a Value> {
         if s(owner, &["kind"]) != "Pod" {
             continue;
         }
-        let Some(pod) = pods.iter().find(|p| uid(p) == s(owner, &["uid"])) else {
+        let Some(pod) = pods.iter().find(|p| p.metadata.uid == s(owner, &["uid"])) else {
             continue;
         };
-        if out.iter().any(|p| uid(p) == uid(pod)) {
+        if out.iter().any(|p| p.metadata.uid == pod.metadata.uid) {
             continue;
         }
         out.push(pod);
     }
-    out
+    out.into_iter().map(|p| p.metadata.name.as_str()).collect()
 }
 
 pub fn describe_pvc(
@@ -100,7 +100,7 @@ pub fn describe_pvc(
     now: DateTime<Utc>,
 ) -> Result<String, DescribeError> {
     let all = related
-        .items(&pods_query(namespace(pvc)))
+        .pods(&pods_query(namespace(pvc)))
         .map_err(|f| DescribeError::Request(f.clone()))?;
     let pods = pods_for_pvc(pvc, all);
     let mut w = PrefixWriter::new();

@@ -11,6 +11,7 @@ use super::format::{
 };
 use super::json::{arr, at, has, i, name, namespace, opt_b, opt_i, opt_s, s, string_map, uid};
 use super::pod::describe_pod_template;
+use super::pod_summary::PodSummary;
 use super::related::{Query, Related};
 use super::writer::{PrefixWriter, LEVEL_0, LEVEL_1};
 use super::{events_section, DescribeError};
@@ -30,7 +31,7 @@ pub fn events_only(obj: &Value, kind: &str, show_events: bool) -> Vec<Query> {
 }
 
 fn pods_query(ns: &str, selector: &str) -> Query {
-    Query::list(
+    Query::pod_summaries(
         format!("/api/v1/namespaces/{}/pods", path_escape(ns)),
         selector,
         "",
@@ -50,7 +51,7 @@ struct PodCounts {
     failed: usize,
 }
 
-fn pod_counts(pods: &[Value], owner_uid: &str) -> PodCounts {
+fn pod_counts(pods: &[PodSummary], owner_uid: &str) -> PodCounts {
     let mut c = PodCounts {
         running: 0,
         waiting: 0,
@@ -58,13 +59,10 @@ fn pod_counts(pods: &[Value], owner_uid: &str) -> PodCounts {
         failed: 0,
     };
     for p in pods {
-        let Some(r) = super::json::controller_of(p) else {
-            continue;
-        };
-        if s(r, &["uid"]) != owner_uid {
+        if p.controller_uid() != Some(owner_uid) {
             continue;
         }
-        match s(p, &["status", "phase"]) {
+        match p.status.phase.as_str() {
             "Running" => c.running += 1,
             "Pending" => c.waiting += 1,
             "Succeeded" => c.succeeded += 1,
@@ -86,7 +84,7 @@ impl PodCounts {
 
 fn counts(related: &Related, q: &Query, owner: &Value) -> Result<PodCounts, DescribeError> {
     let pods = related
-        .items(q)
+        .pods(q)
         .map_err(|f| DescribeError::Request(f.clone()))?;
     Ok(pod_counts(pods, uid(owner)))
 }
@@ -192,7 +190,7 @@ pub fn describe_rs(
     let pods = rs_pods_query(rs)
         .map(|q| {
             related
-                .items(&q)
+                .pods(&q)
                 .map(|p| pod_counts(p, uid(rs)))
                 .map_err(|f| f.message.clone())
         })

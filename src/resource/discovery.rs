@@ -157,8 +157,15 @@ impl Discovery {
             }
             discovery.add_aggregated(&list);
         }
-        // Best effort, as kubectl: a cache that cannot be written is skipped.
-        let _ = write_cache(dir, &discovery);
+        // Best effort, as kubectl: a cache that cannot be written is
+        // skipped. Hundreds of files with many CRDs: they are written while
+        // the command goes on, and finished before the process ends.
+        finish_cache_writes();
+        let (dir, snapshot) = (dir.to_path_buf(), discovery.clone());
+        let writer = std::thread::spawn(move || {
+            let _ = write_cache(&dir, &snapshot);
+        });
+        pending_writes().push(writer);
         Ok(discovery)
     }
 
@@ -226,6 +233,25 @@ impl Discovery {
             }
             self.groups.push(group);
         }
+    }
+}
+
+/// Cache writes under way in the background.
+static PENDING_WRITES: std::sync::Mutex<Vec<std::thread::JoinHandle<()>>> =
+    std::sync::Mutex::new(Vec::new());
+
+fn pending_writes() -> std::sync::MutexGuard<'static, Vec<std::thread::JoinHandle<()>>> {
+    PENDING_WRITES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Waits for the discovery cache writes under way, so that the cache is
+/// whole when the process ends (and one write never races another).
+pub fn finish_cache_writes() {
+    let writers = std::mem::take(&mut *pending_writes());
+    for writer in writers {
+        let _ = writer.join();
     }
 }
 

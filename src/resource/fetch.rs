@@ -127,8 +127,12 @@ impl<'a> Pager<'a> {
     }
 }
 
-/// The `metadata.continue` of a list body, found without decoding the items.
+/// The `metadata.continue` of a list body (JSON or protobuf), found
+/// without decoding the items.
 fn continue_token(body: &[u8]) -> Option<String> {
+    if crate::client::protobuf::is_protobuf(body) {
+        return crate::client::protobuf::list_continue(body);
+    }
     #[derive(serde::Deserialize)]
     struct Meta {
         #[serde(default, rename = "continue")]

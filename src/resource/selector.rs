@@ -591,6 +591,21 @@ pub fn format_labels(map: &BTreeMap<String, String>) -> String {
 
 /// Field selector terms (`a.b=c`, `a.b!=c`) matched against an object.
 pub fn field_selector_matches(selector: &str, obj: &Value) -> bool {
+    field_terms_match(selector, |path| {
+        path.split('.')
+            .try_fold(obj, |v, k| v.get(k))
+            .map(|v| match v {
+                Value::String(s) => s.clone(),
+                Value::Null => String::new(),
+                other => other.to_string(),
+            })
+            .unwrap_or_default()
+    })
+}
+
+/// Whether every `path=value` / `path!=value` term holds for the values
+/// `field` gives for each path.
+pub fn field_terms_match<S: AsRef<str>>(selector: &str, field: impl Fn(&str) -> S) -> bool {
     selector.split(',').filter(|t| !t.is_empty()).all(|term| {
         let (path, value, negate) = match term.split_once("!=") {
             Some((p, v)) => (p, v, true),
@@ -599,16 +614,7 @@ pub fn field_selector_matches(selector: &str, obj: &Value) -> bool {
                 None => return true,
             },
         };
-        let actual = path
-            .split('.')
-            .try_fold(obj, |v, k| v.get(k))
-            .map(|v| match v {
-                Value::String(s) => s.clone(),
-                Value::Null => String::new(),
-                other => other.to_string(),
-            })
-            .unwrap_or_default();
-        (actual == value) != negate
+        (field(path).as_ref() == value) != negate
     })
 }
 
