@@ -119,6 +119,10 @@ pub enum Commands {
     Drain(commands::drain::DrainArgs),
     /// Add, change or remove taints of nodes.
     Taint(commands::taint::TaintArgs),
+    /// Print the flags every command accepts.
+    Options(commands::options::OptionsArgs),
+    /// Commands for features in alpha (kubectl 1.37 has none).
+    Alpha(commands::alpha::AlphaArgs),
     /// Help about any command.
     #[command(hide = true)]
     Help(commands::help::HelpArgs),
@@ -396,6 +400,8 @@ fn run_command(ctx: &mut Context, command: Commands) -> Result<()> {
             Commands::Plugin(args) => commands::plugin::run(ctx, args),
             Commands::ApiResources(args) => commands::api_resources::run(ctx, args).await,
             Commands::Help(args) => commands::help::run(ctx, args),
+            Commands::Options(args) => commands::options::run(ctx, args),
+            Commands::Alpha(args) => commands::alpha::run(ctx, args),
             Commands::Scale(args) => commands::scale::run(ctx, args).await,
             Commands::Expose(args) => commands::expose::run(ctx, args).await,
             Commands::Apply(args) => commands::apply::run(ctx, args).await,

@@ -217,6 +217,13 @@ impl Context {
             explicit_namespace: resolved.namespace_explicit,
             discovery: None,
         };
+        if self.global.match_server_version {
+            // kubectl compares the versions whenever it builds a client.
+            let body: serde_json::Value = connection.client.get_json("/version").await?;
+            if let Some(refusal) = crate::version_info::mismatch(&body) {
+                anyhow::bail!(refusal);
+            }
+        }
         self.connection = Some(connection.clone());
         Ok(connection)
     }
@@ -267,6 +274,11 @@ impl Context {
         if let Some(dir) = std::env::var_os("KUBECACHEDIR") {
             return PathBuf::from(dir);
         }
+        self.default_cache_dir()
+    }
+
+    /// `--cache-dir`'s default: `~/.kube/cache`.
+    pub fn default_cache_dir(&self) -> PathBuf {
         dirs::home_dir()
             .unwrap_or_default()
             .join(".kube")

@@ -94,6 +94,15 @@ pub fn render(err: &anyhow::Error, stderr: &mut dyn Write) -> i32 {
             ),
             1,
         ),
+        // `options` is the one command whose usage hint kubectl words
+        // differently.
+        Some(CliError::Flag { msg, cmd_path }) if cmd_path == &format!("{PROGRAM} options") => (
+            format!(
+                "{}\nRun '{cmd_path}' without flags.",
+                with_error_prefix(msg)
+            ),
+            1,
+        ),
         Some(CliError::Flag { msg, cmd_path }) => (
             format!(
                 "{}\nSee '{cmd_path} --help' for usage.",

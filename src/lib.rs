@@ -34,3 +34,4 @@ pub mod resource;
 pub mod rollout;
 pub mod tar;
 pub mod term;
+pub mod version_info;

@@ -349,7 +349,14 @@ impl Reader {
 
     /// An entry without data ends at once.
     fn maybe_finished(&mut self, sink: &mut dyn Sink) -> io::Result<()> {
-        if matches!(self.state, State::Body { left: 0, pad: 0, .. }) {
+        if matches!(
+            self.state,
+            State::Body {
+                left: 0,
+                pad: 0,
+                ..
+            }
+        ) {
             self.finish_entry(sink)?;
         }
         Ok(())

@@ -35,3 +35,65 @@ fn deprecated_dry_run_spellings_warn_like_kubectl() {
         same(line);
     }
 }
+
+/// klog's flags that every kubectl command takes: checked as klog checks
+/// them, then without effect.
+#[test]
+fn klog_flags_are_accepted_and_checked() {
+    for line in [
+        "create deployment a --image=x --dry-run=client -o name --vmodule=a=1,b*=2",
+        "create deployment a --image=x --dry-run=client -o name --vmodule=",
+        "create deployment a --image=x --dry-run=client -o name --vmodule=a=1,b=x",
+        "create deployment a --image=x --dry-run=client -o name --vmodule=x",
+        "create deployment a --image=x --dry-run=client -o name --log-flush-frequency=1s",
+        "create deployment a --image=x --dry-run=client -o name --log-flush-frequency=5",
+        "create deployment a --image=x --dry-run=client -o name --match-server-version=maybe",
+    ] {
+        same(line);
+    }
+}
+
+/// kubectl 1.37 has no alpha commands and says so on stderr, successfully.
+#[test]
+fn alpha_has_no_commands() {
+    for line in ["alpha", "alpha kuberc view"] {
+        let out = same(line);
+        assert_eq!(out.code, 0);
+        assert!(out.stderr.contains("No alpha commands are available"));
+    }
+    assert_eq!(same("alpha --bogus").code, 1);
+    assert_eq!(same("options --bogus").code, 1);
+}
+
+/// `options` lists kubectl's global flags in kubectl's layout, with the
+/// same defaults; descriptions are kuddle's own words. kuddle adds
+/// `--color` and has no Go profiles to capture (`--profile`,
+/// `--profile-output`).
+#[test]
+fn options_list_the_global_flags_with_kubectls_defaults() {
+    let inv = Invocation::new(&["options"]);
+    let theirs = inv.kubectl();
+    let ours = inv.kuddle();
+    assert_eq!(ours.code, 0);
+    let home = &inv.env["HOME"];
+    let flag_lines = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with("    -"))
+            .filter(|l| !l.contains("--color=") && !l.contains("--profile"))
+            .map(|l| l.replace(home.as_str(), "HOME"))
+            .collect()
+    };
+    assert_eq!(flag_lines(&ours.stdout), flag_lines(&theirs.stdout));
+    assert!(ours
+        .stdout
+        .starts_with("The following options can be passed to any command:\n\n"));
+    // Each flag: its line, the usage after a tab, a blank line.
+    let lines: Vec<&str> = ours.stdout.lines().collect();
+    for (i, line) in lines.iter().enumerate().skip(2) {
+        match i % 3 {
+            2 => assert!(line.starts_with("    -") && line.ends_with(':'), "{line:?}"),
+            0 => assert!(line.starts_with('\t') && line.len() > 1, "{line:?}"),
+            _ => assert!(line.is_empty(), "{line:?}"),
+        }
+    }
+}

@@ -545,3 +545,35 @@ fn explain_fetches_one_document_through_kubectls_cache() {
     assert!(std::fs::read(b.join("http").join(&ours[0].0)).expect("entry") == stored);
     let _ = std::fs::remove_dir_all(root);
 }
+
+/// `--match-server-version`: kubectl compares its whole version.Info with
+/// the server's whenever it builds a client; no client matches this server
+/// to the build date, so both refuse, naming the server's version in Go's
+/// syntax (the client's part names each program's own build).
+#[test]
+fn match_server_version_refuses_a_server_of_another_build() {
+    for words in [
+        &["get", "ns", "default", "--match-server-version"][..],
+        &["version", "--match-server-version"][..],
+    ] {
+        let inv = Invocation::new(words).kubeconfig(cluster_kubeconfig());
+        let (theirs, ours) = (inv.kubectl(), inv.kuddle());
+        assert_eq!(ours.code, 1, "{ours:?}");
+        assert_eq!(theirs.code, ours.code);
+        assert_eq!(ours.stdout, theirs.stdout);
+        let server_part = |text: &str| {
+            let end =
+                text.find(" differs from client version (version.Info{Major:\"1\", Minor:\"37\", ");
+            assert!(end.is_some(), "{text}");
+            text[..end.unwrap()].to_string()
+        };
+        let last = |o: &Output| o.stderr.lines().last().unwrap_or("").to_string();
+        assert_eq!(server_part(&last(&ours)), server_part(&last(&theirs)));
+        assert!(last(&ours).starts_with("error: server version (&version.Info{Major:"));
+        assert!(last(&ours).ends_with("\"})"));
+        // `--client` needs no server.
+        let inv = Invocation::new(&["version", "--client", "--match-server-version"])
+            .kubeconfig(cluster_kubeconfig());
+        assert_eq!(inv.kuddle().code, 0);
+    }
+}

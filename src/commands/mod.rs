@@ -2,6 +2,7 @@
 //! (resolve and check the arguments, do the work, write to the context's
 //! streams).
 
+pub mod alpha;
 pub mod annotate;
 pub mod api_resources;
 pub mod api_versions;
@@ -31,6 +32,7 @@ pub mod help;
 pub mod kuberc;
 pub mod label;
 pub mod logs;
+pub mod options;
 pub mod patch;
 pub mod plugin;
 pub mod port_forward;

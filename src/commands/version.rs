@@ -24,11 +24,7 @@ use serde_json::{Map, Value};
 
 use crate::context::Context;
 use crate::flags::go_values::go_bool;
-
-/// The kubectl release whose behaviour kuddle reproduces.
-pub const KUBECTL_MAJOR: &str = "1";
-pub const KUBECTL_MINOR: &str = "37";
-pub const KUBECTL_VERSION: &str = "v1.37.1";
+use crate::version_info::{client_info, server_info};
 
 /// kubectl warns when client and server minor versions differ by more.
 const SUPPORTED_MINOR_SKEW: u64 = 1;
@@ -69,6 +65,11 @@ pub async fn run(ctx: &mut Context, args: VersionArgs) -> Result<()> {
         ctx.client_config()?;
         if !args.unexpected.is_empty() {
             bail!("extra arguments: [{}]", args.unexpected.join(" "));
+        }
+        // kubectl checks the versions when it builds its discovery client,
+        // before printing anything.
+        if ctx.global.match_server_version {
+            ctx.connection().await?;
         }
     }
     let format = match args.output.as_str() {
@@ -149,81 +150,6 @@ fn print(
         }
     }
     Ok(())
-}
-
-/// kuddle's version in kubectl's `version.Info` layout.
-///
-/// Release builds may stamp `KUDDLE_GIT_COMMIT`, `KUDDLE_GIT_TREE_STATE`
-/// and `SOURCE_DATE_EPOCH` into the binary; without them the fields hold
-/// what an unstamped Kubernetes build prints (empty commit and tree state,
-/// the Unix epoch).
-fn client_info() -> Map<String, Value> {
-    let build_date = option_env!("SOURCE_DATE_EPOCH")
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
-    let fields = [
-        ("major", KUBECTL_MAJOR.to_string()),
-        ("minor", KUBECTL_MINOR.to_string()),
-        (
-            "gitVersion",
-            format!("{KUBECTL_VERSION}+kuddle.{}", env!("CARGO_PKG_VERSION")),
-        ),
-        (
-            "gitCommit",
-            option_env!("KUDDLE_GIT_COMMIT").unwrap_or("").to_string(),
-        ),
-        (
-            "gitTreeState",
-            option_env!("KUDDLE_GIT_TREE_STATE")
-                .unwrap_or("")
-                .to_string(),
-        ),
-        ("buildDate", build_date),
-        (
-            "goVersion",
-            format!("rustc {}", env!("KUDDLE_RUSTC_VERSION")),
-        ),
-        ("compiler", "rustc".to_string()),
-        (
-            "platform",
-            format!("{}/{}", std::env::consts::OS, crate::client::go_arch()),
-        ),
-    ];
-    fields
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), Value::String(v)))
-        .collect()
-}
-
-/// The server's `/version` as kubectl's `version.Info` holds it: its fields
-/// in struct order, the four emulation fields only when set.
-fn server_info(body: &Value) -> Map<String, Value> {
-    const FIELDS: [(&str, bool); 13] = [
-        ("major", false),
-        ("minor", false),
-        ("emulationMajor", true),
-        ("emulationMinor", true),
-        ("minCompatibilityMajor", true),
-        ("minCompatibilityMinor", true),
-        ("gitVersion", false),
-        ("gitCommit", false),
-        ("gitTreeState", false),
-        ("buildDate", false),
-        ("goVersion", false),
-        ("compiler", false),
-        ("platform", false),
-    ];
-    let mut info = Map::new();
-    for (key, omit_empty) in FIELDS {
-        let value = body.get(key).and_then(Value::as_str).unwrap_or_default();
-        if omit_empty && value.is_empty() {
-            continue;
-        }
-        info.insert(key.to_string(), Value::String(value.to_string()));
-    }
-    info
 }
 
 /// kubectl's warning when the minor versions are more than one apart (or

@@ -214,8 +214,61 @@ pub struct GlobalFlags {
           default_missing_value = "always", value_enum, help_heading = "Global options")]
     pub color: Option<crate::printers::style::ColorWhen>,
 
+    /// Per-file log verbosity as klog takes it (`pattern=N,…`); checked, and
+    /// otherwise without effect: kuddle's log lines are not per source file.
+    #[arg(long, global = true, value_name = "PATTERN=N,...", value_parser = vmodule,
+          help_heading = "Global options")]
+    pub vmodule: Option<String>,
+
+    /// How often klog flushes its buffer; checked, and otherwise without
+    /// effect: kuddle writes each log line at once.
+    #[arg(long, global = true, value_name = "DURATION", default_value = "5s",
+          value_parser = log_flush_frequency, help_heading = "Global options")]
+    pub log_flush_frequency: String,
+
+    /// Refuse to talk to a server whose version is not exactly this client's.
+    #[arg(long, global = true, num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = go_bool, action = ArgAction::Set, help_heading = "Global options")]
+    pub match_server_version: bool,
+
     /// Log verbosity; 6 and above log each HTTP request to stderr.
     #[arg(short = 'v', long = "v", global = true, value_name = "LEVEL", default_value = "0",
           value_parser = go_int32, help_heading = "Global options")]
     pub verbosity: i32,
+}
+
+/// klog's `-vmodule`: comma-separated `pattern=N` entries (N an int32).
+fn vmodule(value: &str) -> Result<String, String> {
+    let bad = || "syntax error: expect comma-separated list of filename=N".to_string();
+    for entry in value.split(',').filter(|e| !e.is_empty()) {
+        match entry.split('=').collect::<Vec<_>>().as_slice() {
+            [pattern, level] if !pattern.is_empty() && level.parse::<i32>().is_ok() => {}
+            _ => return Err(bad()),
+        }
+    }
+    Ok(value.to_string())
+}
+
+/// klog's `-log_flush_frequency`: a Go duration; Go's flag package words
+/// every bad value as `parse error`.
+fn log_flush_frequency(value: &str) -> Result<String, String> {
+    crate::flags::go_values::go_duration(value)
+        .map(|_| value.to_string())
+        .map_err(|_| "parse error".to_string())
+}
+
+#[cfg(test)]
+mod klog_flag_tests {
+    use super::*;
+
+    #[test]
+    fn klog_values_are_checked_as_klog_checks_them() {
+        assert!(vmodule("").is_ok());
+        assert!(vmodule("a=1,b*=2").is_ok());
+        assert!(vmodule("a=1,b=x").is_err());
+        assert!(vmodule("=1").is_err());
+        assert!(vmodule("x").is_err());
+        assert!(log_flush_frequency("5s").is_ok());
+        assert_eq!(log_flush_frequency("5").unwrap_err(), "parse error");
+    }
 }
