@@ -50,9 +50,10 @@ fn env_turned_off(name: &str) -> bool {
     std::env::var(name).is_ok_and(|v| v.eq_ignore_ascii_case("false"))
 }
 
-/// How often client-go pings over SPDY: exec and attach, port-forward.
-const REMOTE_COMMAND_PING: Duration = Duration::from_secs(5);
-const PORT_FORWARD_PING: Duration = Duration::from_secs(10);
+/// How often client-go pings over SPDY: on an upgraded connection, and
+/// on port-forward's tunnel through a WebSocket.
+const SPDY_PING: Duration = Duration::from_secs(5);
+const TUNNEL_PING: Duration = Duration::from_secs(10);
 
 /// The subprotocol prefix of SPDY tunnelled through a WebSocket.
 const SPDY_TUNNEL_PREFIX: &str = "SPDY/3.1+";
@@ -78,7 +79,7 @@ impl ApiClient {
         }
         match self.spdy_upgrade(path, SPDY_PROTOCOLS).await? {
             Ok((upgraded, protocol)) => Ok(remotecommand::RemoteConnection::Spdy {
-                conn: spdy::Connection::client(upgraded, REMOTE_COMMAND_PING),
+                conn: spdy::Connection::client(upgraded, SPDY_PING),
                 protocol,
             }),
             Err(refusal) => Err(ApiError::Request(format!(
@@ -100,12 +101,12 @@ impl ApiClient {
             let tunnelled = format!("{SPDY_TUNNEL_PREFIX}{PORT_FORWARD_PROTOCOL}");
             if let Ok((conn, _)) = self.upgrade_websocket(path, &[tunnelled.as_str()]).await? {
                 let tunnel = websocket::tunnel(conn);
-                return Ok(Ok(spdy::Connection::client(tunnel, PORT_FORWARD_PING)));
+                return Ok(Ok(spdy::Connection::client(tunnel, TUNNEL_PING)));
             }
         }
         match self.spdy_upgrade(path, &[PORT_FORWARD_PROTOCOL]).await? {
             Ok((upgraded, protocol)) if protocol == PORT_FORWARD_PROTOCOL => {
-                Ok(Ok(spdy::Connection::client(upgraded, PORT_FORWARD_PING)))
+                Ok(Ok(spdy::Connection::client(upgraded, SPDY_PING)))
             }
             Ok((_, protocol)) => Ok(Err(format!(
                 "unable to negotiate protocol: client supports \"{PORT_FORWARD_PROTOCOL}\", server returned \"{protocol}\""

@@ -907,4 +907,90 @@ mod tests {
             ]
         );
     }
+
+    /// The client's side of a connection against a scripted peer: a
+    /// stream opened and replied to, the server's ping echoed, data both
+    /// ways with FIN, a refused stream, and the server going away.
+    #[test]
+    fn connection_against_a_scripted_peer() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let (client_io, peer_io) = tokio::io::duplex(1 << 16);
+            let conn = Connection::client(client_io, Duration::ZERO);
+            let (peer_read, mut peer_write) = tokio::io::split(peer_io);
+            let mut frames = FrameReader::new(peer_read);
+            let mut compressor = HeaderCompressor::new();
+            let mut send = |frame: Frame| encode(&frame, &mut compressor).unwrap();
+            let open = |kind: &'static str| {
+                let conn = conn.clone();
+                tokio::spawn(async move { conn.create_stream(&[("streamType", kind)]).await })
+            };
+            let opening = open("stdout");
+            let Some(Frame::SynStream {
+                id, headers: got, ..
+            }) = frames.next().await.unwrap()
+            else {
+                panic!("no SYN_STREAM");
+            };
+            assert_eq!((id, got), (1, headers(&[("streamtype", "stdout")])));
+            let ping = send(Frame::Ping(2));
+            peer_write.write_all(&ping).await.unwrap();
+            assert_eq!(frames.next().await.unwrap(), Some(Frame::Ping(2)));
+            let mut wire = send(Frame::SynReply {
+                id: 1,
+                flags: 0,
+                headers: Vec::new(),
+            });
+            wire.extend(send(Frame::Data {
+                id: 1,
+                flags: 0,
+                data: b"out".to_vec(),
+            }));
+            wire.extend(send(Frame::Data {
+                id: 1,
+                flags: FLAG_FIN,
+                data: b"!".to_vec(),
+            }));
+            peer_write.write_all(&wire).await.unwrap();
+            let mut stream = opening.await.unwrap().unwrap();
+            assert_eq!(stream.read_to_end().await, b"out!");
+            stream.writer().write(b"in").await.unwrap();
+            stream.writer().close().await.unwrap();
+            assert_eq!(
+                frames.next().await.unwrap(),
+                Some(Frame::Data {
+                    id: 1,
+                    flags: 0,
+                    data: b"in".to_vec()
+                })
+            );
+            assert_eq!(
+                frames.next().await.unwrap(),
+                Some(Frame::Data {
+                    id: 1,
+                    flags: FLAG_FIN,
+                    data: Vec::new()
+                })
+            );
+            let opening = open("stderr");
+            let Some(Frame::SynStream { id: 3, .. }) = frames.next().await.unwrap() else {
+                panic!("no second SYN_STREAM");
+            };
+            let reset = send(Frame::RstStream { id: 3, status: 3 });
+            peer_write.write_all(&reset).await.unwrap();
+            assert!(opening.await.unwrap().is_err());
+            let away = send(Frame::GoAway {
+                last_good: 0,
+                status: 0,
+            });
+            peer_write.write_all(&away).await.unwrap();
+            tokio::time::timeout(Duration::from_secs(5), conn.closed())
+                .await
+                .expect("the connection ends when the server goes away");
+            assert!(open("stdin").await.unwrap().is_err());
+        });
+    }
 }
