@@ -651,16 +651,20 @@ impl Connection {
         let _ = closed.wait_for(|c| *c).await;
     }
 
-    /// Says goodbye (GOAWAY) and ends the sending direction.
+    /// Says goodbye (GOAWAY) and ends the sending direction; a peer that
+    /// no longer reads is given a second, not forever.
     pub async fn close(&self) {
-        let mut writer = self.shared.writer.lock().await;
-        let _ = writer
-            .send(&Frame::GoAway {
-                last_good: 0,
-                status: 0,
-            })
-            .await;
-        let _ = writer.io.shutdown().await;
+        let goodbye = async {
+            let mut writer = self.shared.writer.lock().await;
+            let _ = writer
+                .send(&Frame::GoAway {
+                    last_good: 0,
+                    status: 0,
+                })
+                .await;
+            let _ = writer.io.shutdown().await;
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(1), goodbye).await;
     }
 }
 
