@@ -22,7 +22,7 @@ fn attach_namespace() -> &'static str {
         let out = kubectl_in(&ns, &format!("apply -f {}", path.display()));
         assert_eq!(out.code, 0, "apply: {}", out.stderr);
         for line in [
-            "wait --for=condition=Ready pod/ticker pod/multi pod/reader-a pod/reader-b pod/reader2-a pod/reader2-b pod/shell-a pod/shell-b pod/ttypiped-a pod/ttypiped-b --timeout=120s",
+            "wait --for=condition=Ready pod/ticker pod/multi pod/reader-a pod/reader-b pod/reader2-a pod/reader2-b pod/shell-a pod/shell-b pod/ttypiped-a pod/ttypiped-b pod/spdyreader-a pod/spdyreader-b pod/spdyshell-a pod/spdyshell-b --timeout=120s",
             "rollout status deployment/web --timeout=120s",
             "wait --for=jsonpath={.status.phase}=Succeeded pod/done --timeout=120s",
         ] {
@@ -56,11 +56,18 @@ fn same(line: &str) -> Output {
 
 /// kubectl on `NAME-a`, kuddle on `NAME-b`: same output and exit code.
 fn same_twins(words: &[&str], input: &[u8]) -> Output {
+    same_twins_env(words, input, &[])
+}
+
+/// `same_twins` with environment variables for both programs.
+fn same_twins_env(words: &[&str], input: &[u8], env: &[(&str, &str)]) -> Output {
     let ns = attach_namespace();
     let with = |suffix: &str| -> Invocation {
         let w: Vec<String> = words.iter().map(|w| w.replace("{}", suffix)).collect();
         let w: Vec<&str> = w.iter().map(String::as_str).collect();
-        invocation(ns, &w).stdin(input.to_vec())
+        env.iter()
+            .fold(invocation(ns, &w), |inv, (k, v)| inv.env(k, v))
+            .stdin(input.to_vec())
     };
     let expected = with("a").kubectl();
     let actual = with("b").kuddle();
@@ -214,6 +221,41 @@ fn terminal_sessions() {
         actual
             .stdout
             .contains("Session ended, resume using 'kuddle attach shell-b -c c -n "),
+        "{actual:?}"
+    );
+}
+
+/// Over SPDY (KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false for both): input
+/// reaches the container, its stdout and stderr come back; on a terminal,
+/// the typed line, the terminal's size and kubectl's resume hint.
+#[test]
+fn sessions_over_spdy() {
+    let spdy = [("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false")];
+    let out = same_twins_env(&["attach", "-i", "spdyreader-{}"], b"one\ntwo\n", &spdy);
+    assert_eq!(out.stdout, "got one\ngot two\n");
+    assert!(out.stderr.contains("err one\nerr two\n"), "{out:?}");
+    let ns = attach_namespace();
+    let run = |suffix: &str, program: &std::path::Path| {
+        let name = format!("spdyshell-{suffix}");
+        let inv = spdy
+            .iter()
+            .fold(invocation(ns, &["attach", "-it", &name]), |inv, (k, v)| {
+                inv.env(k, v)
+            });
+        run_on_pty(&inv, program, 30, 100, b"typed\r", Duration::from_secs(3))
+    };
+    let expected = run("a", &kubectl_bin());
+    let actual = run("b", &kuddle_bin());
+    let normalize = mask(ns);
+    assert_same_text(
+        "terminal",
+        &normalize(&expected.stdout),
+        &normalize(&actual.stdout),
+        "attach -it over SPDY",
+    );
+    assert_eq!(expected.code, actual.code);
+    assert!(
+        actual.stdout.contains("got typed\r\n30 100\r\n"),
         "{actual:?}"
     );
 }

@@ -238,7 +238,8 @@ fn out_of_the_pod() {
     assert_eq!(tk, td);
 }
 
-/// 4 MiB of random bytes into the pod and back, byte for byte.
+/// 4 MiB of random bytes into the pod and back, byte for byte, over
+/// WebSocket and over SPDY.
 #[test]
 fn four_mebibytes_both_ways() {
     let ns = cp_namespace();
@@ -252,24 +253,30 @@ fn four_mebibytes_both_ways() {
         *b = seed as u8;
     }
     std::fs::write(dir.join("big.bin"), &data).unwrap();
-    let to = format!("box:/tmp/{ns}/big.bin");
-    let inv = |words: &[&str]| {
-        let mut args: Vec<String> = vec!["-n".into(), ns.into()];
-        args.extend(words.iter().map(|w| w.to_string()));
-        Invocation::new(&args)
-            .kubeconfig(cluster_kubeconfig())
-            .cwd(dir.clone())
-    };
-    let out = inv(&["cp", "big.bin", &to]).kuddle();
-    assert_eq!(out.code, 0, "{out:?}");
-    let out = inv(&["cp", &to, "back.bin"]).kuddle();
-    assert_eq!(out.code, 0, "{out:?}");
-    let back = std::fs::read(dir.join("back.bin")).unwrap();
-    assert!(
-        back == data,
-        "{} bytes came back, not the 4 MiB sent",
-        back.len()
-    );
+    // Over WebSocket, and over SPDY as kubectl with
+    // KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false.
+    for websockets in ["true", "false"] {
+        let to = format!("box:/tmp/{ns}/big-{websockets}.bin");
+        let inv = |words: &[&str]| {
+            let mut args: Vec<String> = vec!["-n".into(), ns.into()];
+            args.extend(words.iter().map(|w| w.to_string()));
+            Invocation::new(&args)
+                .kubeconfig(cluster_kubeconfig())
+                .cwd(dir.clone())
+                .env("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", websockets)
+        };
+        let out = inv(&["cp", "big.bin", &to]).kuddle();
+        assert_eq!(out.code, 0, "{out:?}");
+        let back_name = format!("back-{websockets}.bin");
+        let out = inv(&["cp", &to, &back_name]).kuddle();
+        assert_eq!(out.code, 0, "{out:?}");
+        let back = std::fs::read(dir.join(&back_name)).unwrap();
+        assert!(
+            back == data,
+            "{} bytes came back, not the 4 MiB sent (websockets={websockets})",
+            back.len()
+        );
+    }
 }
 
 #[test]

@@ -146,41 +146,68 @@ fn same_bytes_and_messages() {
             if is_service != service_port {
                 continue;
             }
-            let mut results = Vec::new();
-            for program in [kubectl_bin(), kuddle_bin()] {
-                let port = free_port();
-                let inv = invocation(
-                    ns,
-                    &format!("port-forward {target} {port}:{remote} :{remote}"),
-                );
-                let mut session = Session::start(&program, &inv);
-                session.wait_for(&|l| l.starts_with(&format!("Forwarding from [::1]:{port}")));
-                let random = session.wait_for(&|l| l.starts_with("Forwarding from [::1]:"));
-                let random: u16 = random
-                    .split(['[', ']', ':', ' '])
-                    .find_map(|w| w.parse().ok().filter(|p| *p != 1))
-                    .expect("a port");
-                let first = http_get(port);
-                let second = http_get(random);
-                session.wait_for(&|l| l == format!("Handling connection for {random}"));
-                let (out, err, code) = session.interrupt();
-                let out = out
-                    .replace(&format!(":{port} "), ":<port> ")
-                    .replace(&format!(" {port}\n"), " <port>\n")
-                    .replace(&format!(":{random} "), ":<random> ")
-                    .replace(&format!(" {random}\n"), " <random>\n");
-                results.push((first, second, out, err, code));
-            }
-            let context = format!("port-forward {target} …:{remote}");
-            let (k, d) = (&results[0], &results[1]);
-            assert!(k.0.contains("Directory listing"), "{context}: {}", k.0);
-            assert_same_text("page", &k.0, &d.0, &context);
-            assert_same_text("page (random port)", &k.1, &d.1, &context);
-            assert_same_text("stdout", &k.2, &d.2, &context);
-            assert_same_text("stderr", &k.3, &d.3, &context);
-            assert_eq!(k.4, d.4, "exit code for {context}");
+            compare_forwarding(ns, target, remote, false);
         }
     }
+}
+
+/// The same over a plain SPDY upgrade (KUBECTL_PORT_FORWARD_WEBSOCKETS=false
+/// for both programs).
+#[test]
+fn same_bytes_and_messages_over_plain_spdy() {
+    let ns = pf_namespace();
+    for (target, remote) in [("pod/web", "8000"), ("svc/websvc", "web")] {
+        compare_forwarding(ns, target, remote, true);
+    }
+}
+
+/// Both programs told to forward over a plain SPDY upgrade, not through a
+/// WebSocket.
+fn plain_spdy(inv: Invocation, plain: bool) -> Invocation {
+    if plain {
+        inv.env("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false")
+    } else {
+        inv
+    }
+}
+
+fn compare_forwarding(ns: &str, target: &str, remote: &str, plain: bool) {
+    let mut results = Vec::new();
+    for program in [kubectl_bin(), kuddle_bin()] {
+        let port = free_port();
+        let inv = plain_spdy(
+            invocation(
+                ns,
+                &format!("port-forward {target} {port}:{remote} :{remote}"),
+            ),
+            plain,
+        );
+        let mut session = Session::start(&program, &inv);
+        session.wait_for(&|l| l.starts_with(&format!("Forwarding from [::1]:{port}")));
+        let random = session.wait_for(&|l| l.starts_with("Forwarding from [::1]:"));
+        let random: u16 = random
+            .split(['[', ']', ':', ' '])
+            .find_map(|w| w.parse().ok().filter(|p| *p != 1))
+            .expect("a port");
+        let first = http_get(port);
+        let second = http_get(random);
+        session.wait_for(&|l| l == format!("Handling connection for {random}"));
+        let (out, err, code) = session.interrupt();
+        let out = out
+            .replace(&format!(":{port} "), ":<port> ")
+            .replace(&format!(" {port}\n"), " <port>\n")
+            .replace(&format!(":{random} "), ":<random> ")
+            .replace(&format!(" {random}\n"), " <random>\n");
+        results.push((first, second, out, err, code));
+    }
+    let context = format!("port-forward {target} …:{remote} (plain SPDY: {plain})");
+    let (k, d) = (&results[0], &results[1]);
+    assert!(k.0.contains("Directory listing"), "{context}: {}", k.0);
+    assert_same_text("page", &k.0, &d.0, &context);
+    assert_same_text("page (random port)", &k.1, &d.1, &context);
+    assert_same_text("stdout", &k.2, &d.2, &context);
+    assert_same_text("stderr", &k.3, &d.3, &context);
+    assert_eq!(k.4, d.4, "exit code for {context}");
 }
 
 #[test]
@@ -220,36 +247,51 @@ fn errors() {
 #[test]
 fn a_refused_connection_ends_forwarding() {
     let ns = pf_namespace();
-    let port = free_port();
-    let mut results = Vec::new();
-    for program in [kubectl_bin(), kuddle_bin()] {
-        let inv = invocation(ns, &format!("port-forward web {port}:9999"));
-        let mut session = Session::start(&program, &inv);
-        session.wait_for(&|l| l.starts_with("Forwarding from [::1]"));
-        let mut conn = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-        let mut rest = Vec::new();
-        let _ = conn.read_to_end(&mut rest);
-        results.push(session.finish());
+    for plain in [false, true] {
+        let port = free_port();
+        let mut results = Vec::new();
+        for program in [kubectl_bin(), kuddle_bin()] {
+            let inv = plain_spdy(
+                invocation(ns, &format!("port-forward web {port}:9999")),
+                plain,
+            );
+            let mut session = Session::start(&program, &inv);
+            session.wait_for(&|l| l.starts_with("Forwarding from [::1]"));
+            let mut conn = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+            let mut rest = Vec::new();
+            let _ = conn.read_to_end(&mut rest);
+            results.push(session.finish());
+        }
+        let context = format!("refused (plain SPDY: {plain})");
+        let (k, d) = (&results[0], &results[1]);
+        assert_same_text("stdout", &k.0, &d.0, &context);
+        assert_same_text(
+            "stderr",
+            &normalize_stderr(&k.1),
+            &normalize_stderr(&d.1),
+            &context,
+        );
+        assert_eq!(k.2, d.2);
+        assert!(d.1.ends_with("error: lost connection to pod\n"), "{d:?}");
     }
-    let (k, d) = (&results[0], &results[1]);
-    assert_same_text("stdout", &k.0, &d.0, "refused");
-    assert_same_text(
-        "stderr",
-        &normalize_stderr(&k.1),
-        &normalize_stderr(&d.1),
-        "refused",
-    );
-    assert_eq!(k.2, d.2);
-    assert!(d.1.ends_with("error: lost connection to pod\n"), "{d:?}");
 }
 
 /// Fifty connections at once, each echoing what it sent, and 4 MiB of
 /// random bytes through one: all served, byte for byte.
 #[test]
 fn many_connections_and_four_mebibytes() {
+    for plain in [false, true] {
+        many_connections_and_four_mebibytes_over(plain);
+    }
+}
+
+fn many_connections_and_four_mebibytes_over(plain: bool) {
     let ns = pf_namespace();
     let port = free_port();
-    let inv = invocation(ns, &format!("port-forward pod/echo {port}:9000"));
+    let inv = plain_spdy(
+        invocation(ns, &format!("port-forward pod/echo {port}:9000")),
+        plain,
+    );
     let mut session = Session::start(&kuddle_bin(), &inv);
     session.wait_for(&|l| l.starts_with("Forwarding from [::1]"));
     let workers: Vec<_> = (0..50)
@@ -291,8 +333,9 @@ fn many_connections_and_four_mebibytes() {
     assert_eq!(out.matches("Handling connection for").count(), 51, "{out}");
 }
 
-/// The limited user may read pods in `default` but not forward to them:
-/// kubectl's refusal, before anything listens.
+/// The limited user may read pods in `default` but not forward to them
+/// (nor exec or attach): kubectl's refusal, before anything listens, with
+/// WebSocket and with plain SPDY.
 #[test]
 fn forbidden_for_the_limited_user() {
     let ns = pf_namespace();
@@ -313,8 +356,23 @@ fn forbidden_for_the_limited_user() {
             format!("--context limited -n default attach {name}"),
             format!("--context limited -n {ns} port-forward web 18999:8000"),
         ] {
-            let out = assert_same(&Invocation::line(&line).kubeconfig(cluster_kubeconfig()));
-            assert_eq!(out.code, 1);
+            for plain in [false, true] {
+                let inv = Invocation::line(&line).kubeconfig(cluster_kubeconfig());
+                let inv = if plain {
+                    inv.env("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false")
+                        .env("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false")
+                } else {
+                    inv
+                };
+                let out = assert_same(&inv);
+                assert_eq!(out.code, 1);
+                if line.contains(&name) {
+                    assert!(
+                        out.stderr.contains("unable to upgrade connection"),
+                        "{out:?}"
+                    );
+                }
+            }
         }
     });
     default(&format!("delete pod {name} --wait=false"));

@@ -14,8 +14,8 @@
 //!   # Output of the first pod of replica set nginx
 //!   kuddle attach rs/nginx
 //!
-//! The session runs over a WebSocket speaking `v5.channel.k8s.io`, as
-//! kubectl's does, and joins the container's own process (exec starts a
+//! The session runs as exec's does (WebSocket, or SPDY when kubectl would
+//! use it), and joins the container's own process (exec starts a
 //! new one).
 
 use std::time::Duration;

@@ -13,8 +13,9 @@
 //!   # Feed a file to a command in the first pod of deployment web
 //!   kuddle exec -i deploy/web -- sh -c 'cat > /tmp/data' < data
 //!
-//! The session runs over a WebSocket speaking `v5.channel.k8s.io`, as
-//! kubectl's does; the remote command's exit code becomes kuddle's.
+//! The session runs over a WebSocket speaking `v5.channel.k8s.io`, or SPDY
+//! when kubectl would use it (src/client/stream); the remote command's
+//! exit code becomes kuddle's.
 
 use std::io::Write;
 use std::time::Duration;

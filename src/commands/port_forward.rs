@@ -22,10 +22,10 @@
 //!   # A random local port to the pod's port 5000
 //!   kuddle port-forward pod/mypod :5000
 //!
-//! Each local connection is carried by a WebSocket of its own speaking the
-//! kubelet's `v4.channel.k8s.io` port-forward protocol (kubectl tunnels
-//! SPDY through one WebSocket; the bytes each connection carries are the
-//! same). Ctrl-C stops forwarding.
+//! As kubectl: one SPDY connection to the pod, tunnelled through a
+//! WebSocket (a plain SPDY upgrade when that is refused, or when
+//! `KUBECTL_PORT_FORWARD_WEBSOCKETS=false`), and a pair of streams on it
+//! for each local connection. Ctrl-C stops forwarding.
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
@@ -37,8 +37,8 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
-use crate::client::stream::portforward::{self, V4_CHANNEL};
-use crate::client::ApiClient;
+use crate::client::stream::portforward;
+use crate::client::stream::spdy;
 use crate::context::Context;
 use crate::error::CliError;
 use crate::flags::go_values::{go_duration, go_quote};
@@ -62,9 +62,6 @@ pub struct PortForwardArgs {
           allow_hyphen_values = true, value_parser = go_duration)]
     pub pod_running_timeout: i64,
 }
-
-/// The protocol kubectl's SPDY dialer asks for.
-const PORT_FORWARD_PROTOCOL: &str = "portforward.k8s.io";
 
 /// A local port and the pod's port it leads to (`Local` 0: any free port).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -150,8 +147,14 @@ pub async fn run(ctx: &mut Context, args: PortForwardArgs) -> Result<()> {
     }
     let addresses = parse_addresses(&args.address)?;
     let mut ports = parse_ports(&ports)?;
+    // As kubectl, the connection is made before anything listens: a
+    // refused upgrade (a forbidden user) ends it there.
     let forward_path = format!("{path}/portforward");
-    probe(&client, &forward_path).await?;
+    let conn = match client.dial_port_forward(&forward_path).await? {
+        Ok(conn) => conn,
+        Err(message) => bail!("{message}"),
+    };
+    let request_ids = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
 
     let (events_tx, mut events) = mpsc::unbounded_channel::<Event>();
     let mut listening = false;
@@ -174,8 +177,8 @@ pub async fn run(ctx: &mut Context, args: PortForwardArgs) -> Result<()> {
                     tokio::spawn(accept_loop(
                         listener,
                         *port,
-                        client.clone(),
-                        forward_path.clone(),
+                        conn.clone(),
+                        request_ids.clone(),
                         events_tx.clone(),
                     ));
                 }
@@ -214,7 +217,11 @@ pub async fn run(ctx: &mut Context, args: PortForwardArgs) -> Result<()> {
     let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
     loop {
         tokio::select! {
-            _ = interrupt.recv() => return Ok(()),
+            _ = interrupt.recv() => {
+                conn.close().await;
+                return Ok(());
+            }
+            _ = conn.closed() => bail!("lost connection to pod"),
             event = events.recv() => match event {
                 Some(Event::Handling(port)) => {
                     writeln!(ctx.out, "Handling connection for {port}")?;
@@ -235,20 +242,6 @@ pub async fn run(ctx: &mut Context, args: PortForwardArgs) -> Result<()> {
                 }
                 None => return Ok(()),
             }
-        }
-    }
-}
-
-/// kubectl dials the pod's port-forward endpoint once before it listens:
-/// a refused upgrade (a forbidden user) ends it there, in the words of its
-/// SPDY fallback. kuddle asks the same question with the same SPDY request
-/// (an agreed upgrade is dropped at once; no port is named, so nothing in
-/// the pod is dialled).
-async fn probe(client: &ApiClient, path: &str) -> Result<()> {
-    match client.spdy_upgrade(path, &[PORT_FORWARD_PROTOCOL]).await? {
-        None => Ok(()),
-        Some(refusal) => {
-            bail!("error upgrading connection: unable to upgrade connection: {refusal}")
         }
     }
 }
@@ -290,29 +283,22 @@ fn go_errno_text(e: &std::io::Error) -> String {
 async fn accept_loop(
     listener: TcpListener,
     port: ForwardedPort,
-    client: ApiClient,
-    path: String,
+    conn: spdy::Connection,
+    request_ids: std::sync::Arc<std::sync::atomic::AtomicU64>,
     events: mpsc::UnboundedSender<Event>,
 ) {
-    while let Ok((conn, _)) = listener.accept().await {
+    while let Ok((local, _)) = listener.accept().await {
         if events.send(Event::Handling(port.local)).is_err() {
             return;
         }
-        let (client, path, events) = (client.clone(), path.clone(), events.clone());
+        let id = request_ids.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let (conn, events) = (conn.clone(), events.clone());
         tokio::spawn(async move {
-            let path = format!("{path}?ports={}", port.remote);
-            let outcome = match client.upgrade_websocket(&path, V4_CHANNEL).await {
-                Ok(Ok(upgraded)) => portforward::forward(upgraded, conn)
-                    .await
-                    .map_err(|e| e.to_string()),
-                Ok(Err(refusal)) => Err(refusal),
-                Err(e) => Err(e.to_string()),
-            };
-            let message = match outcome {
-                Ok(None) => return,
-                Ok(Some(message)) | Err(message) => message,
-            };
-            let _ = events.send(Event::Lost { port, message });
+            // A stream the server would not open is given up, as kubectl
+            // does; the node's error ends forwarding.
+            if let Ok(Some(message)) = portforward::forward(&conn, id, port.remote, local).await {
+                let _ = events.send(Event::Lost { port, message });
+            }
         });
     }
 }

@@ -1,93 +1,74 @@
-//! Port forwarding over a WebSocket speaking `v4.channel.k8s.io` (the
-//! kubelet's WebSocket port-forward protocol, which the API server passes
-//! through): one WebSocket per forwarded connection, the remote port in
-//! the query; channel 0 carries the data both ways, channel 1 the error
-//! the node reports. The server starts each channel with the port number
-//! (two bytes, little-endian).
+//! Port forwarding over a SPDY connection speaking `portforward.k8s.io`,
+//! as kubectl does it: one connection for the whole session, and for each
+//! local connection a pair of streams, both naming the pod's `port` and a
+//! `requestID` that ties them together. The error stream carries the
+//! node's message when forwarding fails (the client finishes its side at
+//! once); the data stream carries the bytes both ways.
+
+use std::io;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::mpsc;
 
-use super::websocket::{Message, Reader, Writer};
-use super::Upgraded;
+use super::spdy;
 
-/// The channel protocol spoken for port forwarding.
-pub const V4_CHANNEL: &str = "v4.channel.k8s.io";
-
-const DATA: u8 = 0;
-const ERROR: u8 = 1;
-
-/// Copies between a local connection and one forwarded over `conn` until
-/// either side is done; the node's error message, if it sent one.
-pub async fn forward(conn: Upgraded, local: TcpStream) -> std::io::Result<Option<String>> {
-    let (read_half, write_half) = tokio::io::split(conn);
+/// Copies between `local` and a new stream pair on `conn` until the pod's
+/// side is done (or the local side fails); the node's error message, if it
+/// sent one.
+pub async fn forward(
+    conn: &spdy::Connection,
+    request_id: u64,
+    remote_port: u16,
+    local: TcpStream,
+) -> io::Result<Option<String>> {
+    let port = remote_port.to_string();
+    let id = request_id.to_string();
+    let headers = |kind: &'static str| {
+        [
+            ("streamType", kind),
+            ("port", port.as_str()),
+            ("requestID", id.as_str()),
+        ]
+    };
+    let mut error = conn.create_stream(&headers("error")).await?;
+    // Nothing is ever sent on the error stream.
+    error.writer().close().await?;
+    let error_reader = tokio::spawn(async move { error.read_to_end().await });
+    let data = conn.create_stream(&headers("data")).await?;
+    let (mut from_pod, to_pod) = data.split();
     let (mut local_read, mut local_write) = local.into_split();
-    let mut writer = Writer::new(write_half);
-    let (tx, mut rx) = mpsc::channel::<std::io::Result<Message>>(16);
-    let (pong_tx, mut pong_rx) = mpsc::unbounded_channel::<Vec<u8>>();
-    let reader_task = tokio::spawn(async move {
-        let mut reader = Reader::new(read_half);
-        loop {
-            let mut pongs = Vec::new();
-            let next = reader.next(&mut pongs).await;
-            for p in pongs {
-                let _ = pong_tx.send(p);
+    let pod_to_local = async {
+        while let Some(bytes) = from_pod.recv().await {
+            if local_write.write_all(&bytes).await.is_err() {
+                break;
             }
-            let end = !matches!(next, Ok(Message::Data(_)));
-            if tx.send(next).await.is_err() || end {
-                return;
-            }
-        }
-    });
-    let mut error = Vec::new();
-    // The first message of each channel is its port number.
-    let mut seen_port = [false; 2];
-    let mut local_open = true;
-    let mut buf = vec![0u8; 32 * 1024];
-    let result = loop {
-        tokio::select! {
-            incoming = rx.recv() => match incoming {
-                None | Some(Ok(Message::Close)) => break Ok(()),
-                Some(Err(e)) => break Err(e),
-                Some(Ok(Message::Data(d))) => {
-                    let Some((&channel, payload)) = d.split_first() else { continue };
-                    let index = usize::from(channel.min(1));
-                    let payload = if !seen_port[index] {
-                        seen_port[index] = true;
-                        payload.get(2..).unwrap_or_default()
-                    } else {
-                        payload
-                    };
-                    match channel {
-                        // The local end went away: nothing more to carry.
-                        DATA if local_write.write_all(payload).await.is_err() => break Ok(()),
-                        ERROR => error.extend_from_slice(payload),
-                        _ => {}
-                    }
-                }
-            },
-            Some(p) = pong_rx.recv() => {
-                if writer.pong(&p).await.is_err() {
-                    break Ok(());
-                }
-            }
-            n = local_read.read(&mut buf), if local_open => match n {
-                Ok(0) | Err(_) => local_open = false,
-                Ok(n) => {
-                    let mut message = Vec::with_capacity(n + 1);
-                    message.push(DATA);
-                    message.extend_from_slice(&buf[..n]);
-                    if writer.binary(&message).await.is_err() {
-                        break Ok(());
-                    }
-                }
-            },
         }
     };
-    reader_task.abort();
-    let _ = writer.close().await;
+    let local_to_pod = async {
+        let mut buf = vec![0u8; 32 * 1024];
+        loop {
+            match local_read.read(&mut buf).await {
+                // The local end is done writing: so is the stream, and what
+                // the pod still sends is awaited.
+                Ok(0) => {
+                    let _ = to_pod.close().await;
+                    std::future::pending::<()>().await;
+                }
+                Ok(n) => {
+                    if to_pod.write(&buf[..n]).await.is_err() {
+                        return;
+                    }
+                }
+                Err(_) => return,
+            }
+        }
+    };
+    tokio::select! {
+        _ = pod_to_local => {}
+        _ = local_to_pod => {}
+    }
+    let _ = to_pod.reset().await;
     let _ = local_write.shutdown().await;
-    result?;
-    Ok((!error.is_empty()).then(|| String::from_utf8_lossy(&error).into_owned()))
+    let message = error_reader.await.unwrap_or_default();
+    Ok((!message.is_empty()).then(|| String::from_utf8_lossy(&message).into_owned()))
 }

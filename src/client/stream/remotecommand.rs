@@ -1,7 +1,16 @@
-//! The `v5.channel.k8s.io` remote-command protocol over a WebSocket:
-//! every message starts with its stream's number (0 stdin, 1 stdout,
-//! 2 stderr, 3 the error stream carrying the final Status, 4 terminal
-//! resizes); `255, n` closes stream `n` (stdin's end of file).
+//! The remote-command protocols of exec and attach.
+//!
+//! Over a WebSocket, `v5.channel.k8s.io`: every message starts with its
+//! stream's number (0 stdin, 1 stdout, 2 stderr, 3 the error stream
+//! carrying the final Status, 4 terminal resizes); `255, n` closes stream
+//! `n` (stdin's end of file).
+//!
+//! Over SPDY (kubectl's fallback), the same streams are SPDY streams the
+//! client opens, each named by a `streamType` header (`error`, `stdin`,
+//! `stdout`, `stderr`, `resize`); stdin's end of file is the stream's FIN,
+//! terminal sizes go as JSON lines, and the session is over once stdout
+//! and stderr are finished and the error stream has said how it ended
+//! (v4 and later: a Status; before: a plain message).
 
 use std::io::Write;
 use std::time::Duration;
@@ -9,8 +18,20 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
+use super::spdy;
 use super::websocket::{Message, Reader, Writer};
 use super::Upgraded;
+
+/// An upgraded remote-command connection, as the server accepted it.
+pub enum RemoteConnection {
+    /// A WebSocket speaking `v5.channel.k8s.io`.
+    WebSocket(Upgraded),
+    /// A SPDY connection and the protocol the server chose.
+    Spdy {
+        conn: spdy::Connection,
+        protocol: String,
+    },
+}
 
 const STDIN: u8 = 0;
 const STDOUT: u8 = 1;
@@ -60,9 +81,22 @@ enum Incoming {
 }
 
 /// Runs a session to its end: copies input to the server and the server's
-/// output to `streams` until the server closes the connection, then reads
-/// the outcome from the error stream (client-go's v4/v5 error decoder).
-pub async fn run(conn: Upgraded, mut streams: Streams<'_>) -> Result<(), RemoteCommandError> {
+/// output to `streams` until the server is done, then reads the outcome
+/// from the error stream.
+pub async fn run(conn: RemoteConnection, streams: Streams<'_>) -> Result<(), RemoteCommandError> {
+    match conn {
+        RemoteConnection::WebSocket(conn) => run_websocket(conn, streams).await,
+        RemoteConnection::Spdy { conn, protocol } => {
+            let result = run_spdy(&conn, &protocol, streams).await;
+            conn.close().await;
+            result
+        }
+    }
+}
+
+/// A session over a WebSocket, until the server closes the connection
+/// (client-go's v4/v5 error decoder for the outcome).
+async fn run_websocket(conn: Upgraded, mut streams: Streams<'_>) -> Result<(), RemoteCommandError> {
     let (read_half, write_half) = tokio::io::split(conn);
     let mut writer = Writer::new(write_half);
     // Reading runs on its own task so that a frame is never cut in half
@@ -169,6 +203,133 @@ pub async fn run(conn: Upgraded, mut streams: Streams<'_>) -> Result<(), RemoteC
     let _ = writer.close().await;
     result?;
     decode_error_stream(&error_stream)
+}
+
+/// A session over SPDY: the streams opened in client-go's order, then
+/// input and output copied until stdout and stderr are finished.
+async fn run_spdy(
+    conn: &spdy::Connection,
+    protocol: &str,
+    mut streams: Streams<'_>,
+) -> Result<(), RemoteCommandError> {
+    let open = |kind: &'static str| async move {
+        conn.create_stream(&[("streamType", kind)])
+            .await
+            .map_err(RemoteCommandError::Io)
+    };
+    let mut error = open("error").await?;
+    let mut stdin = streams.stdin.take();
+    let stdin_stream = match stdin {
+        Some(_) => Some(open("stdin").await?),
+        None => None,
+    };
+    let stdout_stream = match streams.stdout {
+        Some(_) => Some(open("stdout").await?),
+        None => None,
+    };
+    let stderr_stream = match streams.stderr {
+        Some(_) => Some(open("stderr").await?),
+        None => None,
+    };
+    // Terminal sizes are protocol 3's addition.
+    let legacy = matches!(protocol, "" | "channel.k8s.io" | "v2.channel.k8s.io");
+    let mut resize = streams.resize.take();
+    let resize_stream = match resize {
+        Some(_) if !legacy => Some(open("resize").await?),
+        _ => None,
+    };
+    let mut writable = true;
+    if let (Some(first), Some(r)) = (
+        resize.as_mut().and_then(|r| r.try_recv().ok()),
+        &resize_stream,
+    ) {
+        writable = r.writer().write(&spdy_resize_message(&first)).await.is_ok();
+    }
+    let (mut stdin_remote, stdin_writer) = match stdin_stream {
+        Some(s) => {
+            let (rx, w) = s.split();
+            (Some(rx), Some(w))
+        }
+        None => (None, None),
+    };
+    let mut stdout = stdout_stream.map(|s| s.split().0);
+    let mut stderr = stderr_stream.map(|s| s.split().0);
+    let resize_writer = resize_stream.map(|s| s.writer());
+    let mut error_message = Vec::new();
+    let mut error_open = true;
+    while stdout.is_some() || stderr.is_some() {
+        tokio::select! {
+            data = async { stdout.as_mut()?.recv().await }, if stdout.is_some() => match data {
+                Some(d) => {
+                    if let Some(w) = streams.stdout.as_deref_mut() {
+                        w.write_all(&d)?;
+                        w.flush()?;
+                    }
+                }
+                None => stdout = None,
+            },
+            data = async { stderr.as_mut()?.recv().await }, if stderr.is_some() => match data {
+                Some(d) => {
+                    if let Some(w) = streams.stderr.as_deref_mut() {
+                        w.write_all(&d)?;
+                        w.flush()?;
+                    }
+                }
+                None => stderr = None,
+            },
+            data = error.read(), if error_open => match data {
+                Some(d) => error_message.extend_from_slice(&d),
+                None => error_open = false,
+            },
+            // The server says nothing on stdin; its end ends the input.
+            data = async { stdin_remote.as_mut()?.recv().await }, if stdin_remote.is_some() => {
+                if data.is_none() {
+                    stdin_remote = None;
+                    if stdin.take().is_some() {
+                        if let Some(w) = &stdin_writer {
+                            let _ = w.close().await;
+                        }
+                    }
+                }
+            }
+            input = async { stdin.as_mut()?.recv().await }, if stdin.is_some() && writable => {
+                let Some(w) = &stdin_writer else { continue };
+                let sent = match input {
+                    Some(data) => w.write(&data).await,
+                    None => {
+                        stdin = None;
+                        w.close().await
+                    }
+                };
+                writable = sent.is_ok();
+            }
+            size = async { resize.as_mut()?.recv().await }, if resize.is_some() && writable => {
+                match (size, &resize_writer) {
+                    (Some(s), Some(w)) => writable = w.write(&spdy_resize_message(&s)).await.is_ok(),
+                    (Some(_), None) => {}
+                    (None, _) => resize = None,
+                }
+            }
+        }
+    }
+    if error_open {
+        error_message.extend(error.read_to_end().await);
+    }
+    if legacy || protocol == "v3.channel.k8s.io" {
+        if error_message.is_empty() {
+            return Ok(());
+        }
+        return Err(RemoteCommandError::Failure(format!(
+            "error executing remote command: {}",
+            String::from_utf8_lossy(&error_message)
+        )));
+    }
+    decode_error_stream(&error_message)
+}
+
+/// A terminal size on SPDY's resize stream: a JSON line.
+fn spdy_resize_message(size: &TerminalSize) -> Vec<u8> {
+    format!("{{\"Width\":{},\"Height\":{}}}\n", size.width, size.height).into_bytes()
 }
 
 /// The outcome the error stream reports: nothing or a Success Status is

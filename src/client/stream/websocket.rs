@@ -146,6 +146,65 @@ impl<W: AsyncWrite + Unpin> Writer<W> {
     }
 }
 
+/// SPDY tunnelled through a WebSocket, as client-go's port-forward does
+/// it: the bytes one way are sent as binary messages, and the messages
+/// the other way are read as one byte stream. The returned end reads and
+/// writes those bytes; pings are answered on the way, and the end of
+/// either side ends the other.
+pub fn tunnel<T>(conn: T) -> tokio::io::DuplexStream
+where
+    T: AsyncRead + AsyncWrite + Send + 'static,
+{
+    let (ours, theirs) = tokio::io::duplex(256 * 1024);
+    let (ws_read, ws_write) = tokio::io::split(conn);
+    let (mut from_spdy, mut to_spdy) = tokio::io::split(theirs);
+    let (pong_tx, mut pong_rx) = tokio::sync::mpsc::unbounded_channel::<Vec<u8>>();
+    tokio::spawn(async move {
+        let mut reader = Reader::new(ws_read);
+        loop {
+            let mut pongs = Vec::new();
+            let next = reader.next(&mut pongs).await;
+            for p in pongs {
+                let _ = pong_tx.send(p);
+            }
+            match next {
+                Ok(Message::Data(data)) => {
+                    if to_spdy.write_all(&data).await.is_err() {
+                        break;
+                    }
+                }
+                Ok(Message::Close) | Err(_) => break,
+            }
+        }
+        let _ = to_spdy.shutdown().await;
+    });
+    tokio::spawn(async move {
+        let mut writer = Writer::new(ws_write);
+        let mut buf = vec![0u8; 32 * 1024];
+        loop {
+            tokio::select! {
+                Some(p) = pong_rx.recv() => {
+                    if writer.pong(&p).await.is_err() {
+                        break;
+                    }
+                }
+                n = from_spdy.read(&mut buf) => match n {
+                    Ok(0) | Err(_) => {
+                        let _ = writer.close().await;
+                        break;
+                    }
+                    Ok(n) => {
+                        if writer.binary(&buf[..n]).await.is_err() {
+                            break;
+                        }
+                    }
+                },
+            }
+        }
+    });
+    ours
+}
+
 /// One final, masked frame.
 fn encode_frame(opcode: u8, payload: &[u8], mask: [u8; 4]) -> Vec<u8> {
     let mut frame = Vec::with_capacity(payload.len() + 14);
