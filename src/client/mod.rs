@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod connect;
 pub mod decode;
+pub mod list_decode;
 pub mod download;
 pub mod error;
 pub mod exec;
