@@ -13,7 +13,7 @@ use crate::printers::style::{self, Span};
 use crate::printers::{json, yaml};
 use crate::printers::{sort_keys, OutputFormat, Printer};
 use crate::resource::builder::Plan;
-use crate::resource::fetch::{ListQuery, Pager};
+use crate::resource::fetch::{ListError, ListItems, ListQuery, Pager};
 use crate::resource::infos::list_items;
 
 /// JSON, YAML and names of a list can be written item by item as pages
@@ -139,53 +139,15 @@ pub async fn print(
     let mut items: Vec<Value> = Vec::new();
     let mut single = false;
     match plan {
-        Plan::List {
-            targets,
-            label_selector,
-            field_selector,
-        } => {
-            for target in targets {
-                let query = ListQuery {
-                    label_selector: label_selector.clone(),
-                    field_selector: field_selector.clone(),
-                    limit: if sort_by.is_some() {
-                        0
-                    } else {
-                        args.chunk_size
-                    },
-                    include_object: None,
-                };
-                let mut pager = Pager::new(
-                    client,
-                    &target.mapping,
-                    target.namespace.as_deref(),
-                    query,
-                    ACCEPT_JSON,
-                );
-                loop {
-                    match pager.next_page().await {
-                        Ok(Some(body)) => match crate::client::decode::unstructured(&body) {
-                            Ok(list) => items.extend(list_items(list)),
-                            Err(e) => {
-                                errors.push(e.into());
-                                break;
-                            }
-                        },
-                        Ok(None) => break,
-                        Err(e) => {
-                            errors.push(
-                                crate::resource::fetch::enhance_list_error(
-                                    e,
-                                    &target.mapping.gvr_string(),
-                                    &label_selector,
-                                    &field_selector,
-                                )
-                                .into(),
-                            );
-                            break;
-                        }
-                    }
-                }
+        plan @ Plan::List { .. } => {
+            let limit = if sort_by.is_some() {
+                0
+            } else {
+                args.chunk_size
+            };
+            let mut listed = PlanItems::new(conn, plan, limit);
+            while let Some(item) = listed.next(&mut errors).await {
+                items.push(item);
             }
         }
         Plan::Named {
@@ -339,59 +301,78 @@ async fn stream_list(
     mut writer: ListWriter,
     strip_managed: bool,
 ) -> Result<()> {
-    let Plan::List {
-        targets,
-        label_selector,
-        field_selector,
-    } = plan
-    else {
-        return Ok(());
-    };
     let mut errors: Vec<anyhow::Error> = Vec::new();
-    for target in targets {
-        let query = ListQuery {
-            label_selector: label_selector.clone(),
-            field_selector: field_selector.clone(),
-            limit: args.chunk_size,
-            include_object: None,
-        };
-        let mut pager = Pager::new(
-            &conn.client,
-            &target.mapping,
-            target.namespace.as_deref(),
-            query,
-            ACCEPT_JSON,
-        );
-        loop {
-            match pager.next_page().await {
-                Ok(Some(body)) => match crate::client::decode::unstructured(&body) {
-                    Ok(list) => {
-                        for mut item in list_items(list) {
-                            prepare(&mut item, strip_managed);
-                            writer.item(&item, &mut ctx.out)?;
-                        }
-                    }
-                    Err(e) => {
-                        errors.push(e.into());
-                        break;
-                    }
-                },
-                Ok(None) => break,
-                Err(e) => {
-                    errors.push(
-                        crate::resource::fetch::enhance_list_error(
-                            e,
-                            &target.mapping.gvr_string(),
-                            &label_selector,
-                            &field_selector,
-                        )
-                        .into(),
-                    );
-                    break;
-                }
-            }
-        }
+    let mut items = PlanItems::new(conn, plan, args.chunk_size);
+    while let Some(mut item) = items.next(&mut errors).await {
+        prepare(&mut item, strip_managed);
+        writer.item(&item, &mut ctx.out)?;
     }
     writer.finish(&mut ctx.out)?;
     report(errors)
+}
+
+/// The items of a plan's lists, type after type, as they arrive; what
+/// went wrong with a type is collected and the next type is listed.
+struct PlanItems<'a> {
+    client: &'a crate::client::ApiClient,
+    targets: std::vec::IntoIter<crate::resource::builder::ListTarget>,
+    query: ListQuery,
+    current: Option<(ListItems<'a>, String)>,
+}
+
+impl<'a> PlanItems<'a> {
+    /// The items of `plan` if it lists (named objects have none).
+    fn new(conn: &'a Connection, plan: Plan, limit: i64) -> PlanItems<'a> {
+        let (targets, label_selector, field_selector) = match plan {
+            Plan::List {
+                targets,
+                label_selector,
+                field_selector,
+            } => (targets, label_selector, field_selector),
+            Plan::Named { .. } => (Vec::new(), String::new(), String::new()),
+        };
+        PlanItems {
+            client: &conn.client,
+            targets: targets.into_iter(),
+            query: ListQuery {
+                label_selector,
+                field_selector,
+                limit,
+                include_object: None,
+            },
+            current: None,
+        }
+    }
+
+    async fn next(&mut self, errors: &mut Vec<anyhow::Error>) -> Option<Value> {
+        loop {
+            if self.current.is_none() {
+                let target = self.targets.next()?;
+                let pager = Pager::new(
+                    self.client,
+                    &target.mapping,
+                    target.namespace.as_deref(),
+                    self.query.clone(),
+                    ACCEPT_JSON,
+                );
+                self.current = Some((pager.into_items(), target.mapping.gvr_string()));
+            }
+            let (items, gvr) = self.current.as_mut()?;
+            match items.next().await {
+                Ok(Some(item)) => return Some(item),
+                Ok(None) => {}
+                Err(ListError::Api(e)) => errors.push(
+                    crate::resource::fetch::enhance_list_error(
+                        e,
+                        gvr,
+                        &self.query.label_selector,
+                        &self.query.field_selector,
+                    )
+                    .into(),
+                ),
+                Err(e) => errors.push(e.into()),
+            }
+            self.current = None;
+        }
+    }
 }
