@@ -117,17 +117,31 @@ enum State {
     /// After `,`: a key.
     Key,
     /// Reading a key (from `start`).
-    InKey { start: usize, skim: Skim },
-    Colon { key: String },
+    InKey {
+        start: usize,
+        skim: Skim,
+    },
+    Colon {
+        key: String,
+    },
     /// Before a member's value.
-    Value { key: String },
-    InValue { key: String, start: usize, skim: Skim },
+    Value {
+        key: String,
+    },
+    InValue {
+        key: String,
+        start: usize,
+        skim: Skim,
+    },
     AfterValue,
     /// After `"items": [`.
     ItemOrEnd,
     /// After `,` in `items`.
     Item,
-    InItem { start: usize, skim: Skim },
+    InItem {
+        start: usize,
+        skim: Skim,
+    },
     AfterItem,
     /// After the closing `}`.
     End,
@@ -341,8 +355,7 @@ impl ListDecoder {
                     }
                 }
             }
-            State::InKey { start, mut skim } => match skim.advance(&self.buf[start..])
-            {
+            State::InKey { start, mut skim } => match skim.advance(&self.buf[start..]) {
                 None => self.wait(State::InKey { start, skim }),
                 Some(len) => {
                     let text = &self.buf[start..start + len];

@@ -7,10 +7,10 @@ pub mod auth;
 pub mod bootstrap;
 pub mod connect;
 pub mod decode;
-pub mod list_decode;
 pub mod download;
 pub mod error;
 pub mod exec;
+pub mod list_decode;
 pub mod stream;
 pub mod tls;
 pub mod transport;
@@ -524,7 +524,9 @@ impl ApiClient {
     /// The whole body, or client-go's error for a body that broke off
     /// (logged as client-go logs it).
     async fn read_body(&self, body: kube::client::Body) -> Result<Bytes, ApiError> {
-        collect(body).await.map_err(|e| self.body_read_error(e.as_ref()))
+        collect(body)
+            .await
+            .map_err(|e| self.body_read_error(e.as_ref()))
     }
 
     /// client-go's error for a body that broke off, logged as it logs it.

@@ -181,7 +181,11 @@ impl ListItems<'_> {
                 let reader = self
                     .pager
                     .client
-                    .send_for_body(Method::GET, &self.pager.page_path(token.as_deref()), self.pager.accept)
+                    .send_for_body(
+                        Method::GET,
+                        &self.pager.page_path(token.as_deref()),
+                        self.pager.accept,
+                    )
                     .await
                     .map_err(ListError::Api)?;
                 self.page = Some((Some(reader), ListDecoder::new()));

@@ -16,7 +16,9 @@ fn whole(body: &[u8]) -> Result<Vec<Value>, DecodeError> {
 }
 
 /// Feeds `pieces` in turn, taking items as they come.
-fn streamed<'a>(pieces: impl Iterator<Item = &'a [u8]>) -> (Vec<Value>, Result<Map<String, Value>, DecodeError>) {
+fn streamed<'a>(
+    pieces: impl Iterator<Item = &'a [u8]>,
+) -> (Vec<Value>, Result<Map<String, Value>, DecodeError>) {
     let mut d = ListDecoder::new();
     let mut items = Vec::new();
     for piece in pieces {
@@ -61,9 +63,13 @@ fn check(body: &str) {
 
 #[test]
 fn lists_decode_the_same_however_they_arrive() {
-    check(r#"{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"5"},"items":[{"metadata":{"name":"a","labels":{"x":"}]\"["}}},{"kind":"Other","metadata":{"name":"b"},"n":[1,2.5e3,-0,true,false,null]}]}"#);
+    check(
+        r#"{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"5"},"items":[{"metadata":{"name":"a","labels":{"x":"}]\"["}}},{"kind":"Other","metadata":{"name":"b"},"n":[1,2.5e3,-0,true,false,null]}]}"#,
+    );
     check(r#" { "kind" : "ConfigMapList" , "apiVersion" : "v1" , "items" : [ ] } "#);
-    check(r#"{"kind":"PodList","apiVersion":"v1","items":[{"a":"\u00e9\"\\"}],"metadata":{"continue":"x"}}"#);
+    check(
+        r#"{"kind":"PodList","apiVersion":"v1","items":[{"a":"\u00e9\"\\"}],"metadata":{"continue":"x"}}"#,
+    );
     // The type after the items: they wait for it.
     check(r#"{"items":[{"a":1},{"b":2}],"apiVersion":"apps/v1","kind":"DeploymentList"}"#);
     check(r#"{"items":[{"a":1}]}"#);
@@ -96,8 +102,10 @@ fn wrong_items_and_syntax_errors_in_go_words() {
     check(r#"{"kind":"PodList","apiVersion":"v1","items":[{"a":1},tr,{}]}"#);
     check(r#"{"kind":"PodList","apiVersion":"v1","items":[{"a":1},01]}"#);
     check(r#"{"kind":"PodList","apiVersion":"v1","items":[{"a":[1}]}]}"#);
-    check(r#"{"kind":"PodList","apiVersion":"v1","items":[{"a":"x
-y"}]}"#);
+    check(
+        r#"{"kind":"PodList","apiVersion":"v1","items":[{"a":"x
+y"}]}"#,
+    );
     check(r#"{"kind":"PodList","apiVersion":"v1","items":[{"a":1}]} x"#);
     check(r#"{"kind":"PodList","apiVersion":"v1","items":[{"a":1}],}"#);
     check(r#"{"kind":"PodList","apiVersion":"v1" "items":[]}"#);

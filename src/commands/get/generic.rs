@@ -8,6 +8,7 @@ use super::{report, sort_failure, GetArgs};
 use crate::client::ACCEPT_JSON;
 use crate::context::{Connection, Context};
 use crate::printers::gotemplate::{self, ExecError, GoTemplate, ItemStream};
+use crate::printers::jsonpath::ItemTemplate;
 use crate::printers::sort_by;
 use crate::printers::style::{self, Span};
 use crate::printers::{json, yaml};
@@ -131,6 +132,19 @@ pub async fn print(
     {
         if let Some(stream) = template.item_stream() {
             return stream_template(ctx, conn, plan, args, template, stream).await;
+        }
+    }
+    if let (Plan::List { .. }, None) = (&plan, args.sort_field()) {
+        match format {
+            OutputFormat::JsonPath(ref t) | OutputFormat::JsonPathFile(ref t) => {
+                if let Some(items) = t.item_template() {
+                    return stream_jsonpath(ctx, conn, plan, args, format.clone(), items).await;
+                }
+            }
+            OutputFormat::CustomColumns(columns) => {
+                return stream_columns(ctx, conn, plan, args, *columns).await;
+            }
+            _ => {}
         }
     }
     let client = &conn.client;
@@ -375,4 +389,94 @@ impl<'a> PlanItems<'a> {
             self.current = None;
         }
     }
+}
+
+/// `-o jsonpath` over lists, for templates made of the items one by one:
+/// each item is evaluated as it arrives. Only its compact JSON is kept,
+/// and the output is held until the end: should an item fail, the whole
+/// list is evaluated as kubectl evaluates it (an error there prints
+/// nothing but the error; a key missing from one item is no error over
+/// the whole list).
+async fn stream_jsonpath(
+    ctx: &mut Context,
+    conn: &Connection,
+    plan: Plan,
+    args: &GetArgs,
+    format: OutputFormat,
+    mut template: ItemTemplate,
+) -> Result<()> {
+    let mut errors: Vec<anyhow::Error> = Vec::new();
+    let mut listed = PlanItems::new(conn, plan, args.chunk_size);
+    let mut kept: Vec<Vec<u8>> = Vec::new();
+    let mut output: Vec<u8> = Vec::new();
+    let mut failed = false;
+    while let Some(mut item) = listed.next(&mut errors).await {
+        prepare(&mut item, false);
+        kept.push(serde_json::to_vec(&item)?);
+        if !failed && template.item(item, &mut output).is_err() {
+            failed = true;
+            output = Vec::new();
+        }
+    }
+    if failed || kept.is_empty() {
+        drop(output);
+        let items = kept
+            .iter()
+            .map(|k| serde_json::from_slice(k))
+            .collect::<Result<Vec<Value>, _>>()?;
+        drop(kept);
+        if items.is_empty() && args.ignore_not_found {
+            return report(errors);
+        }
+        if let Err(e) = Printer::new(format).print(&list_of(items), &mut ctx.out) {
+            errors.push(e);
+        }
+        return report(errors);
+    }
+    drop(kept);
+    template.leading(&mut ctx.out)?;
+    ctx.out.write_all(&output)?;
+    template.trailing(&mut ctx.out)?;
+    report(errors)
+}
+
+/// `-o custom-columns` over lists: a row per item as it arrives (the
+/// table is aligned, so written at the end, as kubectl writes it).
+async fn stream_columns(
+    ctx: &mut Context,
+    conn: &Connection,
+    plan: Plan,
+    args: &GetArgs,
+    mut columns: crate::printers::custom_columns::CustomColumns,
+) -> Result<()> {
+    let mut errors: Vec<anyhow::Error> = Vec::new();
+    let mut listed = PlanItems::new(conn, plan, args.chunk_size);
+    let mut table = None;
+    let mut failure: Option<anyhow::Error> = None;
+    while let Some(mut item) = listed.next(&mut errors).await {
+        if failure.is_some() {
+            continue;
+        }
+        prepare(&mut item, false);
+        if table.is_none() {
+            table = Some(columns.begin(&mut ctx.out)?);
+        }
+        if let Some(tw) = table.as_mut() {
+            if let Err(e) = columns.print_row(&item, tw) {
+                failure = Some(e);
+            }
+        }
+    }
+    // A row that failed: the table is not written, the error comes last.
+    if let Some(e) = failure {
+        drop(table);
+        errors.push(e);
+        return report(errors);
+    }
+    match table {
+        Some(mut tw) => tw.flush_pending()?,
+        None if args.ignore_not_found => {}
+        None => columns.begin(&mut ctx.out)?.flush_pending()?,
+    }
+    report(errors)
 }
