@@ -15,10 +15,11 @@ fn whole(body: &[u8]) -> Result<Vec<Value>, DecodeError> {
     })
 }
 
+/// The items handed out, and how the answer ended.
+type Streamed = (Vec<Value>, Result<Map<String, Value>, DecodeError>);
+
 /// Feeds `pieces` in turn, taking items as they come.
-fn streamed<'a>(
-    pieces: impl Iterator<Item = &'a [u8]>,
-) -> (Vec<Value>, Result<Map<String, Value>, DecodeError>) {
+fn streamed<'a>(pieces: impl Iterator<Item = &'a [u8]>) -> Streamed {
     let mut d = ListDecoder::new();
     let mut items = Vec::new();
     for piece in pieces {
@@ -41,7 +42,7 @@ fn check(body: &str) {
     let body = body.as_bytes();
     let expected = whole(body);
     let (first_items, _) = streamed(std::iter::once(body));
-    let mut cuts: Vec<(Vec<Value>, Result<Map<String, Value>, DecodeError>)> = Vec::new();
+    let mut cuts: Vec<Streamed> = Vec::new();
     for at in 0..=body.len() {
         cuts.push(streamed([&body[..at], &body[at..]].into_iter()));
     }
