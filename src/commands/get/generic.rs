@@ -20,15 +20,24 @@ use crate::resource::infos::list_items;
 /// JSON, YAML and names of a list can be written item by item as pages
 /// arrive, in exactly the bytes of the whole `List` printed at once.
 enum ListWriter {
-    Json { count: usize },
-    Yaml { count: usize },
+    /// `text` is reused from item to item.
+    Json {
+        count: usize,
+        text: String,
+    },
+    Yaml {
+        count: usize,
+    },
     Name,
 }
 
 impl ListWriter {
     fn for_format(format: &OutputFormat) -> Option<ListWriter> {
         match format {
-            OutputFormat::Json => Some(ListWriter::Json { count: 0 }),
+            OutputFormat::Json => Some(ListWriter::Json {
+                count: 0,
+                text: String::new(),
+            }),
             OutputFormat::Yaml => Some(ListWriter::Yaml { count: 0 }),
             OutputFormat::Name => Some(ListWriter::Name),
             _ => None,
@@ -38,7 +47,8 @@ impl ListWriter {
     fn item(&mut self, item: &Value, out: &mut dyn std::io::Write) -> Result<()> {
         let mut text = String::new();
         match self {
-            ListWriter::Json { count } => {
+            ListWriter::Json { count, text } => {
+                text.clear();
                 if *count == 0 {
                     let head =
                         json::to_styled_string_pretty(&json!({"apiVersion": "v1", "items": []}));
@@ -49,8 +59,10 @@ impl ListWriter {
                     text.push_str(",\n");
                 }
                 text.push_str("        ");
-                json::write_styled_pretty_at(&mut text, item, 2);
+                json::write_styled_pretty_at(text, item, 2);
                 *count += 1;
+                out.write_all(text.as_bytes())?;
+                return Ok(());
             }
             ListWriter::Yaml { count } => {
                 // An item renders as it does under `items:` in the whole list.
@@ -75,7 +87,7 @@ impl ListWriter {
 
     fn finish(&mut self, out: &mut dyn std::io::Write) -> Result<()> {
         let text = match self {
-            ListWriter::Json { count: 0 } => json::to_styled_string_pretty(&empty_list()),
+            ListWriter::Json { count: 0, .. } => json::to_styled_string_pretty(&empty_list()),
             ListWriter::Json { .. } => {
                 let tail = json::to_styled_string_pretty(&list_tail());
                 format!("\n    ],\n{}", tail.strip_prefix("{\n").unwrap_or(&tail))
