@@ -18,71 +18,91 @@ use crate::resource::fetch::{ListError, ListItems, ListQuery, Pager};
 use crate::resource::infos::list_items;
 
 /// JSON, YAML and names of a list can be written item by item as pages
-/// arrive, in exactly the bytes of the whole `List` printed at once.
+/// arrive, in exactly the bytes of the whole `List` printed at once. Each
+/// item is rendered on its own, then written in its place in the list
+/// (rendered items can be held, and written in another order).
 enum ListWriter {
-    /// `text` is reused from item to item.
-    Json {
-        count: usize,
-        text: String,
-    },
-    Yaml {
-        count: usize,
-    },
+    Json { count: usize },
+    Yaml { count: usize },
     Name,
 }
 
 impl ListWriter {
     fn for_format(format: &OutputFormat) -> Option<ListWriter> {
         match format {
-            OutputFormat::Json => Some(ListWriter::Json {
-                count: 0,
-                text: String::new(),
-            }),
+            OutputFormat::Json => Some(ListWriter::Json { count: 0 }),
             OutputFormat::Yaml => Some(ListWriter::Yaml { count: 0 }),
             OutputFormat::Name => Some(ListWriter::Name),
             _ => None,
         }
     }
 
-    fn item(&mut self, item: &Value, out: &mut dyn std::io::Write) -> Result<()> {
-        let mut text = String::new();
+    /// `items:` as YAML writes it.
+    fn yaml_items_line() -> String {
+        format!("{}:\n", style::paint(Span::Key, "items"))
+    }
+
+    /// Appends an item as it reads inside the whole list to `text`.
+    fn render(&self, item: &Value, text: &mut String) -> Result<()> {
         match self {
-            ListWriter::Json { count, text } => {
-                text.clear();
+            ListWriter::Json { .. } => {
+                text.push_str("        ");
+                json::write_styled_pretty_at(text, item, 2);
+            }
+            ListWriter::Yaml { .. } => {
+                // An item renders as it does under `items:` in the whole list.
+                let wrapped = yaml::to_styled_string(&json!({ "items": [item] }))?;
+                let items = Self::yaml_items_line();
+                text.push_str(wrapped.strip_prefix(&items).unwrap_or(&wrapped));
+            }
+            ListWriter::Name => {
+                let mut line = Vec::new();
+                Printer::new(OutputFormat::Name).print(item, &mut line)?;
+                text.push_str(&String::from_utf8_lossy(&line));
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the next rendered item, after what goes before it.
+    fn write(&mut self, rendered: &str, out: &mut dyn std::io::Write) -> Result<()> {
+        match self {
+            ListWriter::Json { count } => {
                 if *count == 0 {
                     let head =
                         json::to_styled_string_pretty(&json!({"apiVersion": "v1", "items": []}));
                     // `{ "apiVersion": "v1", "items": [` of the whole list.
-                    text.push_str(head.strip_suffix("]\n}\n").unwrap_or(&head));
-                    text.push('\n');
+                    out.write_all(head.strip_suffix("]\n}\n").unwrap_or(&head).as_bytes())?;
+                    out.write_all(b"\n")?;
                 } else {
-                    text.push_str(",\n");
+                    out.write_all(b",\n")?;
                 }
-                text.push_str("        ");
-                json::write_styled_pretty_at(text, item, 2);
                 *count += 1;
-                out.write_all(text.as_bytes())?;
-                return Ok(());
             }
             ListWriter::Yaml { count } => {
-                // An item renders as it does under `items:` in the whole list.
-                let wrapped = yaml::to_styled_string(&json!({ "items": [item] }))?;
                 if *count == 0 {
-                    text.push_str(&yaml::to_styled_string(&json!({"apiVersion": "v1"}))?);
-                    text.push_str(&wrapped);
-                } else {
-                    let items = format!("{}:\n", style::paint(Span::Key, "items"));
-                    text.push_str(wrapped.strip_prefix(&items).unwrap_or(&wrapped));
+                    let head = yaml::to_styled_string(&json!({"apiVersion": "v1"}))?;
+                    out.write_all(head.as_bytes())?;
+                    out.write_all(Self::yaml_items_line().as_bytes())?;
                 }
                 *count += 1;
             }
-            ListWriter::Name => {
-                let mut printer = Printer::new(OutputFormat::Name);
-                printer.print(item, out)?;
-            }
+            ListWriter::Name => {}
         }
-        out.write_all(text.as_bytes())?;
+        out.write_all(rendered.as_bytes())?;
         Ok(())
+    }
+
+    /// Renders and writes an item; `scratch` is reused from item to item.
+    fn item(
+        &mut self,
+        item: &Value,
+        scratch: &mut String,
+        out: &mut dyn std::io::Write,
+    ) -> Result<()> {
+        scratch.clear();
+        self.render(item, scratch)?;
+        self.write(scratch, out)
     }
 
     fn finish(&mut self, out: &mut dyn std::io::Write) -> Result<()> {
@@ -133,6 +153,12 @@ pub async fn print(
             format,
             OutputFormat::Json | OutputFormat::Yaml | OutputFormat::Kyaml
         );
+    // Sorted lists keep each item's key and rendered text, not the item.
+    if let (Plan::List { .. }, Some(writer), Some(field)) =
+        (&plan, ListWriter::for_format(&format), args.sort_field())
+    {
+        return sorted_list(ctx, conn, plan, args, writer, field, strip_managed).await;
+    }
     // Sorting needs every item first; otherwise lists stream.
     if let (Plan::List { .. }, Some(writer), None) =
         (&plan, ListWriter::for_format(&format), args.sort_field())
@@ -329,9 +355,10 @@ async fn stream_list(
 ) -> Result<()> {
     let mut errors: Vec<anyhow::Error> = Vec::new();
     let mut items = PlanItems::new(conn, plan, args.chunk_size);
+    let mut scratch = String::new();
     while let Some(mut item) = items.next(&mut errors).await {
         prepare(&mut item, strip_managed);
-        writer.item(&item, &mut ctx.out)?;
+        writer.item(&item, &mut scratch, &mut ctx.out)?;
     }
     writer.finish(&mut ctx.out)?;
     report(errors)
@@ -490,5 +517,51 @@ async fn stream_columns(
         None if args.ignore_not_found => {}
         None => columns.begin(&mut ctx.out)?.flush_pending()?,
     }
+    report(errors)
+}
+
+/// `--sort-by` over lists printed as JSON, YAML or names: as each item
+/// arrives its sort key is read (managed fields still in place, as kubectl
+/// sorts) and it is rendered; the texts are written in sorted order.
+async fn sorted_list(
+    ctx: &mut Context,
+    conn: &Connection,
+    plan: Plan,
+    args: &GetArgs,
+    mut writer: ListWriter,
+    field: &str,
+    strip_managed: bool,
+) -> Result<()> {
+    let mut errors: Vec<anyhow::Error> = Vec::new();
+    let mut keys = sort_by::ObjectKeys::new(field);
+    // kubectl lists everything at once when sorting.
+    let mut listed = PlanItems::new(conn, plan, 0);
+    let mut rendered: Vec<String> = Vec::new();
+    while let Some(mut item) = listed.next(&mut errors).await {
+        if let Ok(keys) = keys.as_mut() {
+            keys.add(&item);
+        }
+        prepare(&mut item, strip_managed);
+        let mut text = String::new();
+        writer.render(&item, &mut text)?;
+        rendered.push(text);
+    }
+    if rendered.is_empty() && args.ignore_not_found {
+        return report(errors);
+    }
+    if !rendered.is_empty() {
+        match keys.and_then(sort_by::ObjectKeys::sort) {
+            Ok(order) => rendered = super::human::reorder(rendered, &order),
+            Err(e @ sort_by::SortError::Fatal { .. }) => return Err(sort_failure(&mut ctx.err, e)),
+            Err(e) => {
+                errors.push(sort_failure(&mut ctx.err, e));
+                return report(errors);
+            }
+        }
+    }
+    for text in &rendered {
+        writer.write(text, &mut ctx.out)?;
+    }
+    writer.finish(&mut ctx.out)?;
     report(errors)
 }
