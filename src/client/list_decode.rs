@@ -22,15 +22,23 @@ const ITEM_DEPTH: usize = 2;
 /// them (apimachinery's list decoding does the same).
 #[derive(Debug, Clone)]
 pub struct ListType {
-    api_version: Value,
+    /// None: elements are handed out as they are.
+    api_version: Option<Value>,
     kind: Option<String>,
 }
 
 impl ListType {
+    fn untyped() -> ListType {
+        ListType {
+            api_version: None,
+            kind: None,
+        }
+    }
+
     /// The type implied by a list's own `apiVersion` and `kind`.
     pub fn of(list: &Map<String, Value>) -> ListType {
         ListType {
-            api_version: list.get("apiVersion").cloned().unwrap_or(Value::Null),
+            api_version: Some(list.get("apiVersion").cloned().unwrap_or(Value::Null)),
             kind: list
                 .get("kind")
                 .and_then(Value::as_str)
@@ -40,12 +48,15 @@ impl ListType {
 
     /// `item` with the list's type where it has none of its own.
     pub fn apply(&self, item: Value) -> Value {
+        let Some(api_version) = &self.api_version else {
+            return item;
+        };
         let Value::Object(map) = item else {
             return item;
         };
         let mut with_type = Map::with_capacity(map.len() + 2);
         if !map.contains_key("apiVersion") {
-            with_type.insert("apiVersion".into(), self.api_version.clone());
+            with_type.insert("apiVersion".into(), api_version.clone());
         }
         if let (Some(k), false) = (&self.kind, map.contains_key("kind")) {
             with_type.insert("kind".into(), Value::String(k.clone()));
@@ -151,6 +162,9 @@ enum State {
 
 /// A list response decoded incrementally.
 pub struct ListDecoder {
+    /// The member whose elements are handed out: `items` (typed as their
+    /// list implies), or another such as a Table's `rows` (as they are).
+    array: &'static str,
     state: State,
     /// Bytes not yet consumed; `pos` is where reading continues.
     buf: Vec<u8>,
@@ -180,7 +194,14 @@ impl Default for ListDecoder {
 
 impl ListDecoder {
     pub fn new() -> ListDecoder {
+        ListDecoder::elements_of("items")
+    }
+
+    /// A decoder handing out the elements of the member `array` untyped
+    /// (a Table's `rows`); the answer's other members make the head.
+    pub fn elements_of(array: &'static str) -> ListDecoder {
         ListDecoder {
+            array,
             state: State::Begin,
             buf: Vec::new(),
             pos: 0,
@@ -388,10 +409,13 @@ impl ListDecoder {
             },
             State::Value { key } => match self.skip_ws() {
                 None => self.wait(State::Value { key }),
-                Some(b'[') if key == "items" && self.whole.is_some() => {
+                Some(b'[') if key == self.array && self.whole.is_some() => {
                     self.pos += 1;
                     self.whole = None;
-                    if self.head.contains_key("apiVersion") && self.head.contains_key("kind") {
+                    if self.array != "items" {
+                        self.list_type = Some(ListType::untyped());
+                    } else if self.head.contains_key("apiVersion") && self.head.contains_key("kind")
+                    {
                         self.list_type = Some(ListType::of(&self.head));
                     }
                     Some(State::ItemOrEnd)

@@ -148,34 +148,80 @@ impl ObjectKeys {
 /// kubectl's `TableSorter`: the order of a table's rows, given each row's
 /// object. Tables of one row or none are left alone.
 pub fn sort_table_rows(objects: &[Option<&Value>], field: &str) -> Result<Vec<usize>, SortError> {
-    if objects.len() <= 1 {
-        return Ok((0..objects.len()).collect());
-    }
-    // An expression that is not relaxed JSONPath is tried as it is.
-    let field = jsonpath::relaxed_expression(field).unwrap_or_else(|_| field.to_string());
-    let template = Template::parse(&field)
-        .map_err(|e| SortError::Failed(format!("sorting error: {e}")))?
-        .allow_missing_keys(true);
-    let mut keys = Vec::with_capacity(objects.len());
-    let mut found_once = false;
+    let mut keys = RowKeys::new(field);
     for obj in objects {
+        keys.add(*obj);
+    }
+    keys.sort()
+}
+
+/// [`sort_table_rows`] for rows that arrive one at a time: only each
+/// row's key is kept, not its object.
+pub struct RowKeys {
+    field: String,
+    template: Result<Template, SortError>,
+    keys: Vec<Result<Key, jsonpath::Error>>,
+    found_once: bool,
+    /// The first object whose key could not be read.
+    failed: Option<SortError>,
+}
+
+impl RowKeys {
+    pub fn new(field: &str) -> RowKeys {
+        // An expression that is not relaxed JSONPath is tried as it is.
+        let field = jsonpath::relaxed_expression(field).unwrap_or_else(|_| field.to_string());
+        let template = Template::parse(&field)
+            .map(|t| t.allow_missing_keys(true))
+            .map_err(|e| SortError::Failed(format!("sorting error: {e}")));
+        RowKeys {
+            field,
+            template,
+            keys: Vec::new(),
+            found_once: false,
+            failed: None,
+        }
+    }
+
+    /// Reads the next row's key from its object.
+    pub fn add(&mut self, obj: Option<&Value>) {
+        let Ok(template) = &self.template else {
+            self.keys.push(Ok(Key::Missing));
+            return;
+        };
         let data = obj.unwrap_or(&Value::Null);
-        let groups = template.find_results(data).map_err(|e| {
-            SortError::Failed(format!(
-                "Failed to get values for [][]reflect.Value(nil) using {field} (&errors.errorString{{s:{}}})",
-                gofmt::quote(&e.0)
-            ))
-        })?;
-        let key = first_value(&groups).map_or(Key::Missing, Key::Value);
-        found_once |= !matches!(key, Key::Missing);
-        keys.push(Ok(key));
+        let key = match template.find_results(data) {
+            Ok(groups) => first_value(&groups).map_or(Key::Missing, Key::Value),
+            Err(e) => {
+                if self.failed.is_none() {
+                    self.failed = Some(SortError::Failed(format!(
+                        "Failed to get values for [][]reflect.Value(nil) using {} (&errors.errorString{{s:{}}})",
+                        self.field,
+                        gofmt::quote(&e.0)
+                    )));
+                }
+                Key::Missing
+            }
+        };
+        self.found_once |= !matches!(key, Key::Missing);
+        self.keys.push(Ok(key));
     }
-    if !found_once {
-        return Err(not_found(&field));
+
+    /// The order of the rows added, by their original positions.
+    pub fn sort(self) -> Result<Vec<usize>, SortError> {
+        if self.keys.len() <= 1 {
+            return Ok((0..self.keys.len()).collect());
+        }
+        self.template?;
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        if !self.found_once {
+            return Err(not_found(&self.field));
+        }
+        let mut sorter = Sorter::new(self.keys, &self.field, Holder::TableRows);
+        gosort::sort(&mut sorter);
+        sorter.finish()
     }
-    let mut sorter = Sorter::new(keys, &field, Holder::TableRows);
-    gosort::sort(&mut sorter);
-    sorter.finish()
 }
 
 fn not_found(field: &str) -> SortError {
