@@ -185,7 +185,10 @@ fn sorted_lists_match_kubectl() {
             let sort = format!("--sort-by={sort}");
             for output in [
                 &[][..],
+                &["--show-labels"],
+                &["-L", "tier", "--server-print=false"],
                 &["-o", "json"],
+                &["-o", "yaml"],
                 &["-o", "name"],
                 &["-o", "custom-columns=N:.metadata.name"],
             ] {
@@ -193,6 +196,38 @@ fn sorted_lists_match_kubectl() {
                 words.extend_from_slice(output);
                 same_words(&words);
             }
+        }
+    }
+}
+
+#[test]
+fn sort_errors_match_kubectl() {
+    for paging in PAGINGS {
+        for words in [
+            &["get", "cm", paging, "--sort-by=.nope"][..],
+            &["get", "cm", paging, "--sort-by=.nope", "-o", "json"],
+            &["get", "cm", paging, "--sort-by={.metadata", "-o", "json"],
+            &[
+                "get",
+                "cm",
+                paging,
+                "--sort-by=.metadata.labels",
+                "-o",
+                "json",
+            ],
+            &[
+                "get",
+                "cm",
+                paging,
+                "--sort-by=.nope",
+                "-o",
+                "json",
+                "-l",
+                "nothing=here",
+            ],
+            &["get", "cm,sa", paging, "--sort-by=.metadata.name"],
+        ] {
+            same_words(words);
         }
     }
 }
