@@ -204,27 +204,34 @@ fn plainly_a_table(body: &[u8]) -> bool {
 /// are sorted (how that went comes back beside the table).
 fn decode_sorted_table(body: &[u8], field: &str) -> Result<(Table, Result<(), SortError>)> {
     if plainly_a_table(body) {
-        if let Some(table) = read_sorted_rows(body, field) {
-            return Ok(table);
+        let mut keys = sort_by::RowKeys::new(field);
+        if let Some(mut table) = read_rows(body, Some(&mut keys)) {
+            let sorted = keys.sort().map(|order| {
+                table.rows = reorder(std::mem::take(&mut table.rows), &order);
+            });
+            return Ok((table, sorted));
         }
     }
-    let mut table = decode_table(body)?;
+    let value = crate::client::decode::unstructured(body)
+        .map_err(|e| crate::error::CliError::Verbatim(e.0))?;
+    let mut table: Table = serde_json::from_value(value)?;
     let sorted = sort_rows(&mut table, field);
-    for row in table.rows.iter_mut() {
-        row.object = row.object.take().map(|o| printed_metadata(&o));
-    }
+    slim_rows(&mut table);
     Ok((table, sorted))
 }
 
-/// [`decode_sorted_table`] row by row; None when anything is amiss.
-fn read_sorted_rows(body: &[u8], field: &str) -> Option<(Table, Result<(), SortError>)> {
+/// A plain table read row by row (each row's object read whole, then cut
+/// to what the printer reads), with each row's sort key added to `keys`;
+/// None when anything is amiss.
+fn read_rows(body: &[u8], mut keys: Option<&mut sort_by::RowKeys>) -> Option<Table> {
     let mut decoder = crate::client::list_decode::ListDecoder::elements_of("rows");
-    let mut keys = sort_by::RowKeys::new(field);
     let mut rows = Vec::new();
     let mut take = |decoder: &mut crate::client::list_decode::ListDecoder| -> Option<()> {
         while let Some(row) = decoder.next_item() {
             let mut row: crate::printers::table::TableRow = serde_json::from_value(row).ok()?;
-            keys.add(row.object.as_ref());
+            if let Some(keys) = keys.as_deref_mut() {
+                keys.add(row.object.as_ref());
+            }
             row.object = row.object.take().map(|o| printed_metadata(&o));
             rows.push(row);
         }
@@ -237,22 +244,28 @@ fn read_sorted_rows(body: &[u8], field: &str) -> Option<(Table, Result<(), SortE
     let head = decoder.finish().ok()?;
     take(&mut decoder)?;
     let mut table: Table = serde_json::from_value(Value::Object(head)).ok()?;
-    let sorted = keys
-        .sort()
-        .map(|order| rows = reorder(std::mem::take(&mut rows), &order));
     table.rows = rows;
-    Some((table, sorted))
+    Some(table)
+}
+
+/// Cuts each row's object to what the printer reads.
+fn slim_rows(table: &mut Table) {
+    for row in table.rows.iter_mut() {
+        row.object = row.object.take().map(|o| printed_metadata(&o));
+    }
 }
 
 fn decode_table(body: &[u8]) -> Result<Table> {
     if plainly_a_table(body) {
-        if let Ok(table) = serde_json::from_slice::<Table>(body) {
+        if let Some(table) = read_rows(body, None) {
             return Ok(table);
         }
     }
     let value = crate::client::decode::unstructured(body)
         .map_err(|e| crate::error::CliError::Verbatim(e.0))?;
-    Ok(serde_json::from_value(value)?)
+    let mut table: Table = serde_json::from_value(value)?;
+    slim_rows(&mut table);
+    Ok(table)
 }
 
 pub async fn print(
