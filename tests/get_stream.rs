@@ -5,17 +5,16 @@
 //! kubectl refuses.
 
 mod common;
-use std::sync::OnceLock;
-
 use common::cluster::{cluster_kubeconfig, namespace};
 use common::faults::fault_proxy;
 use common::*;
 
 /// A namespace with five configmaps, two of them labelled `tier`, one
-/// with an empty label value; made once for every test here.
-fn fixture_namespace() -> &'static str {
-    static NAMESPACE: OnceLock<String> = OnceLock::new();
-    NAMESPACE.get_or_init(|| {
+/// with an empty label value; deleted when dropped.
+struct Fixture(String);
+
+impl Fixture {
+    fn new() -> Fixture {
         let ns = namespace("get-stream");
         for (name, data) in [("e", "5"), ("b", "2"), ("d", "4"), ("a", "1"), ("c", "3")] {
             kubectl(
@@ -30,8 +29,16 @@ fn fixture_namespace() -> &'static str {
         }
         kubectl(&ns, &["label", "configmap", "b", "tier=web"]);
         kubectl(&ns, &["label", "configmap", "d", "tier="]);
-        ns
-    })
+        Fixture(ns)
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        Invocation::new(&["delete", "namespace", &self.0, "--wait=false"])
+            .kubeconfig(cluster_kubeconfig())
+            .kubectl();
+    }
 }
 
 fn kubectl(ns: &str, words: &[&str]) {
@@ -45,9 +52,8 @@ fn kubectl(ns: &str, words: &[&str]) {
 
 /// Runs `words` (in the fixture namespace) with both programs and asserts
 /// the same stdout, stderr and exit code.
-fn same_words(words: &[&str]) -> Output {
-    let ns = fixture_namespace();
-    let mut args = vec!["-n", ns];
+fn same_words(ns: &Fixture, words: &[&str]) -> Output {
+    let mut args = vec!["-n", ns.0.as_str()];
     args.extend_from_slice(words);
     assert_same_with(
         &Invocation::new(&args).kubeconfig(cluster_kubeconfig()),
@@ -59,22 +65,27 @@ const PAGINGS: [&str; 3] = ["--chunk-size=0", "--chunk-size=2", "--chunk-size=50
 
 #[test]
 fn object_formats_stream_the_same_bytes() {
+    let ns = Fixture::new();
     for paging in PAGINGS {
         for output in ["json", "yaml", "name", "kyaml"] {
-            let out = same_words(&["get", "cm", paging, "-o", output]);
+            let out = same_words(&ns, &["get", "cm", paging, "-o", output]);
             assert_eq!(out.code, 0, "{paging} -o {output}: {}", out.stderr);
             assert!(
                 out.stdout.contains("kube-root-ca.crt"),
                 "{paging} -o {output}"
             );
         }
-        same_words(&["get", "cm", paging]);
-        same_words(&["get", "cm", paging, "-l", "nothing=here", "-o", "json"]);
+        same_words(&ns, &["get", "cm", paging]);
+        same_words(
+            &ns,
+            &["get", "cm", paging, "-l", "nothing=here", "-o", "json"],
+        );
     }
 }
 
 #[test]
 fn jsonpath_over_items_matches_kubectl() {
+    let ns = Fixture::new();
     for paging in PAGINGS {
         for template in [
             "{.items[*].metadata.name}",
@@ -94,87 +105,108 @@ fn jsonpath_over_items_matches_kubectl() {
             "{..n}",
         ] {
             let output = format!("jsonpath={template}");
-            let out = same_words(&["get", "cm", paging, "-o", &output]);
+            let out = same_words(&ns, &["get", "cm", paging, "-o", &output]);
             assert_eq!(out.code, 0, "{paging} {template}: {}", out.stderr);
         }
-        let out = same_words(&[
-            "get",
-            "cm",
-            paging,
-            "-o",
-            "jsonpath={.items[*].metadata.name}",
-            "-l",
-            "nothing=here",
-        ]);
+        let out = same_words(
+            &ns,
+            &[
+                "get",
+                "cm",
+                paging,
+                "-o",
+                "jsonpath={.items[*].metadata.name}",
+                "-l",
+                "nothing=here",
+            ],
+        );
         assert_eq!(out.stdout, "");
     }
 }
 
 #[test]
 fn jsonpath_errors_match_kubectl() {
+    let ns = Fixture::new();
     for paging in PAGINGS {
         // Missing from some items only: no error over the whole list.
-        let out = same_words(&[
-            "get",
-            "cm",
-            paging,
-            "--allow-missing-template-keys=false",
-            "-o",
-            "jsonpath={.items[*].metadata.labels.tier}",
-        ]);
+        let out = same_words(
+            &ns,
+            &[
+                "get",
+                "cm",
+                paging,
+                "--allow-missing-template-keys=false",
+                "-o",
+                "jsonpath={.items[*].metadata.labels.tier}",
+            ],
+        );
         assert_eq!(out.code, 0, "{paging}: {}", out.stderr);
         // Missing from every item: kubectl's error and object dump.
-        let out = same_words(&[
-            "get",
-            "cm",
-            paging,
-            "--allow-missing-template-keys=false",
-            "-o",
-            "jsonpath={.items[*].metadata.nope}",
-        ]);
+        let out = same_words(
+            &ns,
+            &[
+                "get",
+                "cm",
+                paging,
+                "--allow-missing-template-keys=false",
+                "-o",
+                "jsonpath={.items[*].metadata.nope}",
+            ],
+        );
         assert_eq!(out.code, 1, "{paging}");
-        let out = same_words(&[
-            "get",
-            "cm",
-            paging,
-            "--allow-missing-template-keys=false",
-            "-o",
-            "jsonpath={range .items[*]}{.metadata.labels.tier}{\"\\n\"}{end}",
-        ]);
+        let out = same_words(
+            &ns,
+            &[
+                "get",
+                "cm",
+                paging,
+                "--allow-missing-template-keys=false",
+                "-o",
+                "jsonpath={range .items[*]}{.metadata.labels.tier}{\"\\n\"}{end}",
+            ],
+        );
         assert_eq!(out.code, 1, "{paging}");
-        let out = same_words(&["get", "cm", paging, "-o", "jsonpath={.items[*].data.n[*]}"]);
+        let out = same_words(
+            &ns,
+            &["get", "cm", paging, "-o", "jsonpath={.items[*].data.n[*]}"],
+        );
         assert_eq!(out.code, 1, "{paging}");
     }
 }
 
 #[test]
 fn custom_columns_over_items_match_kubectl() {
+    let ns = Fixture::new();
     for paging in PAGINGS {
         for spec in [
             "custom-columns=NAME:.metadata.name,TIER:.metadata.labels.tier,N:.data.n",
             "custom-columns=NAME:.metadata.name,ALL:.data.*",
             "custom-columns=BAD:.data.n[*]",
         ] {
-            same_words(&["get", "cm", paging, "-o", spec]);
-            same_words(&["get", "cm", paging, "-o", spec, "--no-headers"]);
+            same_words(&ns, &["get", "cm", paging, "-o", spec]);
+            same_words(&ns, &["get", "cm", paging, "-o", spec, "--no-headers"]);
         }
         for ignore in ["--ignore-not-found", "--ignore-not-found=false"] {
-            same_words(&[
-                "get",
-                "cm",
-                paging,
-                "-l",
-                "nothing=here",
-                ignore,
-                "-o",
-                "custom-columns=NAME:.metadata.name",
-            ]);
+            same_words(
+                &ns,
+                &[
+                    "get",
+                    "cm",
+                    paging,
+                    "-l",
+                    "nothing=here",
+                    ignore,
+                    "-o",
+                    "custom-columns=NAME:.metadata.name",
+                ],
+            );
         }
     }
 }
 
 #[test]
 fn sorted_lists_match_kubectl() {
+    let ns = Fixture::new();
     for paging in PAGINGS {
         for sort in [
             ".metadata.name",
@@ -194,7 +226,7 @@ fn sorted_lists_match_kubectl() {
             ] {
                 let mut words = vec!["get", "cm", paging, &sort];
                 words.extend_from_slice(output);
-                same_words(&words);
+                same_words(&ns, &words);
             }
         }
     }
@@ -202,6 +234,7 @@ fn sorted_lists_match_kubectl() {
 
 #[test]
 fn sort_errors_match_kubectl() {
+    let ns = Fixture::new();
     for paging in PAGINGS {
         for words in [
             &["get", "cm", paging, "--sort-by=.nope"][..],
@@ -227,7 +260,7 @@ fn sort_errors_match_kubectl() {
             ],
             &["get", "cm,sa", paging, "--sort-by=.metadata.name"],
         ] {
-            same_words(words);
+            same_words(&ns, words);
         }
     }
 }
