@@ -68,7 +68,7 @@ pub fn json(body: &[u8]) -> Result<Value, DecodeError> {
     }
 }
 
-fn go_type(v: &Value) -> &'static str {
+pub(crate) fn go_type(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "bool",
@@ -79,7 +79,7 @@ fn go_type(v: &Value) -> &'static str {
     }
 }
 
-const EOF: &str = "unexpected end of JSON input";
+pub(crate) const EOF: &str = "unexpected end of JSON input";
 
 /// Go's `encoding/json` scanner: the first syntax error, as `Valid` and
 /// `Unmarshal` report it.
@@ -91,6 +91,32 @@ pub fn check_syntax(data: &[u8]) -> Result<(), String> {
         None => Ok(()),
         Some(c) => Err(invalid(c, "after top-level value")),
     }
+}
+
+/// One value at nesting `depth` (0: the document itself), checked as Go's
+/// scanner checks it: its length, or the first syntax error in Go's words.
+pub(crate) fn check_value(data: &[u8], depth: usize) -> Result<usize, String> {
+    let mut s = Scanner { data, pos: 0 };
+    s.value("looking for beginning of value", depth)?;
+    Ok(s.pos)
+}
+
+/// A complete value cut out of a larger document (at nesting `depth`),
+/// decoded as [`json`] decodes a document.
+pub(crate) fn json_value(data: &[u8], depth: usize) -> Result<Value, String> {
+    match serde_json::from_slice(data) {
+        Ok(v) => Ok(v),
+        Err(serde_error) => {
+            check_value(data, depth)?;
+            serde_json::from_str(&String::from_utf8_lossy(data))
+                .map_err(|_| serde_error.to_string())
+        }
+    }
+}
+
+/// `invalid character 'c' CONTEXT`, as Go's scanner says it.
+pub(crate) fn invalid_character(c: u8, context: &str) -> String {
+    invalid(c, context)
 }
 
 /// Go's `quoteChar` and the message around it.

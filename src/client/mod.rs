@@ -11,6 +11,7 @@ pub mod download;
 pub mod error;
 pub mod exec;
 pub mod protobuf;
+pub mod list_decode;
 pub mod stream;
 pub mod tls;
 pub mod transport;
@@ -527,14 +528,36 @@ impl ApiClient {
     /// The whole body, or client-go's error for a body that broke off
     /// (logged as client-go logs it).
     async fn read_body(&self, body: kube::client::Body) -> Result<Bytes, ApiError> {
-        collect(body).await.map_err(|e| {
-            let (cause, _) = transport::failure_text(e.as_ref());
-            self.log_error(
-                "request.go:1198",
-                "Unexpected error when reading response body",
-                &cause,
-            );
-            ApiError::BodyRead(cause)
+        collect(body)
+            .await
+            .map_err(|e| self.body_read_error(e.as_ref()))
+    }
+
+    /// client-go's error for a body that broke off, logged as it logs it.
+    fn body_read_error(&self, e: &(dyn std::error::Error + 'static)) -> ApiError {
+        let (cause, _) = transport::failure_text(e);
+        self.log_error(
+            "request.go:1198",
+            "Unexpected error when reading response body",
+            &cause,
+        );
+        ApiError::BodyRead(cause)
+    }
+
+    /// [`ApiClient::send`] for a large answer: its body is read piece by
+    /// piece, with the same errors as reading it whole.
+    pub async fn send_for_body(
+        &self,
+        method: Method,
+        path: &str,
+        accept: &str,
+    ) -> Result<BodyReader, ApiError> {
+        let response = self
+            .send_streaming(method, path, accept, None, Vec::new())
+            .await?;
+        Ok(BodyReader {
+            body: response.into_body(),
+            client: self.clone(),
         })
     }
 
@@ -687,6 +710,32 @@ impl ApiClient {
                 state.count += 1;
                 let line = crate::context::warning_line(&warning, state.color);
                 let _ = state.out.write_all(line.as_bytes());
+            }
+        }
+    }
+}
+
+/// A response body read piece by piece, failing as [`ApiClient::send`]
+/// fails when the body breaks off.
+pub struct BodyReader {
+    body: kube::client::Body,
+    client: ApiClient,
+}
+
+impl BodyReader {
+    /// The next piece of the body; None once it has ended.
+    pub async fn chunk(&mut self) -> Result<Option<Bytes>, ApiError> {
+        loop {
+            match self.body.frame().await {
+                None => return Ok(None),
+                Some(Ok(frame)) => match frame.into_data() {
+                    Ok(data) if !data.is_empty() => return Ok(Some(data)),
+                    _ => continue,
+                },
+                Some(Err(e)) => {
+                    let e: Box<dyn std::error::Error + Send + Sync> = Box::new(e);
+                    return Err(self.client.body_read_error(e.as_ref()));
+                }
             }
         }
     }

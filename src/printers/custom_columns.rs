@@ -95,12 +95,7 @@ impl CustomColumns {
 
     /// Prints an object, or each item of a list, as rows.
     pub fn print(&mut self, obj: &Value, out: &mut dyn Write) -> Result<()> {
-        let mut tw = TabWriter::for_tables(out);
-        if !self.no_headers && !self.printed_header {
-            let headers: Vec<&str> = self.columns.iter().map(|c| c.header.as_str()).collect();
-            writeln!(tw, "{}", super::style::header_row(&headers.join("\t")))?;
-            self.printed_header = true;
-        }
+        let mut tw = self.begin(out)?;
         let is_list = obj
             .get("kind")
             .and_then(Value::as_str)
@@ -118,7 +113,22 @@ impl CustomColumns {
         Ok(())
     }
 
-    fn print_row(&self, obj: &Value, out: &mut dyn Write) -> Result<()> {
+    /// Starts a table (the header, unless printed already); rows go to
+    /// [`CustomColumns::print_row`], and the table ends with the writer's
+    /// `flush_pending`. What [`CustomColumns::print`] does with a list, for
+    /// items that arrive one at a time.
+    pub fn begin<'w>(&mut self, out: &'w mut dyn Write) -> Result<TabWriter<&'w mut dyn Write>> {
+        let mut tw = TabWriter::for_tables(out);
+        if !self.no_headers && !self.printed_header {
+            let headers: Vec<&str> = self.columns.iter().map(|c| c.header.as_str()).collect();
+            writeln!(tw, "{}", super::style::header_row(&headers.join("\t")))?;
+            self.printed_header = true;
+        }
+        Ok(tw)
+    }
+
+    /// One object as a row.
+    pub fn print_row(&self, obj: &Value, out: &mut dyn Write) -> Result<()> {
         let mut cells = Vec::with_capacity(self.columns.len());
         for column in &self.columns {
             column.template.reset();

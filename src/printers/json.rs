@@ -113,7 +113,13 @@ fn write_value(out: &mut String, value: &Value, depth: usize, indent: Option<&st
 }
 
 fn newline(out: &mut String, depth: usize, indent: Option<&str>) {
+    const SPACES: &str = "\n                                                                ";
     if let Some(unit) = indent {
+        // The usual four-space indent, at the usual depths, in one piece.
+        if unit == "    " && depth * 4 < SPACES.len() {
+            out.push_str(&SPACES[..1 + depth * 4]);
+            return;
+        }
         out.push('\n');
         for _ in 0..depth {
             out.push_str(unit);
@@ -121,10 +127,22 @@ fn newline(out: &mut String, depth: usize, indent: Option<&str>) {
     }
 }
 
+/// Whether Go's encoder writes byte `b` of a string as it is.
+fn plain_byte(b: u8) -> bool {
+    b >= 0x20 && !matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&') && b < 0x80
+}
+
 /// Go's string encoding with HTML escaping on (the default for Marshal).
 pub fn write_string(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
+    // Runs of plain ASCII are copied whole; the rest char by char.
+    let mut rest = s;
+    while !rest.is_empty() {
+        let plain = rest.bytes().take_while(|&b| plain_byte(b)).count();
+        out.push_str(&rest[..plain]);
+        rest = &rest[plain..];
+        let Some(c) = rest.chars().next() else { break };
+        rest = &rest[c.len_utf8()..];
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),

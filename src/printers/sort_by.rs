@@ -68,72 +68,160 @@ impl SortError {
 /// kubectl's `SortObjects`: the order of `objects` by `field` (as typed;
 /// `metadata.name`, `{.metadata.name}`… are all accepted).
 pub fn sort_objects(objects: &[Value], field: &str) -> Result<Vec<usize>, SortError> {
-    let field = jsonpath::relaxed_expression(field).map_err(|e| SortError::Failed(e.0))?;
-    let template = Template::parse(&field)
-        .map_err(|e| SortError::Failed(e.0))?
-        .allow_missing_keys(true);
-    // No schema to check the path against: it is good if any object has it.
-    let mut found_once = false;
+    let mut keys = ObjectKeys::new(field)?;
     for obj in objects {
-        let groups = template
-            .find_results(obj)
-            .map_err(|e| SortError::Failed(e.0))?;
-        if first_value(&groups).is_some() {
-            found_once = true;
-            break;
-        }
+        keys.add(obj);
     }
-    if !found_once && !objects.is_empty() {
-        return Err(not_found(&field));
-    }
-    // kubectl evaluates the path afresh (a new parser) in every comparison.
-    let keys: Vec<Result<Key, jsonpath::Error>> = objects
-        .iter()
-        .map(|obj| {
-            let fresh = Template::parse(&field)
-                .map_err(|e| SortError::Failed(e.0))?
-                .allow_missing_keys(true);
-            Ok(fresh
-                .find_results(obj)
-                .map(|groups| first_value(&groups).map_or(Key::Missing, Key::Value)))
+    keys.sort()
+}
+
+/// [`sort_objects`] for objects that arrive one at a time and need not be
+/// kept: only each one's sort key is (and the object itself when its key
+/// could not be read, for kubectl's message).
+pub struct ObjectKeys {
+    field: String,
+    /// Checks that some object has the path (it carries JSONPath's range
+    /// state from object to object, as kubectl's one parser does).
+    probe: Template,
+    found_once: bool,
+    /// The probe's error on an object before any had the path.
+    early: Option<SortError>,
+    keys: Vec<Result<Key, jsonpath::Error>>,
+    unreadable: Vec<(usize, Value)>,
+}
+
+impl ObjectKeys {
+    pub fn new(field: &str) -> Result<ObjectKeys, SortError> {
+        let field = jsonpath::relaxed_expression(field).map_err(|e| SortError::Failed(e.0))?;
+        let probe = Template::parse(&field)
+            .map_err(|e| SortError::Failed(e.0))?
+            .allow_missing_keys(true);
+        Ok(ObjectKeys {
+            field,
+            probe,
+            found_once: false,
+            early: None,
+            keys: Vec::new(),
+            unreadable: Vec::new(),
         })
-        .collect::<Result<_, SortError>>()?;
-    let mut sorter = Sorter::new(keys, &field, Holder::Objects(objects));
-    gosort::sort(&mut sorter);
-    sorter.finish()
+    }
+
+    /// Reads the next object's key.
+    pub fn add(&mut self, obj: &Value) {
+        // No schema to check the path against: it is good if any object
+        // has it.
+        if !self.found_once && self.early.is_none() {
+            match self.probe.find_results(obj) {
+                Err(e) => self.early = Some(SortError::Failed(e.0)),
+                Ok(groups) => self.found_once = first_value(&groups).is_some(),
+            }
+        }
+        // kubectl evaluates the path afresh (a new parser) in every
+        // comparison.
+        let key = match Template::parse(&self.field) {
+            Ok(fresh) => fresh
+                .allow_missing_keys(true)
+                .find_results(obj)
+                .map(|groups| first_value(&groups).map_or(Key::Missing, Key::Value)),
+            Err(e) => Err(e),
+        };
+        if key.is_err() {
+            self.unreadable.push((self.keys.len(), obj.clone()));
+        }
+        self.keys.push(key);
+    }
+
+    /// The order of the objects added, by their original positions.
+    pub fn sort(self) -> Result<Vec<usize>, SortError> {
+        if let Some(e) = self.early {
+            return Err(e);
+        }
+        if !self.found_once && !self.keys.is_empty() {
+            return Err(not_found(&self.field));
+        }
+        let mut sorter = Sorter::new(self.keys, &self.field, Holder::Objects(&self.unreadable));
+        gosort::sort(&mut sorter);
+        sorter.finish()
+    }
 }
 
 /// kubectl's `TableSorter`: the order of a table's rows, given each row's
 /// object. Tables of one row or none are left alone.
 pub fn sort_table_rows(objects: &[Option<&Value>], field: &str) -> Result<Vec<usize>, SortError> {
-    if objects.len() <= 1 {
-        return Ok((0..objects.len()).collect());
-    }
-    // An expression that is not relaxed JSONPath is tried as it is.
-    let field = jsonpath::relaxed_expression(field).unwrap_or_else(|_| field.to_string());
-    let template = Template::parse(&field)
-        .map_err(|e| SortError::Failed(format!("sorting error: {e}")))?
-        .allow_missing_keys(true);
-    let mut keys = Vec::with_capacity(objects.len());
-    let mut found_once = false;
+    let mut keys = RowKeys::new(field);
     for obj in objects {
+        keys.add(*obj);
+    }
+    keys.sort()
+}
+
+/// [`sort_table_rows`] for rows that arrive one at a time: only each
+/// row's key is kept, not its object.
+pub struct RowKeys {
+    field: String,
+    template: Result<Template, SortError>,
+    keys: Vec<Result<Key, jsonpath::Error>>,
+    found_once: bool,
+    /// The first object whose key could not be read.
+    failed: Option<SortError>,
+}
+
+impl RowKeys {
+    pub fn new(field: &str) -> RowKeys {
+        // An expression that is not relaxed JSONPath is tried as it is.
+        let field = jsonpath::relaxed_expression(field).unwrap_or_else(|_| field.to_string());
+        let template = Template::parse(&field)
+            .map(|t| t.allow_missing_keys(true))
+            .map_err(|e| SortError::Failed(format!("sorting error: {e}")));
+        RowKeys {
+            field,
+            template,
+            keys: Vec::new(),
+            found_once: false,
+            failed: None,
+        }
+    }
+
+    /// Reads the next row's key from its object.
+    pub fn add(&mut self, obj: Option<&Value>) {
+        let Ok(template) = &self.template else {
+            self.keys.push(Ok(Key::Missing));
+            return;
+        };
         let data = obj.unwrap_or(&Value::Null);
-        let groups = template.find_results(data).map_err(|e| {
-            SortError::Failed(format!(
-                "Failed to get values for [][]reflect.Value(nil) using {field} (&errors.errorString{{s:{}}})",
-                gofmt::quote(&e.0)
-            ))
-        })?;
-        let key = first_value(&groups).map_or(Key::Missing, Key::Value);
-        found_once |= !matches!(key, Key::Missing);
-        keys.push(Ok(key));
+        let key = match template.find_results(data) {
+            Ok(groups) => first_value(&groups).map_or(Key::Missing, Key::Value),
+            Err(e) => {
+                if self.failed.is_none() {
+                    self.failed = Some(SortError::Failed(format!(
+                        "Failed to get values for [][]reflect.Value(nil) using {} (&errors.errorString{{s:{}}})",
+                        self.field,
+                        gofmt::quote(&e.0)
+                    )));
+                }
+                Key::Missing
+            }
+        };
+        self.found_once |= !matches!(key, Key::Missing);
+        self.keys.push(Ok(key));
     }
-    if !found_once {
-        return Err(not_found(&field));
+
+    /// The order of the rows added, by their original positions.
+    pub fn sort(self) -> Result<Vec<usize>, SortError> {
+        if self.keys.len() <= 1 {
+            return Ok((0..self.keys.len()).collect());
+        }
+        self.template?;
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        if !self.found_once {
+            return Err(not_found(&self.field));
+        }
+        let mut sorter = Sorter::new(self.keys, &self.field, Holder::TableRows);
+        gosort::sort(&mut sorter);
+        sorter.finish()
     }
-    let mut sorter = Sorter::new(keys, &field, Holder::TableRows);
-    gosort::sort(&mut sorter);
-    sorter.finish()
 }
 
 fn not_found(field: &str) -> SortError {
@@ -293,8 +381,9 @@ fn string_less(a: &str, b: &str) -> bool {
 enum Holder<'a> {
     /// Rows of a table (`%T` of the parsed rows).
     TableRows,
-    /// Whole objects (`*unstructured.Unstructured`).
-    Objects(&'a [Value]),
+    /// Whole objects (`*unstructured.Unstructured`): those whose key could
+    /// not be read, by position.
+    Objects(&'a [(usize, Value)]),
 }
 
 #[derive(Debug)]
@@ -333,15 +422,19 @@ impl<'a> Sorter<'a> {
 
     fn lookup_failed(&self, which: char, pos: usize, err: &jsonpath::Error) -> SortError {
         let object = match &self.holder {
-            Holder::Objects(objects) => objects.get(pos).map_or_else(
-                || "<nil>".to_string(),
-                |o| {
-                    format!(
-                        "&unstructured.Unstructured{{Object:{}}}",
-                        gofmt::go_syntax(o)
-                    )
-                },
-            ),
+            Holder::Objects(objects) => objects
+                .iter()
+                .find(|(i, _)| *i == pos)
+                .map(|(_, o)| o)
+                .map_or_else(
+                    || "<nil>".to_string(),
+                    |o| {
+                        format!(
+                            "&unstructured.Unstructured{{Object:{}}}",
+                            gofmt::go_syntax(o)
+                        )
+                    },
+                ),
             Holder::TableRows => "<nil>".into(),
         };
         // kubectl prints the i error with %#v and the j error with %v.

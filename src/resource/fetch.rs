@@ -3,9 +3,12 @@
 
 use bytes::Bytes;
 use http::Method;
+use serde_json::Value;
 
 use super::mapper::Mapping;
-use crate::client::{ApiClient, ApiError};
+use crate::client::decode::DecodeError;
+use crate::client::list_decode::ListDecoder;
+use crate::client::{ApiClient, ApiError, BodyReader};
 use crate::flags::go_values::go_quote;
 
 /// Query parameters of a list request.
@@ -109,12 +112,16 @@ impl<'a> Pager<'a> {
         }
     }
 
+    fn page_path(&self, continue_token: Option<&str>) -> String {
+        format!("{}{}", self.path, self.query.to_query(continue_token))
+    }
+
     /// The next page's body, or None when the list is done.
     pub async fn next_page(&mut self) -> Result<Option<Bytes>, ApiError> {
         let Some(token) = self.next.take() else {
             return Ok(None);
         };
-        let path = format!("{}{}", self.path, self.query.to_query(token.as_deref()));
+        let path = self.page_path(token.as_deref());
         let body = self
             .client
             .send(Method::GET, &path, self.accept, None, Vec::new())
@@ -124,6 +131,100 @@ impl<'a> Pager<'a> {
             self.next = Some(Some(t));
         }
         Ok(Some(body))
+    }
+}
+
+impl<'a> Pager<'a> {
+    /// The items of the whole collection, one at a time, decoded as each
+    /// page's body arrives (no page is held whole).
+    pub fn into_items(self) -> ListItems<'a> {
+        ListItems {
+            pager: self,
+            page: None,
+        }
+    }
+}
+
+/// Why the items of a list stopped: a request or its body failed, or the
+/// answer was no list kubectl would decode.
+#[derive(Debug)]
+pub enum ListError {
+    Api(ApiError),
+    Decode(DecodeError),
+}
+
+impl From<ListError> for anyhow::Error {
+    fn from(e: ListError) -> anyhow::Error {
+        match e {
+            ListError::Api(e) => e.into(),
+            ListError::Decode(e) => e.into(),
+        }
+    }
+}
+
+/// A collection's items as they arrive, page after page.
+pub struct ListItems<'a> {
+    pager: Pager<'a>,
+    /// The page being read; `None` in the reader once its body ended.
+    page: Option<(Option<BodyReader>, ListDecoder)>,
+}
+
+impl ListItems<'_> {
+    /// The next item (typed as its list implies), or None after the last.
+    /// After an error there are no more items.
+    pub async fn next(&mut self) -> Result<Option<Value>, ListError> {
+        loop {
+            let Some((reader, decoder)) = self.page.as_mut() else {
+                let Some(token) = self.pager.next.take() else {
+                    return Ok(None);
+                };
+                let reader = self
+                    .pager
+                    .client
+                    .send_for_body(
+                        Method::GET,
+                        &self.pager.page_path(token.as_deref()),
+                        self.pager.accept,
+                    )
+                    .await
+                    .map_err(ListError::Api)?;
+                self.page = Some((Some(reader), ListDecoder::new()));
+                continue;
+            };
+            if let Some(item) = decoder.next_item() {
+                return Ok(Some(item));
+            }
+            let Some(body) = reader.as_mut() else {
+                self.page = None;
+                continue;
+            };
+            match body.chunk().await {
+                Ok(Some(bytes)) => decoder.feed(&bytes),
+                Ok(None) => {
+                    *reader = None;
+                    match decoder.finish() {
+                        Ok(head) => {
+                            let token = head
+                                .get("metadata")
+                                .and_then(|m| m.get("continue"))
+                                .and_then(Value::as_str)
+                                .filter(|t| !t.is_empty());
+                            if let Some(t) = token {
+                                self.pager.next = Some(Some(t.to_string()));
+                            }
+                        }
+                        Err(e) => {
+                            self.page = None;
+                            return Err(ListError::Decode(e));
+                        }
+                    }
+                }
+                Err(e) => {
+                    self.page = None;
+                    return Err(ListError::Api(e));
+                }
+            }
+        }
     }
 }
 

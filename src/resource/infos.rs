@@ -792,31 +792,11 @@ pub fn list_items(list: Value) -> Vec<Value> {
     let Value::Object(mut list) = list else {
         return Vec::new();
     };
-    let api_version = list.get("apiVersion").cloned().unwrap_or(Value::Null);
-    let kind = list
-        .get("kind")
-        .and_then(Value::as_str)
-        .map(|k| k.strip_suffix("List").unwrap_or(k).to_string());
+    let list_type = crate::client::list_decode::ListType::of(&list);
     let Some(Value::Array(items)) = list.remove("items") else {
         return Vec::new();
     };
-    items
-        .into_iter()
-        .map(|item| match item {
-            Value::Object(map) => {
-                let mut with_type = Map::with_capacity(map.len() + 2);
-                if !map.contains_key("apiVersion") {
-                    with_type.insert("apiVersion".into(), api_version.clone());
-                }
-                if let (Some(k), false) = (&kind, map.contains_key("kind")) {
-                    with_type.insert("kind".into(), Value::String(k.clone()));
-                }
-                with_type.extend(map);
-                Value::Object(with_type)
-            }
-            other => other,
-        })
-        .collect()
+    items.into_iter().map(|i| list_type.apply(i)).collect()
 }
 
 #[cfg(test)]

@@ -8,16 +8,19 @@ use super::{report, sort_failure, GetArgs};
 use crate::client::ACCEPT_JSON;
 use crate::context::{Connection, Context};
 use crate::printers::gotemplate::{self, ExecError, GoTemplate, ItemStream};
+use crate::printers::jsonpath::ItemTemplate;
 use crate::printers::sort_by;
 use crate::printers::style::{self, Span};
 use crate::printers::{json, yaml};
 use crate::printers::{sort_keys, OutputFormat, Printer};
 use crate::resource::builder::Plan;
-use crate::resource::fetch::{ListQuery, Pager};
+use crate::resource::fetch::{ListError, ListItems, ListQuery, Pager};
 use crate::resource::infos::list_items;
 
 /// JSON, YAML and names of a list can be written item by item as pages
-/// arrive, in exactly the bytes of the whole `List` printed at once.
+/// arrive, in exactly the bytes of the whole `List` printed at once. Each
+/// item is rendered on its own, then written in its place in the list
+/// (rendered items can be held, and written in another order).
 enum ListWriter {
     Json { count: usize },
     Yaml { count: usize },
@@ -34,47 +37,77 @@ impl ListWriter {
         }
     }
 
-    fn item(&mut self, item: &Value, out: &mut dyn std::io::Write) -> Result<()> {
-        let mut text = String::new();
+    /// `items:` as YAML writes it.
+    fn yaml_items_line() -> String {
+        format!("{}:\n", style::paint(Span::Key, "items"))
+    }
+
+    /// Appends an item as it reads inside the whole list to `text`.
+    fn render(&self, item: &Value, text: &mut String) -> Result<()> {
+        match self {
+            ListWriter::Json { .. } => {
+                text.push_str("        ");
+                json::write_styled_pretty_at(text, item, 2);
+            }
+            ListWriter::Yaml { .. } => {
+                // An item renders as it does under `items:` in the whole list.
+                let wrapped = yaml::to_styled_string(&json!({ "items": [item] }))?;
+                let items = Self::yaml_items_line();
+                text.push_str(wrapped.strip_prefix(&items).unwrap_or(&wrapped));
+            }
+            ListWriter::Name => {
+                let mut line = Vec::new();
+                Printer::new(OutputFormat::Name).print(item, &mut line)?;
+                text.push_str(&String::from_utf8_lossy(&line));
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the next rendered item, after what goes before it.
+    fn write(&mut self, rendered: &str, out: &mut dyn std::io::Write) -> Result<()> {
         match self {
             ListWriter::Json { count } => {
                 if *count == 0 {
                     let head =
                         json::to_styled_string_pretty(&json!({"apiVersion": "v1", "items": []}));
                     // `{ "apiVersion": "v1", "items": [` of the whole list.
-                    text.push_str(head.strip_suffix("]\n}\n").unwrap_or(&head));
-                    text.push('\n');
+                    out.write_all(head.strip_suffix("]\n}\n").unwrap_or(&head).as_bytes())?;
+                    out.write_all(b"\n")?;
                 } else {
-                    text.push_str(",\n");
+                    out.write_all(b",\n")?;
                 }
-                text.push_str("        ");
-                json::write_styled_pretty_at(&mut text, item, 2);
                 *count += 1;
             }
             ListWriter::Yaml { count } => {
-                // An item renders as it does under `items:` in the whole list.
-                let wrapped = yaml::to_styled_string(&json!({ "items": [item] }))?;
                 if *count == 0 {
-                    text.push_str(&yaml::to_styled_string(&json!({"apiVersion": "v1"}))?);
-                    text.push_str(&wrapped);
-                } else {
-                    let items = format!("{}:\n", style::paint(Span::Key, "items"));
-                    text.push_str(wrapped.strip_prefix(&items).unwrap_or(&wrapped));
+                    let head = yaml::to_styled_string(&json!({"apiVersion": "v1"}))?;
+                    out.write_all(head.as_bytes())?;
+                    out.write_all(Self::yaml_items_line().as_bytes())?;
                 }
                 *count += 1;
             }
-            ListWriter::Name => {
-                let mut printer = Printer::new(OutputFormat::Name);
-                printer.print(item, out)?;
-            }
+            ListWriter::Name => {}
         }
-        out.write_all(text.as_bytes())?;
+        out.write_all(rendered.as_bytes())?;
         Ok(())
+    }
+
+    /// Renders and writes an item; `scratch` is reused from item to item.
+    fn item(
+        &mut self,
+        item: &Value,
+        scratch: &mut String,
+        out: &mut dyn std::io::Write,
+    ) -> Result<()> {
+        scratch.clear();
+        self.render(item, scratch)?;
+        self.write(scratch, out)
     }
 
     fn finish(&mut self, out: &mut dyn std::io::Write) -> Result<()> {
         let text = match self {
-            ListWriter::Json { count: 0 } => json::to_styled_string_pretty(&empty_list()),
+            ListWriter::Json { count: 0, .. } => json::to_styled_string_pretty(&empty_list()),
             ListWriter::Json { .. } => {
                 let tail = json::to_styled_string_pretty(&list_tail());
                 format!("\n    ],\n{}", tail.strip_prefix("{\n").unwrap_or(&tail))
@@ -120,6 +153,12 @@ pub async fn print(
             format,
             OutputFormat::Json | OutputFormat::Yaml | OutputFormat::Kyaml
         );
+    // Sorted lists keep each item's key and rendered text, not the item.
+    if let (Plan::List { .. }, Some(writer), Some(field)) =
+        (&plan, ListWriter::for_format(&format), args.sort_field())
+    {
+        return sorted_list(ctx, conn, plan, args, writer, field, strip_managed).await;
+    }
     // Sorting needs every item first; otherwise lists stream.
     if let (Plan::List { .. }, Some(writer), None) =
         (&plan, ListWriter::for_format(&format), args.sort_field())
@@ -133,59 +172,34 @@ pub async fn print(
             return stream_template(ctx, conn, plan, args, template, stream).await;
         }
     }
+    if let (Plan::List { .. }, None) = (&plan, args.sort_field()) {
+        match format {
+            OutputFormat::JsonPath(ref t) | OutputFormat::JsonPathFile(ref t) => {
+                if let Some(items) = t.item_template() {
+                    return stream_jsonpath(ctx, conn, plan, args, format.clone(), items).await;
+                }
+            }
+            OutputFormat::CustomColumns(columns) => {
+                return stream_columns(ctx, conn, plan, args, *columns).await;
+            }
+            _ => {}
+        }
+    }
     let client = &conn.client;
     let sort_by = args.sort_field();
     let mut errors: Vec<anyhow::Error> = prior_errors;
     let mut items: Vec<Value> = Vec::new();
     let mut single = false;
     match plan {
-        Plan::List {
-            targets,
-            label_selector,
-            field_selector,
-        } => {
-            for target in targets {
-                let query = ListQuery {
-                    label_selector: label_selector.clone(),
-                    field_selector: field_selector.clone(),
-                    limit: if sort_by.is_some() {
-                        0
-                    } else {
-                        args.chunk_size
-                    },
-                    include_object: None,
-                };
-                let mut pager = Pager::new(
-                    client,
-                    &target.mapping,
-                    target.namespace.as_deref(),
-                    query,
-                    ACCEPT_JSON,
-                );
-                loop {
-                    match pager.next_page().await {
-                        Ok(Some(body)) => match crate::client::decode::unstructured(&body) {
-                            Ok(list) => items.extend(list_items(list)),
-                            Err(e) => {
-                                errors.push(e.into());
-                                break;
-                            }
-                        },
-                        Ok(None) => break,
-                        Err(e) => {
-                            errors.push(
-                                crate::resource::fetch::enhance_list_error(
-                                    e,
-                                    &target.mapping.gvr_string(),
-                                    &label_selector,
-                                    &field_selector,
-                                )
-                                .into(),
-                            );
-                            break;
-                        }
-                    }
-                }
+        plan @ Plan::List { .. } => {
+            let limit = if sort_by.is_some() {
+                0
+            } else {
+                args.chunk_size
+            };
+            let mut listed = PlanItems::new(conn, plan, limit);
+            while let Some(item) = listed.next(&mut errors).await {
+                items.push(item);
             }
         }
         Plan::Named {
@@ -339,58 +353,214 @@ async fn stream_list(
     mut writer: ListWriter,
     strip_managed: bool,
 ) -> Result<()> {
-    let Plan::List {
-        targets,
-        label_selector,
-        field_selector,
-    } = plan
-    else {
-        return Ok(());
-    };
     let mut errors: Vec<anyhow::Error> = Vec::new();
-    for target in targets {
-        let query = ListQuery {
-            label_selector: label_selector.clone(),
-            field_selector: field_selector.clone(),
-            limit: args.chunk_size,
-            include_object: None,
+    let mut items = PlanItems::new(conn, plan, args.chunk_size);
+    let mut scratch = String::new();
+    while let Some(mut item) = items.next(&mut errors).await {
+        prepare(&mut item, strip_managed);
+        writer.item(&item, &mut scratch, &mut ctx.out)?;
+    }
+    writer.finish(&mut ctx.out)?;
+    report(errors)
+}
+
+/// The items of a plan's lists, type after type, as they arrive; what
+/// went wrong with a type is collected and the next type is listed.
+struct PlanItems<'a> {
+    client: &'a crate::client::ApiClient,
+    targets: std::vec::IntoIter<crate::resource::builder::ListTarget>,
+    query: ListQuery,
+    current: Option<(ListItems<'a>, String)>,
+}
+
+impl<'a> PlanItems<'a> {
+    /// The items of `plan` if it lists (named objects have none).
+    fn new(conn: &'a Connection, plan: Plan, limit: i64) -> PlanItems<'a> {
+        let (targets, label_selector, field_selector) = match plan {
+            Plan::List {
+                targets,
+                label_selector,
+                field_selector,
+            } => (targets, label_selector, field_selector),
+            Plan::Named { .. } => (Vec::new(), String::new(), String::new()),
         };
-        let mut pager = Pager::new(
-            &conn.client,
-            &target.mapping,
-            target.namespace.as_deref(),
-            query,
-            ACCEPT_JSON,
-        );
+        PlanItems {
+            client: &conn.client,
+            targets: targets.into_iter(),
+            query: ListQuery {
+                label_selector,
+                field_selector,
+                limit,
+                include_object: None,
+            },
+            current: None,
+        }
+    }
+
+    async fn next(&mut self, errors: &mut Vec<anyhow::Error>) -> Option<Value> {
         loop {
-            match pager.next_page().await {
-                Ok(Some(body)) => match crate::client::decode::unstructured(&body) {
-                    Ok(list) => {
-                        for mut item in list_items(list) {
-                            prepare(&mut item, strip_managed);
-                            writer.item(&item, &mut ctx.out)?;
-                        }
-                    }
-                    Err(e) => {
-                        errors.push(e.into());
-                        break;
-                    }
-                },
-                Ok(None) => break,
-                Err(e) => {
-                    errors.push(
-                        crate::resource::fetch::enhance_list_error(
-                            e,
-                            &target.mapping.gvr_string(),
-                            &label_selector,
-                            &field_selector,
-                        )
-                        .into(),
-                    );
-                    break;
-                }
+            if self.current.is_none() {
+                let target = self.targets.next()?;
+                let pager = Pager::new(
+                    self.client,
+                    &target.mapping,
+                    target.namespace.as_deref(),
+                    self.query.clone(),
+                    ACCEPT_JSON,
+                );
+                self.current = Some((pager.into_items(), target.mapping.gvr_string()));
+            }
+            let (items, gvr) = self.current.as_mut()?;
+            match items.next().await {
+                Ok(Some(item)) => return Some(item),
+                Ok(None) => {}
+                Err(ListError::Api(e)) => errors.push(
+                    crate::resource::fetch::enhance_list_error(
+                        e,
+                        gvr,
+                        &self.query.label_selector,
+                        &self.query.field_selector,
+                    )
+                    .into(),
+                ),
+                Err(e) => errors.push(e.into()),
+            }
+            self.current = None;
+        }
+    }
+}
+
+/// `-o jsonpath` over lists, for templates made of the items one by one:
+/// each item is evaluated as it arrives. Only its compact JSON is kept,
+/// and the output is held until the end: should an item fail, the whole
+/// list is evaluated as kubectl evaluates it (an error there prints
+/// nothing but the error; a key missing from one item is no error over
+/// the whole list).
+async fn stream_jsonpath(
+    ctx: &mut Context,
+    conn: &Connection,
+    plan: Plan,
+    args: &GetArgs,
+    format: OutputFormat,
+    mut template: ItemTemplate,
+) -> Result<()> {
+    let mut errors: Vec<anyhow::Error> = Vec::new();
+    let mut listed = PlanItems::new(conn, plan, args.chunk_size);
+    let mut kept: Vec<Vec<u8>> = Vec::new();
+    let mut output: Vec<u8> = Vec::new();
+    let mut failed = false;
+    while let Some(mut item) = listed.next(&mut errors).await {
+        prepare(&mut item, false);
+        kept.push(serde_json::to_vec(&item)?);
+        if !failed && template.item(item, &mut output).is_err() {
+            failed = true;
+            output = Vec::new();
+        }
+    }
+    if failed || kept.is_empty() {
+        drop(output);
+        let items = kept
+            .iter()
+            .map(|k| serde_json::from_slice(k))
+            .collect::<Result<Vec<Value>, _>>()?;
+        drop(kept);
+        if items.is_empty() && args.ignore_not_found {
+            return report(errors);
+        }
+        if let Err(e) = Printer::new(format).print(&list_of(items), &mut ctx.out) {
+            errors.push(e);
+        }
+        return report(errors);
+    }
+    drop(kept);
+    template.leading(&mut ctx.out)?;
+    ctx.out.write_all(&output)?;
+    template.trailing(&mut ctx.out)?;
+    report(errors)
+}
+
+/// `-o custom-columns` over lists: a row per item as it arrives (the
+/// table is aligned, so written at the end, as kubectl writes it).
+async fn stream_columns(
+    ctx: &mut Context,
+    conn: &Connection,
+    plan: Plan,
+    args: &GetArgs,
+    mut columns: crate::printers::custom_columns::CustomColumns,
+) -> Result<()> {
+    let mut errors: Vec<anyhow::Error> = Vec::new();
+    let mut listed = PlanItems::new(conn, plan, args.chunk_size);
+    let mut table = None;
+    let mut failure: Option<anyhow::Error> = None;
+    while let Some(mut item) = listed.next(&mut errors).await {
+        if failure.is_some() {
+            continue;
+        }
+        prepare(&mut item, false);
+        if table.is_none() {
+            table = Some(columns.begin(&mut ctx.out)?);
+        }
+        if let Some(tw) = table.as_mut() {
+            if let Err(e) = columns.print_row(&item, tw) {
+                failure = Some(e);
             }
         }
+    }
+    // A row that failed: the table is not written, the error comes last.
+    if let Some(e) = failure {
+        drop(table);
+        errors.push(e);
+        return report(errors);
+    }
+    match table {
+        Some(mut tw) => tw.flush_pending()?,
+        None if args.ignore_not_found => {}
+        None => columns.begin(&mut ctx.out)?.flush_pending()?,
+    }
+    report(errors)
+}
+
+/// `--sort-by` over lists printed as JSON, YAML or names: as each item
+/// arrives its sort key is read (managed fields still in place, as kubectl
+/// sorts) and it is rendered; the texts are written in sorted order.
+async fn sorted_list(
+    ctx: &mut Context,
+    conn: &Connection,
+    plan: Plan,
+    args: &GetArgs,
+    mut writer: ListWriter,
+    field: &str,
+    strip_managed: bool,
+) -> Result<()> {
+    let mut errors: Vec<anyhow::Error> = Vec::new();
+    let mut keys = sort_by::ObjectKeys::new(field);
+    // kubectl lists everything at once when sorting.
+    let mut listed = PlanItems::new(conn, plan, 0);
+    let mut rendered: Vec<String> = Vec::new();
+    while let Some(mut item) = listed.next(&mut errors).await {
+        if let Ok(keys) = keys.as_mut() {
+            keys.add(&item);
+        }
+        prepare(&mut item, strip_managed);
+        let mut text = String::new();
+        writer.render(&item, &mut text)?;
+        rendered.push(text);
+    }
+    if rendered.is_empty() && args.ignore_not_found {
+        return report(errors);
+    }
+    if !rendered.is_empty() {
+        match keys.and_then(sort_by::ObjectKeys::sort) {
+            Ok(order) => rendered = super::human::reorder(rendered, &order),
+            Err(e @ sort_by::SortError::Fatal { .. }) => return Err(sort_failure(&mut ctx.err, e)),
+            Err(e) => {
+                errors.push(sort_failure(&mut ctx.err, e));
+                return report(errors);
+            }
+        }
+    }
+    for text in &rendered {
+        writer.write(text, &mut ctx.out)?;
     }
     writer.finish(&mut ctx.out)?;
     report(errors)

@@ -45,23 +45,52 @@ impl Write for Separated<'_> {
 struct Source<'a> {
     mapping: Mapping,
     first: Table,
-    /// The table as the server sent it, kept when sorting (several tables
-    /// are sorted as objects).
+    /// The table as the server sent it, kept when sorting several tables
+    /// (they are sorted as objects).
     raw: Option<Bytes>,
+    /// With `--sort-by`: how sorting the rows went. Rows are sorted as the
+    /// table arrives, then keep only what the printer reads of their
+    /// objects.
+    sorted: Option<Result<(), SortError>>,
     pager: Option<Pager<'a>>,
 }
 
 impl Source<'_> {
     /// A source for a table the server sent; an answer kubectl could not
     /// decode is an error in its words (printed without `error: `).
-    fn new(mapping: Mapping, body: Bytes, keep_raw: bool) -> Result<Source<'static>> {
+    fn new(
+        mapping: Mapping,
+        body: Bytes,
+        sort_by: Option<&str>,
+        keep_raw: bool,
+    ) -> Result<Source<'static>> {
+        let (first, sorted) = match sort_by {
+            Some(field) => {
+                let (table, sorted) = decode_sorted_table(&body, field)?;
+                (table, Some(sorted))
+            }
+            None => (decode_table(&body)?, None),
+        };
         Ok(Source {
             mapping,
-            first: decode_table(&body)?,
+            first,
             raw: keep_raw.then_some(body),
+            sorted,
             pager: None,
         })
     }
+}
+
+/// What the table printer reads of a row's object: its namespace and
+/// labels.
+fn printed_metadata(object: &Value) -> Value {
+    let mut kept = serde_json::Map::new();
+    for key in ["namespace", "labels"] {
+        if let Some(v) = object.get("metadata").and_then(|m| m.get(key)) {
+            kept.insert(key.to_string(), v.clone());
+        }
+    }
+    serde_json::json!({ "metadata": kept })
 }
 
 /// How rows are made: the server's Table, or kubectl's NAME/AGE table from
@@ -136,6 +165,7 @@ fn sorted_client_tables(
                     mapping: m,
                     first: Table::from_objects(std::mem::take(&mut run), rows.now),
                     raw: None,
+                    sorted: None,
                     pager: None,
                 });
             }
@@ -148,16 +178,94 @@ fn sorted_client_tables(
             mapping: m,
             first: Table::from_objects(run, rows.now),
             raw: None,
+            sorted: None,
             pager: None,
         });
     }
     Ok(sources)
 }
 
-fn decode_table(body: &[u8]) -> Result<Table> {
+/// Whether an answer is plainly a table (a kind, no items): then it can
+/// be read straight into one, without the whole of it as a JSON value
+/// first. Anything else goes the strict way, for kubectl's words.
+fn plainly_a_table(body: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        #[serde(default)]
+        kind: Option<Value>,
+        #[serde(default)]
+        items: Option<serde::de::IgnoredAny>,
+    }
+    matches!(serde_json::from_slice(body), Ok(Head { kind: Some(Value::String(kind)), items: None }) if !kind.is_empty())
+}
+
+/// A table with `--sort-by`: rows are read one at a time and keep only
+/// their sort key and what the printer reads of their object; then they
+/// are sorted (how that went comes back beside the table).
+fn decode_sorted_table(body: &[u8], field: &str) -> Result<(Table, Result<(), SortError>)> {
+    if plainly_a_table(body) {
+        let mut keys = sort_by::RowKeys::new(field);
+        if let Some(mut table) = read_rows(body, Some(&mut keys)) {
+            let sorted = keys.sort().map(|order| {
+                table.rows = reorder(std::mem::take(&mut table.rows), &order);
+            });
+            return Ok((table, sorted));
+        }
+    }
     let value = crate::client::decode::unstructured(body)
         .map_err(|e| crate::error::CliError::Verbatim(e.0))?;
-    Ok(serde_json::from_value(value)?)
+    let mut table: Table = serde_json::from_value(value)?;
+    let sorted = sort_rows(&mut table, field);
+    slim_rows(&mut table);
+    Ok((table, sorted))
+}
+
+/// A plain table read row by row (each row's object read whole, then cut
+/// to what the printer reads), with each row's sort key added to `keys`;
+/// None when anything is amiss.
+fn read_rows(body: &[u8], mut keys: Option<&mut sort_by::RowKeys>) -> Option<Table> {
+    let mut decoder = crate::client::list_decode::ListDecoder::elements_of("rows");
+    let mut rows = Vec::new();
+    let mut take = |decoder: &mut crate::client::list_decode::ListDecoder| -> Option<()> {
+        while let Some(row) = decoder.next_item() {
+            let mut row: crate::printers::table::TableRow = serde_json::from_value(row).ok()?;
+            if let Some(keys) = keys.as_deref_mut() {
+                keys.add(row.object.as_ref());
+            }
+            row.object = row.object.take().map(|o| printed_metadata(&o));
+            rows.push(row);
+        }
+        Some(())
+    };
+    for piece in body.chunks(64 * 1024) {
+        decoder.feed(piece);
+        take(&mut decoder)?;
+    }
+    let head = decoder.finish().ok()?;
+    take(&mut decoder)?;
+    let mut table: Table = serde_json::from_value(Value::Object(head)).ok()?;
+    table.rows = rows;
+    Some(table)
+}
+
+/// Cuts each row's object to what the printer reads.
+fn slim_rows(table: &mut Table) {
+    for row in table.rows.iter_mut() {
+        row.object = row.object.take().map(|o| printed_metadata(&o));
+    }
+}
+
+fn decode_table(body: &[u8]) -> Result<Table> {
+    if plainly_a_table(body) {
+        if let Some(table) = read_rows(body, None) {
+            return Ok(table);
+        }
+    }
+    let value = crate::client::decode::unstructured(body)
+        .map_err(|e| crate::error::CliError::Verbatim(e.0))?;
+    let mut table: Table = serde_json::from_value(value)?;
+    slim_rows(&mut table);
+    Ok(table)
 }
 
 pub async fn print(
@@ -180,6 +288,11 @@ pub async fn print(
     // Client-side tables sorted across types: everything is fetched first.
     let mut fetched: Vec<(Mapping, Vec<Value>)> = Vec::new();
     let sort_objects = sort_by.is_some() && !rows.server;
+    // Tables are sorted among themselves only when there are several.
+    let several = match &plan {
+        Plan::List { targets, .. } => targets.len() > 1,
+        Plan::Named { items, .. } => items.len() > 1,
+    };
     match plan {
         Plan::List {
             targets,
@@ -216,11 +329,12 @@ pub async fn print(
                             mapping: target.mapping,
                             first,
                             raw: None,
+                            sorted: None,
                             pager: Some(pager),
                         }),
                         Err(e) => errors.push(e),
                     },
-                    Ok(Some(body)) => match Source::new(target.mapping, body, sort_by.is_some()) {
+                    Ok(Some(body)) => match Source::new(target.mapping, body, sort_by, several) {
                         Ok(source) => sources.push(Source {
                             pager: Some(pager),
                             ..source
@@ -256,11 +370,12 @@ pub async fn print(
                             mapping: item.mapping,
                             first,
                             raw: None,
+                            sorted: None,
                             pager: None,
                         }),
                         Err(e) => errors.push(e),
                     },
-                    Ok(body) => match Source::new(item.mapping, body, sort_by.is_some()) {
+                    Ok(body) => match Source::new(item.mapping, body, sort_by, several) {
                         Ok(source) => sources.push(source),
                         Err(e) => errors.push(e),
                     },
@@ -327,9 +442,9 @@ pub async fn print(
                 last = Some(source.mapping.clone());
             }
             let Some(p) = printer.as_mut() else { continue };
-            let mut first = source.first;
-            if let (Some(field), true) = (sort_by, rows.server) {
-                match sort_rows(&mut first, field) {
+            let first = source.first;
+            if let Some(sorted) = source.sorted.take() {
+                match sorted {
                     Ok(()) => {}
                     // kubectl ignores the printer's error: this table
                     // prints nothing (and maybe "No resources found").

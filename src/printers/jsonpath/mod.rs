@@ -360,3 +360,136 @@ pub fn relaxed_expression(expr: &str) -> Result<String, Error> {
 
 #[cfg(test)]
 mod tests;
+
+/// A template whose output over a `List` is made of its items one by one:
+/// `TEXT{.items[*]PATH}TEXT`, or `TEXT{range .items[*]}BODY{end}TEXT`. Each
+/// item is evaluated on its own (as the only item of a list), so a list can
+/// be printed as it arrives. An item that fails says nothing about the
+/// whole list (a key missing from one item is no error over all of them):
+/// the caller then evaluates the whole list instead.
+pub struct ItemTemplate {
+    /// The part over `.items`.
+    core: Template,
+    /// The constant parts before and after it.
+    leading: Template,
+    trailing: Template,
+    /// `{.items[*]PATH}`: results of successive items are separated by a
+    /// space, as one group's results are.
+    path: bool,
+    results: usize,
+}
+
+/// `.items[*]` at the start of an action.
+fn starts_over_items(nodes: &[Node]) -> bool {
+    matches!(nodes, [Node::Field(f), Node::Array(p), ..]
+        if f == "items" && p.iter().all(|p| !p.known))
+}
+
+fn is_identifier(node: &Node, word: &str) -> bool {
+    matches!(node, Node::List(nodes) if matches!(nodes.first(), Some(Node::Identifier(w)) if w == word))
+}
+
+fn is_constant(node: &Node) -> bool {
+    match node {
+        Node::Text(_) => true,
+        Node::List(nodes) => nodes.iter().all(|n| matches!(n, Node::Text(_))),
+        _ => false,
+    }
+}
+
+impl Template {
+    /// The template as an [`ItemTemplate`], when it has that shape.
+    pub fn item_template(&self) -> Option<ItemTemplate> {
+        if self.json_output {
+            return None;
+        }
+        let first = self.nodes.iter().position(|n| !is_constant(n))?;
+        let part = |nodes: &[Node]| Template {
+            raw: self.raw.clone(),
+            nodes: nodes.to_vec(),
+            allow_missing_keys: self.allow_missing_keys,
+            json_output: false,
+            state: Cell::new(RangeState::default()),
+        };
+        let (end, path) = match &self.nodes[first] {
+            Node::List(nodes)
+                if nodes
+                    .first()
+                    .is_some_and(|n| matches!(n, Node::Identifier(w) if w == "range")) =>
+            {
+                if !starts_over_items(&nodes[1..]) || nodes.len() != 3 {
+                    return None;
+                }
+                // The matching `{end}`.
+                let mut open = 0usize;
+                let mut end = None;
+                for (i, node) in self.nodes.iter().enumerate().skip(first) {
+                    if is_identifier(node, "range") {
+                        open += 1;
+                    } else if is_identifier(node, "end") {
+                        open -= 1;
+                        if open == 0 {
+                            end = Some(i + 1);
+                            break;
+                        }
+                    }
+                }
+                (end?, false)
+            }
+            Node::List(nodes) if starts_over_items(nodes) => {
+                let item_local = nodes[2..]
+                    .iter()
+                    .all(|n| matches!(n, Node::Field(_) | Node::Array(_) | Node::Wildcard));
+                if !item_local {
+                    return None;
+                }
+                (first + 1, true)
+            }
+            _ => return None,
+        };
+        if !self.nodes[end..].iter().all(is_constant) {
+            return None;
+        }
+        Some(ItemTemplate {
+            core: part(&self.nodes[first..end]),
+            leading: part(&self.nodes[..first]),
+            trailing: part(&self.nodes[end..]),
+            path,
+            results: 0,
+        })
+    }
+}
+
+impl ItemTemplate {
+    /// The text before the first item.
+    pub fn leading(&self, out: &mut dyn Write) -> anyhow::Result<()> {
+        self.leading.execute(&Value::Null, out)
+    }
+
+    /// Appends what one item contributes to `out`; an error means the whole
+    /// list must be evaluated instead.
+    pub fn item(&mut self, item: Value, out: &mut dyn Write) -> anyhow::Result<()> {
+        let list = serde_json::json!({ "items": [item] });
+        self.core.reset();
+        if !self.path {
+            return self.core.execute(&list, out);
+        }
+        let groups = self.core.find_results(&list)?;
+        for group in &groups {
+            if group.is_empty() {
+                continue;
+            }
+            if self.results > 0 {
+                out.write_all(b" ")?;
+            }
+            self.results += group.len();
+            self.core.print_results(group, out)?;
+        }
+        Ok(())
+    }
+
+    /// The text after the last item.
+    pub fn trailing(&self, out: &mut dyn Write) -> anyhow::Result<()> {
+        self.trailing.execute(&Value::Null, out)
+    }
+}

@@ -173,3 +173,59 @@ fn relaxed_expressions() {
         assert!(relaxed_expression(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn templates_over_items_one_by_one() {
+    let shape = |text: &str| Template::parse(text).unwrap().item_template().is_some();
+    for text in [
+        "{.items[*].metadata.name}",
+        "names: {.items[*].metadata.name}{\"\\n\"}",
+        "{.items[*]}",
+        "{range .items[*]}{.metadata.name}{\"\\n\"}{end}",
+        "[{range .items[*]}{range .spec.containers[*]}{.name}{end}{end}]",
+    ] {
+        assert!(shape(text), "{text} goes item by item");
+    }
+    for text in [
+        "{.items[0].metadata.name}",
+        "{.items[1:].metadata.name}",
+        "{.items[?(@.a==1)].b}",
+        "{.kind} {.items[*].metadata.name}",
+        "{.items[*].a}{.items[*].b}",
+        "{range .items[*]}{.a}{end}{.kind}",
+        "{..name}",
+        "{.items[*]['a','b']}",
+    ] {
+        assert!(!shape(text), "{text} needs the whole list");
+    }
+    let t = Template::parse("{.items[*].a}").unwrap().json_output(true);
+    assert!(t.item_template().is_none());
+}
+
+#[test]
+fn items_one_by_one_print_as_the_whole_list() {
+    let items = [
+        json!({"a": "x"}),
+        json!({"b": 1}),
+        json!({"a": ""}),
+        json!({"a": ["p", "q"], "c": [1, 2]}),
+    ];
+    for text in [
+        "<{.items[*].a}>",
+        "{range .items[*]}[{.a}]{end}!",
+        "{.items[*].c[*]}",
+    ] {
+        let t = Template::parse(text).unwrap().allow_missing_keys(true);
+        let mut whole = Vec::new();
+        t.execute(&json!({ "items": items.clone() }), &mut whole)
+            .unwrap();
+        let mut one_by_one = Vec::new();
+        let mut it = t.item_template().unwrap();
+        it.leading(&mut one_by_one).unwrap();
+        for item in &items {
+            it.item(item.clone(), &mut one_by_one).unwrap();
+        }
+        it.trailing(&mut one_by_one).unwrap();
+        assert_eq!(one_by_one, whole, "{text}");
+    }
+}
