@@ -52,6 +52,10 @@ pub const TARGETS: &[Target] = &[
         name: "server_json",
         run: server_json,
     },
+    Target {
+        name: "go_template",
+        run: go_template,
+    },
 ];
 
 fn text(data: &[u8]) -> String {
@@ -111,6 +115,20 @@ pub fn jsonpath(data: &[u8]) {
         let _ = template
             .clone()
             .json_output(true)
+            .execute(&sample_object(), &mut out);
+    }
+}
+
+/// Go templates (`-o go-template=`): parse, then execute against an object,
+/// with missing keys allowed and refused.
+pub fn go_template(data: &[u8]) {
+    let text = text(data);
+    if let Ok(template) = crate::printers::gotemplate::GoTemplate::parse(&text) {
+        let mut out = Vec::new();
+        let _ = template.execute(&sample_object(), &mut out);
+        out.clear();
+        let _ = template
+            .allow_missing_keys(false)
             .execute(&sample_object(), &mut out);
     }
 }

@@ -144,12 +144,24 @@ impl Invocation {
 }
 
 /// A HOME of its own for each invocation, so nothing leaks between runs.
+/// Homes live in one folder per test process; the folders of processes
+/// that have ended are removed when the next test process makes its first
+/// home (each holds discovery caches: thousands of them filled a disk).
 fn scratch_home() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "kuddle-test-home-{}-{}",
-        std::process::id(),
-        fastrand_u64()
-    ));
+    static ROOT: OnceLock<PathBuf> = OnceLock::new();
+    let root = ROOT.get_or_init(|| {
+        let homes = std::env::temp_dir().join("kuddle-test-homes");
+        if let Ok(entries) = std::fs::read_dir(&homes) {
+            for entry in entries.flatten() {
+                let pid = entry.file_name().to_string_lossy().into_owned();
+                if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(&pid).exists() {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+        homes.join(std::process::id().to_string())
+    });
+    let dir = root.join(fastrand_u64().to_string());
     std::fs::create_dir_all(&dir).expect("scratch home");
     dir
 }
