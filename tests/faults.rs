@@ -331,7 +331,7 @@ fn unreachable_servers_give_up_after_client_gos_dial_timeout() {
     )
     .unwrap();
     let through_blackhole = |program: std::path::PathBuf| {
-        let script = "ip link set lo up && ip route add 10.99.0.0/24 dev lo && exec \"$0\" \"$@\"";
+        let script = "PATH=$PATH:/usr/sbin:/sbin; ip link set lo up && ip route add 10.99.0.0/24 dev lo && exec \"$0\" \"$@\"";
         let program = program.display().to_string();
         let inv = Invocation::new(&["-n", "sh", "-c", script, &program, "get", "--raw", "/api"])
             .kubeconfig(&kubeconfig);
