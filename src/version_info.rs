@@ -116,35 +116,11 @@ pub fn go_syntax(info: &Map<String, Value>) -> String {
 /// kubectl's `--match-server-version` refusal, or None when the server's
 /// `/version` is the client's to the field.
 pub fn mismatch(server_body: &Value) -> Option<String> {
-    let server = server_info(server_body);
-    let client = client_info();
-    let same = [
-        "major",
-        "minor",
-        "emulationMajor",
-        "emulationMinor",
-        "minCompatibilityMajor",
-        "minCompatibilityMinor",
-        "gitVersion",
-        "gitCommit",
-        "gitTreeState",
-        "buildDate",
-        "goVersion",
-        "compiler",
-        "platform",
-    ]
-    .iter()
-    .all(|k| {
-        server.get(*k).and_then(Value::as_str).unwrap_or("")
-            == client.get(*k).and_then(Value::as_str).unwrap_or("")
-    });
-    (!same).then(|| {
-        format!(
-            "server version (&{}) differs from client version ({})",
-            go_syntax(&server),
-            go_syntax(&client)
-        )
-    })
+    // Every field counts, as in kubectl's DeepEqual: compare Go's rendering.
+    let server = go_syntax(&server_info(server_body));
+    let client = go_syntax(&client_info());
+    (server != client)
+        .then(|| format!("server version (&{server}) differs from client version ({client})"))
 }
 
 #[cfg(test)]
