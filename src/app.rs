@@ -160,7 +160,7 @@ pub fn run_with_terminals(
     // The command tree is built once and serves kuberc, plugin lookup,
     // completion and parsing alike: building it is most of a quick
     // command's time.
-    let mut command = hyphen_values_like_pflag(Cli::command());
+    let mut command = Cli::command();
     if !crate::kuberc::enabled() {
         command = crate::kuberc::remove_from(command);
     }
@@ -180,7 +180,25 @@ pub fn run_with_terminals(
     let args = crate::argv::rename_shadowing_flags(&command_path(&command, &args), args);
     // clap builds only the subcommands a command line reaches; the whole tree
     // is built (for kubectl's error wording) only when parsing fails.
-    let matches = match command.try_get_matches_from_mut(&args) {
+    let reached = command_path(&command, &args)
+        .get(1)
+        .and_then(|verb| reached_only(&command, verb));
+    let parsed = match reached {
+        Some(root) => hyphen_values_like_pflag(root)
+            .try_get_matches_from_mut(&args)
+            .ok(),
+        None => None,
+    };
+    let parsed = match parsed {
+        Some(m) => Ok(m),
+        // Whatever the short tree refuses, the whole tree refuses the same
+        // way, and only the whole tree words the error as kubectl does.
+        None => {
+            command = hyphen_values_like_pflag(command);
+            command.try_get_matches_from_mut(&args)
+        }
+    };
+    let matches = match parsed {
         Ok(m) => m,
         Err(e) => {
             command.build();
@@ -196,6 +214,9 @@ pub fn run_with_terminals(
             return handle_parse_error(e, &command, &args, alias_path.as_deref(), out, err, colour);
         }
     };
+    // The tree is not needed any more, and freeing its thousands of pieces
+    // would take longer than many a whole command; the process ends soon.
+    std::mem::forget(command);
     let mut path = vec![PROGRAM.to_string()];
     let mut level = &matches;
     while let Some((name, sub)) = level.subcommand() {
@@ -327,6 +348,34 @@ static BROKEN_PIPE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBoo
 /// Whether this run's output met a closed pipe.
 pub fn output_pipe_closed() -> bool {
     BROKEN_PIPE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The root with only the subcommand `verb`: clap copies the global flags
+/// into every subcommand of a level it builds, which for the root's dozens
+/// of verbs is most of a quick command's parse. The root's own settings and
+/// flags are the whole tree's.
+fn reached_only(full: &clap::Command, verb: &str) -> Option<clap::Command> {
+    let sub = full.find_subcommand(verb)?.clone();
+    let mut root = clap::Command::new(full.get_name().to_string())
+        .args(full.get_arguments().cloned())
+        .groups(full.get_groups().cloned())
+        .subcommand(sub)
+        .disable_version_flag(full.is_disable_version_flag_set())
+        .disable_help_flag(full.is_disable_help_flag_set())
+        .disable_help_subcommand(full.is_disable_help_subcommand_set())
+        .args_override_self(full.is_args_override_self())
+        .arg_required_else_help(full.is_arg_required_else_help_set())
+        .subcommand_required(full.is_subcommand_required_set())
+        .allow_external_subcommands(full.is_allow_external_subcommands_set())
+        .allow_negative_numbers(full.is_allow_negative_numbers_set())
+        .subcommand_precedence_over_arg(full.is_subcommand_precedence_over_arg_set())
+        .subcommand_negates_reqs(full.is_subcommand_negates_reqs_set())
+        .args_conflicts_with_subcommands(full.is_args_conflicts_with_subcommands_set())
+        .propagate_version(full.is_propagate_version_set());
+    if let Some(version) = full.get_version() {
+        root = root.version(version.to_string());
+    }
+    Some(root)
 }
 
 /// pflag takes the word after a flag that needs a value as its value, even
@@ -710,6 +759,75 @@ mod tests {
     #[test]
     fn command_tree_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_short_tree_parses_as_the_whole_tree() {
+        let lines: &[&[&str]] = &[
+            &[
+                "create",
+                "deployment",
+                "web",
+                "--image=nginx",
+                "--dry-run=client",
+                "-o",
+                "yaml",
+            ],
+            &[
+                "-n",
+                "x",
+                "get",
+                "pods",
+                "-o",
+                "wide",
+                "--request-timeout",
+                "-1",
+            ],
+            &["get", "pods", "-A", "-w", "--output-watch-events", "-v=8"],
+            &["config", "view", "--raw", "--kubeconfig", "/tmp/k"],
+            &[
+                "rollout",
+                "status",
+                "deploy/web",
+                "--timeout=5s",
+                "--context",
+                "c",
+            ],
+            &["exec", "-it", "pod", "-c", "c", "--", "sh", "-c", "echo -n"],
+            &[
+                "--namespace=y",
+                "delete",
+                "pods",
+                "-l",
+                "a=b",
+                "--grace-period",
+                "0",
+                "--force",
+            ],
+            &["create", "secret", "generic", "s", "--from-literal=a=-b"],
+        ];
+        for line in lines {
+            let args = os(&[&["kuddle"], *line].concat());
+            let mut full = hyphen_values_like_pflag(Cli::command());
+            let verb = command_path(&full, &args)[1].clone();
+            let mut short = hyphen_values_like_pflag(reached_only(&Cli::command(), &verb).unwrap());
+            let a = format!("{:?}", short.try_get_matches_from_mut(&args).unwrap());
+            let b = format!("{:?}", full.try_get_matches_from_mut(&args).unwrap());
+            // Only the root's list of valid subcommands may differ.
+            let without_root_list = |text: &str| {
+                let start = text.find("valid_subcommands: [").unwrap();
+                let end = start + text[start..].find(']').unwrap();
+                format!("{}{}", &text[..start], &text[end..])
+            };
+            assert_eq!(without_root_list(&a), without_root_list(&b), "{line:?}");
+        }
+        // A subcommand the short tree lacks is refused there (and the whole
+        // tree then words the error).
+        let full = hyphen_values_like_pflag(Cli::command());
+        let mut short = reached_only(&full, "get").unwrap();
+        assert!(short
+            .try_get_matches_from_mut(os(&["kuddle", "describe", "pods"]))
+            .is_err());
     }
 
     fn os(args: &[&str]) -> Vec<OsString> {
