@@ -88,9 +88,7 @@ impl<R: AsyncRead + Unpin> Reader<R> {
             let mut payload = vec![0u8; len as usize];
             self.inner.read_exact(&mut payload).await?;
             if masked {
-                for (i, b) in payload.iter_mut().enumerate() {
-                    *b ^= mask[i % 4];
-                }
+                apply_mask(&mut payload, mask);
             }
             match opcode {
                 OP_CLOSE => return Ok(Message::Close),
@@ -220,13 +218,49 @@ fn encode_frame(opcode: u8, payload: &[u8], mask: [u8; 4]) -> Vec<u8> {
         frame.extend_from_slice(&(len as u64).to_be_bytes());
     }
     frame.extend_from_slice(&mask);
-    frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+    let start = frame.len();
+    frame.extend_from_slice(payload);
+    apply_mask(&mut frame[start..], mask);
     frame
+}
+
+/// XORs `data` with the repeated 4-byte `mask`, eight bytes at a time (a
+/// byte-by-byte loop costs a `cp` of 200 MiB into a container about a
+/// tenth of its time).
+fn apply_mask(data: &mut [u8], mask: [u8; 4]) {
+    let [a, b, c, d] = mask;
+    let word = u64::from_ne_bytes([a, b, c, d, a, b, c, d]);
+    let mut words = data.chunks_exact_mut(8);
+    for chunk in &mut words {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(chunk);
+        chunk.copy_from_slice(&(u64::from_ne_bytes(bytes) ^ word).to_ne_bytes());
+    }
+    // The rest starts at a multiple of eight, so the mask starts over.
+    for (i, byte) in words.into_remainder().iter_mut().enumerate() {
+        *byte ^= mask[i % 4];
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masking_eight_at_a_time_is_masking_byte_by_byte() {
+        let mask = [0x12, 0x34, 0x56, 0x78];
+        for len in [0, 1, 3, 7, 8, 9, 15, 16, 17, 1000] {
+            let data: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            let mut fast = data.clone();
+            apply_mask(&mut fast, mask);
+            let slow: Vec<u8> = data
+                .iter()
+                .enumerate()
+                .map(|(i, b)| b ^ mask[i % 4])
+                .collect();
+            assert_eq!(fast, slow, "length {len}");
+        }
+    }
 
     #[test]
     fn accept_key_of_rfc_6455_example() {
