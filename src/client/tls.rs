@@ -2,7 +2,7 @@
 //! certificate authority (or the system's roots), `insecure-skip-tls-verify`,
 //! the client certificate, and kubectl's words for what goes wrong.
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::ResolvesClientCert;
@@ -99,15 +99,26 @@ pub fn client_config(
                 return Err(TlsSetupError::BadCa);
             }
         } else {
-            for cert in rustls_native_certs::load_native_certs().certs {
-                let _ = roots.add(cert);
-            }
+            roots = system_roots().clone();
         }
         builder.with_root_certificates(roots)
     };
     let mut config = builder.with_client_cert_resolver(cert_slot);
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(config)
+}
+
+/// The system's trusted roots, read and parsed once per process (a fuzzing
+/// run builds thousands of configurations; the directory does not change).
+fn system_roots() -> &'static RootCertStore {
+    static ROOTS: OnceLock<RootCertStore> = OnceLock::new();
+    ROOTS.get_or_init(|| {
+        let mut roots = RootCertStore::empty();
+        for cert in rustls_native_certs::load_native_certs().certs {
+            let _ = roots.add(cert);
+        }
+        roots
+    })
 }
 
 /// A client certificate and key from PEM, in the words of Go's
