@@ -69,5 +69,46 @@ fn a_cold_start_leaves_a_whole_cache_kubectl_reads() {
     // kubectl resolves names from kuddle's cache as from its own.
     let line = ["api-resources", "--api-group=apps", "-o", "name"];
     assert_eq!(run(&ours, &line, false), run(&theirs, &line, false));
+
+    // A refresh (api-resources always asks the server) renews the age of
+    // the files it finds unchanged and rewrites the ones that differ.
+    run(&ours, &["api-resources", "-o", "name"], true);
+    let file = |suffix: &str| {
+        ours.join("discovery")
+            .join(written.iter().find(|f| f.ends_with(suffix)).unwrap())
+    };
+    let (apps, core) = (
+        file("/apps/v1/serverresources.json"),
+        file("/v1/serverresources.json"),
+    );
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .append(true)
+        .open(&apps)
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
+    let unchanged = std::fs::read(&apps).unwrap();
+    std::fs::write(&core, b"{\"cut off").unwrap();
+    run(&ours, &["api-resources", "-o", "name"], true);
+    let age = std::fs::metadata(&apps)
+        .unwrap()
+        .modified()
+        .unwrap()
+        .elapsed();
+    assert!(
+        age.as_ref()
+            .is_ok_and(|a| *a < std::time::Duration::from_secs(600)),
+        "not renewed: {age:?}"
+    );
+    assert!(
+        std::fs::read(&apps).unwrap() == unchanged,
+        "apps/v1 changed"
+    );
+    let text = std::fs::read(&core).unwrap();
+    assert!(
+        serde_json::from_slice::<serde_json::Value>(&text).is_ok(),
+        "v1 not rewritten"
+    );
     let _ = std::fs::remove_dir_all(&root);
 }

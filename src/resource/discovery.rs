@@ -450,7 +450,7 @@ fn write_cache(dir: &Path, discovery: &Discovery) -> std::io::Result<()> {
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .try_for_each(|(path, data)| write_atomic(path, data))
+                        .try_for_each(|(path, data)| write_if_changed(path, data))
                 })
             })
             .collect();
@@ -459,10 +459,33 @@ fn write_cache(dir: &Path, discovery: &Discovery) -> std::io::Result<()> {
                 .unwrap_or_else(|_| Err(std::io::Error::other("cache writer failed")))
         })
     })?;
-    write_atomic(
+    write_if_changed(
         &dir.join("servergroups.json"),
         &serde_json::to_vec(&groups)?,
     )
+}
+
+/// A file that already holds `data` only gets a new modification time (the
+/// cache's age is read from it): reading a small file is much cheaper than
+/// creating and renaming one, and refreshed discovery rarely changes.
+fn write_if_changed(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    if std::fs::read(path).is_ok_and(|old| old == data) && touch(path).is_ok() {
+        return Ok(());
+    }
+    write_atomic(path, data)
+}
+
+/// Sets a file's modification and access times to now.
+fn touch(path: &Path) -> std::io::Result<()> {
+    let now = std::time::SystemTime::now();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)?
+        .set_times(
+            std::fs::FileTimes::new()
+                .set_accessed(now)
+                .set_modified(now),
+        )
 }
 
 /// Writes a file whole or not at all (a temporary file renamed into place),
