@@ -154,7 +154,9 @@ impl ApiClient {
         stderr: SharedWriter,
         verbosity: i32,
     ) -> anyhow::Result<ApiClient> {
-        let transport = transport::build(resolved)?;
+        let http2 =
+            transport::Http2Settings::from_env(&|k| std::env::var(k).ok(), &mut stderr.clone());
+        let transport = transport::build(resolved, &http2)?;
         let uri: http::Uri = transport
             .server
             .parse()
