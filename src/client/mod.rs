@@ -392,7 +392,8 @@ impl ApiClient {
                     let retryable = method == Method::GET
                         && matches!(&error, ApiError::Connection { detail, .. }
                             if detail == "EOF" || detail.contains("connection reset by peer")
-                                || detail == "unexpected EOF");
+                                || detail == "unexpected EOF"
+                                || detail.contains("http2: server sent GOAWAY"));
                     if !retryable || attempt >= self.max_retries {
                         return Err(self.with_previous(error, previous_error.as_deref()));
                     }

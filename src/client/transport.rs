@@ -492,6 +492,25 @@ pub fn failure_text(err: &(dyn std::error::Error + 'static)) -> (String, bool) {
         if let Some(t) = e.downcast_ref::<BodyTimeout>() {
             return (t.to_string(), false);
         }
+        if let Some(h) = e.downcast_ref::<h2::Error>() {
+            if h.is_remote() {
+                // Go names the last stream too, which h2 does not tell.
+                let code = h.reason().unwrap_or(h2::Reason::NO_ERROR);
+                return match h.is_go_away() {
+                    true => (
+                        format!(
+                            "http2: server sent GOAWAY and closed the connection; ErrCode={code:?}"
+                        ),
+                        false,
+                    ),
+                    false => (format!("stream error: {code:?}; received from peer"), false),
+                };
+            }
+        }
+        // hyper's HTTP/2 health check went unanswered.
+        if e.to_string() == "keep-alive timed out" {
+            return ("http2: client connection lost".into(), false);
+        }
         if let Some(h) = e.downcast_ref::<hyper::Error>() {
             if h.is_incomplete_message() {
                 return ("EOF".into(), false);
