@@ -181,3 +181,22 @@ fn disable_http2_logs_as_kubectl_does() {
         assert!(out.stderr.contains("http.go:"), "{env:?}: {}", out.stderr);
     }
 }
+
+/// Without TLS options, a proxy URL or an exec plugin, client-go uses Go's
+/// default transport: HTTP/2 without health checks, `DISABLE_HTTP2` unread.
+#[test]
+fn go_default_transport_ignores_the_environment() {
+    let env = |name: &str| (name == "DISABLE_HTTP2").then(|| "1".to_string());
+    let mut log = Vec::new();
+    let mut plain = kuddle::kubeconfig::ResolvedConfig {
+        server: "https://example.com".into(),
+        bearer_token: "t".into(),
+        ..Default::default()
+    };
+    let http2 = Http2Settings::for_config(&plain, &env, &mut log);
+    assert!(http2.enabled && http2.read_idle.is_none());
+    assert!(log.is_empty());
+    plain.insecure = true;
+    assert!(!Http2Settings::for_config(&plain, &env, &mut log).enabled);
+    assert!(!log.is_empty());
+}

@@ -154,9 +154,13 @@ impl ApiClient {
         stderr: SharedWriter,
         verbosity: i32,
     ) -> anyhow::Result<ApiClient> {
+        // client-go logs its HTTP/2 settings once the TLS settings were
+        // accepted: not before a set-up error.
+        let mut log = Vec::new();
         let http2 =
-            transport::Http2Settings::from_env(&|k| std::env::var(k).ok(), &mut stderr.clone());
+            transport::Http2Settings::for_config(resolved, &|k| std::env::var(k).ok(), &mut log);
         let transport = transport::build(resolved, &http2)?;
+        let _ = stderr.clone().write_all(&log);
         let uri: http::Uri = transport
             .server
             .parse()

@@ -67,6 +67,36 @@ pub struct Http2Settings {
 }
 
 impl Http2Settings {
+    /// The settings client-go uses for `r`. Only a transport of its own
+    /// (TLS options, a proxy URL or an exec plugin ask for one) reads the
+    /// environment; otherwise Go's default transport speaks HTTP/2 without
+    /// health checks, whatever `DISABLE_HTTP2` says, and nothing is logged.
+    pub fn for_config(
+        r: &ResolvedConfig,
+        env: &dyn Fn(&str) -> Option<String>,
+        log: &mut dyn Write,
+    ) -> Http2Settings {
+        let has_ca = !r.ca_data.is_empty() || !r.ca_file.is_empty();
+        let has_cert = (!r.client_certificate_data.is_empty()
+            || !r.client_certificate_file.is_empty())
+            && (!r.client_key_data.is_empty() || !r.client_key_file.is_empty());
+        let own_transport = has_ca
+            || has_cert
+            || r.insecure
+            || !r.tls_server_name.is_empty()
+            || !r.proxy_url.is_empty()
+            || r.exec.is_some();
+        if own_transport {
+            Http2Settings::from_env(env, log)
+        } else {
+            Http2Settings {
+                enabled: true,
+                read_idle: None,
+                ping_timeout: Duration::from_secs(15),
+            }
+        }
+    }
+
     /// The settings `env` gives, with client-go's log lines for them on
     /// `log` (it prints them whatever `-v` says).
     pub fn from_env(env: &dyn Fn(&str) -> Option<String>, log: &mut dyn Write) -> Http2Settings {
