@@ -4,6 +4,7 @@
 //! count from the end, `replace` of a missing object key adds it, a path
 //! without a leading `/` is taken relative to the document.
 
+use crate::flags::go_values::go_atoi;
 use serde_json::{Map, Value};
 
 const MISSING: &str = "missing value";
@@ -100,23 +101,6 @@ fn decode_key(key: &str) -> String {
     key.replace("~1", "/").replace("~0", "~")
 }
 
-/// Go's `strconv.Atoi`.
-fn atoi(key: &str) -> Result<i64, String> {
-    let digits = key.strip_prefix(['+', '-']).unwrap_or(key);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!(
-            "strconv.Atoi: parsing {}: invalid syntax",
-            crate::flags::go_values::go_quote(key)
-        ));
-    }
-    key.parse::<i64>().map_err(|_| {
-        format!(
-            "strconv.Atoi: parsing {}: value out of range",
-            crate::flags::go_values::go_quote(key)
-        )
-    })
-}
-
 fn invalid_index(idx: i64) -> String {
     format!("Unable to access invalid index: {idx}: {INVALID_INDEX}")
 }
@@ -151,7 +135,7 @@ fn find_container<'a>(doc: &'a mut Value, path: &str) -> Option<(&'a mut Value, 
         let next = match current {
             Value::Object(map) => map.get_mut(&part)?,
             Value::Array(items) => {
-                let idx = atoi(&part).ok()?;
+                let idx = go_atoi(&part).ok()?;
                 let idx = resolve_index(idx, items.len()).ok()?;
                 &mut items[idx]
             }
@@ -169,7 +153,7 @@ fn get(container: &Value, key: &str) -> Result<Option<Value>, String> {
     match container {
         Value::Object(map) => Ok(map.get(key).cloned()),
         Value::Array(items) => {
-            let idx = resolve_index(atoi(key)?, items.len())?;
+            let idx = resolve_index(go_atoi(key)?, items.len())?;
             Ok(Some(items[idx].clone()))
         }
         _ => Ok(None),
@@ -183,7 +167,7 @@ fn set(container: &mut Value, key: &str, value: Value) -> Result<(), String> {
             Ok(())
         }
         Value::Array(items) => {
-            let idx = resolve_index(atoi(key)?, items.len())?;
+            let idx = resolve_index(go_atoi(key)?, items.len())?;
             items[idx] = value;
             Ok(())
         }
@@ -202,7 +186,7 @@ fn add_to(container: &mut Value, key: &str, value: Value) -> Result<(), String> 
                 items.push(value);
                 return Ok(());
             }
-            let idx = atoi(key)
+            let idx = go_atoi(key)
                 .map_err(|e| format!("value was not a proper array index: '{key}': {e}"))?;
             let idx = resolve_index(idx, items.len() + 1)?;
             items.insert(idx, value);
@@ -218,7 +202,7 @@ fn remove_from(container: &mut Value, key: &str) -> Result<Value, String> {
             .shift_remove(key)
             .ok_or_else(|| format!("Unable to remove nonexistent key: {key}: {MISSING}")),
         Value::Array(items) => {
-            let idx = resolve_index(atoi(key)?, items.len())?;
+            let idx = resolve_index(go_atoi(key)?, items.len())?;
             Ok(items.remove(idx))
         }
         _ => Ok(Value::Null),

@@ -140,11 +140,13 @@ pub(crate) fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A connection hyper can speak HTTP/1.1 over.
+/// A connection hyper can speak HTTP over: HTTP/2 when TLS's ALPN chose
+/// `h2`, HTTP/1.1 otherwise.
 pub struct Conn {
     io: TokioIo<BoxIo>,
     /// Plain HTTP through an HTTP proxy: requests in absolute form.
     proxied: bool,
+    h2: bool,
 }
 
 impl hyper::rt::Read for Conn {
@@ -177,7 +179,12 @@ impl hyper::rt::Write for Conn {
 
 impl Connection for Conn {
     fn connected(&self) -> Connected {
-        Connected::new().proxy(self.proxied)
+        let connected = Connected::new().proxy(self.proxied);
+        if self.h2 {
+            connected.negotiated_h2()
+        } else {
+            connected
+        }
     }
 }
 
@@ -189,6 +196,8 @@ pub type BeforeHandshake =
 /// The connector hyper's pool uses.
 #[derive(Clone)]
 pub struct Connector {
+    /// The TLS settings for the server; its ALPN list says whether HTTP/2
+    /// is offered.
     pub tls: Option<Arc<rustls::ClientConfig>>,
     /// `tls-server-name`, when set.
     pub tls_server_name: String,
@@ -196,6 +205,11 @@ pub struct Connector {
     pub before_handshake: Option<BeforeHandshake>,
     pub dial_timeout: Duration,
     pub handshake_timeout: Duration,
+    /// How many connections were opened (TLS handshakes with the server
+    /// included): one per transport when HTTP/2 multiplexes.
+    pub opened: Arc<std::sync::atomic::AtomicUsize>,
+    /// Set once the server chose HTTP/2.
+    pub spoke_h2: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl tower::Service<Uri> for Connector {
@@ -236,10 +250,12 @@ impl Connector {
                     .await
                     .map_err(|e| ConnectError::Proxy(format!("proxyconnect tcp: {e}")))?;
                 if *tls {
+                    // CONNECT is spoken over HTTP/1.1: no h2 offered.
                     io = self
-                        .handshake(io, phost, "")
+                        .handshake(io, phost, "", false)
                         .await
-                        .map_err(|e| ConnectError::Proxy(format!("proxyconnect tcp: {e}")))?;
+                        .map_err(|e| ConnectError::Proxy(format!("proxyconnect tcp: {e}")))?
+                        .0;
                 }
                 if https {
                     (
@@ -270,14 +286,22 @@ impl Connector {
                 (io, false)
             }
         };
-        let io = if https {
-            self.handshake(io, &host, &self.tls_server_name).await?
+        let (io, h2) = if https {
+            self.handshake(io, &host, &self.tls_server_name, true)
+                .await?
         } else {
-            io
+            (io, false)
         };
+        self.opened
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if h2 {
+            self.spoke_h2
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         Ok(Conn {
             io: TokioIo::new(io),
             proxied,
+            h2,
         })
     }
 
@@ -326,24 +350,39 @@ impl Connector {
         }
     }
 
+    /// The TLS handshake, and whether ALPN chose HTTP/2 (never when
+    /// `allow_h2` is false: `h2` is then not offered).
     async fn handshake(
         &self,
         io: BoxIo,
         host: &str,
         tls_server_name: &str,
-    ) -> Result<BoxIo, ConnectError> {
+        allow_h2: bool,
+    ) -> Result<(BoxIo, bool), ConnectError> {
         let Some(config) = &self.tls else {
-            return Ok(io);
+            return Ok((io, false));
+        };
+        let offers_h2 = config
+            .alpn_protocols
+            .iter()
+            .any(|p| p == super::tls::ALPN_H2);
+        let config = if offers_h2 && !allow_h2 {
+            Arc::new(super::tls::without_h2(config))
+        } else {
+            config.clone()
         };
         if let Some(before) = &self.before_handshake {
             before().await.map_err(ConnectError::Credentials)?;
         }
         let name: ServerName<'static> =
             super::tls::server_name(host, tls_server_name).map_err(ConnectError::Tls)?;
-        let connector = tokio_rustls::TlsConnector::from(config.clone());
+        let connector = tokio_rustls::TlsConnector::from(config);
         match tokio::time::timeout(self.handshake_timeout, connector.connect(name, io)).await {
             Err(_) => Err(ConnectError::HandshakeTimeout),
-            Ok(Ok(stream)) => Ok(Box::new(stream)),
+            Ok(Ok(stream)) => {
+                let h2 = stream.get_ref().1.alpn_protocol() == Some(super::tls::ALPN_H2);
+                Ok((Box::new(stream), h2))
+            }
             Ok(Err(e)) => Err(ConnectError::Tls(tls_io_error_text(&e))),
         }
     }

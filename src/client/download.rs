@@ -148,6 +148,8 @@ fn web_client(url: &str) -> Result<WebClient, String> {
         before_handshake: None,
         dial_timeout: super::connect::DIAL_TIMEOUT,
         handshake_timeout: super::connect::TLS_HANDSHAKE_TIMEOUT,
+        opened: Default::default(),
+        spoke_h2: Default::default(),
     };
     Ok(Client::builder(TokioExecutor::new()).build(connector))
 }

@@ -154,7 +154,13 @@ impl ApiClient {
         stderr: SharedWriter,
         verbosity: i32,
     ) -> anyhow::Result<ApiClient> {
-        let transport = transport::build(resolved)?;
+        // client-go logs its HTTP/2 settings once the TLS settings were
+        // accepted: not before a set-up error.
+        let mut log = Vec::new();
+        let http2 =
+            transport::Http2Settings::for_config(resolved, &|k| std::env::var(k).ok(), &mut log);
+        let transport = transport::build(resolved, &http2)?;
+        let _ = stderr.clone().write_all(&log);
         let uri: http::Uri = transport
             .server
             .parse()
@@ -390,7 +396,8 @@ impl ApiClient {
                     let retryable = method == Method::GET
                         && matches!(&error, ApiError::Connection { detail, .. }
                             if detail == "EOF" || detail.contains("connection reset by peer")
-                                || detail == "unexpected EOF");
+                                || detail == "unexpected EOF"
+                                || detail.contains("http2: server sent GOAWAY"));
                     if !retryable || attempt >= self.max_retries {
                         return Err(self.with_previous(error, previous_error.as_deref()));
                     }

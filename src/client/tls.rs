@@ -104,7 +104,7 @@ pub fn client_config(
         builder.with_root_certificates(roots)
     };
     let mut config = builder.with_client_cert_resolver(cert_slot);
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    config.alpn_protocols = vec![ALPN_HTTP1.to_vec()];
     Ok(config)
 }
 
@@ -119,6 +119,25 @@ fn system_roots() -> &'static RootCertStore {
         }
         roots
     })
+}
+
+/// ALPN's names for HTTP/2 and HTTP/1.1.
+pub const ALPN_H2: &[u8] = b"h2";
+pub const ALPN_HTTP1: &[u8] = b"http/1.1";
+
+/// The configuration offering HTTP/2 first, then HTTP/1.1, as Go's
+/// transport does once HTTP/2 is configured.
+pub fn with_h2(config: &ClientConfig) -> ClientConfig {
+    let mut config = config.clone();
+    config.alpn_protocols = vec![ALPN_H2.to_vec(), ALPN_HTTP1.to_vec()];
+    config
+}
+
+/// The configuration offering HTTP/1.1 only (upgrades, proxies).
+pub fn without_h2(config: &ClientConfig) -> ClientConfig {
+    let mut config = config.clone();
+    config.alpn_protocols = vec![ALPN_HTTP1.to_vec()];
+    config
 }
 
 /// A client certificate and key from PEM, in the words of Go's

@@ -3,16 +3,26 @@
 //! callers keep kube-rs's body type. Everything client-go's transport
 //! decides (timeouts, TLS rules, proxies, credentials) is decided here, in
 //! kuddle's code, so that it can follow client-go exactly.
+//!
+//! Like client-go, API requests over TLS offer HTTP/2 (ALPN `h2`, then
+//! `http/1.1`) and multiplex over one connection when the server agrees;
+//! `DISABLE_HTTP2` turns that off. Upgrades (exec, attach, port-forward)
+//! always go over their own HTTP/1.1 connections, as client-go's separate
+//! upgrade transports do: SPDY and WebSocket upgrades do not exist in
+//! HTTP/2.
 
 use std::future::Future;
+use std::io::Write;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Request, Response, Uri};
 use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 use serde_json::{json, Value};
 
 use super::auth::{Auth, AuthError};
@@ -37,12 +47,104 @@ pub struct Transport {
     /// The server URL without a trailing slash.
     pub server: String,
     pub auth: Arc<Auth>,
+    /// How many connections were opened so far.
+    pub opened: Arc<AtomicUsize>,
+}
+
+/// client-go's HTTP/2 settings, read from the environment as its
+/// `SetTransportDefaults` reads them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Http2Settings {
+    /// Unless `DISABLE_HTTP2` is set (to anything).
+    pub enabled: bool,
+    /// `HTTP2_READ_IDLE_TIMEOUT_SECONDS` (30): after that long without a
+    /// frame from the server, ping it (Go's `ReadIdleTimeout`); none when
+    /// 0 or less.
+    pub read_idle: Option<Duration>,
+    /// `HTTP2_PING_TIMEOUT_SECONDS` (15): an unanswered ping closes the
+    /// connection after that long (Go's `PingTimeout`).
+    pub ping_timeout: Duration,
+}
+
+impl Http2Settings {
+    /// The settings client-go uses for `r`. Only a transport of its own
+    /// (TLS options, a proxy URL or an exec plugin ask for one) reads the
+    /// environment; otherwise Go's default transport speaks HTTP/2 without
+    /// health checks, whatever `DISABLE_HTTP2` says, and nothing is logged.
+    pub fn for_config(
+        r: &ResolvedConfig,
+        env: &dyn Fn(&str) -> Option<String>,
+        log: &mut dyn Write,
+    ) -> Http2Settings {
+        let has_ca = !r.ca_data.is_empty() || !r.ca_file.is_empty();
+        let has_cert = (!r.client_certificate_data.is_empty()
+            || !r.client_certificate_file.is_empty())
+            && (!r.client_key_data.is_empty() || !r.client_key_file.is_empty());
+        let own_transport = has_ca
+            || has_cert
+            || r.insecure
+            || !r.tls_server_name.is_empty()
+            || !r.proxy_url.is_empty()
+            || r.exec.is_some();
+        if own_transport {
+            Http2Settings::from_env(env, log)
+        } else {
+            Http2Settings {
+                enabled: true,
+                read_idle: None,
+                ping_timeout: Duration::from_secs(15),
+            }
+        }
+    }
+
+    /// The settings `env` gives, with client-go's log lines for them on
+    /// `log` (it prints them whatever `-v` says).
+    pub fn from_env(env: &dyn Fn(&str) -> Option<String>, log: &mut dyn Write) -> Http2Settings {
+        let set = |name: &str| env(name).filter(|v| !v.is_empty());
+        if set("DISABLE_HTTP2").is_some() {
+            let _ =
+                crate::context::klog_info(log, "http.go:136", "HTTP2 has been explicitly disabled");
+            return Http2Settings {
+                enabled: false,
+                read_idle: None,
+                ping_timeout: Duration::from_secs(15),
+            };
+        }
+        let mut seconds = |name: &str, line: u32, default: i64| match set(name) {
+            None => default,
+            Some(text) => match crate::flags::go_values::go_atoi(&text) {
+                Ok(n) => n,
+                Err(e) => {
+                    crate::context::klog_warning(
+                        log,
+                        &format!("http.go:{line}"),
+                        &format!(
+                            "Illegal {name}({}): {e}. Default value {default} is used",
+                            crate::flags::go_values::go_quote(&text)
+                        ),
+                    );
+                    default
+                }
+            },
+        };
+        let read_idle = seconds("HTTP2_READ_IDLE_TIMEOUT_SECONDS", 154, 30);
+        let ping = seconds("HTTP2_PING_TIMEOUT_SECONDS", 169, 15);
+        Http2Settings {
+            enabled: true,
+            read_idle: (read_idle > 0).then(|| Duration::from_secs(read_idle as u64)),
+            // Go's HTTP/2 transport reads a zero ping timeout as 15 s.
+            ping_timeout: Duration::from_secs(match ping {
+                0 => 15,
+                n => n.max(0) as u64,
+            }),
+        }
+    }
 }
 
 /// Builds the transport for resolved settings. Errors are client-go's
 /// set-up errors (`specifying a root certificates file with the insecure
 /// flag is not allowed`, `exec plugin: invalid apiVersion "…"`).
-pub fn build(r: &ResolvedConfig) -> anyhow::Result<Transport> {
+pub fn build(r: &ResolvedConfig, http2: &Http2Settings) -> anyhow::Result<Transport> {
     let server = r.server_url().trim_end_matches('/').to_string();
     let base: Uri = server
         .parse()
@@ -107,12 +209,29 @@ pub fn build(r: &ResolvedConfig) -> anyhow::Result<Transport> {
         before_handshake,
         dial_timeout: super::connect::DIAL_TIMEOUT,
         handshake_timeout: super::connect::TLS_HANDSHAKE_TIMEOUT,
+        opened: Arc::default(),
+        spoke_h2: Arc::default(),
     };
-    let hyper: Client<Connector, kube::client::Body> = Client::builder(TokioExecutor::new())
-        .pool_idle_timeout(std::time::Duration::from_secs(90))
-        .build(connector);
+    let opened = connector.opened.clone();
+    // Plain http:// stays HTTP/1.1: client-go does not speak h2c.
+    let lanes = if http2.enabled && connector.tls.is_some() {
+        let upgrade = hyper_client(connector.clone(), None, false);
+        let mut connector = connector;
+        connector.tls = connector
+            .tls
+            .map(|config| Arc::new(super::tls::with_h2(&config)));
+        Lanes::new(
+            connector,
+            Some(http2.clone()),
+            STREAMS_PER_CONNECTION,
+            upgrade,
+        )
+    } else {
+        let upgrade = hyper_client(connector.clone(), None, false);
+        Lanes::new(connector, None, usize::MAX, upgrade)
+    };
     let service = ApiService {
-        hyper,
+        lanes: Arc::new(lanes),
         base: Arc::new(base),
         auth: auth.clone(),
     };
@@ -121,7 +240,117 @@ pub fn build(r: &ResolvedConfig) -> anyhow::Result<Transport> {
         client,
         server,
         auth,
+        opened,
     })
+}
+
+type HyperClient = Client<Connector, kube::client::Body>;
+
+/// A hyper client with its own connection pool: HTTP/1.1 connections
+/// idle for 90 s are closed (Go's `IdleConnTimeout`); with `http2`,
+/// HTTP/2 where ALPN chose it, with client-go's health-check pings.
+/// `h2_known`: the server is known to choose HTTP/2, so that requests sent
+/// at once wait for one connection instead of each opening its own.
+fn hyper_client(
+    connector: Connector,
+    http2: Option<&Http2Settings>,
+    h2_known: bool,
+) -> HyperClient {
+    let mut builder = Client::builder(TokioExecutor::new());
+    builder.pool_idle_timeout(Duration::from_secs(90));
+    if let Some(h2) = http2 {
+        builder.timer(TokioTimer::new()).http2_only(h2_known);
+        if let Some(idle) = h2.read_idle {
+            builder
+                .http2_keep_alive_interval(idle)
+                .http2_keep_alive_timeout(h2.ping_timeout)
+                .http2_keep_alive_while_idle(true);
+        }
+    }
+    builder.build(connector)
+}
+
+/// How many requests kuddle keeps open at once on one HTTP/2 connection.
+/// kube-apiserver allows 250 concurrent streams per connection by default
+/// (`--http2-max-streams-per-connection` 0 means 250), aggregated servers
+/// 1,000; hyper would queue requests beyond the server's limit until a
+/// stream ends, and when every open stream is a long watch, that is never.
+/// Go's transport opens another connection instead
+/// (`StrictMaxConcurrentStreams` false): so does kuddle, from the 101st
+/// request on, which stays under any limit a server is likely to set.
+const STREAMS_PER_CONNECTION: usize = 100;
+
+/// Connections, each with its own pool, filled in turn: a request goes to
+/// the first one with fewer than `limit` requests open, else to a new one.
+struct Lanes {
+    connector: Connector,
+    http2: Option<Http2Settings>,
+    limit: usize,
+    lanes: Mutex<Vec<Lane>>,
+    /// HTTP/1.1 only, for upgrades.
+    upgrade: HyperClient,
+}
+
+#[derive(Clone)]
+struct Lane {
+    client: HyperClient,
+    open: Arc<AtomicUsize>,
+}
+
+/// One open request on a lane, until its response body is dropped.
+struct OpenRequest(Arc<AtomicUsize>);
+
+impl Drop for OpenRequest {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl Lanes {
+    fn new(
+        connector: Connector,
+        http2: Option<Http2Settings>,
+        limit: usize,
+        upgrade: HyperClient,
+    ) -> Lanes {
+        // Without HTTP/2, upgrades and requests share one pool, as they
+        // share client-go's one HTTP/1.1 transport.
+        let first = match http2 {
+            None => vec![Lane {
+                client: upgrade.clone(),
+                open: Arc::default(),
+            }],
+            Some(_) => Vec::new(),
+        };
+        Lanes {
+            connector,
+            http2,
+            limit,
+            lanes: Mutex::new(first),
+            upgrade,
+        }
+    }
+
+    fn pick(&self) -> (HyperClient, OpenRequest) {
+        let mut lanes = self.lanes.lock().unwrap_or_else(|e| e.into_inner());
+        let lane = match lanes
+            .iter()
+            .find(|l| l.open.load(Ordering::Relaxed) < self.limit)
+        {
+            Some(lane) => lane.clone(),
+            None => {
+                let h2_known = self.connector.spoke_h2.load(Ordering::Relaxed);
+                let lane = Lane {
+                    client: hyper_client(self.connector.clone(), self.http2.as_ref(), h2_known),
+                    open: Arc::default(),
+                };
+                lanes.push(lane.clone());
+                lane
+            }
+        };
+        lane.open.fetch_add(1, Ordering::Relaxed);
+        (lane.client, OpenRequest(lane.open))
+    }
 }
 
 /// `spec.cluster` for exec plugins that ask for it (client-go's
@@ -160,7 +389,7 @@ fn cluster_info(r: &ResolvedConfig, server: &str) -> Value {
 
 #[derive(Clone)]
 struct ApiService {
-    hyper: Client<Connector, kube::client::Body>,
+    lanes: Arc<Lanes>,
     base: Arc<Uri>,
     auth: Arc<Auth>,
 }
@@ -203,11 +432,16 @@ impl tower::Service<Request<kube::client::Body>> for ApiService {
             }
             let used = this.auth.apply(request.headers_mut()).await?;
             let deadline = request.extensions().get::<Deadline>().copied();
-            let response = this.hyper.request(request).await?;
+            let (response, open) = if request.headers().contains_key(http::header::UPGRADE) {
+                (this.lanes.upgrade.request(request).await?, None)
+            } else {
+                let (client, open) = this.lanes.pick();
+                (client.request(request).await?, Some(open))
+            };
             if response.status() == http::StatusCode::UNAUTHORIZED {
                 this.auth.unauthorized(&used).await;
             }
-            Ok(response.map(|body| TimedBody::new(body, deadline)))
+            Ok(response.map(|body| TimedBody::new(body, deadline, open)))
         })
     }
 }
@@ -218,14 +452,21 @@ pub struct TimedBody {
     inner: hyper::body::Incoming,
     deadline: Option<Pin<Box<tokio::time::Sleep>>>,
     expired: bool,
+    /// Counts the request as open on its connection while the body lives.
+    _open: Option<OpenRequest>,
 }
 
 impl TimedBody {
-    fn new(inner: hyper::body::Incoming, deadline: Option<Deadline>) -> TimedBody {
+    fn new(
+        inner: hyper::body::Incoming,
+        deadline: Option<Deadline>,
+        open: Option<OpenRequest>,
+    ) -> TimedBody {
         TimedBody {
             inner,
             deadline: deadline.map(|d| Box::pin(tokio::time::sleep_until(d.0))),
             expired: false,
+            _open: open,
         }
     }
 }
@@ -280,6 +521,25 @@ pub fn failure_text(err: &(dyn std::error::Error + 'static)) -> (String, bool) {
         }
         if let Some(t) = e.downcast_ref::<BodyTimeout>() {
             return (t.to_string(), false);
+        }
+        if let Some(h) = e.downcast_ref::<h2::Error>() {
+            if h.is_remote() {
+                // Go names the last stream too, which h2 does not tell.
+                let code = h.reason().unwrap_or(h2::Reason::NO_ERROR);
+                return match h.is_go_away() {
+                    true => (
+                        format!(
+                            "http2: server sent GOAWAY and closed the connection; ErrCode={code:?}"
+                        ),
+                        false,
+                    ),
+                    false => (format!("stream error: {code:?}; received from peer"), false),
+                };
+            }
+        }
+        // hyper's HTTP/2 health check went unanswered.
+        if e.to_string() == "keep-alive timed out" {
+            return ("http2: client connection lost".into(), false);
         }
         if let Some(h) = e.downcast_ref::<hyper::Error>() {
             if h.is_incomplete_message() {

@@ -26,6 +26,19 @@ pub fn go_int64(s: &str) -> Result<i64, String> {
     parse_int(s, 64)
 }
 
+/// Go's `strconv.Atoi`: optional sign, decimal digits, within int64.
+pub fn go_atoi(s: &str) -> Result<i64, String> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "strconv.Atoi: parsing {}: invalid syntax",
+            go_quote(s)
+        ));
+    }
+    s.parse::<i64>()
+        .map_err(|_| format!("strconv.Atoi: parsing {}: value out of range", go_quote(s)))
+}
+
 /// Go's `strconv.ParseInt` with base 0: optional sign, then a `0x`, `0o`,
 /// `0b` or leading-`0` (octal) prefix, with `_` allowed between digits.
 fn parse_int(s: &str, bits: u32) -> Result<i64, String> {
