@@ -260,12 +260,7 @@ const PREFETCH_WINDOW: usize = 16;
 /// (their namespace appears, their type becomes known): nothing after one is
 /// read before it has been applied.
 pub(crate) fn is_barrier(info: &Info) -> bool {
-    matches!(
-        (info.mapping.group.as_str(), info.mapping.kind.as_str()),
-        ("", "Namespace")
-            | ("apiextensions.k8s.io", "CustomResourceDefinition")
-            | ("apiregistration.k8s.io", "APIService")
-    )
+    crate::resource::window::is_barrier(&info.mapping)
 }
 
 impl Applier {
