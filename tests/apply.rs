@@ -989,3 +989,44 @@ fn many_objects_overlap_but_report_in_order() {
     t.objects_match(kinds);
     t.objects_match_in(&inner_a, &inner_b, kinds);
 }
+
+/// Config maps in the namespace and in a namespace that does not exist,
+/// interleaved and applied at the same time: each missing one reports the
+/// missing namespace, the rest are created, all in file order.
+#[test]
+fn objects_in_a_missing_namespace_among_others() {
+    let t = Twins::new("apply-gone");
+    let manifest = |ns: &str| {
+        let mut text = String::new();
+        for i in 0..24 {
+            let namespace = if i % 3 == 1 {
+                format!("{ns}-gone")
+            } else {
+                ns.to_string()
+            };
+            text += &format!(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i:02}\n  namespace: {namespace}\ndata:\n  k: v\n---\n"
+            );
+        }
+        text
+    };
+    let run = |ns: &str| {
+        Invocation::new(&["apply", "-f", "-"])
+            .kubeconfig(cluster_kubeconfig())
+            .stdin(manifest(ns).into_bytes())
+    };
+    let out = t.same_runs(&run(&t.a), &run(&t.b), "apply -f - (two namespaces)");
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stdout.matches(" created\n").count(),
+        16,
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        out.stderr.matches("-gone\" not found").count(),
+        8,
+        "{}",
+        out.stderr
+    );
+}

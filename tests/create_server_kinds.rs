@@ -4,7 +4,7 @@
 
 mod common;
 use common::cluster::cluster_kubeconfig;
-use common::twin::Twin;
+use common::twin::{mask_output, Twin};
 use common::*;
 
 /// A read-only command against the cluster (role names need discovery).
@@ -386,4 +386,167 @@ fn create_raw() {
     }
     t.kubectl_in(&t.a, "get cm raw-cm");
     t.kubectl_in(&t.b, "get cm raw-cm");
+}
+
+/// A folder of 46 objects for `create -f` in the namespace `ns`, read in
+/// file order: config maps (one with an unknown field), services (one
+/// refused for its port), a namespace of its own with a service account
+/// and config maps in it, then more config maps, one made beforehand and
+/// one named a second time.
+fn many_objects(ns: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("create-many-{ns}"));
+    std::fs::create_dir_all(&dir).expect("temp folder");
+    let config_map = |name: &str, namespace: &str, extra: &str| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: {namespace}\n{extra}data:\n  k: v\n---\n"
+        )
+    };
+    let mut first = String::new();
+    for i in 0..18 {
+        let extra = if i == 9 { "spare: 1\n" } else { "" };
+        first += &config_map(&format!("cm-{i:02}"), ns, extra);
+    }
+    let mut second = String::new();
+    for i in 0..12 {
+        // Port 70000 is out of range: the server refuses this one.
+        let port = if i == 6 { 70000 } else { 8000 + i };
+        second += &format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-{i:02}\n  namespace: {ns}\nspec:\n  ports:\n  - port: {port}\n---\n"
+        );
+    }
+    let inner = format!("{ns}-in");
+    let mut third = format!("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {inner}\n---\n");
+    third += &format!(
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: robot\n  namespace: {inner}\n---\n"
+    );
+    for i in 0..4 {
+        third += &config_map(&format!("inner-{i}"), &inner, "");
+    }
+    let mut fourth = String::new();
+    for i in 18..26 {
+        fourth += &config_map(&format!("cm-{i:02}"), ns, "");
+        if i == 21 {
+            fourth += &config_map("made-before", ns, "");
+        }
+    }
+    fourth += &config_map("cm-05", ns, "");
+    for (name, text) in [
+        ("00-config.yaml", first),
+        ("10-services.yaml", second),
+        ("20-inner.yaml", third),
+        ("30-more.yaml", fourth),
+    ] {
+        std::fs::write(dir.join(name), text).expect("write fixture");
+    }
+    dir
+}
+
+/// Namespaces and folders the test made, removed when it ends.
+struct Leftovers(Vec<String>, Vec<std::path::PathBuf>);
+
+impl Drop for Leftovers {
+    fn drop(&mut self) {
+        let mut args = vec!["delete".to_string(), "namespace".to_string()];
+        args.extend(self.0.iter().cloned());
+        args.push("--wait=false".into());
+        args.push("--ignore-not-found".into());
+        Invocation::new(&args)
+            .kubeconfig(cluster_kubeconfig())
+            .kubectl();
+        for dir in &self.1 {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+#[test]
+fn create_many_objects_overlapping_reports_in_file_order() {
+    let t = Twin::new("mut-create-many");
+    let (dir_a, dir_b) = (many_objects(&t.a), many_objects(&t.b));
+    let (inner_a, inner_b) = (format!("{}-in", t.a), format!("{}-in", t.b));
+    let _leftovers = Leftovers(
+        vec![t.a.clone(), t.b.clone(), inner_a.clone(), inner_b.clone()],
+        vec![dir_a.clone(), dir_b.clone()],
+    );
+    t.setup("create configmap made-before --from-literal=a=b");
+    // No -n: every object names its namespace, two of them.
+    let run = |extra: &[&str]| {
+        let outputs: Vec<(Output, &String)> = [(&dir_a, &t.a), (&dir_b, &t.b)]
+            .into_iter()
+            .enumerate()
+            .map(|(i, (dir, ns))| {
+                let mut words = vec!["create", "-f", dir.to_str().unwrap()];
+                words.extend(extra);
+                let inv = Invocation::new(&words).kubeconfig(cluster_kubeconfig());
+                (if i == 0 { inv.kubectl() } else { inv.kuddle() }, ns)
+            })
+            .collect();
+        let mask = |s: &str, ns: &str| {
+            let dir = std::env::temp_dir().join(format!("create-many-{ns}"));
+            mask_output(
+                &s.replace(&dir.display().to_string(), "<dir>")
+                    .replace(ns, "<ns>"),
+            )
+        };
+        let (expected, actual) = (&outputs[0], &outputs[1]);
+        let context = format!("create -f DIR {}", extra.join(" "));
+        assert_same_text(
+            "stdout",
+            &mask(&expected.0.stdout, expected.1),
+            &mask(&actual.0.stdout, actual.1),
+            &context,
+        );
+        assert_same_text(
+            "stderr",
+            &mask(&normalize_stderr(&expected.0.stderr), expected.1),
+            &mask(&normalize_stderr(&actual.0.stderr), actual.1),
+            &context,
+        );
+        assert_eq!(expected.0.code, actual.0.code, "exit code for {context}");
+        outputs.into_iter().nth(1).unwrap().0
+    };
+    // Nothing is created: the inner namespace stays missing for the
+    // objects after it.
+    let out = run(&["--dry-run=server", "-o", "name"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.starts_with("configmap/cm-00\nconfigmap/cm-01\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stderr.contains("namespaces \""), "{}", out.stderr);
+    // The objects after the namespace are created in it, the failures in
+    // the middle leave the rest created.
+    let out = run(&[]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stdout.matches(" created\n").count(),
+        42,
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("namespace/") && out.stdout.contains("configmap/inner-3 created\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stderr.contains("AlreadyExists"), "{}", out.stderr);
+    assert!(out.stderr.contains("70000"), "{}", out.stderr);
+    t.same_objects("cm,svc,sa");
+    assert_same_text(
+        "objects in the inner namespace",
+        &t.objects(&inner_a, "cm,sa"),
+        &t.objects(&inner_b, "cm,sa"),
+        "after create -f",
+    );
+    // Everything is there now: every object fails, in order.
+    let out = run(&["-o", "yaml", "--save-config"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr.matches("AlreadyExists").count(),
+        44,
+        "{}",
+        out.stderr
+    );
 }

@@ -221,3 +221,46 @@ fn forbidden_for_the_limited_user() {
     }
     assert_eq!(before, version(), "the pod changed");
 }
+
+/// 40 config maps replaced at once: one missing and one with an unknown
+/// field in the middle, one named twice; lines and errors in file order.
+#[test]
+fn many_objects_report_in_file_order() {
+    let t = Twin::new("repl-many");
+    let config_map = |name: &str, value: &str, extra: &str| {
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n{extra}data:\n  k: \"{value}\"\n---\n")
+    };
+    let mut before = String::new();
+    let mut after = String::new();
+    for i in 0..40 {
+        let name = format!("cm-{i:02}");
+        if i != 17 {
+            before += &config_map(&name, "old", "");
+        }
+        let extra = if i == 25 { "spare: 1\n" } else { "" };
+        after += &config_map(&name, &format!("new-{i}"), extra);
+        if i == 30 {
+            after += &config_map("cm-03", "again", "");
+        }
+    }
+    t.setup_manifest(&before);
+    // Named apart from the namespaces, which the comparison masks.
+    let file = std::env::temp_dir().join(format!("replace-many-{}.yaml", std::process::id()));
+    std::fs::write(&file, after).expect("write manifest");
+    let out = t.same_words(&["replace", "-f", file.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stdout.matches(" replaced\n").count(),
+        39,
+        "{}",
+        out.stdout
+    );
+    assert!(out.stderr.contains("\"cm-17\" not found"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("unknown field \"spare\""),
+        "{}",
+        out.stderr
+    );
+    t.same_objects("cm");
+}

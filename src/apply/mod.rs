@@ -247,7 +247,9 @@ pub struct Applier {
     /// Namespaces seen to exist during this invocation: kubectl asks again
     /// for every missing object, but an existing namespace only decides
     /// which NotFound is reported, so the first answer serves the rest.
-    pub known_namespaces: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    /// Held while a namespace is looked up, so the objects written at the
+    /// same time wait for that answer instead of asking too.
+    pub known_namespaces: std::sync::Arc<tokio::sync::Mutex<std::collections::HashSet<String>>>,
     /// GETs sent ahead of their turn (see [`Applier::prefetch`]), by path.
     pub prefetched:
         std::collections::HashMap<String, tokio::task::JoinHandle<Result<Value, ApiError>>>,
@@ -260,12 +262,7 @@ const PREFETCH_WINDOW: usize = 16;
 /// (their namespace appears, their type becomes known): nothing after one is
 /// read before it has been applied.
 pub(crate) fn is_barrier(info: &Info) -> bool {
-    matches!(
-        (info.mapping.group.as_str(), info.mapping.kind.as_str()),
-        ("", "Namespace")
-            | ("apiextensions.k8s.io", "CustomResourceDefinition")
-            | ("apiregistration.k8s.io", "APIService")
-    )
+    crate::resource::window::is_barrier(&info.mapping)
 }
 
 impl Applier {
@@ -279,12 +276,6 @@ impl Applier {
             known_namespaces: self.known_namespaces.clone(),
             prefetched: Default::default(),
         }
-    }
-
-    fn knows_namespace(&self, namespace: &str) -> bool {
-        self.known_namespaces
-            .lock()
-            .is_ok_and(|known| known.contains(namespace))
     }
 
     fn query(&self, field_manager: &str, force: Option<bool>) -> String {
@@ -381,9 +372,12 @@ impl Applier {
                 if e.is_not_found()
                     && !info.namespace.is_empty()
                     && info.namespace != "default"
-                    && info.mapping.namespaced
-                    && !self.knows_namespace(&info.namespace) =>
+                    && info.mapping.namespaced =>
             {
+                let mut known = self.known_namespaces.lock().await;
+                if known.contains(&info.namespace) {
+                    return Err(e);
+                }
                 let path = format!(
                     "/api/v1/namespaces/{}",
                     crate::resource::mapper::path_escape(&info.namespace)
@@ -391,9 +385,7 @@ impl Applier {
                 match self.client.get_json(&path).await {
                     Err(e2) if e2.is_not_found() => Err(e2.into()),
                     Ok(_) => {
-                        if let Ok(mut known) = self.known_namespaces.lock() {
-                            known.insert(info.namespace.clone());
-                        }
+                        known.insert(info.namespace.clone());
                         Err(e)
                     }
                     Err(_) => Err(e),

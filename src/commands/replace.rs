@@ -34,6 +34,7 @@ use crate::resource::infos::{
     arguments_with_paths, read_checked_file_objects, FileReading, Info, Visited,
 };
 use crate::resource::wait::{until_deleted, Deadline, Target, DEADLINE_EXCEEDED};
+use crate::resource::window::{write_all, Turn};
 use crate::resource::write::{self, WriteOptions};
 
 /// How long `--force` waits for the old objects to be gone by default.
@@ -153,27 +154,58 @@ pub async fn run(ctx: &mut Context, args: ReplaceArgs) -> Result<()> {
         .reading
         .into_iter()
         .for_each(|e| errors.push_reading(e));
-    for item in objects.items {
-        let mut info = match item {
-            Ok(info) => info,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        annotate(&mut info.object, args.save_config);
-        if dry_run == DryRun::Client {
-            result.print(&mut ctx.out, &info.object, "replaced")?;
-            continue;
+    let items: Vec<Result<Info>> = objects
+        .items
+        .into_iter()
+        .map(|item| {
+            item.map(|mut info| {
+                annotate(&mut info.object, args.save_config);
+                info
+            })
+        })
+        .collect();
+    let out = &mut ctx.out;
+    let mut done = |outcome: Result<Value>| -> Result<()> {
+        match outcome {
+            Ok(object) => result.print(out, &object, "replaced")?,
+            Err(e) => errors.push(e),
         }
-        match replace_one(&conn.client, &info, subresource, &options).await {
-            Ok(mut replaced) => {
-                sort_keys(&mut replaced);
-                result.print(&mut ctx.out, &replaced, "replaced")?;
-            }
-            Err(e) => errors.push(add_source_to_err("replacing", &info.source, e)),
+        Ok(())
+    };
+    if dry_run == DryRun::Client {
+        for item in items {
+            done(item.map(|info| info.object))?;
         }
+        return errors.into_result();
     }
+    let client = conn.client.clone();
+    let mut err = ctx.err.clone();
+    write_all(
+        &client,
+        items,
+        |item| match item {
+            Ok(info) => Turn::write(&info.mapping, info.namespace.as_deref(), &info.name),
+            Err(_) => Turn::local(),
+        },
+        |item, held| {
+            let client = client.holding_warnings(held);
+            let options = options.clone();
+            let subresource = subresource.map(str::to_string);
+            async move {
+                let info = item?;
+                match replace_one(&client, &info, subresource.as_deref(), &options).await {
+                    Ok(mut replaced) => {
+                        sort_keys(&mut replaced);
+                        Ok(replaced)
+                    }
+                    Err(e) => Err(add_source_to_err("replacing", &info.source, e)),
+                }
+            }
+        },
+        &mut err,
+        done,
+    )
+    .await?;
     errors.into_result()
 }
 

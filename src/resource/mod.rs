@@ -16,6 +16,7 @@ pub mod select;
 pub mod selector;
 pub mod wait;
 pub mod watch;
+pub mod window;
 pub mod write;
 
 pub use discovery::{ApiResource, Discovery};

@@ -18,6 +18,7 @@ use clap::{ArgAction, Args};
 use http::Method;
 
 use crate::apply::last_applied;
+use crate::client::ApiClient;
 use crate::context::Context;
 use crate::error::{add_source_to_err, CliError, VisitErrors};
 use crate::flags::dry_run::DryRunFlags;
@@ -26,7 +27,8 @@ use crate::flags::validate::{FieldValidation, ValidateFlags};
 use crate::flags::{DryRun, FilenameFlags, PrintFlags};
 use crate::printers::result::ResultPrinter;
 use crate::printers::{sort_keys, OBJECT_FORMATS};
-use crate::resource::infos::{read_checked_file_objects, FileReading};
+use crate::resource::infos::{read_checked_file_objects, FileReading, Info};
+use crate::resource::window::{write_all, Turn};
 use crate::resource::write::{self, WriteOptions};
 
 /// The flags of `create` itself (without a subcommand).
@@ -120,48 +122,51 @@ pub async fn run(ctx: &mut Context, args: CreateFromFilesArgs) -> Result<()> {
     let mut result = ResultPrinter::new(dry_run, printer, args.print.show_managed_fields);
     let mut errors = VisitErrors::default();
     let mut count = 0usize;
-    for item in objects.items {
-        let mut info = match item {
-            Ok(info) => info,
-            Err(e) => {
-                errors.push(e);
-                continue;
+    let items: Vec<Result<Info>> = objects
+        .items
+        .into_iter()
+        .map(|item| item.map(|info| with_annotation(info, args.save_config)))
+        .collect();
+    let sends = dry_run != DryRun::Client && items.iter().any(|item| item.is_ok());
+    let client = match sends {
+        true => Some(ctx.connection().await?.client.clone()),
+        false => None,
+    };
+    let mut err = ctx.err.clone();
+    let out = &mut ctx.out;
+    let mut done = |outcome: Result<Info>| -> Result<()> {
+        match outcome {
+            Ok(info) => {
+                count += 1;
+                result.print(out, &info.object, "created")?;
+                // Lines show up as objects are created, between any warnings.
+                out.flush()?;
             }
-        };
-        // Unstructured objects encode with sorted keys, the annotation too.
-        sort_keys(&mut info.object);
-        if let Some(obj) = info.object.as_object_mut() {
-            let has_annotation = last_applied::original(obj).is_some_and(|a| !a.is_empty());
-            if args.save_config || has_annotation {
-                last_applied::create_annotation(obj);
-                sort_keys(&mut info.object);
-            }
+            Err(e) => errors.push(e),
         }
-        if dry_run != DryRun::Client {
-            let conn = ctx.connection().await?;
-            let created = write::create(
-                &conn.client,
-                &info.mapping,
-                info.namespace.as_deref(),
-                &info.object,
-                &options,
-            )
-            .await;
-            match created {
-                Ok(mut object) => {
-                    sort_keys(&mut object);
-                    info.object = object;
-                }
-                Err(e) => {
-                    errors.push(add_source_to_err("creating", &info.source, e.into()));
-                    continue;
-                }
-            }
+        Ok(())
+    };
+    if let Some(client) = client {
+        write_all(
+            &client,
+            items,
+            |item| match item {
+                Ok(info) => Turn::write(&info.mapping, info.namespace.as_deref(), &info.name),
+                Err(_) => Turn::local(),
+            },
+            |item, held| {
+                let client = client.holding_warnings(held);
+                let options = options.clone();
+                async move { create_one(&client, item?, &options).await }
+            },
+            &mut err,
+            done,
+        )
+        .await?;
+    } else {
+        for item in items {
+            done(item)?;
         }
-        count += 1;
-        result.print(&mut ctx.out, &info.object, "created")?;
-        // Lines show up as objects are created, between any warnings.
-        ctx.out.flush()?;
     }
     objects
         .reading
@@ -174,6 +179,41 @@ pub async fn run(ctx: &mut Context, args: CreateFromFilesArgs) -> Result<()> {
         bail!("no objects passed to create");
     }
     Ok(())
+}
+
+/// The object as it is sent: unstructured objects encode with sorted keys,
+/// the last-applied annotation too (stored with `--save-config`, brought up
+/// to date when the object carries one).
+fn with_annotation(mut info: Info, save_config: bool) -> Info {
+    sort_keys(&mut info.object);
+    if let Some(obj) = info.object.as_object_mut() {
+        let has_annotation = last_applied::original(obj).is_some_and(|a| !a.is_empty());
+        if save_config || has_annotation {
+            last_applied::create_annotation(obj);
+            sort_keys(&mut info.object);
+        }
+    }
+    info
+}
+
+/// Creates one object; the server's answer replaces it in `info`.
+async fn create_one(client: &ApiClient, mut info: Info, options: &WriteOptions) -> Result<Info> {
+    let created = write::create(
+        client,
+        &info.mapping,
+        info.namespace.as_deref(),
+        &info.object,
+        options,
+    )
+    .await;
+    match created {
+        Ok(mut object) => {
+            sort_keys(&mut object);
+            info.object = object;
+            Ok(info)
+        }
+        Err(e) => Err(add_source_to_err("creating", &info.source, e.into())),
+    }
 }
 
 /// kubectl's checks of `--raw` (after `-f`'s), and the path to POST to.
