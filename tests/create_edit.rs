@@ -1,39 +1,11 @@
-//! `create -f … --edit`: kuddle's edit-before-create loop
-//! (`editor::create_with_edit`, which `create -f` calls) run in-process
-//! against the real control plane, compared with `kubectl create --edit`
-//! in a twin namespace, with the same scripted editor.
+//! `create -f … --edit`: kuddle's edit-before-create loop against the real
+//! control plane, compared with `kubectl create --edit` in a twin
+//! namespace, with the same scripted editor.
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
-use common::cluster::cluster_kubeconfig;
 use common::twin::{mask_output, Twin};
 use common::*;
-use kuddle::context::{Context, SharedWriter};
-use kuddle::editor::{create_with_edit, CreateEdit};
-use kuddle::flags::validate::FieldValidation;
-use kuddle::flags::{FilenameFlags, GlobalFlags, PrintFlags};
-
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buffer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Buffer {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
 
 /// A fresh editor state: snippet N runs at call N.
 fn editor_state(steps: &[&str]) -> std::path::PathBuf {
@@ -49,54 +21,16 @@ fn editor_state(steps: &[&str]) -> std::path::PathBuf {
     dir
 }
 
-fn kuddle_create_edit(ns: &str, file: &str, print: PrintFlags, steps: &[&str]) -> Output {
-    let state = editor_state(steps);
-    std::env::set_var("KUBE_EDITOR", fixture("edit/editor.sh"));
-    std::env::set_var("EDIT_STATE", &state);
-    std::env::set_var("TMPDIR", state.join("tmp"));
-    let global = GlobalFlags {
-        kubeconfig: Some(cluster_kubeconfig().display().to_string()),
-        namespace: Some(ns.to_string()),
-        ..Default::default()
-    };
-    let (out, err) = (Buffer::default(), Buffer::default());
-    let mut ctx = Context::new(
-        global,
-        Box::new(out.clone()),
-        SharedWriter::new(Box::new(err.clone())),
-        "kuddle create".into(),
-    );
-    let files = FilenameFlags {
-        filenames: vec![file.to_string()],
-        ..Default::default()
-    };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let result = runtime.block_on(create_with_edit(
-        &mut ctx,
-        CreateEdit {
-            files: &files,
-            print: &print,
-            validation: FieldValidation::Strict,
-            save_config: false,
-        },
-    ));
-    let _ = ctx.out.flush();
-    let code = match result {
-        Ok(()) => 0,
-        Err(e) => kuddle::error::render(&e, &mut ctx.err),
-    };
-    let _ = std::fs::remove_dir_all(&state);
-    Output {
-        stdout: out.text(),
-        stderr: err.text(),
-        code,
-    }
-}
-
-fn kubectl_create_edit(t: &Twin, ns: &str, file: &str, extra: &[&str], steps: &[&str]) -> Output {
+/// `create --edit -f FILE EXTRA…` by kubectl or kuddle, the editor running
+/// `steps` one per call.
+fn create_edit(
+    t: &Twin,
+    ns: &str,
+    file: &str,
+    extra: &[&str],
+    steps: &[&str],
+    kuddle: bool,
+) -> Output {
     let state = editor_state(steps);
     let mut words = vec!["create", "--edit", "-f", file];
     words.extend(extra);
@@ -107,8 +41,8 @@ fn kubectl_create_edit(t: &Twin, ns: &str, file: &str, extra: &[&str], steps: &[
             fixture("edit/editor.sh").display().to_string(),
         )
         .env("EDIT_STATE", state.display().to_string())
-        .env("TMPDIR", state.join("tmp").display().to_string())
-        .kubectl();
+        .env("TMPDIR", state.join("tmp").display().to_string());
+    let out = if kuddle { out.kuddle() } else { out.kubectl() };
     let _ = std::fs::remove_dir_all(&state);
     out
 }
@@ -123,12 +57,8 @@ fn normalize(text: &str, ns: &str) -> String {
 
 fn same(t: &Twin, file: &str, output: Option<&str>, steps: &[&str]) -> Output {
     let extra: Vec<&str> = output.map(|o| vec!["-o", o]).unwrap_or_default();
-    let expected = kubectl_create_edit(t, &t.a, file, &extra, steps);
-    let print = PrintFlags {
-        output: output.map(str::to_string),
-        ..Default::default()
-    };
-    let actual = kuddle_create_edit(&t.b, file, print, steps);
+    let expected = create_edit(t, &t.a, file, &extra, steps, false);
+    let actual = create_edit(t, &t.b, file, &extra, steps, true);
     let context = format!("create --edit -f {file} {extra:?}");
     assert_same_text(
         "stdout",
@@ -178,4 +108,22 @@ fn edit_then_create() {
     );
     same(&t, &plain, Some("name"), &[]);
     t.same_objects("cm");
+    // --raw posts the file as it is: not together with --edit.
+    let words = [
+        "create",
+        "--edit",
+        "-f",
+        &plain,
+        "--raw",
+        "/api/v1/namespaces/x/configmaps",
+    ];
+    let (theirs, ours) = (
+        t.invocation(&t.a, &words).kubectl(),
+        t.invocation(&t.b, &words).kuddle(),
+    );
+    assert_eq!(
+        ours.stderr,
+        "error: --raw and --edit are mutually exclusive\n"
+    );
+    assert_eq!((ours.stderr, ours.code), (theirs.stderr, theirs.code));
 }

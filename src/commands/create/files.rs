@@ -73,6 +73,11 @@ pub struct CreateFromFilesArgs {
     #[arg(long = "raw", value_name = "URI", allow_hyphen_values = true)]
     pub raw: Option<String>,
 
+    /// Open each object in an editor before creating it.
+    #[arg(long = "edit", num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
+    pub edit: bool,
+
     /// Only read when editing before creating: write the file to edit with
     /// CRLF line endings.
     #[arg(long = "windows-line-endings", num_args = 0..=1, require_equals = true, default_missing_value = "true",
@@ -100,7 +105,20 @@ pub async fn run(ctx: &mut Context, args: CreateFromFilesArgs) -> Result<()> {
     if args.files.filenames.is_empty() && kustomize.is_none() {
         bail!("must specify one of -f and -k");
     }
-    if let Some(raw) = args.raw.as_deref().filter(|r| !r.is_empty()) {
+    let raw = args.raw.as_deref().filter(|r| !r.is_empty());
+    if raw.is_some() && args.edit {
+        bail!("--raw and --edit are mutually exclusive");
+    }
+    if args.edit {
+        let edit = crate::editor::CreateEdit {
+            files: &args.files,
+            print: &args.print,
+            validation,
+            save_config: args.save_config,
+        };
+        return crate::editor::create_with_edit(ctx, edit).await;
+    }
+    if let Some(raw) = raw {
         let path = raw_path(raw, &args)?;
         return raw_post(ctx, &path, &args.files.filenames[0]).await;
     }
