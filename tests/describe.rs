@@ -635,3 +635,60 @@ fn objects_named_by_files() {
         same(&ns, &line);
     }
 }
+
+/// More objects than kuddle describes in one batch (it prints them as
+/// they arrive): the order, the blank lines between them, the events of
+/// objects in different batches (one list of the namespace's events,
+/// asked once), and the prefix form all match kubectl.
+#[test]
+fn many_objects_are_described_as_they_arrive() {
+    let ns = namespace("describe-many");
+    let count = 230;
+    let mut maps = String::new();
+    for n in 0..count {
+        maps.push_str(&format!(
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: many-{n:03}\n  labels: {{group: many}}\ndata: {{n: \"{n}\"}}\n"
+        ));
+    }
+    let created = Invocation::new(&["-n", &ns, "create", "-f", "-"])
+        .kubeconfig(cluster_kubeconfig())
+        .stdin(maps)
+        .kubectl();
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    // Events about objects in the first, second and last batch.
+    let mut events = String::new();
+    for n in [0, 150, 229] {
+        let uid = kubectl_in(
+            &ns,
+            &format!("get cm many-{n:03} -o jsonpath={{.metadata.uid}}"),
+        )
+        .stdout;
+        events.push_str(&format!(
+            "---\napiVersion: v1\nkind: Event\nmetadata: {{name: many-{n:03}.checked}}\n\
+             involvedObject: {{apiVersion: v1, kind: ConfigMap, name: many-{n:03}, namespace: {ns}, uid: {uid}}}\n\
+             reason: Checked\nmessage: configmap {n} was checked\ntype: Normal\n\
+             source: {{component: kuddle-test}}\ncount: 1\n\
+             firstTimestamp: \"2026-01-01T00:00:00Z\"\nlastTimestamp: \"2026-01-01T00:00:00Z\"\n"
+        ));
+    }
+    let created = Invocation::new(&["-n", &ns, "create", "-f", "-"])
+        .kubeconfig(cluster_kubeconfig())
+        .stdin(events)
+        .kubectl();
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    for line in [
+        "describe cm -l group=many",
+        "describe cm -l group=many --show-events",
+        "describe cm --show-events --chunk-size=7",
+        "describe cm many-",
+        "describe cm many-1 --show-events",
+    ] {
+        same_ok(&ns, line);
+    }
+    let out = same(&ns, "describe cm -l group=many --show-events");
+    assert_eq!(out.stdout.matches("\n\n\nName:").count(), count - 1);
+    assert_eq!(out.stdout.matches("configmap 150 was checked").count(), 1);
+    let out = same(&ns, "describe cm many-");
+    assert_eq!(out.stdout.matches("Name:").count(), count);
+    kubectl_in(&ns, &format!("delete namespace {ns} --wait=false"));
+}

@@ -69,6 +69,11 @@ fn watching_a_namespace_that_changes() {
         "get cm -w --output-watch-events",
         "get cm watched -w",
         "get cm -w -o name",
+        // Names are decoded without the rest of each object: of a named
+        // object, of events only, and of a current state in pages.
+        "get cm watched -w -o name --output-watch-events",
+        "get cm --watch-only -o name --output-watch-events",
+        "get cm -w -o name --chunk-size=1",
         "get cm --watch-only -o json --output-watch-events",
         "get cm --watch-only -o yaml",
     ] {

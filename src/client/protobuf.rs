@@ -141,12 +141,23 @@ pub fn unwrap(body: &[u8]) -> Result<&[u8], WireError> {
 
 /// The `metadata.continue` of a list body.
 pub fn list_continue(body: &[u8]) -> Option<String> {
+    list_meta_string(body, 3)
+}
+
+/// The `metadata.resourceVersion` of a list body.
+pub fn list_resource_version(body: &[u8]) -> Option<String> {
+    list_meta_string(body, 2)
+}
+
+/// A string field of a list body's `ListMeta`.
+fn list_meta_string(body: &[u8], number: u32) -> Option<String> {
     let list = unwrap(body).ok()?;
     for field in fields(list) {
         if let (1, meta) = field.ok()? {
             for field in fields(meta.bytes()?) {
-                if let (3, token) = field.ok()? {
-                    return Some(token.string());
+                match field.ok()? {
+                    (n, value) if n == number => return Some(value.string()),
+                    _ => {}
                 }
             }
         }
@@ -193,13 +204,15 @@ mod tests {
 
     #[test]
     fn envelope_list_meta_and_items() {
-        let meta = ld(3, b"next");
+        let mut meta = ld(2, b"77");
+        meta.extend(ld(3, b"next"));
         let mut list = ld(1, &meta);
         list.extend(ld(2, b"a"));
         list.extend(ld(2, b"bc"));
         let mut body = MAGIC.to_vec();
         body.extend(ld(2, &list));
         assert_eq!(list_continue(&body).as_deref(), Some("next"));
+        assert_eq!(list_resource_version(&body).as_deref(), Some("77"));
         assert_eq!(list_items(&body).unwrap(), vec![&b"a"[..], &b"bc"[..]]);
     }
 

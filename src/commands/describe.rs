@@ -16,7 +16,7 @@
 //!   # Describe every pod whose name starts with "frontend"
 //!   kuddle describe pods frontend
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 use anyhow::Result;
@@ -25,7 +25,7 @@ use serde_json::Value;
 
 use crate::client::{ApiClient, ApiError, ACCEPT_JSON};
 use crate::context::{Connection, Context};
-use crate::describe::related::{self, Fetch};
+use crate::describe::related;
 use crate::describe::{
     Answer, DescribeError, Describer, Failure, ItemKind, Query, Related, Settings,
 };
@@ -34,7 +34,7 @@ use crate::flags::go_values::{go_bool, go_int64};
 use crate::flags::FilenameFlags;
 use crate::resource::builder::NamedTarget;
 use crate::resource::builder::{Plan, Selection};
-use crate::resource::fetch::{enhance_list_error, get_object, ListQuery, Pager};
+use crate::resource::fetch::{enhance_list_error, get_object, ListError, ListQuery, Pager};
 use crate::resource::infos::{arguments_with_paths, read_file_objects, FileReading};
 use crate::resource::{Mapping, NoResourceType};
 
@@ -107,46 +107,26 @@ pub async fn run(ctx: &mut Context, args: DescribeArgs) -> Result<()> {
     } else {
         plan(ctx, &selection).await?
     };
-    let (infos, errors) = fetch_infos(&conn.client, plan, args.chunk_size).await?;
-
-    let explicit = args.show_events.is_some();
-    let mut show_events = args.show_events.unwrap_or(true);
-    if (!errors.is_empty() || infos.len() > 1) && !explicit {
-        show_events = false;
-    }
-    if errors.len() == 1 && errors[0].error.is_not_found() && args.args.len() == 2 {
+    let mut describing = Describing::new(&conn.client, args.chunk_size, Layout::Separated);
+    describing.events = Events::Undecided {
+        explicit: args.show_events,
+    };
+    let errors = describe_plan(&conn.client, plan, args.chunk_size, &mut describing, ctx).await?;
+    if errors.len() == 1
+        && errors[0].error.is_not_found()
+        && args.args.len() == 2
+        && describing.printed == 0
+    {
         let original = errors.into_iter().next().map(|e| e.error);
+        // Several objects or a failure: no events unless asked for.
+        let show_events = args.show_events.unwrap_or(false);
         return describe_matching(ctx, &conn, &args, show_events, original).await;
     }
-
-    let settings = Settings {
-        show_events,
-        now: chrono::Utc::now(),
-    };
-    let infos = typed_versions(&conn.client, infos).await;
-    let related = fetch_related(&conn.client, &infos, &settings, args.chunk_size).await;
-    let mut describe_errors: Vec<DescribeError> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut first = true;
-    for info in &infos {
-        let describer = Describer::for_kind(&info.mapping.group, &info.mapping.kind);
-        match describer.describe(&info.object, &related, &settings) {
-            Ok(text) => {
-                if first {
-                    first = false;
-                    ctx.out.write_all(text.as_bytes())?;
-                } else {
-                    write!(ctx.out, "\n\n{text}")?;
-                }
-            }
-            Err(e) => {
-                if seen.insert(e.plain()) {
-                    describe_errors.push(e);
-                }
-            }
-        }
-    }
-    if infos.is_empty() && errors.is_empty() && describe_errors.is_empty() && file_errors.is_empty()
+    describing.finish(!errors.is_empty(), &mut *ctx.out).await?;
+    if describing.found == 0
+        && errors.is_empty()
+        && describing.errors.is_empty()
+        && file_errors.is_empty()
     {
         if args.all_namespaces {
             writeln!(ctx.err, "No resources found")?;
@@ -154,7 +134,7 @@ pub async fn run(ctx: &mut Context, args: DescribeArgs) -> Result<()> {
             writeln!(ctx.err, "No resources found in {namespace} namespace.")?;
         }
     }
-    let result = report(errors, describe_errors);
+    let result = report(errors, describing.errors);
     if file_errors.is_empty() {
         return result;
     }
@@ -216,13 +196,16 @@ async fn plan(ctx: &mut Context, selection: &Selection<'_>) -> Result<Plan> {
     }
 }
 
-/// Fetches what the arguments name, continuing past failures.
-async fn fetch_infos(
+/// Fetches what the arguments name and hands each object to `describing`
+/// as it arrives (lists item by item, so no page is held whole),
+/// continuing past failures, which are returned.
+async fn describe_plan(
     client: &ApiClient,
     plan: Plan,
     chunk_size: i64,
-) -> Result<(Vec<Info>, Vec<BuilderError>)> {
-    let mut infos = Vec::new();
+    describing: &mut Describing<'_>,
+    ctx: &mut Context,
+) -> Result<Vec<BuilderError>> {
     let mut errors = Vec::new();
     match plan {
         Plan::List {
@@ -237,25 +220,25 @@ async fn fetch_infos(
                     limit: chunk_size,
                     include_object: None,
                 };
-                let mut pager = Pager::new(
+                let pager = Pager::new(
                     client,
                     &target.mapping,
                     target.namespace.as_deref(),
                     query,
                     ACCEPT_JSON,
                 );
+                let mut items = pager.into_items();
                 loop {
-                    match pager.next_page().await {
-                        Ok(Some(body)) => {
-                            for object in list_items(&body, &target.mapping)? {
-                                infos.push(Info {
-                                    mapping: target.mapping.clone(),
-                                    object,
-                                });
-                            }
+                    match items.next().await {
+                        Ok(Some(object)) => {
+                            let info = Info {
+                                mapping: target.mapping.clone(),
+                                object,
+                            };
+                            describing.push(info, &mut *ctx.out).await?;
                         }
                         Ok(None) => break,
-                        Err(error) => {
+                        Err(ListError::Api(error)) => {
                             let error = enhance_list_error(
                                 error,
                                 &target.mapping.gvr_string(),
@@ -268,6 +251,7 @@ async fn fetch_infos(
                             });
                             break;
                         }
+                        Err(ListError::Decode(e)) => return Err(e.into()),
                     }
                 }
             }
@@ -292,6 +276,7 @@ async fn fetch_infos(
                     results[n] = Some(result);
                 }
             }
+            let mut infos = Vec::new();
             for (target, result) in items.into_iter().zip(results) {
                 match result {
                     Some(Ok(body)) => infos.push(Info {
@@ -305,44 +290,155 @@ async fn fetch_infos(
                     None => anyhow::bail!("the request for {} was cancelled", target.name),
                 }
             }
+            for info in infos {
+                describing.push(info, &mut *ctx.out).await?;
+            }
         }
     }
-    Ok((infos, errors))
+    Ok(errors)
 }
 
-/// The items of a list body, each with the `apiVersion` and `kind` the
-/// server leaves out of list items.
-fn list_items(body: &[u8], mapping: &Mapping) -> Result<Vec<Value>> {
-    let mut list: Value = serde_json::from_slice(body)?;
-    let api_version = list
-        .get("apiVersion")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| mapping.api_version());
-    let kind = list
-        .get("kind")
-        .and_then(Value::as_str)
-        .and_then(|k| k.strip_suffix("List"))
-        .map(str::to_string)
-        .unwrap_or_else(|| mapping.kind.clone());
-    let items = match list.get_mut("items").map(Value::take) {
-        Some(Value::Array(items)) => items,
-        _ => Vec::new(),
-    };
-    Ok(items
-        .into_iter()
-        .map(|mut item| {
-            if let Some(map) = item.as_object_mut() {
-                if !map.contains_key("kind") {
-                    map.insert("kind".into(), Value::String(kind.clone()));
+/// How descriptions are put one after another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// A blank line between two descriptions; the first describer error
+    /// of each kind is kept and the rest go on.
+    Separated,
+    /// Each description followed by a newline; the first describer error
+    /// ends the run.
+    Lines,
+}
+
+/// Whether descriptions show events.
+#[derive(Debug, Clone, Copy)]
+enum Events {
+    /// kubectl's default: shown for one object found without failures,
+    /// unless the flag says otherwise.
+    Undecided {
+        explicit: Option<bool>,
+    },
+    Decided(bool),
+}
+
+/// How many objects are described together: their related objects are
+/// fetched at once (one request per collection), then they are printed
+/// and dropped.
+const BATCH: usize = 100;
+
+/// Descriptions written as the objects arrive, in batches, so a few
+/// thousand objects are never held at once.
+struct Describing<'a> {
+    client: &'a ApiClient,
+    chunk_size: i64,
+    layout: Layout,
+    events: Events,
+    /// Only objects whose name starts with this are described.
+    name_prefix: Option<String>,
+    pending: Vec<Info>,
+    /// Answers to requests made for earlier batches: a batch asking the
+    /// same again (the events of a namespace, say) is answered from here.
+    answered: HashMap<Query, Answer>,
+    /// Objects handed in.
+    found: usize,
+    /// Descriptions written.
+    printed: usize,
+    /// Describer errors, each message once.
+    errors: Vec<DescribeError>,
+    seen: HashSet<String>,
+}
+
+impl<'a> Describing<'a> {
+    fn new(client: &'a ApiClient, chunk_size: i64, layout: Layout) -> Describing<'a> {
+        Describing {
+            client,
+            chunk_size,
+            layout,
+            events: Events::Decided(false),
+            name_prefix: None,
+            pending: Vec::new(),
+            answered: HashMap::new(),
+            found: 0,
+            printed: 0,
+            errors: Vec::new(),
+            seen: HashSet::new(),
+        }
+    }
+
+    async fn push(&mut self, info: Info, out: &mut dyn Write) -> Result<()> {
+        if let Some(prefix) = &self.name_prefix {
+            let name = info.object["metadata"]["name"].as_str().unwrap_or("");
+            if !name.starts_with(prefix.as_str()) {
+                return Ok(());
+            }
+        }
+        self.found += 1;
+        self.pending.push(info);
+        if let Events::Undecided { explicit } = self.events {
+            if self.pending.len() < 2 {
+                return Ok(());
+            }
+            // Several objects: no events unless asked for.
+            self.events = Events::Decided(explicit.unwrap_or(false));
+        }
+        if self.pending.len() >= BATCH {
+            self.flush(out).await?;
+        }
+        Ok(())
+    }
+
+    /// Describes what is left; `failed` says whether fetching the objects
+    /// failed anywhere (no events then, unless asked for).
+    async fn finish(&mut self, failed: bool, out: &mut dyn Write) -> Result<()> {
+        if let Events::Undecided { explicit } = self.events {
+            let alone = self.pending.len() <= 1 && !failed;
+            self.events = Events::Decided(explicit.unwrap_or(alone));
+        }
+        self.flush(out).await
+    }
+
+    async fn flush(&mut self, out: &mut dyn Write) -> Result<()> {
+        let show_events = match self.events {
+            Events::Decided(show) => show,
+            Events::Undecided { .. } => return Ok(()),
+        };
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let settings = Settings {
+            show_events,
+            now: chrono::Utc::now(),
+        };
+        let batch = std::mem::take(&mut self.pending);
+        let batch = typed_versions(self.client, batch).await;
+        let related = fetch_related(
+            self.client,
+            &batch,
+            &settings,
+            self.chunk_size,
+            &mut self.answered,
+        )
+        .await;
+        for info in &batch {
+            let describer = Describer::for_kind(&info.mapping.group, &info.mapping.kind);
+            match describer.describe(&info.object, &related, &settings) {
+                Ok(text) => {
+                    match self.layout {
+                        Layout::Separated if self.printed > 0 => write!(out, "\n\n{text}")?,
+                        Layout::Separated => out.write_all(text.as_bytes())?,
+                        Layout::Lines => writeln!(out, "{text}")?,
+                    }
+                    self.printed += 1;
                 }
-                if !map.contains_key("apiVersion") {
-                    map.insert("apiVersion".into(), Value::String(api_version.clone()));
+                Err(e) if self.layout == Layout::Lines => return Err(describe_error(e)),
+                Err(e) => {
+                    if self.seen.insert(e.plain()) {
+                        self.errors.push(e);
+                    }
                 }
             }
-            item
-        })
-        .collect())
+        }
+        Ok(())
+    }
 }
 
 /// kubectl's typed describers read their kind in one API version; an
@@ -377,12 +473,15 @@ async fn typed_versions(client: &ApiClient, infos: Vec<Info>) -> Vec<Info> {
 }
 
 /// Everything the descriptions need besides the objects, one request per
-/// collection, made concurrently.
+/// collection, made concurrently; requests in `answered` are not made
+/// again, and lists shared by several objects are left there for later
+/// batches.
 async fn fetch_related(
     client: &ApiClient,
     infos: &[Info],
     settings: &Settings,
     chunk_size: i64,
+    answered: &mut HashMap<Query, Answer>,
 ) -> Related {
     let mut queries: Vec<Query> = Vec::new();
     for info in infos {
@@ -392,6 +491,9 @@ async fn fetch_related(
     let fetches = related::plan(&queries);
     let mut tasks = tokio::task::JoinSet::new();
     for (n, fetch) in fetches.iter().enumerate() {
+        if answered.contains_key(&fetch.request) {
+            continue;
+        }
         let client = client.clone();
         let request = fetch.request.clone();
         tasks.spawn(async move { (n, answer(&client, &request, chunk_size).await) });
@@ -404,20 +506,22 @@ async fn fetch_related(
     }
     let mut related = Related::default();
     for (fetch, answer) in fetches.iter().zip(answers) {
-        let answer = answer.unwrap_or_else(|| {
-            Answer::Failed(Failure {
-                message: "request was cancelled".into(),
-                reason: String::new(),
-                kubectl: "error: request was cancelled".into(),
-            })
-        });
-        record(&mut related, fetch, answer);
+        let answer = answer
+            .or_else(|| answered.remove(&fetch.request))
+            .unwrap_or_else(|| {
+                Answer::Failed(Failure {
+                    message: "request was cancelled".into(),
+                    reason: String::new(),
+                    kubectl: "error: request was cancelled".into(),
+                })
+            });
+        // A list shared by several queries is kept for later batches
+        // (one object's own answer is not asked for again).
+        if let Some(whole) = related::record(&mut related, fetch, answer) {
+            answered.insert(fetch.request.clone(), whole);
+        }
     }
     related
-}
-
-fn record(related: &mut Related, fetch: &Fetch, answer: Answer) {
-    related::record(related, fetch, answer);
 }
 
 fn failure(e: &ApiError) -> Failure {
@@ -526,38 +630,18 @@ async fn describe_matching(
         single_resource_type: true,
     };
     let plan = plan(ctx, &selection).await?;
-    let (infos, errors) = fetch_infos(&conn.client, plan, args.chunk_size).await?;
+    let mut describing = Describing::new(&conn.client, args.chunk_size, Layout::Lines);
+    describing.events = Events::Decided(show_events);
+    describing.name_prefix = Some(prefix.clone());
+    let errors = describe_plan(&conn.client, plan, args.chunk_size, &mut describing, ctx).await?;
     if let Some(e) = errors.into_iter().next() {
         return Err(e.error.into());
     }
-    let matching: Vec<Info> = infos
-        .into_iter()
-        .filter(|i| {
-            i.object["metadata"]["name"]
-                .as_str()
-                .is_some_and(|n| n.starts_with(prefix.as_str()))
-        })
-        .collect();
-    if matching.is_empty() {
-        return match original {
-            Some(e) => Err(e.into()),
-            None => Ok(()),
-        };
+    describing.finish(false, &mut *ctx.out).await?;
+    match original {
+        Some(e) if describing.found == 0 => Err(e.into()),
+        _ => Ok(()),
     }
-    let settings = Settings {
-        show_events,
-        now: chrono::Utc::now(),
-    };
-    let matching = typed_versions(&conn.client, matching).await;
-    let related = fetch_related(&conn.client, &matching, &settings, args.chunk_size).await;
-    for info in &matching {
-        let describer = Describer::for_kind(&info.mapping.group, &info.mapping.kind);
-        match describer.describe(&info.object, &related, &settings) {
-            Ok(text) => writeln!(ctx.out, "{text}")?,
-            Err(e) => return Err(describe_error(e)),
-        }
-    }
-    Ok(())
 }
 
 fn describe_error(e: DescribeError) -> anyhow::Error {
@@ -624,28 +708,6 @@ fn report(builder: Vec<BuilderError>, describers: Vec<DescribeError>) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn mapping() -> Mapping {
-        Mapping {
-            group: "example.com".into(),
-            version: "v1".into(),
-            resource: "widgets".into(),
-            kind: "Widget".into(),
-            singular: "widget".into(),
-            namespaced: true,
-            verbs: vec![],
-            short_names: vec![],
-            categories: vec![],
-        }
-    }
-
-    #[test]
-    fn list_items_get_kind_and_version() {
-        let body = br#"{"apiVersion":"example.com/v1","kind":"WidgetList","items":[{"metadata":{"name":"a"}}]}"#;
-        let items = list_items(body, &mapping()).unwrap();
-        assert_eq!(items[0]["kind"], "Widget");
-        assert_eq!(items[0]["apiVersion"], "example.com/v1");
-    }
 
     #[test]
     fn several_describer_errors_are_listed() {

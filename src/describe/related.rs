@@ -264,13 +264,14 @@ fn field_of(q: &Query) -> &str {
 }
 
 /// Stores the answer to `fetch` for each query it serves, filtering a
-/// shared list down to what each query asked for.
-pub fn record(related: &mut Related, fetch: &Fetch, answer: Answer) {
+/// shared list down to what each query asked for. The whole answer comes
+/// back unless it was stored as it is (under the one query it answers).
+pub fn record(related: &mut Related, fetch: &Fetch, answer: Answer) -> Option<Answer> {
     // The usual case, one query asked as it is: the answer is its own.
     if let [only] = fetch.serves.as_slice() {
         if *only == fetch.request {
             related.insert(only.clone(), answer);
-            return;
+            return None;
         }
     }
     for q in &fetch.serves {
@@ -320,6 +321,7 @@ pub fn record(related: &mut Related, fetch: &Fetch, answer: Answer) {
         };
         related.insert(q.clone(), a);
     }
+    Some(answer)
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod gotemplate;
 pub mod json;
 pub mod jsonpath;
 pub mod kyaml;
+pub mod name_fields;
 pub mod reread;
 pub mod resolve;
 pub mod result;

@@ -76,6 +76,8 @@ pub struct Pager<'a> {
     query: ListQuery,
     accept: &'a str,
     next: Option<Option<String>>,
+    /// `metadata.resourceVersion` of the last page read.
+    resource_version: Option<String>,
 }
 
 impl<'a> Pager<'a> {
@@ -92,6 +94,7 @@ impl<'a> Pager<'a> {
             query,
             accept,
             next: Some(None),
+            resource_version: None,
         }
     }
 
@@ -109,6 +112,7 @@ impl<'a> Pager<'a> {
             query,
             accept,
             next: Some(None),
+            resource_version: None,
         }
     }
 
@@ -126,11 +130,18 @@ impl<'a> Pager<'a> {
             .client
             .send(Method::GET, &path, self.accept, None, Vec::new())
             .await?;
-        let token = continue_token(&body);
-        if let Some(t) = token.filter(|t| !t.is_empty()) {
+        let head = list_head(&body);
+        if let Some(t) = head.continue_token.filter(|t| !t.is_empty()) {
             self.next = Some(Some(t));
         }
+        self.resource_version = head.resource_version;
         Ok(Some(body))
+    }
+
+    /// `metadata.resourceVersion` of the last page [`Pager::next_page`]
+    /// read.
+    pub fn resource_version(&self) -> Option<&str> {
+        self.resource_version.as_deref()
     }
 }
 
@@ -228,26 +239,49 @@ impl ListItems<'_> {
     }
 }
 
-/// The `metadata.continue` of a list body (JSON or protobuf), found
+/// What paging reads of a list's `metadata`.
+#[derive(Debug, Default, PartialEq)]
+struct ListHead {
+    continue_token: Option<String>,
+    resource_version: Option<String>,
+}
+
+/// The `metadata` paging reads of a list body (JSON or protobuf), found
 /// without decoding the items.
-fn continue_token(body: &[u8]) -> Option<String> {
-    if crate::client::protobuf::is_protobuf(body) {
-        return crate::client::protobuf::list_continue(body);
+fn list_head(body: &[u8]) -> ListHead {
+    use crate::client::protobuf;
+    if protobuf::is_protobuf(body) {
+        return ListHead {
+            continue_token: protobuf::list_continue(body),
+            resource_version: protobuf::list_resource_version(body),
+        };
     }
     #[derive(serde::Deserialize)]
     struct Meta {
         #[serde(default, rename = "continue")]
         token: Option<String>,
+        #[serde(default, rename = "resourceVersion")]
+        resource_version: Option<Value>,
     }
     #[derive(serde::Deserialize)]
-    struct ListHead {
+    struct Head {
         #[serde(default)]
         metadata: Option<Meta>,
     }
-    serde_json::from_slice::<ListHead>(body)
-        .ok()?
-        .metadata?
-        .token
+    let meta = serde_json::from_slice::<Head>(body)
+        .ok()
+        .and_then(|head| head.metadata);
+    match meta {
+        Some(meta) => ListHead {
+            continue_token: meta.token,
+            resource_version: meta
+                .resource_version
+                .as_ref()
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        },
+        None => ListHead::default(),
+    }
 }
 
 /// One object by name as kubectl's builder gets it (`Info.Get`): when it
@@ -351,11 +385,19 @@ mod tests {
     }
 
     #[test]
-    fn continue_tokens() {
-        assert_eq!(
-            continue_token(br#"{"metadata":{"continue":"abc"},"items":[]}"#).as_deref(),
-            Some("abc")
+    fn list_heads() {
+        let head = list_head(
+            br#"{"metadata":{"continue":"abc","resourceVersion":"12"},"items":[{"metadata":{"resourceVersion":"3"}}]}"#,
         );
-        assert_eq!(continue_token(br#"{"metadata":{},"rows":[]}"#), None);
+        assert_eq!(head.continue_token.as_deref(), Some("abc"));
+        assert_eq!(head.resource_version.as_deref(), Some("12"));
+        assert_eq!(
+            list_head(br#"{"metadata":{},"rows":[]}"#),
+            ListHead::default()
+        );
+        // An odd version does not cost the continue token.
+        let odd = list_head(br#"{"metadata":{"continue":"x","resourceVersion":5}}"#);
+        assert_eq!(odd.continue_token.as_deref(), Some("x"));
+        assert_eq!(odd.resource_version, None);
     }
 }

@@ -79,6 +79,18 @@ pub enum EventType {
 }
 
 impl EventType {
+    /// The type the server names (`ADDED`…); None for any other word.
+    pub fn parse(word: &str) -> Option<EventType> {
+        Some(match word {
+            "ADDED" => EventType::Added,
+            "MODIFIED" => EventType::Modified,
+            "DELETED" => EventType::Deleted,
+            "BOOKMARK" => EventType::Bookmark,
+            "ERROR" => EventType::Error,
+            _ => return None,
+        })
+    }
+
     /// The type as the server spells it (`ADDED`…), as
     /// `--output-watch-events` prints it.
     pub fn as_str(self) -> &'static str {
@@ -111,7 +123,11 @@ impl WatchEvent {
 /// An open watch.
 pub struct EventStream {
     body: kube::client::Body,
+    /// What has arrived and is not read yet, from `start`; no newline
+    /// before `scanned`.
     buffer: Vec<u8>,
+    start: usize,
+    scanned: usize,
     /// `--request-timeout` bounds a whole watch, as it bounds kubectl's
     /// request: the stream then ends.
     deadline: Option<tokio::time::Instant>,
@@ -146,21 +162,40 @@ impl EventStream {
         EventStream {
             body: response.into_body(),
             buffer: Vec::new(),
+            start: 0,
+            scanned: 0,
             deadline: timeout.map(|t| tokio::time::Instant::now() + t),
         }
     }
 
     /// The next event; None once the server ended the watch.
     pub async fn next(&mut self) -> Option<WatchEvent> {
+        // A line that is not an event ends the watch, as a decoding error
+        // ends client-go's.
+        parse_event(self.next_line().await?)
+    }
+
+    /// The next event as the server sent it (one JSON document, blank
+    /// lines skipped), for callers that decode only part of it; None once
+    /// the server ended the watch.
+    pub async fn next_line(&mut self) -> Option<&[u8]> {
         loop {
-            if let Some(end) = self.buffer.iter().position(|b| *b == b'\n') {
-                let line: Vec<u8> = self.buffer.drain(..=end).collect();
-                if line.iter().all(u8::is_ascii_whitespace) {
+            if let Some(at) = self.buffer[self.scanned..].iter().position(|b| *b == b'\n') {
+                let (from, to) = (self.start, self.scanned + at + 1);
+                self.start = to;
+                self.scanned = to;
+                if self.buffer[from..to].iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
-                // A line that is not an event ends the watch, as a decoding
-                // error ends client-go's.
-                return parse_event(&line);
+                return Some(&self.buffer[from..to]);
+            }
+            self.scanned = self.buffer.len();
+            // What was read goes before more comes (only part of a line
+            // is left to move).
+            if self.start > 0 {
+                self.buffer.drain(..self.start);
+                self.scanned -= self.start;
+                self.start = 0;
             }
             let frame = match self.deadline {
                 Some(at) => match tokio::time::timeout_at(at, self.body.frame()).await {
@@ -176,27 +211,24 @@ impl EventStream {
                     }
                 }
                 Some(Err(_)) | None => {
-                    let rest = std::mem::take(&mut self.buffer);
+                    let from = self.start;
+                    self.start = self.buffer.len();
+                    self.scanned = self.start;
+                    let rest = &self.buffer[from..];
                     if rest.iter().all(u8::is_ascii_whitespace) {
                         return None;
                     }
-                    return parse_event(&rest);
+                    return Some(rest);
                 }
             }
         }
     }
 }
 
-fn parse_event(line: &[u8]) -> Option<WatchEvent> {
+/// An event line decoded whole; None for a line that is no event.
+pub fn parse_event(line: &[u8]) -> Option<WatchEvent> {
     let mut event: Value = serde_json::from_slice(line).ok()?;
-    let kind = match event.get("type").and_then(Value::as_str)? {
-        "ADDED" => EventType::Added,
-        "MODIFIED" => EventType::Modified,
-        "DELETED" => EventType::Deleted,
-        "BOOKMARK" => EventType::Bookmark,
-        "ERROR" => EventType::Error,
-        _ => return None,
-    };
+    let kind = EventType::parse(event.get("type").and_then(Value::as_str)?)?;
     let object = event.get_mut("object").map(Value::take).unwrap_or_default();
     Some(WatchEvent { kind, object })
 }

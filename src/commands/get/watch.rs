@@ -5,18 +5,20 @@ use std::io::Write;
 
 use anyhow::{bail, Result};
 use http::Method;
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{sort_failure, GetArgs};
 use crate::client::{ACCEPT_JSON, ACCEPT_TABLE};
 use crate::context::{Connection, Context};
+use crate::printers::name_fields::{self, NameFields};
 use crate::printers::sort_by::SortError;
 use crate::printers::table::{Table, TableOptions, TablePrinter};
 use crate::printers::tabwriter::TabWriter;
 use crate::printers::{sort_keys, OutputFormat, Printer};
 use crate::resource::builder::Plan;
 use crate::resource::fetch::{get_object, query_escape, ListQuery, Pager};
-use crate::resource::watch::EventStream;
+use crate::resource::watch::{parse_event, EventStream, EventType};
 
 /// Prints either tables or whole objects; kubectl writes both through its
 /// table writer, so tabs in `-o jsonpath` or `-o go-template` output line
@@ -28,6 +30,38 @@ enum Sink<'a> {
     Object(Printer, TabWriter<&'a mut dyn Write>, bool),
 }
 
+/// One table or object, decoded as far as the sink reads it.
+enum Decoded {
+    Table(Table),
+    Object(Value),
+}
+
+/// A page of the current state (or a named object) until it is printed.
+enum Current {
+    /// As the server sent it.
+    Body(bytes::Bytes),
+    /// A list's items, decoded as far as the sink reads them.
+    Items(Vec<Value>),
+}
+
+/// A watch event whose object is decoded as `T`.
+#[derive(Deserialize)]
+struct Event<T> {
+    #[serde(rename = "type")]
+    kind: String,
+    object: T,
+}
+
+/// kubectl's NAME and AGE table of an object or a list's items.
+fn plain_table(value: Value) -> Table {
+    let objects = if value.get("items").is_some() {
+        crate::resource::infos::list_items(value)
+    } else {
+        vec![value]
+    };
+    Table::from_objects(objects, chrono::Utc::now())
+}
+
 impl Sink<'_> {
     /// Writes out buffered rows.
     fn flush(&mut self) -> Result<()> {
@@ -37,29 +71,72 @@ impl Sink<'_> {
         Ok(())
     }
 
+    /// Whether objects are printed by name only.
+    fn names_only(&self) -> bool {
+        matches!(self, Sink::Object(p, ..) if matches!(p.format(), OutputFormat::Name))
+    }
+
+    /// A table or object (a list page, or one object) as the server sent it.
+    fn decode(&self, body: &[u8]) -> Result<Decoded> {
+        Ok(match self {
+            Sink::Table(_, _, true) => Decoded::Table(serde_json::from_slice(body)?),
+            Sink::Table(_, _, false) => Decoded::Table(plain_table(serde_json::from_slice(body)?)),
+            Sink::Object(..) => match self.names_only().then(|| name_fields::object(body)) {
+                Some(Some(object)) => Decoded::Object(object),
+                _ => Decoded::Object(serde_json::from_slice(body)?),
+            },
+        })
+    }
+
+    /// A watch event line: its type and its object decoded as far as the
+    /// sink reads it; None for a line that is no event (or, for a server
+    /// table, whose object is no table), which ends the watch.
+    fn decode_event(&self, line: &[u8]) -> Option<(EventType, Decoded)> {
+        // serde's derive would take an array for the event.
+        if line.trim_ascii_start().first() == Some(&b'{') {
+            if let Some(event) = self.decode_event_lean(line) {
+                return Some(event);
+            }
+        }
+        let event = parse_event(line)?;
+        let decoded = match self {
+            Sink::Table(_, _, true) => Decoded::Table(serde_json::from_value(event.object).ok()?),
+            Sink::Table(..) => Decoded::Table(plain_table(event.object)),
+            Sink::Object(..) => Decoded::Object(event.object),
+        };
+        Some((event.kind, decoded))
+    }
+
+    /// [`Sink::decode_event`] without building the whole object, where the
+    /// sink reads only part of it: a server table's row, or names.
+    fn decode_event_lean(&self, line: &[u8]) -> Option<(EventType, Decoded)> {
+        if let Sink::Table(_, _, true) = self {
+            let event: Event<Table> = serde_json::from_slice(line).ok()?;
+            return Some((EventType::parse(&event.kind)?, Decoded::Table(event.object)));
+        }
+        if !self.names_only() {
+            return None;
+        }
+        let event: Event<Option<NameFields>> = serde_json::from_slice(line).ok()?;
+        let object = match event.object {
+            None => Value::Null,
+            Some(fields) => fields.into_object()?,
+        };
+        Some((EventType::parse(&event.kind)?, Decoded::Object(object)))
+    }
+
     /// Prints one table or object; `event` wraps it for `--output-watch-events`;
     /// a table is sorted by `sort_by` first.
     fn print(
         &mut self,
-        body: &[u8],
+        decoded: Decoded,
         event: Option<&str>,
         rows: bool,
         sort_by: Option<&str>,
         err: &mut dyn Write,
     ) -> Result<()> {
-        match self {
-            Sink::Table(printer, tw, server) => {
-                let mut table: Table = if *server {
-                    serde_json::from_slice(body)?
-                } else {
-                    let value: Value = serde_json::from_slice(body)?;
-                    let objects = if value.get("items").is_some() {
-                        crate::resource::infos::list_items(value)
-                    } else {
-                        vec![value]
-                    };
-                    Table::from_objects(objects, chrono::Utc::now())
-                };
+        match (self, decoded) {
+            (Sink::Table(printer, tw, _), Decoded::Table(mut table)) => {
                 if !rows {
                     table.rows.clear();
                 }
@@ -74,18 +151,20 @@ impl Sink<'_> {
                 // current state together.
                 printer.print(table, event, tw)?;
             }
-            Sink::Object(printer, out, strip_managed) => {
+            (Sink::Object(printer, out, strip_managed), Decoded::Object(mut object)) => {
                 if !rows {
                     return Ok(());
                 }
-                let mut object: Value = serde_json::from_slice(body)?;
+                let names = matches!(printer.format(), OutputFormat::Name);
                 // Objects inside watch events keep their managed fields.
                 if *strip_managed && event.is_none() {
                     if let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut) {
                         meta.shift_remove("managedFields");
                     }
                 }
-                sort_keys(&mut object);
+                if !names {
+                    sort_keys(&mut object);
+                }
                 let printed = match event {
                     // kubectl prints watch events as one compact JSON line.
                     Some(kind) if matches!(printer.format(), OutputFormat::Json) => {
@@ -95,9 +174,7 @@ impl Sink<'_> {
                         writeln!(out, "{line}").map_err(Into::into)
                     }
                     // The name printer names the object inside the event.
-                    Some(_) if matches!(printer.format(), OutputFormat::Name) => {
-                        printer.print(&object, out)
-                    }
+                    Some(_) if names => printer.print(&object, out),
                     Some(kind) => printer.print(&json!({ "type": kind, "object": object }), out),
                     None => printer.print(&object, out),
                 };
@@ -109,6 +186,7 @@ impl Sink<'_> {
                 }
                 printed?;
             }
+            _ => bail!("a table and an object were mixed up"),
         }
         Ok(())
     }
@@ -171,7 +249,9 @@ pub async fn watch(
     };
 
     // The current state: pages of the list, or the object.
-    let mut pages = Vec::new();
+    // Names are all that is kept of each page when only names are printed.
+    let names_only = matches!(format, Some(OutputFormat::Name));
+    let mut pages: Vec<Current> = Vec::new();
     let mut resource_version = "0".to_string();
     match &name {
         None => {
@@ -187,16 +267,19 @@ pub async fn watch(
             };
             let mut pager = Pager::new(client, &mapping, namespace.as_deref(), query, accept);
             while let Some(page) = pager.next_page().await? {
-                if let Some(rv) = list_resource_version(&page) {
-                    resource_version = rv;
+                if let Some(rv) = pager.resource_version() {
+                    resource_version = rv.to_string();
                 }
-                pages.push(page);
+                match names_only.then(|| name_fields::list_items(&page)) {
+                    Some(Some(items)) => pages.push(Current::Items(items)),
+                    _ => pages.push(Current::Body(page)),
+                }
             }
         }
         Some(n) => {
             for name in std::iter::once(n).chain(more_names.iter()) {
                 match get_object(client, &mapping, namespace.as_deref(), name, accept).await {
-                    Ok(body) => pages.push(body),
+                    Ok(body) => pages.push(Current::Body(body)),
                     Err(e) if e.is_not_found() && args.ignore_not_found => return Ok(()),
                     Err(e) => return Err(e.into()),
                 }
@@ -231,35 +314,44 @@ pub async fn watch(
     // table (not wrapped in events); watch events are single rows.
     let sort_pages = args.sort_field().filter(|_| show_current && !events);
     let err: &mut dyn Write = &mut ctx.err;
-    for page in &pages {
-        if name.is_none() && !matches!(sink, Sink::Table(..)) {
-            // Whole objects: print each item of the list.
-            for item in crate::resource::infos::list_items(serde_json::from_slice(page)?) {
-                sink.print(
-                    &serde_json::to_vec(&item)?,
-                    events.then_some("ADDED"),
-                    show_current,
-                    None,
-                    err,
-                )
-                .map_err(|e| anyhow::anyhow!("unable to output the provided object: {e:#}"))?;
+    for page in pages {
+        let items = match page {
+            Current::Items(items) => items,
+            // Whole objects: each item of the list is printed.
+            Current::Body(page) if name.is_none() && matches!(sink, Sink::Object(..)) => {
+                crate::resource::infos::list_items(serde_json::from_slice(&page)?)
             }
-        } else {
-            let objects = matches!(sink, Sink::Object(..));
+            Current::Body(page) => {
+                let objects = matches!(sink, Sink::Object(..));
+                sink.decode(&page)
+                    .and_then(|decoded| {
+                        sink.print(
+                            decoded,
+                            events.then_some("ADDED"),
+                            show_current,
+                            sort_pages,
+                            err,
+                        )
+                    })
+                    .map_err(|e| {
+                        if objects {
+                            anyhow::anyhow!("unable to output the provided object: {e:#}")
+                        } else {
+                            e
+                        }
+                    })?;
+                continue;
+            }
+        };
+        for item in items {
             sink.print(
-                page,
+                Decoded::Object(item),
                 events.then_some("ADDED"),
                 show_current,
-                sort_pages,
+                None,
                 err,
             )
-            .map_err(|e| {
-                if objects {
-                    anyhow::anyhow!("unable to output the provided object: {e:#}")
-                } else {
-                    e
-                }
-            })?;
+            .map_err(|e| anyhow::anyhow!("unable to output the provided object: {e:#}"))?;
         }
     }
     sink.flush()?;
@@ -302,18 +394,22 @@ pub async fn watch(
     tokio::pin!(interrupted);
     loop {
         let next = tokio::select! {
-            next = stream.next() => next,
+            next = stream.next_line() => next,
             _ = &mut interrupted => {
                 sink.flush()?;
                 return Err(crate::error::CliError::Exit(1).into());
             }
         };
         // The server (or --request-timeout) ended the watch: quietly done.
-        let Some(event) = next else { break };
-        let bytes = serde_json::to_vec(&event.object)?;
+        let Some(line) = next else { break };
+        // A line that is no event ends the watch, as a decoding error ends
+        // client-go's; one that cannot be printed ends it too.
+        let Some((kind, decoded)) = sink.decode_event(line) else {
+            break;
+        };
         let printed = sink.print(
-            &bytes,
-            events.then_some(event.kind.as_str()),
+            decoded,
+            events.then_some(kind.as_str()),
             output_rows,
             None,
             err,
@@ -330,10 +426,73 @@ pub async fn watch(
     Ok(())
 }
 
-/// `metadata.resourceVersion` of a list or table page.
-fn list_resource_version(body: &[u8]) -> Option<String> {
-    let v: Value = serde_json::from_slice(body).ok()?;
-    v.pointer("/metadata/resourceVersion")?
-        .as_str()
-        .map(str::to_string)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names_of(lines: &[&str]) -> Vec<Option<(EventType, Value)>> {
+        let mut out: Vec<u8> = Vec::new();
+        let sink = Sink::Object(
+            Printer::new(OutputFormat::Name),
+            TabWriter::for_tables(&mut out),
+            false,
+        );
+        lines
+            .iter()
+            .map(|line| match sink.decode_event(line.as_bytes()) {
+                Some((kind, Decoded::Object(v))) => Some((kind, v)),
+                Some((_, Decoded::Table(_))) => panic!("a table for names"),
+                None => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn events_for_names_decode_as_whole_ones_would_print() {
+        let decoded = names_of(&[
+            r#"{"type":"ADDED","object":{"kind":"Pod","apiVersion":"v1","metadata":{"name":"a","labels":{"x":"y"}},"spec":{}}}"#,
+            r#"{"type":"DELETED"}"#,
+            // A list inside is decoded whole.
+            r#"{"type":"MODIFIED","object":{"kind":"PodList","items":[{"kind":"Pod","metadata":{"name":"b"}}]}}"#,
+            r#"["ADDED",{"kind":"Pod"}]"#,
+            r#"{"type":"RENAMED","object":{}}"#,
+            r#"{"type":"ADDED","type":"DELETED","object":{"kind":"Pod","metadata":{"name":"c"}}}"#,
+        ]);
+        assert_eq!(
+            decoded[0],
+            Some((
+                EventType::Added,
+                json!({"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "a"}})
+            ))
+        );
+        assert_eq!(decoded[1], Some((EventType::Deleted, Value::Null)));
+        let (kind, list) = decoded[2].clone().unwrap();
+        assert_eq!(kind, EventType::Modified);
+        assert_eq!(list["items"][0]["metadata"]["name"], "b");
+        assert_eq!(decoded[3], None);
+        assert_eq!(decoded[4], None);
+        // The last of a key given twice wins, as in the whole decoding.
+        assert_eq!(decoded[5].as_ref().map(|d| d.0), Some(EventType::Deleted));
+    }
+
+    #[test]
+    fn table_events_decode_to_their_rows() {
+        let mut out: Vec<u8> = Vec::new();
+        let sink = Sink::Table(
+            TablePrinter::new(TableOptions::default()),
+            TabWriter::for_tables(&mut out),
+            true,
+        );
+        let line = br#"{"type":"ADDED","object":{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":{"resourceVersion":"9"},"columnDefinitions":[{"name":"Name","type":"string","format":"name","description":"","priority":0}],"rows":[{"cells":["a"],"object":{"kind":"PartialObjectMetadata","metadata":{"name":"a"}}}]}}"#;
+        match sink.decode_event(line) {
+            Some((EventType::Added, Decoded::Table(t))) => {
+                assert_eq!(t.rows.len(), 1);
+                assert_eq!(t.rows[0].cells, vec![json!("a")]);
+            }
+            _ => panic!("no table"),
+        }
+        assert!(sink
+            .decode_event(b"{\"type\":\"ADDED\",\"object\":null}")
+            .is_none());
+    }
 }
