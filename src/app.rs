@@ -253,8 +253,8 @@ pub fn run_with_terminals(
         };
     }
     let flushed = ctx.out.flush();
-    // The output is out; the discovery cache may still be being written.
-    crate::resource::discovery::finish_cache_writes();
+    // The output is out; the discovery cache is handed to its writer.
+    crate::resource::cache_writer::finish();
     let code = match result {
         Ok(()) => 0,
         Err(e) if is_broken_pipe(&e) => {

@@ -1,6 +1,9 @@
 //! The `kuddle` binary: everything lives in the library so tests can drive it.
 
 fn main() -> std::process::ExitCode {
+    if let Some(code) = kuddle::resource::cache_writer::serve_if_asked() {
+        return std::process::ExitCode::from(code);
+    }
     let code = kuddle::app::main_with_args(std::env::args_os().collect());
     if kuddle::app::output_pipe_closed() {
         die_of_sigpipe();

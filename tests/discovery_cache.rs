@@ -1,5 +1,5 @@
-//! The discovery cache kuddle writes after a cold start (in the background,
-//! while the command goes on) is whole when the process ends, and kubectl
+//! The discovery cache kuddle writes after a cold start (handed to a helper
+//! process that writes it after the command) ends up whole, and kubectl
 //! reads it as its own.
 
 mod common;
@@ -24,6 +24,15 @@ fn files(dir: &std::path::Path) -> Vec<String> {
     out
 }
 
+/// Waits up to 20 s for `done` (the cache's writer outlives the command).
+fn eventually(what: &str, done: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "never: {what}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn a_cold_start_leaves_a_whole_cache_kubectl_reads() {
     let root = std::env::temp_dir().join(format!("kuddle-discovery-cache-{}", std::process::id()));
@@ -46,7 +55,12 @@ fn a_cold_start_leaves_a_whole_cache_kubectl_reads() {
         expected
     );
     // The same discovery files as kubectl's (kubectl's HTTP cache aside),
-    // each whole: written before the process ended.
+    // each whole; servergroups.json, written last, says the rest is there.
+    eventually("servergroups.json written", || {
+        files(&ours.join("discovery"))
+            .iter()
+            .any(|f| f.ends_with("/servergroups.json"))
+    });
     let written = files(&ours.join("discovery"));
     assert!(
         written.iter().any(|f| f.ends_with("/servergroups.json")),
@@ -72,7 +86,18 @@ fn a_cold_start_leaves_a_whole_cache_kubectl_reads() {
 
     // A refresh (api-resources always asks the server) renews the age of
     // the files it finds unchanged and rewrites the ones that differ.
+    let groups = ours.join("discovery").join(
+        written
+            .iter()
+            .find(|f| f.ends_with("/servergroups.json"))
+            .unwrap(),
+    );
+    let modified = || std::fs::metadata(&groups).and_then(|m| m.modified()).ok();
+    let before = modified();
+    std::thread::sleep(std::time::Duration::from_millis(20));
     run(&ours, &["api-resources", "-o", "name"], true);
+    // servergroups.json, renewed last, says this refresh is finished.
+    eventually("the refresh finished", || modified() > before);
     let file = |suffix: &str| {
         ours.join("discovery")
             .join(written.iter().find(|f| f.ends_with(suffix)).unwrap())
@@ -91,24 +116,24 @@ fn a_cold_start_leaves_a_whole_cache_kubectl_reads() {
     let unchanged = std::fs::read(&apps).unwrap();
     std::fs::write(&core, b"{\"cut off").unwrap();
     run(&ours, &["api-resources", "-o", "name"], true);
-    let age = std::fs::metadata(&apps)
-        .unwrap()
-        .modified()
-        .unwrap()
-        .elapsed();
-    assert!(
-        age.as_ref()
-            .is_ok_and(|a| *a < std::time::Duration::from_secs(600)),
-        "not renewed: {age:?}"
-    );
+    let renewed = || {
+        std::fs::metadata(&apps)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| {
+                t.elapsed()
+                    .is_ok_and(|a| a < std::time::Duration::from_secs(600))
+            })
+    };
+    let rewritten = || {
+        std::fs::read(&core)
+            .is_ok_and(|text| serde_json::from_slice::<serde_json::Value>(&text).is_ok())
+    };
+    eventually("apps/v1 renewed and v1 rewritten", || {
+        renewed() && rewritten()
+    });
     assert!(
         std::fs::read(&apps).unwrap() == unchanged,
         "apps/v1 changed"
-    );
-    let text = std::fs::read(&core).unwrap();
-    assert!(
-        serde_json::from_slice::<serde_json::Value>(&text).is_ok(),
-        "v1 not rewritten"
     );
     let _ = std::fs::remove_dir_all(&root);
 }

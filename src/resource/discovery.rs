@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::cache_writer::CacheFiles;
 use crate::client::{ApiClient, ApiError};
 
 const TTL: Duration = Duration::from_secs(6 * 3600);
@@ -158,14 +159,10 @@ impl Discovery {
             discovery.add_aggregated(&list);
         }
         // Best effort, as kubectl: a cache that cannot be written is
-        // skipped. Hundreds of files with many CRDs: they are written while
-        // the command goes on, and finished before the process ends.
-        finish_cache_writes();
-        let (dir, snapshot) = (dir.to_path_buf(), discovery.clone());
-        let writer = std::thread::spawn(move || {
-            let _ = write_cache(&dir, &snapshot);
-        });
-        pending_writes().push(writer);
+        // skipped. Hundreds of files with many CRDs: written after the
+        // command, by a helper process where possible.
+        let snapshot = discovery.clone();
+        super::cache_writer::schedule(dir.to_path_buf(), move || cache_files(&snapshot));
         Ok(discovery)
     }
 
@@ -233,25 +230,6 @@ impl Discovery {
             }
             self.groups.push(group);
         }
-    }
-}
-
-/// Cache writes under way in the background.
-static PENDING_WRITES: std::sync::Mutex<Vec<std::thread::JoinHandle<()>>> =
-    std::sync::Mutex::new(Vec::new());
-
-fn pending_writes() -> std::sync::MutexGuard<'static, Vec<std::thread::JoinHandle<()>>> {
-    PENDING_WRITES
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// Waits for the discovery cache writes under way, so that the cache is
-/// whole when the process ends (and one write never races another).
-pub fn finish_cache_writes() {
-    let writers = std::mem::take(&mut *pending_writes());
-    for writer in writers {
-        let _ = writer.join();
     }
 }
 
@@ -375,8 +353,9 @@ fn read_cache(dir: &Path) -> Option<Discovery> {
     Some(discovery)
 }
 
-fn write_cache(dir: &Path, discovery: &Discovery) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
+/// The files of kubectl's cache for `discovery`, relative to the cache
+/// folder, `servergroups.json` last.
+fn cache_files(discovery: &Discovery) -> std::io::Result<CacheFiles> {
     let groups = ApiGroupList {
         kind: "APIGroupList".into(),
         api_version: "v1".into(),
@@ -400,10 +379,7 @@ fn write_cache(dir: &Path, discovery: &Discovery) -> std::io::Result<()> {
             })
             .collect(),
     };
-    // Hundreds of small files when many CRDs are installed: make each
-    // folder once, then write the files from a few threads (creating
-    // folders and files dominates, not the bytes).
-    let files: Vec<(PathBuf, Vec<u8>)> = discovery
+    let mut files: CacheFiles = discovery
         .resources
         .iter()
         .filter(|(_, resources)| !resources.is_empty())
@@ -416,11 +392,32 @@ fn write_cache(dir: &Path, discovery: &Discovery) -> std::io::Result<()> {
                 resources: resources.clone(),
             };
             Ok((
-                dir.join(&gv).join("serverresources.json"),
+                Path::new(&gv).join("serverresources.json"),
                 serde_json::to_vec(&list)?,
             ))
         })
         .collect::<std::io::Result<_>>()?;
+    files.push((
+        PathBuf::from("servergroups.json"),
+        serde_json::to_vec(&groups)?,
+    ));
+    Ok(files)
+}
+
+/// Writes `files` under `dir`, the last one after all the others (a
+/// reader checks it first, so it never sees a cache that is half there).
+pub(super) fn write_files(dir: &Path, files: &[(PathBuf, Vec<u8>)]) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    let Some((last, rest)) = files.split_last() else {
+        return Ok(());
+    };
+    let files: Vec<(PathBuf, &[u8])> = rest
+        .iter()
+        .map(|(path, data)| (dir.join(path), data.as_slice()))
+        .collect();
+    // Hundreds of small files when many CRDs are installed: make each
+    // folder once, then write the files from a few threads (creating
+    // folders and files dominates, not the bytes).
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o750)
@@ -459,10 +456,7 @@ fn write_cache(dir: &Path, discovery: &Discovery) -> std::io::Result<()> {
                 .unwrap_or_else(|_| Err(std::io::Error::other("cache writer failed")))
         })
     })?;
-    write_if_changed(
-        &dir.join("servergroups.json"),
-        &serde_json::to_vec(&groups)?,
-    )
+    write_if_changed(&dir.join(&last.0), &last.1)
 }
 
 /// A file that already holds `data` only gets a new modification time (the
@@ -545,7 +539,7 @@ mod tests {
         assert_eq!(res[1].name, "deployments/scale");
         assert_eq!(res[1].kind, "Scale");
         let dir = std::env::temp_dir().join(format!("kuddle-disc-{}", std::process::id()));
-        write_cache(&dir, &d).unwrap();
+        write_files(&dir, &cache_files(&d).unwrap()).unwrap();
         let back = read_cache(&dir).unwrap();
         assert_eq!(back.groups, d.groups);
         assert_eq!(back.resources_for("apps", "v1"), res);

@@ -2,6 +2,7 @@
 //! user typed to a resource on the server.
 
 pub mod builder;
+pub mod cache_writer;
 pub mod deleter;
 pub mod discovery;
 pub mod fetch;
