@@ -259,7 +259,15 @@ fn hyper_client(
     let mut builder = Client::builder(TokioExecutor::new());
     builder.pool_idle_timeout(Duration::from_secs(90));
     if let Some(h2) = http2 {
-        builder.timer(TokioTimer::new()).http2_only(h2_known);
+        // Go's HTTP/2 transport: 4 MiB per stream, 1 GiB per connection,
+        // frames of up to 1 MiB (hyper's 2 MiB, 5 MiB and 16 KiB make a
+        // large list cross many more frames and window updates).
+        builder
+            .timer(TokioTimer::new())
+            .http2_only(h2_known)
+            .http2_initial_stream_window_size(4 << 20)
+            .http2_initial_connection_window_size(1 << 30)
+            .http2_max_frame_size(1 << 20);
         if let Some(idle) = h2.read_idle {
             builder
                 .http2_keep_alive_interval(idle)
