@@ -23,6 +23,9 @@ use std::thread::JoinHandle;
 /// Set in the helper's environment: the cache folder it writes into.
 const HELPER_ENV: &str = "KUDDLE_DISCOVERY_CACHE_WRITER";
 
+/// The helper's `argv[0]`, what `ps` shows.
+const HELPER_NAME: &str = "kuddle-discovery-cache-writer";
+
 /// Only the kuddle binary may start copies of itself (a test binary calling
 /// the library must not).
 static HELPER_ALLOWED: AtomicBool = AtomicBool::new(false);
@@ -39,7 +42,13 @@ pub type CacheFiles = Vec<(PathBuf, Vec<u8>)>;
 /// helper, writes the cache it is handed and returns the exit code;
 /// otherwise lets this process start helpers of its own.
 pub fn serve_if_asked() -> Option<u8> {
-    let Some(dir) = std::env::var_os(HELPER_ENV) else {
+    // Both the variable and the name a helper is started under, and no
+    // arguments: a stray variable in a user's environment is not enough.
+    let mut args = std::env::args_os();
+    let named = args
+        .next()
+        .is_some_and(|arg0| arg0 == HELPER_NAME && args.next().is_none());
+    let Some(dir) = std::env::var_os(HELPER_ENV).filter(|_| named) else {
         HELPER_ALLOWED.store(true, Ordering::Relaxed);
         return None;
     };
@@ -67,7 +76,6 @@ where
 {
     // One cache write at a time per process.
     finish();
-    // Starting the helper costs a fork: on the worker, not on the command.
     // Starting the helper costs a fork: on the worker, not on the command;
     // first, so that it is ready to read when the files are.
     let worker = std::thread::spawn(move || {
@@ -116,7 +124,7 @@ fn spawn_helper(dir: &Path) -> Option<std::process::Child> {
     }
     let exe = std::env::current_exe().ok()?;
     Command::new(exe)
-        .arg0("kuddle-discovery-cache-writer")
+        .arg0(HELPER_NAME)
         .env(HELPER_ENV, dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
