@@ -287,20 +287,7 @@ pub async fn delete_each(
 mod tests {
     use super::*;
     use crate::client::Status;
-
-    fn mapping(group: &str, kind: &str, namespaced: bool) -> Mapping {
-        Mapping {
-            group: group.into(),
-            version: "v1".into(),
-            kind: kind.into(),
-            namespaced,
-            resource: String::new(),
-            singular: String::new(),
-            verbs: Vec::new(),
-            short_names: Vec::new(),
-            categories: Vec::new(),
-        }
-    }
+    use crate::resource::test_support::mapping;
 
     #[test]
     fn list_failures_are_worded_as_kubectl_words_them() {

@@ -26,6 +26,22 @@ pub use mapper::{Mapping, NoResourceType};
 #[cfg(test)]
 pub(crate) mod test_support {
     use super::discovery::{ApiGroup, ApiResource, Discovery};
+    use super::Mapping;
+
+    /// A mapping of `kind` in `group` (version v1), nothing else filled in.
+    pub fn mapping(group: &str, kind: &str, namespaced: bool) -> Mapping {
+        Mapping {
+            group: group.into(),
+            version: "v1".into(),
+            kind: kind.into(),
+            namespaced,
+            resource: String::new(),
+            singular: String::new(),
+            verbs: Vec::new(),
+            short_names: Vec::new(),
+            categories: Vec::new(),
+        }
+    }
 
     fn res(name: &str, singular: &str, kind: &str, short: &[&str], cats: &[&str]) -> ApiResource {
         ApiResource {

@@ -73,6 +73,15 @@ impl Turn {
         }
     }
 
+    /// The turn of an object read from a file: a write when it could be
+    /// read, an item reported in its place when it could not.
+    pub fn of_read<E>(item: &Result<crate::resource::infos::Info, E>) -> Turn {
+        match item {
+            Ok(info) => Turn::write(&info.mapping, info.namespace.as_deref(), &info.name),
+            Err(_) => Turn::local(),
+        }
+    }
+
     /// An item that sends no request (one that failed to read, a
     /// client-side dry run): it overlaps with everything and is still
     /// reported in its place.
@@ -179,20 +188,7 @@ async fn report<O>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn mapping(group: &str, kind: &str, namespaced: bool) -> Mapping {
-        Mapping {
-            group: group.into(),
-            version: "v1".into(),
-            kind: kind.into(),
-            namespaced,
-            resource: String::new(),
-            singular: String::new(),
-            verbs: Vec::new(),
-            short_names: Vec::new(),
-            categories: Vec::new(),
-        }
-    }
+    use crate::resource::test_support::mapping;
 
     #[test]
     fn what_later_objects_may_depend_on_stands_alone() {

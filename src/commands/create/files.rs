@@ -168,10 +168,7 @@ pub async fn run(ctx: &mut Context, args: CreateFromFilesArgs) -> Result<()> {
         write_all(
             &client,
             items,
-            |item| match item {
-                Ok(info) => Turn::write(&info.mapping, info.namespace.as_deref(), &info.name),
-                Err(_) => Turn::local(),
-            },
+            Turn::of_read,
             |item, held| {
                 let client = client.holding_warnings(held);
                 let options = options.clone();
