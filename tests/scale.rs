@@ -71,7 +71,11 @@ fn printed_objects() {
     ] {
         t.same(line);
     }
-    // The client-side dry run prints the object as read, resized.
+    // The client-side dry run prints the object as read, resized: both
+    // twins must have settled first (the pod scaled away from 3 to 2 is
+    // counted in terminatingReplicas until it is gone).
+    t.setup("rollout status deploy/web --timeout=60s");
+    t.setup("wait --for=jsonpath={.status.terminatingReplicas}=0 deploy/web --timeout=120s");
     t.same("scale deploy web --replicas=7 --dry-run=client -o json");
     t.same_objects("deploy");
 }
