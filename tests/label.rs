@@ -53,6 +53,33 @@ fn labels_added_changed_and_removed() {
     t.same_objects("cm,deploy");
 }
 
+/// Many objects at once (kuddle's patches overlap): lines keep kubectl's
+/// order, refused objects are reported at the end and the rest changed.
+#[test]
+fn many_objects_with_some_refused() {
+    let t = Twin::new("lbl-many");
+    let manifest: String = (1..=40)
+        .map(|i| {
+            let value = if i % 7 == 0 { "taken" } else { "free" };
+            format!(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m{i:02}\n  labels: {{set: many, k: {value}}}\n---\n"
+            )
+        })
+        .collect();
+    t.setup_manifest(&manifest);
+    for line in [
+        "label cm -l set=many k=free",
+        "label cm -l set=many k- n=1",
+        "label cm -l set=many k- -o name",
+        "annotate cm -l set=many note=x",
+        "annotate cm -l set=many note=y",
+        "annotate cm --all note=z --overwrite -o name",
+    ] {
+        t.same(line);
+    }
+    t.same_objects("cm");
+}
+
 #[test]
 fn annotations_added_changed_and_removed() {
     let t = Twin::new("lbl-annotate");

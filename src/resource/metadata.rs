@@ -12,7 +12,9 @@ use serde_json::{Map, Value};
 
 use super::infos::Info;
 use super::select::{select_objects, ObjectQuery};
+use super::window::{write_all, Turn};
 use super::write::{self, PatchType, WriteOptions};
+use crate::client::ApiClient;
 use crate::context::Context;
 use crate::flags::go_values::go_quote;
 use crate::flags::record::{record, CHANGE_CAUSE};
@@ -180,6 +182,9 @@ fn merge_patch_bytes(before: &Value, after: &Value) -> Vec<u8> {
 
 /// Changes every object `query` names, printing each result, and returns
 /// the errors met along the way as kubectl reports them at the end.
+///
+/// kubectl patches one object after another; here the patches overlap
+/// (see [`write_all`]) while lines, warnings and errors keep its order.
 pub async fn run(
     ctx: &mut Context,
     query: &ObjectQuery<'_>,
@@ -192,91 +197,196 @@ pub async fn run(
     }
     let single = selected.single_item_implied;
     let (items, mut errors) = selected.into_visit();
-    for item in items {
-        let outcome = match item {
-            Ok(info) => visit(ctx, info, edit, result, single).await,
-            Err(e) => Err(e),
-        };
+    let offline = result.dry_run() == DryRun::Client || edit.local || edit.list;
+    if offline {
+        for item in items {
+            if let Err(e) = item.and_then(|info| show_offline(ctx, info, edit, result, single)) {
+                errors.push(e);
+            }
+        }
+        return errors.into_result();
+    }
+    let edits: Vec<Result<Edited>> = items
+        .into_iter()
+        .map(|item| item.map(|info| edit_online(info, edit)))
+        .collect();
+    let client = if edits.is_empty() {
+        None
+    } else {
+        Some(ctx.connection().await?.client.clone())
+    };
+    let options = WriteOptions {
+        field_manager: edit.field_manager.clone(),
+        field_validation: None,
+        dry_run: result.dry_run() == DryRun::Server,
+    };
+    let mut err = ctx.err.clone();
+    let out = &mut ctx.out;
+    let done = |outcome: Result<Written>| -> Result<()> {
+        let outcome = outcome.and_then(|written| {
+            for line in &written.notes {
+                writeln!(out, "{line}")?;
+            }
+            let mut shown = written.shown?;
+            sort_keys(&mut shown);
+            result.print(out, &shown, written.operation)?;
+            // Lines show up as objects are changed, between any warnings.
+            out.flush()?;
+            Ok(())
+        });
         if let Err(e) = outcome {
             errors.push(e);
         }
+        Ok(())
+    };
+    if let Some(client) = client {
+        let turn = |item: &Result<Edited>| match item {
+            Ok(Edited {
+                info,
+                patch: Ok(Some(_)),
+                ..
+            }) => Turn::write(&info.mapping, info.namespace.as_deref(), &info.name),
+            _ => Turn::local(),
+        };
+        let labels = edit.map == MetadataMap::Labels;
+        write_all(
+            &client,
+            edits,
+            turn,
+            |item, held| {
+                let client = client.holding_warnings(held);
+                let options = options.clone();
+                async move { send(&client, item?, labels, &options).await }
+            },
+            &mut err,
+            done,
+        )
+        .await?;
     }
     errors.into_result()
 }
 
-async fn visit(
+/// An object changed on the client, its patch yet to be sent.
+struct Edited {
+    info: Info,
+    /// What kubectl prints before patching ("label \"x\" not found.").
+    notes: Vec<String>,
+    /// The merge patch to send (none when label changes nothing), or why
+    /// the change was refused.
+    patch: Result<Option<Vec<u8>>>,
+    operation: &'static str,
+}
+
+/// The outcome of one object, for printing in its turn.
+struct Written {
+    notes: Vec<String>,
+    shown: Result<Value>,
+    operation: &'static str,
+}
+
+/// Makes the change on the object as read, as kubectl does before it
+/// patches.
+fn edit_online(mut info: Info, edit: &MetadataEdit) -> Edited {
+    let labels = edit.map == MetadataMap::Labels;
+    let mut notes = Vec::new();
+    if labels {
+        if !edit.resource_version.is_empty() {
+            // The version must reach the patch even when it is the current
+            // one.
+            set_resource_version(&mut info.object, "");
+        }
+        let current = string_map(&info.object, "labels");
+        for key in &edit.remove {
+            if !current.contains_key(key) {
+                notes.push(format!("label {} not found.", go_quote(key)));
+            }
+        }
+    } else if !edit.resource_version.is_empty() {
+        set_resource_version(&mut info.object, "");
+    }
+    let before = info.object.clone();
+    if let Some(cause) = &edit.change_cause {
+        record(&mut info.object, cause);
+    }
+    let mut operation = "annotated";
+    let patch = edit.apply(&mut info.object).map(|changes| {
+        if labels {
+            operation = label_operation(&changes);
+        }
+        // label writes only what changed; annotate always sends its patch.
+        let send = !labels || changes.added > 0 || changes.removed > 0;
+        send.then(|| merge_patch_bytes(&before, &info.object))
+    });
+    Edited {
+        info,
+        notes,
+        patch,
+        operation,
+    }
+}
+
+/// Sends an object's patch; label shows the object as it changed it,
+/// annotate the server's answer.
+async fn send(
+    client: &ApiClient,
+    edited: Edited,
+    labels: bool,
+    options: &WriteOptions,
+) -> Result<Written> {
+    let Edited {
+        info,
+        notes,
+        patch,
+        operation,
+    } = edited;
+    let shown = match patch {
+        Err(e) => Err(e),
+        Ok(None) => Ok(info.object),
+        Ok(Some(body)) => write::patch(
+            client,
+            &info.mapping,
+            info.namespace.as_deref(),
+            &info.name,
+            None,
+            PatchType::Merge,
+            body,
+            options,
+        )
+        .await
+        .map(|written| if labels { info.object } else { written })
+        .map_err(Into::into),
+    };
+    Ok(Written {
+        notes,
+        shown,
+        operation,
+    })
+}
+
+/// A client-side dry run, `--local` or `--list`: the change is shown,
+/// nothing is sent.
+fn show_offline(
     ctx: &mut Context,
     mut info: Info,
     edit: &MetadataEdit,
     result: &mut ResultPrinter,
     single: bool,
 ) -> Result<()> {
-    let dry_run = result.dry_run();
-    let offline = dry_run == DryRun::Client || edit.local || edit.list;
     let labels = edit.map == MetadataMap::Labels;
     if labels && !edit.resource_version.is_empty() {
-        // The version must reach the patch even when it is the current one.
         set_resource_version(&mut info.object, "");
     }
-    let mut operation = "annotated";
-    let shown = if offline {
-        let changes = edit.apply(&mut info.object)?;
-        if labels {
-            operation = label_operation(&changes);
-        }
-        info.object.clone()
+    let changes = edit.apply(&mut info.object)?;
+    let operation = if labels {
+        label_operation(&changes)
     } else {
-        if labels {
-            let current = string_map(&info.object, "labels");
-            for key in &edit.remove {
-                if !current.contains_key(key) {
-                    writeln!(ctx.out, "label {} not found.", go_quote(key))?;
-                }
-            }
-        } else if !edit.resource_version.is_empty() {
-            set_resource_version(&mut info.object, "");
-        }
-        let before = info.object.clone();
-        if let Some(cause) = &edit.change_cause {
-            record(&mut info.object, cause);
-        }
-        let changes = edit.apply(&mut info.object)?;
-        // label writes only what changed; annotate always sends its patch.
-        let send = !labels || changes.added > 0 || changes.removed > 0;
-        let mut written = info.object.clone();
-        if send {
-            let conn = ctx.connection().await?;
-            let options = WriteOptions {
-                field_manager: edit.field_manager.clone(),
-                field_validation: None,
-                dry_run: dry_run == DryRun::Server,
-            };
-            written = write::patch(
-                &conn.client,
-                &info.mapping,
-                info.namespace.as_deref(),
-                &info.name,
-                None,
-                PatchType::Merge,
-                merge_patch_bytes(&before, &info.object),
-                &options,
-            )
-            .await?;
-        }
-        if labels {
-            operation = label_operation(&changes);
-            // label prints the object as it changed it, not the answer.
-            info.object.clone()
-        } else {
-            written
-        }
+        "annotated"
     };
     if edit.list {
-        return list(ctx, &shown, edit.map, single);
+        return list(ctx, &info.object, edit.map, single);
     }
-    let mut shown = shown;
-    sort_keys(&mut shown);
-    result.print(&mut ctx.out, &shown, operation)
+    sort_keys(&mut info.object);
+    result.print(&mut ctx.out, &info.object, operation)
 }
 
 /// `--list`: the keys as `k=v` lines, under a heading per object when
