@@ -124,12 +124,32 @@ pub fn jsonpath(data: &[u8]) {
 pub fn go_template(data: &[u8]) {
     let text = text(data);
     if let Ok(template) = crate::printers::gotemplate::GoTemplate::parse(&text) {
-        let mut out = Vec::new();
+        let mut out = CappedOutput::default();
         let _ = template.execute(&sample_object(), &mut out);
-        out.clear();
+        out.0.clear();
         let _ = template
             .allow_missing_keys(false)
             .execute(&sample_object(), &mut out);
+    }
+}
+
+/// Output that refuses to grow past a mebibyte. A template may ask for
+/// gigabytes (`{{range 5555555}}…{{end}}`), which kubectl prints as well;
+/// what the fuzzer looks for is a crash, not the size of the output.
+#[derive(Default)]
+struct CappedOutput(Vec<u8>);
+
+impl std::io::Write for CappedOutput {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.0.len() + buf.len() > 1 << 20 {
+            return Err(std::io::Error::other("output cap reached"));
+        }
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
