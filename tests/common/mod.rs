@@ -182,6 +182,9 @@ fn fastrand_u64() -> u64 {
 pub fn normalize_stderr(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
+        if is_timed_out_watch_noise(line) {
+            continue;
+        }
         let line = normalize_klog_header(line);
         let line = line
             .replace("'kubectl ", "'kuddle ")
@@ -190,6 +193,15 @@ pub fn normalize_stderr(text: &str) -> String {
         out.push_str(&line);
     }
     out
+}
+
+/// kubectl's informer sometimes logs that its watch failed when a wait's
+/// `--timeout` ends while the watch is being set up, sometimes not (a race
+/// inside client-go); the error line after it is what every run prints.
+fn is_timed_out_watch_noise(line: &str) -> bool {
+    line.starts_with('E')
+        && line.contains("reflector.go:")
+        && line.contains("\"Failed to watch\" err=\"context deadline exceeded\"")
 }
 
 /// `W1127 06:43:04.189181    5414 helpers.go:728] msg` → `W0000 00:00:00.000000 0 helpers.go:728] msg`.
