@@ -420,6 +420,12 @@ fn forbidden_for_the_limited_user() {
     }
 }
 
+/// Prints the remote terminal's size once the client has sent it. Both
+/// programs send the size in a message of its own after the session starts,
+/// so a command that asks at once can race it (kubectl lost that race on a
+/// loaded CI machine and printed "0 0"); the wait is bounded at 5 s.
+const SIZE_THEN_TTY: &str = "i=0; while [ \"$(stty size)\" = \"0 0\" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; stty size; tty >/dev/null && echo is-a-tty";
+
 /// On a terminal: raw mode (the remote terminal's line endings come
 /// through untouched), the terminal's size, what is typed.
 #[test]
@@ -434,7 +440,7 @@ fn terminal_sessions() {
                 "--",
                 "sh",
                 "-c",
-                "stty size; tty >/dev/null && echo is-a-tty",
+                SIZE_THEN_TTY,
             ][..],
             &b""[..],
         ),
@@ -467,7 +473,7 @@ fn terminal_sessions() {
         let context = words.join(" ");
         assert_same_text("terminal", &expected.stdout, &actual.stdout, &context);
         assert_eq!(expected.code, actual.code, "exit code for {context}");
-        if words.contains(&"stty size; tty >/dev/null && echo is-a-tty") {
+        if words.contains(&SIZE_THEN_TTY) {
             // The remote terminal has the local one's size; its line ends
             // come through raw mode untouched.
             assert!(
