@@ -77,6 +77,12 @@ fn sample_object() -> Value {
 
 /// Kubeconfig YAML: decoding, then resolution of its current context.
 pub fn kubeconfig(data: &[u8]) {
+    // On a big stack, as kuddle's main runs: the decoded values may nest
+    // 10,000 levels and each step below recurses per level.
+    crate::kubeconfig::yaml::on_deep_stack(|| kubeconfig_use(data))
+}
+
+fn kubeconfig_use(data: &[u8]) {
     if let Ok(config) = crate::kubeconfig::decode::decode_config(data) {
         let client = crate::kubeconfig::ClientConfig::new(
             config,

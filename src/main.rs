@@ -4,11 +4,35 @@ fn main() -> std::process::ExitCode {
     if let Some(code) = kuddle::resource::cache_writer::serve_if_asked() {
         return std::process::ExitCode::from(code);
     }
-    let code = kuddle::app::main_with_args(std::env::args_os().collect());
+    let code = on_big_stack(|| kuddle::app::main_with_args(std::env::args_os().collect()));
     if kuddle::app::output_pipe_closed() {
         die_of_sigpipe();
     }
     std::process::ExitCode::from(code as u8)
+}
+
+/// Runs the command on a thread with a 256 MiB stack. Objects and
+/// kubeconfig values may nest as deep as the Go decoders allow (10,000
+/// levels); printing, copying and dropping them recurse once per level, which
+/// the 8 MiB main stack holds in a release build but not in a debug or
+/// sanitizer build. The stack is reserved address space: pages never touched
+/// cost no memory.
+fn on_big_stack(f: impl FnOnce() -> i32 + Send) -> i32 {
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name("main".into())
+            .stack_size(256 << 20)
+            .spawn_scoped(scope, f)
+        {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(e) => {
+                eprintln!("error: cannot start the main thread: {e}");
+                1
+            }
+        }
+    })
 }
 
 /// Ends the process the way a Go program ends when its output pipe closes:

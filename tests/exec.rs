@@ -433,15 +433,7 @@ fn terminal_sessions() {
     let ns = exec_namespace();
     for (words, input) in [
         (
-            &[
-                "exec",
-                "-it",
-                "one",
-                "--",
-                "sh",
-                "-c",
-                SIZE_THEN_TTY,
-            ][..],
+            &["exec", "-it", "one", "--", "sh", "-c", SIZE_THEN_TTY][..],
             &b""[..],
         ),
         (
