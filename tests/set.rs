@@ -112,6 +112,34 @@ fn environment() {
     t.same_objects(OBJECTS);
 }
 
+/// Many objects patched in one command, some refused by the server: the
+/// patches overlap in kuddle, the lines, errors and objects left do not
+/// change.
+#[test]
+fn many_objects_with_some_refused() {
+    let t = Twin::new("set-many");
+    let manifest: String = (1..=40)
+        .map(|i| {
+            // Every seventh job limits its CPU below what is asked later.
+            let limit = if i % 7 == 0 { "100m" } else { "2" };
+            format!(
+                "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: j{i:02}\n  labels: {{set: many}}\nspec:\n  schedule: \"0 0 1 1 *\"\n  suspend: true\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n          - name: job\n            image: busybox:1\n            resources: {{limits: {{cpu: \"{limit}\"}}}}\n---\n"
+            )
+        })
+        .collect();
+    t.setup_manifest(&manifest);
+    for line in [
+        "set resources cj -l set=many --requests=cpu=500m",
+        "set image cj -l set=many job=busybox:2",
+        "set image cj --all job=busybox:3 -o name",
+        "set env cj -l set=many A=1 --dry-run=server -o name",
+        "set env cj -l set=many B=2",
+    ] {
+        t.same(line);
+    }
+    t.same_objects("cj");
+}
+
 /// kubectl's output in twin `a` against kuddle's in twin `b`.
 fn assert_twins(t: &Twin, line: &str, expected: &Output, actual: &Output) {
     let mask = |s: &str, ns: &str| twin::mask_output(&s.replace(ns, "<ns>"));

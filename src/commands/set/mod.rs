@@ -18,6 +18,7 @@ use clap::{Args, CommandFactory, Subcommand};
 use serde_json::Value;
 
 use crate::apply::strategic::create_two_way_merge_patch;
+use crate::client::ApiClient;
 use crate::context::Context;
 use crate::error::{CliError, VisitErrors};
 use crate::flags::dry_run::DryRunFlags;
@@ -30,6 +31,7 @@ use crate::printers::result::ResultPrinter;
 use crate::printers::{json, sort_keys, Printer, OBJECT_FORMATS};
 use crate::resource::infos::Info;
 use crate::resource::select::{select_objects, ObjectQuery};
+use crate::resource::window::{write_all, Turn};
 use crate::resource::write::{self, PatchType, WriteOptions};
 
 #[derive(Args, Debug)]
@@ -240,6 +242,11 @@ struct Change {
 /// list are reported first); changed objects are printed (`--local`,
 /// `--dry-run=client`) or patched and printed, failures reported at the
 /// end.
+///
+/// kubectl patches one object after another; here the patches overlap
+/// (see [`write_all`]) while result lines, warnings and errors keep its
+/// order. `set env` without variables stops after its first write, so it
+/// writes one object at a time, as kubectl does.
 pub async fn patch_each(
     ctx: &mut Context,
     infos: Vec<Info>,
@@ -269,51 +276,115 @@ pub async fn patch_each(
         };
         changes.push(Change { info, outcome });
     }
-    for change in changes {
-        match write_change(ctx, change, resolved, local, step).await {
-            Ok(true) => {
-                if let Some(message) = step.fail_after_write {
-                    return Err(anyhow!(message));
-                }
+    let offline = local || resolved.dry_run == DryRun::Client;
+    let patches: Vec<Result<Patch>> = changes
+        .into_iter()
+        .filter_map(|change| prepare(change, step).transpose())
+        .collect();
+    if offline {
+        for patch in patches {
+            match patch {
+                Ok(p) => resolved
+                    .result
+                    .print(&mut ctx.out, &p.after, step.operation)?,
+                Err(e) => errors.push(e),
             }
-            Ok(false) => {}
-            Err(e) => errors.push(e),
         }
+    } else if let Some(message) = step.fail_after_write {
+        for patch in patches {
+            let patch = match patch {
+                Ok(p) => p,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            let client = ctx.connection().await?.client.clone();
+            match send_patch(&client, &patch.info, &patch.body, resolved).await {
+                Ok(_) => return Err(anyhow!(message)),
+                Err(e) => errors.push(anyhow!("{}{e}", step.failure)),
+            }
+        }
+    } else if !patches.is_empty() {
+        write_patches(ctx, patches, resolved, step, &mut errors).await?;
     }
     let mut all = VisitErrors::default();
     errors.into_iter().for_each(|e| all.push(e));
     all.into_result()
 }
 
-async fn write_change(
+/// Sends the patches, [`WINDOW`](crate::resource::window::WINDOW) at a
+/// time, printing each object's result in its turn.
+async fn write_patches(
     ctx: &mut Context,
-    change: Change,
+    patches: Vec<Result<Patch>>,
     resolved: &mut Resolved,
-    local: bool,
     step: &Step,
-) -> Result<bool> {
+    errors: &mut Vec<anyhow::Error>,
+) -> Result<()> {
+    let client = ctx.connection().await?.client.clone();
+    let mut err = ctx.err.clone();
+    let out = &mut ctx.out;
+    let result = &mut resolved.result;
+    let settings = (resolved.field_manager.clone(), resolved.dry_run);
+    let turn = |item: &Result<Patch>| match item {
+        Ok(p) => Turn::write(&p.info.mapping, p.info.namespace.as_deref(), &p.info.name),
+        Err(_) => Turn::local(),
+    };
+    let done = |outcome: Result<Value>| -> Result<()> {
+        match outcome {
+            Ok(written) => {
+                result.print(out, &written, step.operation)?;
+                // Lines show up as objects are changed, between any warnings.
+                out.flush()?;
+            }
+            Err(e) => errors.push(e),
+        }
+        Ok(())
+    };
+    write_all(
+        &client,
+        patches,
+        turn,
+        |item, held| {
+            let client = client.holding_warnings(held);
+            let (field_manager, dry_run) = settings.clone();
+            let failure = step.failure;
+            async move {
+                let patch = item?;
+                let options = WriteOptions {
+                    field_manager,
+                    field_validation: None,
+                    dry_run: dry_run == DryRun::Server,
+                };
+                send_with(&client, &patch.info, &patch.body, &options)
+                    .await
+                    .map_err(|e| anyhow!("{failure}{e}"))
+            }
+        },
+        &mut err,
+        done,
+    )
+    .await
+}
+
+/// A change ready to send: the object, its patch, and the object after.
+struct Patch {
+    info: Info,
+    body: Value,
+    after: Value,
+}
+
+/// The patch of one change, none when it changes nothing and the step
+/// leaves such objects out, or the error kubectl reports for the object.
+fn prepare(change: Change, step: &Step) -> Result<Option<Patch>> {
     let Change { info, outcome } = change;
     let (before, after) = outcome.map_err(|e| anyhow!("error: {} {e:#}\n", info.object_name()))?;
-    let patch = two_way_patch(&before, &after)?;
-    if step.skip_unchanged && patch.as_object().is_some_and(|m| m.is_empty()) {
-        return Ok(false);
+    let body = two_way_patch(&before, &after)?;
+    if step.skip_unchanged && body.as_object().is_some_and(|m| m.is_empty()) {
+        return Ok(None);
     }
-    if local || resolved.dry_run == DryRun::Client {
-        resolved
-            .result
-            .print(&mut ctx.out, &after, step.operation)?;
-        return Ok(false);
-    }
-    let written = send_patch(ctx, &info, &patch, resolved)
-        .await
-        .map_err(|e| anyhow!("{}{e}", step.failure))?;
-    if step.fail_after_write.is_some() {
-        return Ok(true);
-    }
-    resolved
-        .result
-        .print(&mut ctx.out, &written, step.operation)?;
-    Ok(true)
+    Ok(Some(Patch { info, body, after }))
 }
 
 /// `CreateTwoWayMergePatch` with the type's patch metadata (a JSON merge
@@ -335,28 +406,36 @@ pub fn two_way_patch(before: &Value, after: &Value) -> Result<Value> {
 
 /// Sends a strategic merge patch; the answer comes back typed.
 pub async fn send_patch(
-    ctx: &mut Context,
+    client: &ApiClient,
     info: &Info,
     patch: &Value,
     resolved: &Resolved,
 ) -> std::result::Result<Value, anyhow::Error> {
-    let conn = ctx.connection().await?;
-    let mut body = patch.clone();
-    sort_keys(&mut body);
     let options = WriteOptions {
         field_manager: resolved.field_manager.clone(),
         field_validation: None,
         dry_run: resolved.dry_run == DryRun::Server,
     };
+    send_with(client, info, patch, &options).await
+}
+
+async fn send_with(
+    client: &ApiClient,
+    info: &Info,
+    patch: &Value,
+    options: &WriteOptions,
+) -> std::result::Result<Value, anyhow::Error> {
+    let mut body = patch.clone();
+    sort_keys(&mut body);
     let written = write::patch(
-        &conn.client,
+        client,
         &info.mapping,
         info.namespace.as_deref(),
         &info.name,
         None,
         PatchType::Strategic,
         json::to_string_compact(&body).into_bytes(),
-        &options,
+        options,
     )
     .await?;
     typed_object(&written)

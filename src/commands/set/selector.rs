@@ -185,7 +185,8 @@ pub async fn run(ctx: &mut Context, args: SelectorArgs) -> Result<()> {
                             .print(&mut ctx.out, &after, "selector updated");
                     }
                     let patch = two_way_patch(&before, &after)?;
-                    let written = send_patch(ctx, &info, &patch, &resolved).await?;
+                    let client = ctx.connection().await?.client.clone();
+                    let written = send_patch(&client, &info, &patch, &resolved).await?;
                     resolved
                         .result
                         .print(&mut ctx.out, &written, "selector updated")
