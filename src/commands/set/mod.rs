@@ -165,6 +165,17 @@ pub struct Resolved {
     pub change_cause: Option<String>,
 }
 
+impl Resolved {
+    /// How each patch is sent.
+    pub fn write_options(&self) -> WriteOptions {
+        WriteOptions {
+            field_manager: self.field_manager.clone(),
+            field_validation: None,
+            dry_run: self.dry_run == DryRun::Server,
+        }
+    }
+}
+
 impl SetCommonFlags {
     pub fn resolve(&self, ctx: &mut Context) -> Result<Resolved> {
         let dry_run = self.dry_run.strategy(&mut ctx.err)?;
@@ -325,8 +336,8 @@ async fn write_patches(
     let client = ctx.connection().await?.client.clone();
     let mut err = ctx.err.clone();
     let out = &mut ctx.out;
+    let options = resolved.write_options();
     let result = &mut resolved.result;
-    let settings = (resolved.field_manager.clone(), resolved.dry_run);
     let turn = |item: &Result<Patch>| match item {
         Ok(p) => Turn::write(&p.info.mapping, p.info.namespace.as_deref(), &p.info.name),
         Err(_) => Turn::local(),
@@ -348,15 +359,10 @@ async fn write_patches(
         turn,
         |item, held| {
             let client = client.holding_warnings(held);
-            let (field_manager, dry_run) = settings.clone();
+            let options = options.clone();
             let failure = step.failure;
             async move {
                 let patch = item?;
-                let options = WriteOptions {
-                    field_manager,
-                    field_validation: None,
-                    dry_run: dry_run == DryRun::Server,
-                };
                 send_with(&client, &patch.info, &patch.body, &options)
                     .await
                     .map_err(|e| anyhow!("{failure}{e}"))
@@ -411,12 +417,7 @@ pub async fn send_patch(
     patch: &Value,
     resolved: &Resolved,
 ) -> std::result::Result<Value, anyhow::Error> {
-    let options = WriteOptions {
-        field_manager: resolved.field_manager.clone(),
-        field_validation: None,
-        dry_run: resolved.dry_run == DryRun::Server,
-    };
-    send_with(client, info, patch, &options).await
+    send_with(client, info, patch, &resolved.write_options()).await
 }
 
 async fn send_with(
