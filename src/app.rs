@@ -176,7 +176,7 @@ pub fn run_with_terminals(
     if let Some(code) = pre_dispatch(&command, &prepared.args, &mut *out, &mut *err) {
         return code;
     }
-    let args = crate::argv::normalize_flag_names(prepared.with_defaults());
+    let args = crate::argv::normalize_flag_names(crate::argv::lossy_utf8(prepared.with_defaults()));
     let args = crate::argv::rename_shadowing_flags(&command_path(&command, &args), args);
     // clap builds only the subcommands a command line reaches; the whole tree
     // is built (for kubectl's error wording) only when parsing fails.

@@ -88,6 +88,20 @@ pub fn rename_shadowing_flags(path: &[String], args: Vec<OsString>) -> Vec<OsStr
     kept
 }
 
+/// Arguments as text: bytes that are not UTF-8 become U+FFFD. kubectl
+/// takes any bytes; what it sends to the server or prints as JSON or YAML
+/// has those bytes replaced the same way (Go's JSON encoder does it), so
+/// only text echoed raw (a JSONPath literal, a URL path) can differ.
+/// Plugins get the original bytes: they are dispatched before this.
+pub fn lossy_utf8(args: Vec<OsString>) -> Vec<OsString> {
+    args.into_iter()
+        .map(|arg| match arg.to_str() {
+            Some(_) => arg,
+            None => OsString::from(arg.to_string_lossy().into_owned()),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

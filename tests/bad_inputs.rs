@@ -348,3 +348,61 @@ fn flags_against_a_closed_port() {
     }
     run_all(cases);
 }
+
+/// Arguments that are not UTF-8: kubectl takes the bytes, kuddle reads each
+/// bad byte as U+FFFD (README, "Where kuddle differs"). Where kubectl's
+/// output passes through JSON the bytes are the same; where it echoes the
+/// argument raw, it is kubectl's output with the bad bytes replaced.
+#[test]
+fn arguments_that_are_not_utf8() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let run = |program: &Path, args: &[&OsStr]| {
+        let out = Command::new(program)
+            .args(args)
+            .env_clear()
+            .env("HOME", scratch_home())
+            .env("LANG", "C.UTF-8")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run");
+        (out.status.code(), out.stdout, out.stderr)
+    };
+    let literal = OsStr::from_bytes(b"--from-literal=k=a\xffb");
+    let template = OsStr::from_bytes(b"jsonpath={.kind}\xff{.metadata.name}");
+    let cases: [Vec<&OsStr>; 2] = [
+        ["create", "configmap", "x", "--dry-run=client", "-o", "yaml"]
+            .map(OsStr::new)
+            .into_iter()
+            .chain([literal])
+            .collect(),
+        [
+            "create",
+            "deployment",
+            "x",
+            "--image=y",
+            "--dry-run=client",
+            "-o",
+        ]
+        .map(OsStr::new)
+        .into_iter()
+        .chain([template])
+        .collect(),
+    ];
+    for args in cases {
+        let (k_code, k_out, _) = run(&kubectl_bin(), &args);
+        let (d_code, d_out, d_err) = run(&kuddle_bin(), &args);
+        assert_eq!(k_code, Some(0), "{args:?}");
+        assert_eq!(
+            d_code,
+            k_code,
+            "{args:?}: {}",
+            String::from_utf8_lossy(&d_err)
+        );
+        assert_eq!(
+            String::from_utf8(d_out).expect("kuddle writes UTF-8"),
+            String::from_utf8_lossy(&k_out),
+            "{args:?}"
+        );
+    }
+}

@@ -147,7 +147,7 @@ impl Invocation {
 /// Homes live in one folder per test process; the folders of processes
 /// that have ended are removed when the next test process makes its first
 /// home (each holds discovery caches: thousands of them filled a disk).
-fn scratch_home() -> PathBuf {
+pub fn scratch_home() -> PathBuf {
     static ROOT: OnceLock<PathBuf> = OnceLock::new();
     let root = ROOT.get_or_init(|| {
         let homes = std::env::temp_dir().join("kuddle-test-homes");
