@@ -32,6 +32,7 @@ pub mod quantity;
 pub mod rbac;
 pub mod resource;
 pub mod rollout;
+pub mod stack;
 pub mod tar;
 pub mod term;
 pub mod version_info;

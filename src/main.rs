@@ -11,28 +11,19 @@ fn main() -> std::process::ExitCode {
     std::process::ExitCode::from(code as u8)
 }
 
-/// Runs the command on a thread with a 256 MiB stack. Objects and
-/// kubeconfig values may nest as deep as the Go decoders allow (10,000
-/// levels); printing, copying and dropping them recurse once per level, which
-/// the 8 MiB main stack holds in a release build but not in a debug or
-/// sanitizer build. The stack is reserved address space: pages never touched
-/// cost no memory.
+/// Runs the command on a thread with a 256 MiB stack: objects and
+/// kubeconfig values may nest 10,000 levels, and printing, copying and
+/// dropping them recurse once per level, which the 8 MiB main stack holds
+/// in a release build but not in a debug or sanitizer build.
 fn on_big_stack(f: impl FnOnce() -> i32 + Send) -> i32 {
-    std::thread::scope(|scope| {
-        match std::thread::Builder::new()
-            .name("main".into())
-            .stack_size(256 << 20)
-            .spawn_scoped(scope, f)
-        {
-            Ok(handle) => handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(e) => {
-                eprintln!("error: cannot start the main thread: {e}");
-                1
-            }
+    match kuddle::stack::with_stack(256 << 20, f) {
+        Ok(Ok(code)) => code,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Err(e) => {
+            eprintln!("error: cannot start the main thread: {e}");
+            1
         }
-    })
+    }
 }
 
 /// Ends the process the way a Go program ends when its output pipe closes:

@@ -63,18 +63,11 @@ pub fn to_json_document(data: &[u8]) -> Result<Vec<u8>, String> {
 /// Runs `f` on a thread whose stack holds documents nested to go-yaml's
 /// limit (10000 levels); the recursive steps here need that much.
 pub fn on_deep_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|scope| {
-        let handle = std::thread::Builder::new()
-            .name("yaml-deep".into())
-            .stack_size(256 << 20)
-            .spawn_scoped(scope, f);
-        match handle {
-            Ok(h) => h
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(e) => panic!("cannot start the YAML decoding thread: {e}"),
-        }
-    })
+    match crate::stack::with_stack(256 << 20, f) {
+        Ok(Ok(value)) => value,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Err(e) => panic!("cannot start the YAML decoding thread: {e}"),
+    }
 }
 
 #[cfg(test)]

@@ -129,24 +129,19 @@ impl GoTemplate {
     /// (100,000 calls): run them on a thread with room for that.
     fn execute_on_big_stack(&self, data: &Value, out: &mut dyn Write) -> Result<(), ExecError> {
         const STACK: usize = 1 << 30;
-        let (written, result) = std::thread::scope(|scope| {
-            let worker = std::thread::Builder::new()
-                .stack_size(STACK)
-                .spawn_scoped(scope, || {
-                    let mut buf: Vec<u8> = Vec::new();
-                    let result = self.execute_here(data, &mut buf);
-                    (buf, result)
-                });
-            match worker {
-                Ok(handle) => handle.join().unwrap_or_else(|_| {
-                    (
-                        Vec::new(),
-                        Err(ExecError::Template("template execution failed".into())),
-                    )
-                }),
-                Err(e) => (Vec::new(), Err(ExecError::Io(e))),
-            }
-        });
+        let run = || {
+            let mut buf: Vec<u8> = Vec::new();
+            let result = self.execute_here(data, &mut buf);
+            (buf, result)
+        };
+        let (written, result) = match crate::stack::with_stack(STACK, run) {
+            Ok(Ok(done)) => done,
+            Ok(Err(_panic)) => (
+                Vec::new(),
+                Err(ExecError::Template("template execution failed".into())),
+            ),
+            Err(e) => (Vec::new(), Err(ExecError::Io(e))),
+        };
         out.write_all(&written).map_err(ExecError::Io)?;
         result
     }
