@@ -310,7 +310,7 @@ fn objects_made_by_create_get_the_annotation() {
 fn custom_resources_take_json_merge_patches() {
     let t = Twins::new("apply-crd");
     let group = format!("{}.kuddle.test", t.b);
-    let dir = std::env::temp_dir().join(format!("kuddle-apply-crd-{}", t.b));
+    let dir = common::scratch_root().join(format!("kuddle-apply-crd-{}", t.b));
     std::fs::create_dir_all(&dir).unwrap();
     for name in ["crd.yaml", "widget-v1.yaml", "widget-v2.yaml"] {
         let text = std::fs::read_to_string(fixtures().join("crd").join(name)).unwrap();
@@ -803,7 +803,7 @@ fn a_forbidden_prune_list_fails_after_the_apply() {
     let t = Twins::new("apply-prune-forbidden");
     let name = format!("{}-d", t.b);
     let _deployment = common::cluster::DefaultDeployment::create(&name);
-    let dir = std::env::temp_dir().join(format!("kuddle-apply-prune-{}", t.b));
+    let dir = common::scratch_root().join(format!("kuddle-apply-prune-{}", t.b));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("deploy.yaml");
     std::fs::write(
@@ -850,7 +850,7 @@ fn a_forbidden_prune_list_fails_after_the_apply() {
 /// beforehand without apply), a namespace of its own with objects in it,
 /// and a config map named twice. Every object names its namespace.
 fn mixed_folder(ns: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(ns);
+    let dir = common::scratch_root().join(ns);
     std::fs::create_dir_all(&dir).expect("temp folder");
     let config_map = |name: &str, namespace: &str, value: &str, extra: &str| {
         format!(

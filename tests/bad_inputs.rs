@@ -222,7 +222,7 @@ fn manifests() {
 
 #[test]
 fn exec_credential_answers() {
-    let dir = std::env::temp_dir().join(format!("kuddle-corpus-exec-{}", std::process::id()));
+    let dir = common::scratch_root().join(format!("kuddle-corpus-exec-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let mut cases = Vec::new();
     for (n, path) in corpus("exec-credential").into_iter().enumerate() {

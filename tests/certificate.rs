@@ -126,7 +126,7 @@ fn errors() {
 #[test]
 fn requests_named_by_files() {
     let r = Requests::new("csr-file", &["one", "two"]);
-    let dir = std::env::temp_dir();
+    let dir = common::scratch_root();
     let manifest = std::fs::read_to_string(fixture("certificates/csr.yaml")).expect("fixture");
     for ns in [&r.twin.a, &r.twin.b] {
         let both = format!(

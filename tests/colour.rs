@@ -22,7 +22,7 @@ fn shell_quote(word: &str) -> String {
 /// `stderr_apart`, its stderr) as the terminal received it, then its stderr
 /// when kept apart, and its exit code.
 fn on_terminal(inv: &Invocation, program: &Path, stderr_apart: bool) -> Output {
-    let dir = std::env::temp_dir().join(format!(
+    let dir = common::scratch_root().join(format!(
         "kuddle-colour-{}-{:?}",
         std::process::id(),
         std::thread::current().id()
@@ -393,7 +393,7 @@ fn get_and_describe_on_a_terminal() {
     // same unified diff as kubectl's once the codes (and the temporary
     // folders and file dates, different in every run) are masked.
     let changed =
-        std::env::temp_dir().join(format!("kuddle-colour-diff-{}.yaml", std::process::id()));
+        common::scratch_root().join(format!("kuddle-colour-diff-{}.yaml", std::process::id()));
     std::fs::write(
         &changed,
         format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: {ns}\ndata:\n  a: \"2\"\n"),

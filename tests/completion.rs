@@ -174,7 +174,7 @@ fn cluster_backed_completion_offline() {
 /// Plugins on PATH: names at the first word, their own completion executables.
 #[test]
 fn plugin_completion_matches_kubectl() {
-    let dir = std::env::temp_dir().join(format!("kuddle-plugcomp-{}", std::process::id()));
+    let dir = common::scratch_root().join(format!("kuddle-plugcomp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let add = |name: &str, body: &str| {
@@ -245,7 +245,7 @@ impl Program {
         // Tests run in parallel: each Program gets a folder of its own.
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let bin_dir = std::env::temp_dir().join(format!(
+        let bin_dir = common::scratch_root().join(format!(
             "kuddle-shellcomp-{shell}-{name}-{}-{n}",
             std::process::id()
         ));

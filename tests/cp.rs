@@ -41,7 +41,7 @@ fn cp_namespace() -> &'static str {
 
 /// A fresh local folder for one program's copies.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
+    let dir = common::scratch_root().join(format!(
         "kuddle-cp-{}-{name}-{}",
         std::process::id(),
         std::time::SystemTime::now()

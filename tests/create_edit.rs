@@ -9,7 +9,7 @@ use common::*;
 
 /// A fresh editor state: snippet N runs at call N.
 fn editor_state(steps: &[&str]) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
+    let dir = common::scratch_root().join(format!(
         "kuddle-create-edit-{}-{}",
         std::process::id(),
         fastrand::u32(..)

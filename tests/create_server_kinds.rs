@@ -394,7 +394,7 @@ fn create_raw() {
 /// and config maps in it, then more config maps, one made beforehand and
 /// one named a second time.
 fn many_objects(ns: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("create-many-{ns}"));
+    let dir = common::scratch_root().join(format!("create-many-{ns}"));
     std::fs::create_dir_all(&dir).expect("temp folder");
     let config_map = |name: &str, namespace: &str, extra: &str| {
         format!(
@@ -482,7 +482,7 @@ fn create_many_objects_overlapping_reports_in_file_order() {
             })
             .collect();
         let mask = |s: &str, ns: &str| {
-            let dir = std::env::temp_dir().join(format!("create-many-{ns}"));
+            let dir = common::scratch_root().join(format!("create-many-{ns}"));
             mask_output(
                 &s.replace(&dir.display().to_string(), "<dir>")
                     .replace(ns, "<ns>"),

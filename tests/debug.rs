@@ -206,7 +206,8 @@ fn bad_flag_combinations_and_names() {
         ("env.json", "{\"env\": 3}"),
         ("broken.yaml", "a: [\n"),
     ] {
-        let path = std::env::temp_dir().join(format!("kuddle-debug-{}-{name}", std::process::id()));
+        let path =
+            common::scratch_root().join(format!("kuddle-debug-{}-{name}", std::process::id()));
         std::fs::write(&path, text).unwrap();
         let flag = format!("--custom={}", path.display());
         same(&t.0, &["debug", "p", "--image=busybox", "-c", "cc", &flag]);
@@ -220,7 +221,7 @@ fn bad_flag_combinations_and_names() {
 fn ephemeral_containers_per_profile() {
     let t = twins("debug-eph");
     let custom =
-        std::env::temp_dir().join(format!("kuddle-debug-custom-{}.yaml", std::process::id()));
+        common::scratch_root().join(format!("kuddle-debug-custom-{}.yaml", std::process::id()));
     std::fs::write(
         &custom,
         "env:\n- name: FROM_CUSTOM\n  value: \"1\"\nsecurityContext:\n  runAsUser: 0\n",
@@ -499,7 +500,7 @@ fn node_debugging_pods() {
 #[test]
 fn pods_from_a_file() {
     let t = twins("debug-file");
-    let file = std::env::temp_dir().join(format!("kuddle-debug-pod-{}.yaml", std::process::id()));
+    let file = common::scratch_root().join(format!("kuddle-debug-pod-{}.yaml", std::process::id()));
     // A pod as `get -o yaml` shows it (kubectl needs the securityContext).
     std::fs::write(
         &file,
@@ -534,7 +535,7 @@ fn pods_from_a_file() {
     same(&t.0, &["debug", "q", "-f", &path, "--image=busybox"]);
     // An object of another namespace than -n's.
     let other =
-        std::env::temp_dir().join(format!("kuddle-debug-other-{}.yaml", std::process::id()));
+        common::scratch_root().join(format!("kuddle-debug-other-{}.yaml", std::process::id()));
     std::fs::write(
         &other,
         "apiVersion: v1\nkind: Pod\nmetadata: {name: q, namespace: elsewhere}\nspec: {securityContext: {}, containers: [{name: q, image: busybox}]}\n",
@@ -662,7 +663,7 @@ fn terminal_session() {
 fn warnings_while_the_container_waits() {
     let t = twins("debug-wait");
     let custom =
-        std::env::temp_dir().join(format!("kuddle-debug-wait-{}.yaml", std::process::id()));
+        common::scratch_root().join(format!("kuddle-debug-wait-{}.yaml", std::process::id()));
     std::fs::write(
         &custom,
         "env:\n- name: LATER\n  valueFrom:\n    configMapKeyRef: {name: later, key: k}\n",

@@ -227,7 +227,7 @@ fn own_unified_diff_where_no_diff_is_installed() {
     let changed = path("changed.yaml");
     t.setup_words(&["apply", "-f", &base]);
     // kubectl runs GNU diff; kuddle finds none on its PATH.
-    let empty = std::env::temp_dir().join(format!("kuddle-diff-nopath-{}", std::process::id()));
+    let empty = common::scratch_root().join(format!("kuddle-diff-nopath-{}", std::process::id()));
     std::fs::create_dir_all(&empty).unwrap();
     let nopath = empty.display().to_string();
     for file in [&base, &changed] {
@@ -299,7 +299,7 @@ fn compare_with_gnu(from: &Path, to: &Path) {
 }
 
 fn folder(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("kuddle-udiff-{}-{name}", std::process::id()));
+    let dir = common::scratch_root().join(format!("kuddle-udiff-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir

@@ -35,7 +35,8 @@ fn eventually(what: &str, done: impl Fn() -> bool) {
 
 #[test]
 fn a_cold_start_leaves_a_whole_cache_kubectl_reads() {
-    let root = std::env::temp_dir().join(format!("kuddle-discovery-cache-{}", std::process::id()));
+    let root =
+        common::scratch_root().join(format!("kuddle-discovery-cache-{}", std::process::id()));
     let (ours, theirs) = (root.join("kuddle"), root.join("kubectl"));
     let run = |dir: &std::path::Path, words: &[&str], kuddle: bool| {
         let mut args: Vec<String> = vec!["--cache-dir".into(), dir.display().to_string()];

@@ -23,7 +23,7 @@ struct Edited {
 fn state_dir() -> PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
+    let dir = common::scratch_root().join(format!(
         "kuddle-edit-test-{}-{}",
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
@@ -212,7 +212,13 @@ fn editors_from_the_environment() {
         ("KUBE_EDITOR", "/nonexistent/editor"),
         ("EDITOR", "false"),
     ] {
-        let inv = t.invocation(&t.a, &["edit", "cm/cfg"]).env(var, value);
+        // The copy each program keeps of a failed edit goes to a scratch
+        // temp folder, not /tmp.
+        let tmp = state_dir().join("tmp").display().to_string();
+        let inv = t
+            .invocation(&t.a, &["edit", "cm/cfg"])
+            .env(var, value)
+            .env("TMPDIR", &tmp);
         let ns = t.a.clone();
         assert_same_with(&inv, &move |s| mask_output(&s.replace(&ns, "<ns>")));
     }

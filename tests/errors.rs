@@ -68,7 +68,7 @@ fn unreachable_servers() {
 
 #[test]
 fn untrusted_certificates_are_refused() {
-    let dir = std::env::temp_dir().join(format!("kuddle-untrusted-{}", std::process::id()));
+    let dir = common::scratch_root().join(format!("kuddle-untrusted-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let kubeconfig = dir.join("config");
     std::fs::write(

@@ -157,7 +157,7 @@ fn retry_after_answers_are_retried_as_client_go_does() {
 #[test]
 fn an_apply_during_overload_succeeds_after_retries() {
     let (ns_a, ns_b) = twin_namespaces("faults-overload");
-    let dir = std::env::temp_dir().join(format!("kuddle-faults-overload-{}", std::process::id()));
+    let dir = common::scratch_root().join(format!("kuddle-faults-overload-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("cm.yaml");
     std::fs::write(
@@ -197,7 +197,7 @@ fn an_apply_during_overload_succeeds_after_retries() {
 #[test]
 fn a_cut_off_answer_before_apply_writes_nothing() {
     let (ns_a, ns_b) = twin_namespaces("faults-cut");
-    let dir = std::env::temp_dir().join(format!("kuddle-faults-cut-{}", std::process::id()));
+    let dir = common::scratch_root().join(format!("kuddle-faults-cut-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("cm.yaml");
     std::fs::write(
@@ -248,7 +248,7 @@ fn redirects_are_followed() {
 
 #[test]
 fn manifests_behind_redirects_are_read() {
-    let dir = std::env::temp_dir().join(format!("kuddle-faults-url-{}", std::process::id()));
+    let dir = common::scratch_root().join(format!("kuddle-faults-url-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("cm.yaml");
     std::fs::write(

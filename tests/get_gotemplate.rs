@@ -143,7 +143,8 @@ fn single_objects_and_errors_match_kubectl() {
 #[test]
 fn writing_verbs_print_through_templates() {
     let twin = Twin::new("verbs-tmpl");
-    let manifest = std::env::temp_dir().join(format!("kuddle-two-cms-{}.yaml", std::process::id()));
+    let manifest =
+        common::scratch_root().join(format!("kuddle-two-cms-{}.yaml", std::process::id()));
     std::fs::write(
         &manifest,
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x1\ndata:\n  a: b\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x2\n",

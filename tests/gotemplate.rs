@@ -237,7 +237,7 @@ fn corpus_matches_kubectl() {
         "the corpus has {} templates",
         entries.len()
     );
-    let scratch = std::env::temp_dir().join(format!("kuddle-gotemplate-{}", std::process::id()));
+    let scratch = common::scratch_root().join(format!("kuddle-gotemplate-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).unwrap();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let failures = std::sync::Mutex::new(Vec::new());
@@ -278,7 +278,8 @@ fn deployment(extra: &[&str]) -> Invocation {
 
 #[test]
 fn output_flag_forms() {
-    let dir = std::env::temp_dir().join(format!("kuddle-gotemplate-forms-{}", std::process::id()));
+    let dir =
+        common::scratch_root().join(format!("kuddle-gotemplate-forms-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("name.tmpl");
     std::fs::write(&file, "{{.metadata.name}}\n").unwrap();

@@ -12,7 +12,8 @@ use common::cluster::cluster_kubeconfig;
 use common::*;
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("kuddle-hardening-{name}-{}", std::process::id()));
+    let dir =
+        common::scratch_root().join(format!("kuddle-hardening-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

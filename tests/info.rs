@@ -212,7 +212,7 @@ fn cluster_info_dump_to_stdout_and_to_a_folder() {
     }
 
     // Into folders: the same tree, modes and (masked) contents.
-    let root = std::env::temp_dir().join(format!("kuddle-dump-{}", std::process::id()));
+    let root = common::scratch_root().join(format!("kuddle-dump-{}", std::process::id()));
     let (dir_a, dir_b) = (root.join("a"), root.join("b"));
     for (dir, kuddle) in [(&dir_a, false), (&dir_b, true)] {
         let inv = on_cluster(&[
@@ -495,7 +495,7 @@ fn explain_custom_resources() {
 #[test]
 fn explain_fetches_one_document_through_kubectls_cache() {
     use std::os::unix::fs::PermissionsExt;
-    let root = std::env::temp_dir().join(format!("kuddle-explain-cache-{}", std::process::id()));
+    let root = common::scratch_root().join(format!("kuddle-explain-cache-{}", std::process::id()));
     let entries = |dir: &std::path::Path| -> Vec<(String, u32)> {
         let mut names: Vec<(String, u32)> = std::fs::read_dir(dir.join("http"))
             .map(|d| {

@@ -28,7 +28,7 @@ impl Running {
     fn start(program: &Path, args: &[&str]) -> Running {
         let inv = Invocation::new(args).kubeconfig(cluster_kubeconfig());
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let stderr = std::env::temp_dir().join(format!(
+        let stderr = common::scratch_root().join(format!(
             "kuddle-proxy-stderr-{}-{}",
             std::process::id(),
             NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
@@ -151,7 +151,7 @@ fn same_answers(
 }
 
 fn www_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("kuddle-proxy-www-{}", std::process::id()));
+    let dir = common::scratch_root().join(format!("kuddle-proxy-www-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("sub")).expect("mkdir");
     std::fs::write(dir.join("a.txt"), "hello from a file\n").expect("write");
     std::fs::write(dir.join("sub/index.html"), "<p>index</p>\n").expect("write");
@@ -277,7 +277,7 @@ fn api_under_another_prefix() {
 
 #[test]
 fn unix_socket() {
-    let dir = std::env::temp_dir().join(format!("kuddle-proxy-sock-{}", std::process::id()));
+    let dir = common::scratch_root().join(format!("kuddle-proxy-sock-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("mkdir");
     let a = dir.join("kubectl.sock").display().to_string();
     let b = dir.join("kuddle.sock").display().to_string();
@@ -354,7 +354,7 @@ fn watches_stream() {
 
 #[test]
 fn bad_flags() {
-    let dir = std::env::temp_dir().join(format!("kuddle-proxy-bad-{}", std::process::id()));
+    let dir = common::scratch_root().join(format!("kuddle-proxy-bad-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("mkdir");
     let sock = dir.join("s.sock").display().to_string();
     let lines: Vec<Vec<String>> = vec![

@@ -259,7 +259,7 @@ fn kuberc_view_and_set() {
 /// exit code are compared.
 #[test]
 fn credential_plugin_policy() {
-    let dir = std::env::temp_dir().join(format!("kuddle-kuberc-policy-{}", std::process::id()));
+    let dir = common::scratch_root().join(format!("kuddle-kuberc-policy-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let kubeconfig = dir.join("config");
     std::fs::write(

@@ -23,7 +23,7 @@ fn script(name: &str, code: i32) -> String {
 impl PluginPath {
     fn new(tag: &str) -> PluginPath {
         let root =
-            std::env::temp_dir().join(format!("kuddle-plugins-{tag}-{}", std::process::id()));
+            common::scratch_root().join(format!("kuddle-plugins-{tag}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(&root).expect("temp dir");
         PluginPath { root }

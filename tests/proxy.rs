@@ -65,7 +65,7 @@ fn kubeconfig_with_proxy(port: u16) -> std::path::PathBuf {
         }
     }
     let path =
-        std::env::temp_dir().join(format!("kuddle-proxy-{}-{port}.yaml", std::process::id()));
+        common::scratch_root().join(format!("kuddle-proxy-{}-{port}.yaml", std::process::id()));
     std::fs::write(&path, out).unwrap();
     path
 }

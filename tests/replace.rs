@@ -151,7 +151,7 @@ fn standard_input_and_raw() {
     let cm = path("cm.yaml");
     let raw_body = |ns: &str| {
         let text = t.kubectl_in(ns, "get cm cfg -o json");
-        let file = std::env::temp_dir().join(format!("{ns}-raw.json"));
+        let file = common::scratch_root().join(format!("{ns}-raw.json"));
         std::fs::write(&file, text).expect("write");
         file.display().to_string()
     };
@@ -203,7 +203,7 @@ fn forbidden_for_the_limited_user() {
     let manifest = std::fs::read_to_string(path("pod.yaml"))
         .expect("fixture")
         .replace("name: solo", &format!("name: {name}"));
-    let file = std::env::temp_dir().join(format!("{name}.yaml"));
+    let file = common::scratch_root().join(format!("{name}.yaml"));
     std::fs::write(&file, manifest).expect("write");
     let file = file.display().to_string();
     for extra in [vec![], vec!["--force"], vec!["--dry-run=server"]] {
@@ -245,7 +245,7 @@ fn many_objects_report_in_file_order() {
     }
     t.setup_manifest(&before);
     // Named apart from the namespaces, which the comparison masks.
-    let file = std::env::temp_dir().join(format!("replace-many-{}.yaml", std::process::id()));
+    let file = common::scratch_root().join(format!("replace-many-{}.yaml", std::process::id()));
     std::fs::write(&file, after).expect("write manifest");
     let out = t.same_words(&["replace", "-f", file.to_str().unwrap()]);
     let _ = std::fs::remove_file(&file);

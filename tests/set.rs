@@ -161,7 +161,7 @@ fn assert_twins(t: &Twin, line: &str, expected: &Output, actual: &Output) {
 #[test]
 fn record_writes_the_command_line() {
     let t = workloads("set-record");
-    let dir = std::env::temp_dir().join(format!("kuddle-record-{}", std::process::id()));
+    let dir = common::scratch_root().join(format!("kuddle-record-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let alias = dir.join("kubectl");
     let _ = std::fs::remove_file(&alias);

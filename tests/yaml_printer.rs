@@ -28,7 +28,7 @@ fn thing(n: usize, spec: Value) -> Value {
 /// kubectl's printout of `objects` in `format` (yaml or kyaml).
 fn kubectl_prints(objects: &[Value], format: &str) -> Output {
     let list = json!({"apiVersion": "v1", "kind": "List", "items": objects});
-    let dir = std::env::temp_dir().join(format!(
+    let dir = common::scratch_root().join(format!(
         "kuddle-yaml-printer-{}-{}",
         std::process::id(),
         fastrand::u64(..)

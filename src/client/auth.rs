@@ -301,6 +301,7 @@ mod tests {
         };
         let auth = Auth::new(&r, Value::Null).unwrap();
         assert!(auth.apply(&mut headers).await.is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

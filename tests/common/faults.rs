@@ -77,7 +77,7 @@ impl FaultProxy {
                 None => format!("{l}\n"),
             })
             .collect();
-        let path = std::env::temp_dir().join(format!(
+        let path = super::scratch_root().join(format!(
             "kuddle-fault-{}-{}.yaml",
             std::process::id(),
             unique()

@@ -143,15 +143,16 @@ impl Invocation {
     }
 }
 
-/// A HOME of its own for each invocation, so nothing leaks between runs.
-/// Homes live in one folder per test process; the folders of processes
-/// that have ended are removed when the next test process makes its first
-/// home (each holds discovery caches: thousands of them filled a disk).
-pub fn scratch_home() -> PathBuf {
+/// This test process's folder under the system temp folder: every file and
+/// folder a test makes lives in it, so runs do not pile up in /tmp. The
+/// folders of test processes that have ended are removed when the next test
+/// process asks for its own (homes hold discovery caches: thousands of them
+/// once filled a disk).
+pub fn scratch_root() -> PathBuf {
     static ROOT: OnceLock<PathBuf> = OnceLock::new();
-    let root = ROOT.get_or_init(|| {
-        let homes = std::env::temp_dir().join("kuddle-test-homes");
-        if let Ok(entries) = std::fs::read_dir(&homes) {
+    ROOT.get_or_init(|| {
+        let all = std::env::temp_dir().join("kuddle-tests");
+        if let Ok(entries) = std::fs::read_dir(&all) {
             for entry in entries.flatten() {
                 let pid = entry.file_name().to_string_lossy().into_owned();
                 if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(&pid).exists() {
@@ -159,9 +160,18 @@ pub fn scratch_home() -> PathBuf {
                 }
             }
         }
-        homes.join(std::process::id().to_string())
-    });
-    let dir = root.join(fastrand_u64().to_string());
+        let root = all.join(std::process::id().to_string());
+        std::fs::create_dir_all(&root).expect("scratch root");
+        root
+    })
+    .clone()
+}
+
+/// A HOME of its own for each invocation, so nothing leaks between runs.
+pub fn scratch_home() -> PathBuf {
+    let dir = scratch_root()
+        .join("homes")
+        .join(fastrand_u64().to_string());
     std::fs::create_dir_all(&dir).expect("scratch home");
     dir
 }

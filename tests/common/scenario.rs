@@ -188,7 +188,7 @@ fn scratch(tag: &str) -> PathBuf {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    std::env::temp_dir().join(format!("kuddle-cfgw-{}-{tag}-{n}", std::process::id()))
+    super::scratch_root().join(format!("kuddle-cfgw-{}-{tag}-{n}", std::process::id()))
 }
 
 /// Runs the scenario through both programs and compares everything.
