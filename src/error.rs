@@ -133,7 +133,7 @@ pub fn render(err: &anyhow::Error, stderr: &mut dyn Write) -> i32 {
 /// describe): client-side refusals and broken bodies keep their bare words.
 pub fn aggregate_member(e: ApiError) -> anyhow::Error {
     match e {
-        ApiError::BodyRead(_) | ApiError::Request(_) => {
+        ApiError::BodyRead(_) | ApiError::BodyStream(_) | ApiError::Request(_) => {
             CliError::Verbatim(e.standard_message()).into()
         }
         e => e.into(),

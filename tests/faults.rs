@@ -59,6 +59,27 @@ fn same_through(spec: &str, args: &[&str]) -> (Run, Run) {
     (theirs, ours)
 }
 
+/// `same_through` over HTTP/2, the protocol both programs speak to a real
+/// API server.
+fn same_through_h2(spec: &str, args: &[&str]) -> (Run, Run) {
+    let proxy = fault_proxy();
+    let theirs = run(
+        &Invocation::new(args).kubeconfig(proxy.kubeconfig_h2(spec)),
+        false,
+    );
+    let ours = run(
+        &Invocation::new(args).kubeconfig(proxy.kubeconfig_h2(spec)),
+        true,
+    );
+    compare(
+        &format!("{spec} (HTTP/2)"),
+        args,
+        &theirs.output,
+        &ours.output,
+    );
+    (theirs, ours)
+}
+
 fn compare(spec: &str, args: &[&str], theirs: &Output, ours: &Output) {
     let context = format!("`{}` through `{spec}`", args.join(" "));
     let norm = |s: &str| normalize_go_timeouts(&normalize_ages(&normalize_stderr(s)));
@@ -108,6 +129,37 @@ fn bodies_that_break_off_fail_like_kubectl() {
             same_through(&format!("match=pods,{spec}"), &args);
         }
     }
+}
+
+#[test]
+fn http2_answers_that_break_off_or_go_wrong_fail_like_kubectl() {
+    for spec in [
+        "reset-body=100",
+        "cut-body=100",
+        "shape=items-string",
+        "truncate=100",
+        "status=500,body=garbage,times=1",
+    ] {
+        for output in [&[][..], &["-o", "json"]] {
+            let mut args = vec!["get", "pods", "-n", "kube-system"];
+            args.extend_from_slice(output);
+            same_through_h2(&format!("match=pods,{spec}"), &args);
+        }
+    }
+    for spec in ["trickle=300", "stall-body=50", "stall=headers"] {
+        let args = ["get", "pods", "-n", "kube-system", "--request-timeout=2s"];
+        let (_, ours) = same_through_h2(&format!("match=pods,{spec}"), &args);
+        assert!(
+            ours.took < Duration::from_secs(6),
+            "{spec} over HTTP/2: kuddle took {:?} with --request-timeout=2s",
+            ours.took
+        );
+    }
+    let (_, ours) = same_through_h2(
+        "match=pods,status=429,retry-after=1,times=2",
+        &["get", "pods", "-n", "kube-system", "-o", "name"],
+    );
+    assert_eq!(ours.output.code, 0);
 }
 
 #[test]

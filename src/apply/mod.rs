@@ -224,7 +224,9 @@ impl From<ApiError> for Failure {
     fn from(e: ApiError) -> Failure {
         match e {
             ApiError::Status(s) => Failure::Api(s),
-            ApiError::BodyRead(_) | ApiError::Request(_) => Failure::Text(e.standard_message()),
+            ApiError::BodyRead(_) | ApiError::BodyStream(_) | ApiError::Request(_) => {
+                Failure::Text(e.standard_message())
+            }
             other => Failure::Text(other.kubectl_message()),
         }
     }

@@ -62,6 +62,9 @@ pub enum ApiError {
     /// The answer's body could not be read to its end (client-go's
     /// `unexpected error when reading response body`); the text is the cause.
     BodyRead(String),
+    /// The server reset the answer's HTTP/2 stream while its body was read
+    /// (client-go's `stream error when reading response body`).
+    BodyStream(String),
     /// client-go refused to build the request (`invalid namespace "a/b":
     /// [may not contain '/']`); nothing was sent.
     Request(String),
@@ -136,7 +139,9 @@ impl ApiError {
     pub fn kubectl_message(&self) -> String {
         match self {
             ApiError::Status(s) if s.reason == "Invalid" => invalid_message(s),
-            ApiError::BodyRead(cause) => format!("error: {}", body_read_message(cause)),
+            ApiError::BodyRead(_) | ApiError::BodyStream(_) => {
+                format!("error: {}", self.standard_message())
+            }
             ApiError::Request(msg) => format!("error: {msg}"),
             _ => self.standard_message(),
         }
@@ -159,6 +164,10 @@ impl ApiError {
             ApiError::Connection { detail, .. } => format!("Unable to connect to the server: {detail}"),
             ApiError::Unexpected(msg) => format!("Server returned an unexpected response: {msg}"),
             ApiError::BodyRead(cause) => body_read_message(cause),
+            ApiError::BodyStream(cause) => format!(
+                "stream error when reading response body, may be caused by closed connection. \
+                 Please retry. Original error: {cause}"
+            ),
             ApiError::Request(msg) => msg.clone(),
         }
     }
@@ -279,7 +288,9 @@ impl fmt::Display for ApiError {
             ApiError::Status(s) => f.write_str(&s.message),
             ApiError::Connection { detail, .. } => f.write_str(detail),
             ApiError::Unexpected(msg) => f.write_str(msg),
-            ApiError::BodyRead(cause) => f.write_str(&body_read_message(cause)),
+            ApiError::BodyRead(_) | ApiError::BodyStream(_) => {
+                f.write_str(&self.standard_message())
+            }
             ApiError::Request(msg) => f.write_str(msg),
         }
     }

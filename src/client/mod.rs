@@ -540,9 +540,13 @@ impl ApiClient {
             .map_err(|e| self.body_read_error(e.as_ref()))
     }
 
-    /// client-go's error for a body that broke off, logged as it logs it.
+    /// client-go's error for a body that broke off, logged as it logs it
+    /// (a reset HTTP/2 stream has words of its own, logged only at -v=2).
     fn body_read_error(&self, e: &(dyn std::error::Error + 'static)) -> ApiError {
         let (cause, _) = transport::failure_text(e);
+        if transport::is_stream_reset(e) {
+            return ApiError::BodyStream(cause);
+        }
         self.log_error(
             "request.go:1198",
             "Unexpected error when reading response body",

@@ -14,7 +14,7 @@
 use std::future::Future;
 use std::io::Write;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -303,6 +303,9 @@ struct Lanes {
 struct Lane {
     client: HyperClient,
     open: Arc<AtomicUsize>,
+    /// Requests sent on the lane's connection so far: over HTTP/2 the next
+    /// one is stream `2 * sent + 1`, which Go names in stream errors.
+    sent: Arc<AtomicU32>,
 }
 
 /// One open request on a lane, until its response body is dropped.
@@ -327,6 +330,7 @@ impl Lanes {
             None => vec![Lane {
                 client: upgrade.clone(),
                 open: Arc::default(),
+                sent: Arc::default(),
             }],
             Some(_) => Vec::new(),
         };
@@ -339,7 +343,9 @@ impl Lanes {
         }
     }
 
-    fn pick(&self) -> (HyperClient, OpenRequest) {
+    /// A lane for one request: its client, the request counted as open on
+    /// it, and the request's HTTP/2 stream ID were the lane to speak it.
+    fn pick(&self) -> (HyperClient, OpenRequest, u32) {
         let mut lanes = self.lanes.lock().unwrap_or_else(|e| e.into_inner());
         let lane = match lanes
             .iter()
@@ -351,13 +357,15 @@ impl Lanes {
                 let lane = Lane {
                     client: hyper_client(self.connector.clone(), self.http2.as_ref(), h2_known),
                     open: Arc::default(),
+                    sent: Arc::default(),
                 };
                 lanes.push(lane.clone());
                 lane
             }
         };
         lane.open.fetch_add(1, Ordering::Relaxed);
-        (lane.client, OpenRequest(lane.open))
+        let stream = 2 * lane.sent.fetch_add(1, Ordering::Relaxed) + 1;
+        (lane.client, OpenRequest(lane.open), stream)
     }
 }
 
@@ -440,16 +448,21 @@ impl tower::Service<Request<kube::client::Body>> for ApiService {
             }
             let used = this.auth.apply(request.headers_mut()).await?;
             let deadline = request.extensions().get::<Deadline>().copied();
-            let (response, open) = if request.headers().contains_key(http::header::UPGRADE) {
-                (this.lanes.upgrade.request(request).await?, None)
+            let (response, open, stream) = if request.headers().contains_key(http::header::UPGRADE)
+            {
+                (this.lanes.upgrade.request(request).await?, None, 0)
             } else {
-                let (client, open) = this.lanes.pick();
-                (client.request(request).await?, Some(open))
+                let (client, open, stream) = this.lanes.pick();
+                let response = client
+                    .request(request)
+                    .await
+                    .map_err(|e| StreamReset::wrap(Box::new(e), stream))?;
+                (response, Some(open), stream)
             };
             if response.status() == http::StatusCode::UNAUTHORIZED {
                 this.auth.unauthorized(&used).await;
             }
-            Ok(response.map(|body| TimedBody::new(body, deadline, open)))
+            Ok(response.map(|body| TimedBody::new(body, deadline, open, stream)))
         })
     }
 }
@@ -462,6 +475,8 @@ pub struct TimedBody {
     expired: bool,
     /// Counts the request as open on its connection while the body lives.
     _open: Option<OpenRequest>,
+    /// The request's HTTP/2 stream ID (see [`Lane::sent`]).
+    stream: u32,
 }
 
 impl TimedBody {
@@ -469,13 +484,42 @@ impl TimedBody {
         inner: hyper::body::Incoming,
         deadline: Option<Deadline>,
         open: Option<OpenRequest>,
+        stream: u32,
     ) -> TimedBody {
         TimedBody {
             inner,
             deadline: deadline.map(|d| Box::pin(tokio::time::sleep_until(d.0))),
             expired: false,
             _open: open,
+            stream,
         }
+    }
+}
+
+/// The server reset the request's HTTP/2 stream (RST_STREAM): Go's
+/// `http2.StreamError`, which names the stream.
+#[derive(Debug, thiserror::Error)]
+#[error("stream error: stream ID {stream}; {code:?}; received from peer")]
+pub struct StreamReset {
+    stream: u32,
+    code: h2::Reason,
+}
+
+impl StreamReset {
+    /// `err` as a [`StreamReset`] of `stream` when that is what it is.
+    fn wrap(err: BoxError, stream: u32) -> BoxError {
+        let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err.as_ref());
+        while let Some(e) = current {
+            if let Some(h) = e.downcast_ref::<h2::Error>() {
+                if h.is_remote() && h.is_reset() {
+                    let code = h.reason().unwrap_or(h2::Reason::NO_ERROR);
+                    return Box::new(StreamReset { stream, code });
+                }
+                break;
+            }
+            current = e.source();
+        }
+        err
     }
 }
 
@@ -501,9 +545,10 @@ impl http_body::Body for TimedBody {
                 return Poll::Ready(Some(Err(Box::new(BodyTimeout))));
             }
         }
+        let stream = self.stream;
         Pin::new(&mut self.inner)
             .poll_frame(cx)
-            .map_err(|e| Box::new(e) as BoxError)
+            .map_err(|e| StreamReset::wrap(Box::new(e), stream))
     }
 
     fn is_end_stream(&self) -> bool {
@@ -513,6 +558,18 @@ impl http_body::Body for TimedBody {
     fn size_hint(&self) -> http_body::SizeHint {
         self.inner.size_hint()
     }
+}
+
+/// Whether `err` is, or was caused by, a reset HTTP/2 stream.
+pub fn is_stream_reset(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if e.is::<StreamReset>() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
 }
 
 /// The words for a failed request, as Go's client reports the cause, and
@@ -530,7 +587,15 @@ pub fn failure_text(err: &(dyn std::error::Error + 'static)) -> (String, bool) {
         if let Some(t) = e.downcast_ref::<BodyTimeout>() {
             return (t.to_string(), false);
         }
+        if let Some(r) = e.downcast_ref::<StreamReset>() {
+            return (r.to_string(), false);
+        }
         if let Some(h) = e.downcast_ref::<h2::Error>() {
+            // The connection ended under an open stream: Go's transport
+            // turns the connection's EOF into io.ErrUnexpectedEOF.
+            if h.get_io().map(|io| io.kind()) == Some(std::io::ErrorKind::BrokenPipe) {
+                return ("unexpected EOF".into(), false);
+            }
             if h.is_remote() {
                 // Go names the last stream too, which h2 does not tell.
                 let code = h.reason().unwrap_or(h2::Reason::NO_ERROR);

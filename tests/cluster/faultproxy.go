@@ -31,13 +31,17 @@ package main
 // Two more listeners hold connections without ever answering: one at the
 // TCP level (the TLS handshake never completes) and one after the TLS
 // handshake. A plain-HTTP listener serves the same handler (for `-f URL`
-// files and redirects). The first line on stdout is
-// `ready MAIN_ADDR SILENT_TCP_ADDR SILENT_TLS_ADDR PLAIN_ADDR`; the proxy
-// stops when its standard input closes.
+// files and redirects), and a second TLS listener serves it over HTTP/2
+// (what both clients speak to a real API server), where a broken-off body
+// is a stream reset (reset-body) or the connection dropped (cut-body). The
+// first line on stdout is
+// `ready MAIN_ADDR SILENT_TCP_ADDR SILENT_TLS_ADDR PLAIN_ADDR H2_ADDR`; the
+// proxy stops when its standard input closes.
 
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -138,7 +142,20 @@ func faultProxy(dir string) error {
 		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){},
 	}
 	go func() { _ = server.Serve(main) }()
-	fmt.Printf("ready %s %s %s %s\n", main.Addr(), silentTCP.Addr(), silentTLS.Addr(), plain.Addr())
+	h2Config := &tls.Config{Certificates: []tls.Certificate{serverCert}, NextProtos: []string{"h2", "http/1.1"}}
+	h2, err := tls.Listen("tcp", "127.0.0.1:0", h2Config)
+	if err != nil {
+		return err
+	}
+	h2Server := &http.Server{
+		Handler: s,
+		// Handlers reach the connection to drop it mid-stream.
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			return context.WithValue(ctx, connKey{}, c)
+		},
+	}
+	go func() { _ = h2Server.Serve(h2) }()
+	fmt.Printf("ready %s %s %s %s %s\n", main.Addr(), silentTCP.Addr(), silentTLS.Addr(), plain.Addr(), h2.Addr())
 	_, _ = io.Copy(io.Discard, os.Stdin)
 	return nil
 }
@@ -164,6 +181,8 @@ func holdForever(l net.Listener, tlsFirst bool) {
 }
 
 type fault map[string]string
+
+type connKey struct{}
 
 func (f fault) int(key string) int {
 	n, _ := strconv.Atoi(f[key])
@@ -290,6 +309,10 @@ func (s *faultServer) faultyBody(w http.ResponseWriter, r *http.Request, f fault
 		_ = rw.Flush()
 		return conn, rw
 	}
+	if r.ProtoMajor == 2 {
+		s.faultyBodyH2(w, r, f, resp, body)
+		return
+	}
 	switch {
 	case f["trickle"] != "":
 		pause := time.Duration(f.int("trickle")) * time.Millisecond
@@ -332,6 +355,47 @@ func (s *faultServer) faultyBody(w http.ResponseWriter, r *http.Request, f fault
 		copyHeader(w.Header(), resp.Header)
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.WriteHeader(resp.StatusCode)
+		_, _ = w.Write(body)
+	}
+}
+
+// faultyBodyH2 is faultyBody on an HTTP/2 stream, where the connection is
+// shared and cannot be taken over: the body is written through the stream,
+// a reset is RST_STREAM, and a cut drops the whole connection.
+func (s *faultServer) faultyBodyH2(w http.ResponseWriter, r *http.Request, f fault, resp *http.Response, body []byte) {
+	rc := http.NewResponseController(w)
+	w.Header().Set("Content-Type", resp.Header.Get("Content-Type"))
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(resp.StatusCode)
+	_ = rc.Flush()
+	switch {
+	case f["trickle"] != "":
+		pause := time.Duration(f.int("trickle")) * time.Millisecond
+		for _, b := range body {
+			if _, err := w.Write([]byte{b}); err != nil || rc.Flush() != nil {
+				return
+			}
+			time.Sleep(pause)
+		}
+	case f["stall-body"] != "" || f["reset-body"] != "" || f["cut-body"] != "":
+		n := f.int("stall-body") + f.int("reset-body") + f.int("cut-body")
+		if n > len(body) {
+			n = len(body)
+		}
+		_, _ = w.Write(body[:n])
+		_ = rc.Flush()
+		switch {
+		case f["stall-body"] != "":
+			<-r.Context().Done()
+		case f["reset-body"] != "":
+			panic(http.ErrAbortHandler) // the server answers with RST_STREAM
+		default:
+			if conn, ok := r.Context().Value(connKey{}).(net.Conn); ok {
+				conn.Close()
+			}
+			<-r.Context().Done()
+		}
+	default:
 		_, _ = w.Write(body)
 	}
 }

@@ -20,6 +20,8 @@ pub struct FaultProxy {
     pub silent_tls: String,
     /// Plain HTTP: `/__files/ABS/PATH` and `/__redirect/CODE/REST`.
     pub plain: String,
+    /// The TLS proxy over HTTP/2.
+    pub h2: String,
     // Kept so that its stdin stays open for as long as this process lives.
     _child: Mutex<Child>,
 }
@@ -59,6 +61,7 @@ fn start() -> FaultProxy {
         silent_tcp: words[2].to_string(),
         silent_tls: words[3].to_string(),
         plain: words[4].to_string(),
+        h2: words[5].to_string(),
         _child: Mutex::new(child),
     }
 }
@@ -91,6 +94,12 @@ impl FaultProxy {
     pub fn kubeconfig(&self, spec: &str) -> PathBuf {
         let spec = format!("{spec},id={}-{}", std::process::id(), unique());
         self.kubeconfig_for(&format!("https://{}/__fault/{spec}", self.main))
+    }
+
+    /// `kubeconfig`, through the listener that speaks HTTP/2.
+    pub fn kubeconfig_h2(&self, spec: &str) -> PathBuf {
+        let spec = format!("{spec},id={}-{}", std::process::id(), unique());
+        self.kubeconfig_for(&format!("https://{}/__fault/{spec}", self.h2))
     }
 }
 
