@@ -446,6 +446,27 @@ async fn stream_jsonpath(
 ) -> Result<()> {
     let mut errors: Vec<anyhow::Error> = Vec::new();
     let mut listed = PlanItems::new(conn, plan, args.chunk_size);
+    if template.cannot_fail() {
+        // Nothing to keep for an error dump: each item is written as it
+        // arrives.
+        let mut items = 0usize;
+        while let Some(mut item) = listed.next(&mut errors).await {
+            prepare(&mut item, false);
+            if items == 0 {
+                template.leading(&mut ctx.out)?;
+            }
+            items += 1;
+            template.item(item, &mut ctx.out)?;
+        }
+        if items > 0 {
+            template.trailing(&mut ctx.out)?;
+        } else if !args.ignore_not_found {
+            if let Err(e) = Printer::new(format).print(&list_of(Vec::new()), &mut ctx.out) {
+                errors.push(e);
+            }
+        }
+        return report(errors);
+    }
     let mut kept: Vec<Vec<u8>> = Vec::new();
     let mut output: Vec<u8> = Vec::new();
     let mut failed = false;

@@ -460,7 +460,37 @@ impl Template {
     }
 }
 
+/// Whether evaluating `node` can never fail, whatever the data: field
+/// lookups that may miss, wildcards, texts and literals, and `range`/`end`
+/// (balanced inside an item template). Indexes, slices and filters fail on
+/// data of the wrong type.
+fn cannot_fail(node: &Node, allow_missing_keys: bool) -> bool {
+    match node {
+        Node::Text(_) | Node::Int(_) | Node::Float(_) | Node::Bool(_) => true,
+        Node::Wildcard | Node::Recursive => true,
+        Node::Field(_) => allow_missing_keys,
+        Node::Identifier(w) => w == "range" || w == "end",
+        Node::List(nodes) => nodes.iter().all(|n| cannot_fail(n, allow_missing_keys)),
+        Node::Array(_) | Node::Filter { .. } | Node::Union(_) => false,
+    }
+}
+
 impl ItemTemplate {
+    /// Whether no item can make the template fail, so that items need not
+    /// be kept for kubectl's error dump of the whole list: everything after
+    /// the leading `.items[*]` cannot fail (see [`cannot_fail`]).
+    pub fn cannot_fail(&self) -> bool {
+        let allow = self.core.allow_missing_keys;
+        let Some((Node::List(first), body)) = self.core.nodes.split_first() else {
+            return false;
+        };
+        // `range .items[*]` or `.items[*]…`: skip what selects the items.
+        let skip = if self.path { 2 } else { 3 };
+        first.len() >= skip
+            && first[skip..].iter().all(|n| cannot_fail(n, allow))
+            && body.iter().all(|n| cannot_fail(n, allow))
+    }
+
     /// The text before the first item.
     pub fn leading(&self, out: &mut dyn Write) -> anyhow::Result<()> {
         self.leading.execute(&Value::Null, out)
