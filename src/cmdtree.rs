@@ -285,10 +285,11 @@ pub fn find<'a>(root: &'a Node, program: &str, args: &[String]) -> Found<'a> {
 /// cobra's "Did you mean this?" block: commands within Levenshtein distance
 /// 2 (ignoring case) or starting with what was typed, in definition order.
 pub fn suggestions(node: &Node, typed: &str) -> String {
-    let names: Vec<&str> = node
+    let mut names: Vec<&str> = node
         .children
         .iter()
-        .filter(|c| c.is_available() && c.name != "help")
+        // kubectl 1.37's `alpha` has no subcommands, so cobra never offers it.
+        .filter(|c| c.is_available() && c.name != "help" && c.name != "alpha")
         .filter(|c| {
             levenshtein(&typed.to_lowercase(), &c.name.to_lowercase()) <= 2
                 || c.name.to_lowercase().starts_with(&typed.to_lowercase())
@@ -298,6 +299,14 @@ pub fn suggestions(node: &Node, typed: &str) -> String {
     if names.is_empty() {
         return String::new();
     }
+    // kubectl turns cobra's sorting off: its commands come in the order it
+    // adds them (a stable sort keeps subcommands' own order).
+    names.sort_by_key(|n| {
+        KUBECTL_ORDER
+            .iter()
+            .position(|k| k == n)
+            .unwrap_or(KUBECTL_ORDER.len())
+    });
     let mut text = String::from("\n\nDid you mean this?\n");
     for name in names {
         text.push('\t');
@@ -306,6 +315,55 @@ pub fn suggestions(node: &Node, typed: &str) -> String {
     }
     text
 }
+
+/// The order in which kubectl 1.37 adds its top-level commands.
+const KUBECTL_ORDER: &[&str] = &[
+    "create",
+    "expose",
+    "run",
+    "set",
+    "explain",
+    "get",
+    "edit",
+    "delete",
+    "rollout",
+    "scale",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "top",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
+    "describe",
+    "logs",
+    "attach",
+    "exec",
+    "port-forward",
+    "proxy",
+    "cp",
+    "auth",
+    "debug",
+    "events",
+    "diff",
+    "apply",
+    "patch",
+    "replace",
+    "wait",
+    "kustomize",
+    "label",
+    "annotate",
+    "completion",
+    "alpha",
+    "config",
+    "plugin",
+    "version",
+    "api-versions",
+    "api-resources",
+    "options",
+    "kuberc",
+];
 
 fn levenshtein(s: &str, t: &str) -> usize {
     let (s, t) = (s.as_bytes(), t.as_bytes());

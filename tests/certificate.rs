@@ -137,6 +137,10 @@ fn requests_named_by_files() {
         std::fs::write(dir.join(format!("{ns}-csrs.yaml")), both).expect("write manifest");
     }
     let file = format!("{}/NS-csrs.yaml", dir.display());
+    // Names beside -f: refused before anything is decided.
+    r.same(&format!("certificate approve -f {file} NS-two"));
+    r.same(&format!("certificate deny -f {file} nope"));
+    r.same_conditions();
     r.same(&format!("certificate deny -f {file}"));
     r.same_conditions();
     r.same(&format!("certificate approve -f {file} -o name"));

@@ -97,3 +97,46 @@ fn options_list_the_global_flags_with_kubectls_defaults() {
         }
     }
 }
+
+/// Groups run without a subcommand, and commands mistyped: kubectl's help
+/// streams and exit codes, its errors, and its suggestions in the order
+/// kubectl adds its commands (never `alpha`).
+#[test]
+fn groups_and_unknown_commands_answer_as_kubectl() {
+    for line in [
+        "auth foo",
+        "auth foo bar",
+        "rollout foo bar",
+        "top foo bar",
+        "plugin a b",
+        "gets",
+        "de",
+        "a",
+        "al",
+        "re",
+        "lo",
+    ] {
+        same(line);
+    }
+    // Help texts are kuddle's own: compare where they go and the exit code.
+    for (line, stdout, code) in [
+        ("auth", false, 1),
+        ("rollout", true, 1),
+        ("set", false, 1),
+        ("certificate", true, 0),
+        ("certificate foo bar", true, 0),
+    ] {
+        let inv = Invocation::line(line);
+        for out in [inv.kubectl(), inv.kuddle()] {
+            assert_eq!(out.code, code, "{line}: {}", out.stderr);
+            let (help, other) = match stdout {
+                true => (&out.stdout, &out.stderr),
+                false => (&out.stderr, &out.stdout),
+            };
+            assert!(
+                !help.is_empty() && other.is_empty(),
+                "{line}: help in the wrong place"
+            );
+        }
+    }
+}

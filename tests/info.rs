@@ -299,6 +299,14 @@ fn events_table_filters_and_printers() {
         format!("events -n {quiet}"),
         format!("events -n {quiet} -o json"),
         format!("events -n {ns} --types=Bogus"),
+        // An empty list filters nothing; an empty name or resource does not
+        // filter either, or is the mapper's complaint.
+        format!("events -n {ns} --types="),
+        format!("events -n {ns} --types=Normal,"),
+        format!("events -n {ns} --for pod/"),
+        format!("events -n {ns} --for /x"),
+        // `ev` is also events.events.k8s.io: kubectl's warning.
+        format!("events -n {ns} --for ev/x"),
         format!("events -n {ns} --for pod"),
         format!("events -n {ns} --for a/b/c"),
         format!("events -n {ns} --for nothing/x"),

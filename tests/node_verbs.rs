@@ -273,6 +273,9 @@ fn taint_add_modify_remove() {
         "taint no NODE example.com/x=y:NoSchedule -o json",
         "taint nodes NODE g=h:NoExecute --dry-run=client -o yaml",
         "taint nodes NODE g=h:NoExecute --dry-run=server -o jsonpath={.spec.taints[*].key}",
+        // kubectl's result line carries no `(dry run)` for taint.
+        "taint nodes NODE g=h:NoExecute --dry-run=client",
+        "taint nodes NODE g=h:NoExecute --dry-run=server -o name",
         "taint nodes NODE e:PreferNoSchedule-",
         "taint nodes NODE bar- dedicated=again:NoSchedule --overwrite",
         "taint nodes -l kuddle.dev/node=NODE k=v:NoSchedule",

@@ -9,6 +9,7 @@ use clap::{ArgAction, Args, Subcommand};
 use serde_json::{json, Value};
 
 use crate::client::{parse_json, ApiClient, ACCEPT_JSON};
+use crate::commands::group;
 use crate::context::Context;
 use crate::error::VisitErrors;
 use crate::flags::go_values::{go_bool, go_quote};
@@ -25,10 +26,14 @@ use crate::resource::Mapping;
 const CONFLICT_RETRIES: usize = 10;
 
 #[derive(Args, Debug)]
-#[command(subcommand_required = true)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct CertificateArgs {
     #[command(subcommand)]
-    pub command: CertificateCommand,
+    pub command: Option<CertificateCommand>,
+
+    /// kubectl shows the help whatever else is given.
+    #[arg(hide = true, value_name = "SUBCOMMAND")]
+    pub unknown: Vec<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -95,8 +100,14 @@ const DENY: Decision = Decision {
 
 pub async fn run(ctx: &mut Context, args: CertificateArgs) -> Result<()> {
     let (decision, args) = match args.command {
-        CertificateCommand::Approve(a) => (APPROVE, a),
-        CertificateCommand::Deny(a) => (DENY, a),
+        Some(CertificateCommand::Approve(a)) => (APPROVE, a),
+        Some(CertificateCommand::Deny(a)) => (DENY, a),
+        None => {
+            // kubectl's `certificate` only shows its help, and succeeds.
+            let help = group::help_of(&["certificate"])?;
+            ctx.out.write_all(help.as_bytes())?;
+            return Ok(());
+        }
     };
     // complete
     let printer = args.print.printer(OBJECT_FORMATS)?;
@@ -109,6 +120,10 @@ pub async fn run(ctx: &mut Context, args: CertificateArgs) -> Result<()> {
             .is_some_and(|k| !k.is_empty());
     if args.names.is_empty() && !uses_files {
         bail!("one or more CSRs must be specified as <name> or -f <filename>");
+    }
+    // The builder refuses names beside paths before anything is read.
+    if uses_files && !args.names.is_empty() {
+        bail!("resource/name arguments cannot be provided when a path is specified");
     }
 
     // run

@@ -29,7 +29,9 @@ use crate::client::ACCEPT_JSON;
 use crate::context::Context;
 use crate::describe::format::{parse_time, since};
 use crate::error::CliError;
-use crate::flags::go_values::{go_bool, go_int64};
+use crate::flags::go_values::{
+    go_bool, go_int64, go_string_slice, string_slice_items, StringSlice,
+};
 use crate::flags::PrintFlags;
 use crate::printers::result::strip_managed_fields;
 use crate::printers::tabwriter::TabWriter;
@@ -66,8 +68,8 @@ pub struct EventsArgs {
     pub for_object: String,
 
     /// Only events of these types (Normal, Warning).
-    #[arg(long = "types", value_name = "TYPE", value_delimiter = ',', action = ArgAction::Append)]
-    pub types: Vec<String>,
+    #[arg(long = "types", value_name = "TYPE", value_parser = go_string_slice, action = ArgAction::Append)]
+    pub types: Vec<StringSlice>,
 
     /// Leave out the header row of the table.
     #[arg(long = "no-headers", num_args = 0..=1, require_equals = true, default_missing_value = "true",
@@ -83,9 +85,9 @@ pub async fn run(ctx: &mut Context, args: EventsArgs) -> Result<()> {
     let (namespace, _) = ctx.namespace()?;
     let involved = match args.for_object.as_str() {
         "" => None,
-        object => Some(involved_object(ctx, object).await?),
+        object => involved_object(ctx, object).await?,
     };
-    let mut types: Vec<String> = args.types.clone();
+    let mut types: Vec<String> = string_slice_items(&args.types);
     types.sort();
     types.dedup();
     // Only an explicit -o leaves the table.
@@ -232,12 +234,18 @@ async fn events_mapping(ctx: &mut Context) -> Result<Mapping> {
 }
 
 /// `--for TYPE/NAME`: the kind, API version and name events name it by.
-async fn involved_object(ctx: &mut Context, arg: &str) -> Result<(String, String, String)> {
+/// The kind, API version and name `--for` names; none for `TYPE/` (an
+/// empty name filters nothing, as in kubectl).
+async fn involved_object(ctx: &mut Context, arg: &str) -> Result<Option<(String, String, String)>> {
     let Some((resource, name)) = arg.split_once('/') else {
         bail!("--for must be in resource/name form");
     };
     if name.contains('/') {
         bail!("arguments in resource/name form may not have more than one slash");
+    }
+    if resource.is_empty() {
+        // The mapper's words for an empty GroupVersionResource.
+        bail!("a resource must be present, got: /, Resource=");
     }
     let resource = resource.to_lowercase();
     let discovery = ctx.discovery().await?;
@@ -248,11 +256,14 @@ async fn involved_object(ctx: &mut Context, arg: &str) -> Result<(String, String
             None => return Err(not_found(e)),
         },
     };
-    Ok((
+    if name.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some((
         mapping.kind.clone(),
         mapping.api_version(),
         name.to_string(),
-    ))
+    )))
 }
 
 /// The mapper's own error, which kubectl prints without `error: `.

@@ -15,6 +15,7 @@ use anyhow::Result;
 use clap::{ArgAction, Args, CommandFactory, Subcommand};
 
 use crate::cmdtree::Node;
+use crate::commands::group::{self, HelpTo};
 use crate::context::Context;
 use crate::error::CliError;
 use crate::flags::go_values::go_bool;
@@ -60,26 +61,7 @@ pub struct ListArgs {
 pub fn run(ctx: &mut Context, args: PluginArgs) -> Result<()> {
     match args.command {
         Some(PluginCommand::List(list)) => run_list(ctx, list),
-        None => match args.unknown.first() {
-            Some(word) => Err(CliError::usage(
-                format!(
-                    "unknown command {}",
-                    crate::flags::go_values::go_quote(word)
-                ),
-                ctx.cmd_path.clone(),
-            )),
-            None => {
-                // Like kubectl: the help on stderr, and a failure.
-                let mut root = crate::app::Cli::command();
-                root.build();
-                let help = match root.find_subcommand("plugin") {
-                    Some(cmd) => cmd.clone().render_long_help().to_string(),
-                    None => String::new(),
-                };
-                ctx.err.write_all(help.as_bytes())?;
-                Err(CliError::Exit(1).into())
-            }
-        },
+        None => group::without_subcommand(ctx, &["plugin"], &args.unknown, HelpTo::Stderr),
     }
 }
 

@@ -155,8 +155,10 @@ pub async fn run(ctx: &mut Context, args: TaintArgs) -> Result<()> {
             Some(r) => r,
             None => {
                 let chosen = printer.take().unwrap_or(Ok(None))?;
+                // kubectl names the operation after marking the printer for
+                // a dry run, which drops the mark: no `(dry run)` here.
                 result.insert(ResultPrinter::new(
-                    dry_run,
+                    DryRun::None,
                     chosen,
                     args.print.show_managed_fields,
                 ))

@@ -354,6 +354,7 @@ impl Discovery {
             }
             for r in self.top_level(g, v) {
                 if r.short_names.iter().any(|s| s == resource) {
+                    self.warn_other_short_name_matches(resource, group, g, &r.name);
                     return (r.name.clone(), Some(g.to_string()));
                 }
             }
@@ -371,6 +372,47 @@ impl Discovery {
             }
         }
         (resource.to_string(), group.map(str::to_string))
+    }
+
+    /// kubectl's shortcut expander warns, once per resource, about every
+    /// other resource the short name also names (`ev`: core events, and
+    /// events.events.k8s.io).
+    fn warn_other_short_name_matches(
+        &self,
+        short: &str,
+        group: Option<&str>,
+        chosen_group: &str,
+        chosen: &str,
+    ) {
+        static WARNED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+        for ((g, _), resources) in &self.resources {
+            if group.is_some_and(|want| want != g) {
+                continue;
+            }
+            for r in resources.iter().filter(|r| !r.name.contains('/')) {
+                if (g.as_str(), r.name.as_str()) == (chosen_group, chosen)
+                    || !r.short_names.iter().any(|s| s == short)
+                {
+                    continue;
+                }
+                let other = match g.as_str() {
+                    "" => r.name.clone(),
+                    g => format!("{}.{g}", r.name),
+                };
+                let Ok(mut warned) = WARNED.lock() else {
+                    return;
+                };
+                if !warned.contains(&other) {
+                    crate::context::print_warning(
+                        &mut std::io::stderr(),
+                        &format!(
+                            "short name {short:?} could also match lower priority resource {other}"
+                        ),
+                    );
+                    warned.push(other);
+                }
+            }
+        }
     }
 
     fn find_resource(

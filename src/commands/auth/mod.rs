@@ -7,13 +7,18 @@ pub mod whoami;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
+use crate::commands::group::{self, HelpTo};
 use crate::context::Context;
 
 #[derive(Args, Debug)]
-#[command(subcommand_required = true)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct AuthArgs {
     #[command(subcommand)]
-    pub command: AuthCommand,
+    pub command: Option<AuthCommand>,
+
+    /// kubectl answers stray words with "unknown command".
+    #[arg(hide = true, value_name = "SUBCOMMAND")]
+    pub unknown: Vec<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -28,8 +33,9 @@ pub enum AuthCommand {
 
 pub async fn run(ctx: &mut Context, args: AuthArgs) -> Result<()> {
     match args.command {
-        AuthCommand::CanI(a) => can_i::run(ctx, a).await,
-        AuthCommand::Reconcile(a) => reconcile::run(ctx, a).await,
-        AuthCommand::Whoami(a) => whoami::run(ctx, a).await,
+        Some(AuthCommand::CanI(a)) => can_i::run(ctx, a).await,
+        Some(AuthCommand::Reconcile(a)) => reconcile::run(ctx, a).await,
+        Some(AuthCommand::Whoami(a)) => whoami::run(ctx, a).await,
+        None => group::without_subcommand(ctx, &["auth"], &args.unknown, HelpTo::Stderr),
     }
 }

@@ -23,6 +23,10 @@ use crate::printers::OBJECT_FORMATS;
 pub struct WhoamiArgs {
     #[command(flatten)]
     pub print: PrintFlags,
+
+    /// Ignored, as kubectl ignores them.
+    #[arg(hide = true)]
+    pub ignored: Vec<String>,
 }
 
 /// The API versions asked in turn while the server answers NotFound.

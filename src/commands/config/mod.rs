@@ -21,11 +21,10 @@ pub mod view;
 use std::io::Write as _;
 
 use anyhow::Result;
-use clap::{Args, CommandFactory, Subcommand};
+use clap::{Args, Subcommand};
 
+use crate::commands::group::{self, HelpTo};
 use crate::context::Context;
-use crate::error::CliError;
-use crate::flags::go_values::go_quote;
 use crate::kubeconfig::modify::PathOptions;
 
 /// Work with kubeconfig files. Files load from --kubeconfig only, else from the
@@ -79,17 +78,7 @@ pub enum ConfigCommand {
 
 pub async fn run(ctx: &mut Context, args: ConfigArgs) -> Result<()> {
     let Some(command) = args.command else {
-        return match args.unknown.is_empty() {
-            false => Err(CliError::usage(
-                format!("unknown command {}", go_quote(&args.unknown.join(" "))),
-                ctx.cmd_path.clone(),
-            )),
-            true => {
-                // Like kubectl: the help goes to stderr and the exit code is 1.
-                write!(ctx.err, "{}", render_help(&[])?)?;
-                Err(CliError::Exit(1).into())
-            }
-        };
+        return group::without_subcommand(ctx, &["config"], &args.unknown, HelpTo::Stderr);
     };
     match command {
         ConfigCommand::CurrentContext(a) => current_context::run(ctx, a),
@@ -118,17 +107,9 @@ fn path_options(ctx: &Context) -> PathOptions {
 
 /// The help of `config <sub>` (of `config` itself for no words).
 fn render_help(sub: &[&str]) -> Result<String> {
-    let mut command = crate::app::Cli::command();
-    command.build();
-    let mut current = command
-        .find_subcommand("config")
-        .ok_or_else(|| anyhow::anyhow!("no config command"))?;
-    for word in sub {
-        current = current
-            .find_subcommand(word)
-            .ok_or_else(|| anyhow::anyhow!("no config {word} command"))?;
-    }
-    Ok(current.clone().render_help().to_string())
+    let mut path = vec!["config"];
+    path.extend_from_slice(sub);
+    group::help_of(&path)
 }
 
 /// kubectl's `helpErrorf`: the subcommand's help on stdout, then the error.

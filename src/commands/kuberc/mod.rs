@@ -14,14 +14,11 @@
 pub mod set;
 pub mod view;
 
-use std::io::Write as _;
-
 use anyhow::Result;
-use clap::{Args, CommandFactory, Subcommand};
+use clap::{Args, Subcommand};
 
+use crate::commands::group::{self, HelpTo};
 use crate::context::Context;
-use crate::error::CliError;
-use crate::flags::go_values::go_quote;
 
 /// Show or change the kuberc file: aliases and default flags for commands.
 #[derive(Args, Debug)]
@@ -46,19 +43,7 @@ pub fn run(ctx: &mut Context, args: KubercArgs) -> Result<()> {
     match args.command {
         Some(KubercCommand::Set(a)) => set::run(ctx, a),
         Some(KubercCommand::View(a)) => view::run(ctx, a),
-        None if !args.unknown.is_empty() => Err(CliError::usage(
-            format!("unknown command {}", go_quote(&args.unknown.join(" "))),
-            ctx.cmd_path.clone(),
-        )),
-        None => {
-            // Like kubectl: the help goes to stderr and the exit code is 1.
-            let mut root = crate::app::Cli::command();
-            root.build();
-            if let Some(cmd) = root.find_subcommand_mut("kuberc") {
-                write!(ctx.err, "{}", cmd.render_help())?;
-            }
-            Err(CliError::Exit(1).into())
-        }
+        None => group::without_subcommand(ctx, &["kuberc"], &args.unknown, HelpTo::Stderr),
     }
 }
 

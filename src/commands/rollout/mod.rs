@@ -25,9 +25,10 @@ pub mod undo;
 use std::io::Write as _;
 
 use anyhow::{bail, Result};
-use clap::{Args, CommandFactory, Subcommand};
+use clap::{Args, Subcommand};
 use serde_json::{Map, Value};
 
+use crate::commands::group::{self, HelpTo};
 use crate::context::Context;
 use crate::error::{CliError, VisitErrors};
 use crate::flags::FilenameFlags;
@@ -71,20 +72,8 @@ pub async fn run(ctx: &mut Context, args: RolloutArgs) -> Result<()> {
         Some(RolloutCommand::Undo(a)) => undo::run(ctx, a).await,
         Some(RolloutCommand::Status(a)) => status::run(ctx, a).await,
         Some(RolloutCommand::Restart(a)) => restart::run(ctx, a).await,
-        None => match args.unknown.first() {
-            Some(word) => Err(CliError::usage(
-                format!("unknown command {word:?}"),
-                ctx.cmd_path.clone(),
-            )),
-            None => {
-                // Like kubectl: the help on stdout, and exit code 1.
-                let mut root = crate::app::Cli::command();
-                if let Some(cmd) = root.find_subcommand_mut("rollout") {
-                    write!(ctx.out, "{}", cmd.render_help())?;
-                }
-                Err(CliError::Exit(1).into())
-            }
-        },
+        // Like kubectl: the help on stdout.
+        None => group::without_subcommand(ctx, &["rollout"], &args.unknown, HelpTo::Stdout),
     }
 }
 

@@ -14,15 +14,15 @@ pub mod subject;
 use std::io::Write;
 
 use anyhow::{anyhow, bail, Result};
-use clap::{Args, CommandFactory, Subcommand};
+use clap::{Args, Subcommand};
 use serde_json::Value;
 
 use crate::apply::strategic::create_two_way_merge_patch;
 use crate::client::ApiClient;
+use crate::commands::group::{self, HelpTo};
 use crate::context::Context;
-use crate::error::{CliError, VisitErrors};
+use crate::error::VisitErrors;
 use crate::flags::dry_run::DryRunFlags;
-use crate::flags::go_values::go_quote;
 use crate::flags::record;
 use crate::flags::selector::{AllFlag, LabelSelectorFlag, LocalFlag};
 use crate::flags::{DryRun, FilenameFlags, PrintFlags};
@@ -207,20 +207,7 @@ pub async fn run(ctx: &mut Context, args: SetArgs) -> Result<()> {
         Some(SetCommand::Selector(a)) => selector::run(ctx, a).await,
         Some(SetCommand::Serviceaccount(a)) => serviceaccount::run(ctx, a).await,
         Some(SetCommand::Subject(a)) => subject::run(ctx, a).await,
-        None if !args.unknown.is_empty() => Err(CliError::usage(
-            format!("unknown command {}", go_quote(&args.unknown.join(" "))),
-            ctx.cmd_path.clone(),
-        )),
-        None => {
-            // kubectl prints the command's help on stderr and fails.
-            let mut root = crate::app::Cli::command();
-            root.build();
-            if let Some(set) = root.find_subcommand_mut("set") {
-                let help = set.render_help().to_string();
-                ctx.err.write_all(help.as_bytes())?;
-            }
-            Err(CliError::Exit(1).into())
-        }
+        None => group::without_subcommand(ctx, &["set"], &args.unknown, HelpTo::Stderr),
     }
 }
 

@@ -4,13 +4,11 @@
 pub mod node;
 pub mod pod;
 
-use std::io::Write as _;
-
 use anyhow::{bail, Result};
-use clap::{Args, CommandFactory, Subcommand};
+use clap::{Args, Subcommand};
 
+use crate::commands::group::{self, HelpTo};
 use crate::context::Context;
-use crate::error::CliError;
 
 /// Show the CPU and memory pods and nodes use now, as metrics-server last
 /// measured them (it needs a scrape or two after a pod starts).
@@ -39,20 +37,7 @@ pub async fn run(ctx: &mut Context, args: TopArgs) -> Result<()> {
     match args.command {
         Some(TopCommand::Pod(a)) => pod::run(ctx, a).await,
         Some(TopCommand::Node(a)) => node::run(ctx, a).await,
-        None => match args.unknown.first() {
-            Some(word) => Err(CliError::usage(
-                format!("unknown command {word:?}"),
-                ctx.cmd_path.clone(),
-            )),
-            None => {
-                // Like kubectl: the help goes to stderr and the exit code is 1.
-                let mut root = crate::app::Cli::command();
-                if let Some(cmd) = root.find_subcommand_mut("top") {
-                    write!(ctx.err, "{}", cmd.render_help())?;
-                }
-                Err(CliError::Exit(1).into())
-            }
-        },
+        None => group::without_subcommand(ctx, &["top"], &args.unknown, HelpTo::Stderr),
     }
 }
 
