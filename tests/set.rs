@@ -199,6 +199,63 @@ fn record_writes_the_command_line() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The other verbs that take `--record`: the same deprecation notice, the
+/// change cause on what they write (a second patch for patch and scale).
+#[test]
+fn record_on_the_other_writing_verbs() {
+    let t = workloads("record-verbs");
+    let dir = common::scratch_root().join(format!("kuddle-record-verbs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let alias = dir.join("kubectl");
+    let _ = std::fs::remove_file(&alias);
+    std::os::unix::fs::symlink(kuddle_bin(), &alias).expect("symlink");
+    let cm = dir.join("cm.yaml");
+    std::fs::write(
+        &cm,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rec\ndata:\n  a: b\n",
+    )
+    .expect("manifest");
+    let cm = cm.display().to_string();
+    let annotations = "-o jsonpath={.metadata.annotations}";
+    for line in [
+        format!("apply -f {cm} --record"),
+        format!("apply -f {cm} --record=false"),
+        format!("create -f {cm} --record --dry-run=client -o yaml"),
+        // replace has no --record.
+        format!("replace -f {cm} --record {annotations}"),
+        format!("patch deploy web -p {{\"spec\":{{\"replicas\":2}}}} --record {annotations}"),
+        format!("patch deploy web -p {{}} --record --dry-run=server {annotations}"),
+        "scale deploy web --replicas=1 --record".to_string(),
+        "scale deploy api --replicas=1 --record --dry-run=client -o name".to_string(),
+        "expose deploy web --name=web-rec --port=81 --record -o yaml".to_string(),
+        "run rec --image=nginx --record --dry-run=client -o yaml".to_string(),
+        "run rec --image=nginx --record --expose --port=80 -o name".to_string(),
+        "apply -f /nonexistent --record".to_string(),
+    ] {
+        let expected = t.invocation(&t.a, &words(&line)).kubectl();
+        let actual = t.invocation(&t.b, &words(&line)).run_with(&alias);
+        assert_twins(&t, &line, &expected, &actual);
+    }
+    // An editor that changes the object: the cause goes with the change.
+    let editor = dir.join("editor.sh");
+    std::fs::write(&editor, "#!/bin/sh\nsed -i 's/^  a: b/  a: c/' \"$1\"\n").expect("editor");
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let line = "edit cm/rec --record -o name";
+    let editor = editor.display().to_string();
+    let expected = t
+        .invocation(&t.a, &words(line))
+        .env("KUBE_EDITOR", &editor)
+        .kubectl();
+    let actual = t
+        .invocation(&t.b, &words(line))
+        .env("KUBE_EDITOR", &editor)
+        .run_with(&alias);
+    assert_twins(&t, line, &expected, &actual);
+    t.same_objects(&format!("{OBJECTS},pod"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn resources() {
     let t = workloads("set-res");

@@ -24,6 +24,7 @@ use crate::context::Context;
 use crate::editor::{self, EditMode, Options};
 use crate::flags::edit::EditFlags;
 use crate::flags::go_values::go_bool;
+use crate::flags::record::RecordFlags;
 use crate::flags::{FilenameFlags, PrintFlags};
 use crate::resource::infos::Info;
 use crate::resource::select::{collect_infos, Selecting};
@@ -62,6 +63,9 @@ pub struct EditArgs {
           default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
     pub save_config: bool,
 
+    #[command(flatten)]
+    pub record: RecordFlags,
+
     /// Edit this subresource of the objects (for example status).
     #[arg(long, value_name = "NAME", default_value = "")]
     pub subresource: String,
@@ -69,6 +73,7 @@ pub struct EditArgs {
 
 pub async fn run(ctx: &mut Context, args: EditArgs) -> Result<()> {
     // complete
+    let change_cause = args.record.change_cause(ctx)?;
     let (namespace, _) = ctx.namespace()?;
     let (infos, errors) = collect_infos(
         ctx,
@@ -103,6 +108,7 @@ pub async fn run(ctx: &mut Context, args: EditArgs) -> Result<()> {
         validation,
         subresource,
         namespace,
+        change_cause,
     };
     editor::edit(ctx, &opts, infos).await
 }

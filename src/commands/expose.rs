@@ -21,6 +21,7 @@ use crate::context::{Connection, Context};
 use crate::error::VisitErrors;
 use crate::flags::dry_run::DryRunFlags;
 use crate::flags::go_values::go_bool;
+use crate::flags::record::{record, RecordFlags};
 use crate::flags::{DryRun, FilenameFlags, PrintFlags};
 use crate::generate::expose::{ExposeFlags, ExposeState};
 use crate::generate::introspect::can_be_exposed;
@@ -150,6 +151,9 @@ pub struct ExposeArgs {
     )]
     pub overrides: String,
 
+    #[command(flatten)]
+    pub record: RecordFlags,
+
     /// How --overrides applies: json (RFC 6902 patch) or merge (RFC 7396).
     #[arg(
         long = "override-type",
@@ -185,6 +189,7 @@ pub struct ExposeArgs {
 
 pub async fn run(ctx: &mut Context, args: ExposeArgs) -> Result<()> {
     // complete
+    let change_cause = args.record.change_cause(ctx)?;
     let dry_run = args.dry_run.strategy(&mut ctx.err)?;
     let printer = args.print.printer(OBJECT_FORMATS)?.map(Printer::typed);
     let mut result = ResultPrinter::new(dry_run, printer, args.print.show_managed_fields);
@@ -218,7 +223,15 @@ pub async fn run(ctx: &mut Context, args: ExposeArgs) -> Result<()> {
                         name: &info.name,
                         object: &info.object,
                     };
-                    expose_one(ctx, &args, &mut result, &mut state, target).await
+                    expose_one(
+                        ctx,
+                        &args,
+                        &mut result,
+                        &mut state,
+                        target,
+                        change_cause.as_deref(),
+                    )
+                    .await
                 }
                 Err(e) => Err(e),
             };
@@ -260,7 +273,15 @@ pub async fn run(ctx: &mut Context, args: ExposeArgs) -> Result<()> {
                 name: &item.name,
                 object: &object,
             };
-            expose_one(ctx, &args, &mut result, &mut state, target).await
+            expose_one(
+                ctx,
+                &args,
+                &mut result,
+                &mut state,
+                target,
+                change_cause.as_deref(),
+            )
+            .await
         }
         .await;
         if let Err(e) = exposed {
@@ -295,6 +316,7 @@ async fn expose_one(
     result: &mut ResultPrinter,
     state: &mut ExposeState,
     target: Target<'_>,
+    change_cause: Option<&str>,
 ) -> Result<()> {
     can_be_exposed(&target.mapping.group, &target.mapping.kind).map_err(anyhow::Error::msg)?;
     state.observe(target.name, target.object)?;
@@ -302,6 +324,9 @@ async fn expose_one(
     if !args.overrides.is_empty() {
         let override_type = OverrideType::parse(&args.override_type)?;
         service = apply_overrides_as(service, &args.overrides, override_type, "Service")?;
+    }
+    if let Some(cause) = change_cause {
+        record(&mut service, cause);
     }
     if result.dry_run() == DryRun::Client {
         if let Some(ns) = ctx.enforced_namespace() {

@@ -25,6 +25,7 @@ use crate::context::Context;
 use crate::error::VisitErrors;
 use crate::flags::dry_run::DryRunFlags;
 use crate::flags::go_values::{go_bool, go_quote};
+use crate::flags::record::{RecordFlags, CHANGE_CAUSE};
 use crate::flags::{DryRun, FilenameFlags, PrintFlags};
 use crate::printers::result::ResultPrinter;
 use crate::printers::{sort_keys, OBJECT_FORMATS};
@@ -41,6 +42,9 @@ pub struct PatchArgs {
     /// TYPE NAME or TYPE/NAME of the objects to patch.
     #[arg(value_name = "TYPE")]
     pub args: Vec<String>,
+
+    #[command(flatten)]
+    pub record: RecordFlags,
 
     /// The patch, as JSON or YAML.
     #[arg(
@@ -89,6 +93,7 @@ pub struct PatchArgs {
 
 pub async fn run(ctx: &mut Context, args: PatchArgs) -> Result<()> {
     // complete
+    let change_cause = args.record.change_cause(ctx)?;
     let dry_run = args.dry_run.strategy(&mut ctx.err)?;
     if !args.local {
         ctx.namespace()?;
@@ -146,7 +151,8 @@ pub async fn run(ctx: &mut Context, args: PatchArgs) -> Result<()> {
             }
         };
         count += 1;
-        let patched = if args.local || dry_run == DryRun::Client {
+        let local = args.local || dry_run == DryRun::Client;
+        let patched = if local {
             apply_patch(patch_type, &info.object, &body).map_err(|e| anyhow!(e))
         } else {
             patch_on_server(ctx, &info, patch_type, &body, &args, subresource, dry_run).await
@@ -164,6 +170,16 @@ pub async fn run(ctx: &mut Context, args: PatchArgs) -> Result<()> {
         } else {
             "patched"
         };
+        if let (Some(cause), false) = (&change_cause, local) {
+            // kubectl records with a second patch, through the same
+            // helper (dry run and subresource alike), ignores its failure
+            // and prints what it answered.
+            let recorded = record_patch(ctx, &info, &args, subresource, dry_run, cause).await;
+            if let Ok(mut recorded) = recorded {
+                sort_keys(&mut recorded);
+                patched = recorded;
+            }
+        }
         // kubectl makes a printer for each object, after patching it (so
         // YAML documents get no separators, and a bad -o fails late).
         let printer = match args.print.printer(OBJECT_FORMATS) {
@@ -186,6 +202,29 @@ pub async fn run(ctx: &mut Context, args: PatchArgs) -> Result<()> {
         bail!("no objects passed to patch");
     }
     Ok(())
+}
+
+/// `--record`'s merge patch of the change cause.
+async fn record_patch(
+    ctx: &mut Context,
+    info: &Info,
+    args: &PatchArgs,
+    subresource: Option<&str>,
+    dry_run: DryRun,
+    cause: &str,
+) -> Result<Value> {
+    let body = serde_json::json!({"metadata": {"annotations": {CHANGE_CAUSE: cause}}});
+    let body = serde_json::to_vec(&body)?;
+    patch_on_server(
+        ctx,
+        info,
+        PatchType::Merge,
+        &body,
+        args,
+        subresource,
+        dry_run,
+    )
+    .await
 }
 
 /// One PATCH request; the object the server made.

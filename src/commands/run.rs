@@ -17,6 +17,7 @@ use serde_json::Value;
 use crate::context::Context;
 use crate::flags::dry_run::DryRunFlags;
 use crate::flags::go_values::go_bool;
+use crate::flags::record::{record, RecordFlags};
 use crate::flags::{DryRun, PrintFlags};
 use crate::generate::overrides::{apply_overrides, OverrideType};
 use crate::generate::pod::{parse_env, parse_labels, parse_pairs, PodSpec};
@@ -139,6 +140,9 @@ pub struct RunArgs {
     )]
     pub overrides: String,
 
+    #[command(flatten)]
+    pub record: RecordFlags,
+
     /// How --overrides applies: json (RFC 6902 patch), merge (RFC 7396 merge patch)
     /// or strategic (strategic merge patch).
     #[arg(
@@ -173,6 +177,7 @@ pub struct RunArgs {
 
 pub async fn run(ctx: &mut Context, args: RunArgs) -> Result<()> {
     // complete: kubectl's order of checks.
+    let change_cause = args.record.change_cause(ctx)?;
     let annotations = parse_pairs(&args.annotations, "annotations")?;
     let labels = parse_labels(&args.labels)?;
     let env = parse_env(&args.env)?;
@@ -253,6 +258,15 @@ pub async fn run(ctx: &mut Context, args: RunArgs) -> Result<()> {
         let override_type = OverrideType::parse(&args.override_type)?;
         pod = apply_overrides(pod, &args.overrides, override_type)?;
     }
+    // Both objects carry the change cause, as kubectl records each one it
+    // makes.
+    let recorded = |mut obj: Value| {
+        if let Some(cause) = &change_cause {
+            record(&mut obj, cause);
+        }
+        obj
+    };
+    let pod = recorded(pod);
     let mut result = ResultPrinter::new(dry_run, printer, args.print.show_managed_fields);
     let write = WriteOptions {
         field_manager: args.field_manager.clone(),
@@ -262,7 +276,11 @@ pub async fn run(ctx: &mut Context, args: RunArgs) -> Result<()> {
     if dry_run == DryRun::Client {
         let mut objects = vec![typed(pod, "Pod", namespace.as_deref())];
         if args.expose {
-            objects.push(typed(spec.service(), "Service", namespace.as_deref()));
+            objects.push(typed(
+                recorded(spec.service()),
+                "Service",
+                namespace.as_deref(),
+            ));
         }
         for obj in &objects {
             result.print(&mut ctx.out, obj, "created")?;
@@ -277,7 +295,7 @@ pub async fn run(ctx: &mut Context, args: RunArgs) -> Result<()> {
     let mut created = vec![create_generated(ctx, &pod, &write).await?];
     let mut failure = None;
     if args.expose {
-        let mut service = typed(spec.service(), "Service", None);
+        let mut service = typed(recorded(spec.service()), "Service", None);
         save_config(&mut service, args.save_config);
         match create_generated(ctx, &service, &write).await {
             Ok(obj) => created.push(obj),

@@ -24,6 +24,7 @@ use crate::context::Context;
 use crate::error::VisitErrors;
 use crate::flags::dry_run::DryRunFlags;
 use crate::flags::go_values::{go_bool, go_duration, go_int64};
+use crate::flags::record::{RecordFlags, CHANGE_CAUSE};
 use crate::flags::{DryRun, FilenameFlags, PrintFlags};
 use crate::printers::result::ResultPrinter;
 use crate::printers::{sort_keys, OBJECT_FORMATS};
@@ -32,7 +33,7 @@ use crate::resource::infos::{
     arguments_with_paths, fetch_infos, read_file_objects, FileReading, Info,
 };
 use crate::resource::select::uses_files;
-use crate::resource::write::{self, WriteOptions};
+use crate::resource::write::{self, PatchType, WriteOptions};
 use crate::resource::NoResourceType;
 
 /// How long conflicting updates are retried, and how often.
@@ -49,6 +50,9 @@ pub struct ScaleArgs {
     /// TYPE NAME…, TYPE/NAME…, or TYPE with -l or --all.
     #[arg(value_name = "TYPE")]
     pub args: Vec<String>,
+
+    #[command(flatten)]
+    pub record: RecordFlags,
 
     /// The new number of replicas (required).
     #[arg(long, value_name = "COUNT", required = true, allow_hyphen_values = true,
@@ -128,6 +132,7 @@ impl Precondition {
 
 pub async fn run(ctx: &mut Context, args: ScaleArgs) -> Result<()> {
     // complete
+    let change_cause = args.record.change_cause(ctx)?;
     let dry_run = args.dry_run.strategy(&mut ctx.err)?;
     let printer = args.print.printer(OBJECT_FORMATS)?;
     // validate
@@ -196,6 +201,27 @@ pub async fn run(ctx: &mut Context, args: ScaleArgs) -> Result<()> {
                 request.wait_until_synced(timeout).await?;
             }
             update_replicas(&mut info, actual);
+            // `--record`: a merge patch of the change cause, its failure
+            // ignored, as kubectl's. (kubectl sends it even on a server dry
+            // run, a real write; kuddle writes nothing then.)
+            if let (Some(cause), DryRun::None) = (&change_cause, dry_run) {
+                let body = serde_json::json!({"metadata": {"annotations": {CHANGE_CAUSE: cause}}});
+                let _ = write::patch(
+                    &conn.client,
+                    &info.mapping,
+                    info.namespace.as_deref(),
+                    &info.name,
+                    None,
+                    PatchType::Merge,
+                    serde_json::to_vec(&body)?,
+                    // No field manager: the server names kubectl's user agent.
+                    &WriteOptions {
+                        field_manager: "kubectl".into(),
+                        ..WriteOptions::default()
+                    },
+                )
+                .await;
+            }
         } else {
             update_replicas(&mut info, replicas as i64);
         }

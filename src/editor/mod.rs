@@ -61,6 +61,8 @@ pub struct Options<'a> {
     pub subresource: Option<String>,
     /// The namespace in effect (edited objects must stay in it).
     pub namespace: String,
+    /// `--record`: the command line, recorded on each object sent.
+    pub change_cause: Option<String>,
 }
 
 /// The file's format: YAML (with the comment header), JSON or KYAML.
@@ -303,10 +305,13 @@ pub async fn edit(ctx: &mut Context, opts: &Options<'_>, mut infos: Vec<Info>) -
         for info in infos.iter_mut() {
             restore(&mut info.object);
         }
-        if opts.save_config {
-            for info in updated.iter_mut() {
-                if let Some(map) = info.object.as_object_mut() {
+        for info in updated.iter_mut() {
+            if let Some(map) = info.object.as_object_mut() {
+                if opts.save_config {
                     last_applied::create_annotation(map);
+                }
+                if let Some(cause) = &opts.change_cause {
+                    crate::flags::record::record_in(map, cause);
                 }
             }
         }
@@ -394,6 +399,8 @@ pub struct CreateEdit<'a> {
     pub validation: FieldValidation,
     /// `--save-config`.
     pub save_config: bool,
+    /// `--record`'s change cause.
+    pub change_cause: Option<String>,
 }
 
 /// `create -f … --edit`: each object of the files is edited on its own,
@@ -421,6 +428,7 @@ pub async fn create_with_edit(ctx: &mut Context, c: CreateEdit<'_>) -> Result<()
         validation: c.validation,
         subresource: None,
         namespace,
+        change_cause: c.change_cause,
     };
     let mut errors = crate::error::VisitErrors::default();
     for item in objects.items {

@@ -48,9 +48,13 @@ impl RecordFlags {
 
 /// Sets the change cause on an object.
 pub fn record(obj: &mut Value, cause: &str) {
-    let Some(obj) = obj.as_object_mut() else {
-        return;
-    };
+    if let Some(obj) = obj.as_object_mut() {
+        record_in(obj, cause);
+    }
+}
+
+/// [`record`] on an object held as its map.
+pub fn record_in(obj: &mut Map<String, Value>, cause: &str) {
     let meta = obj
         .entry("metadata")
         .or_insert_with(|| Value::Object(Map::new()));

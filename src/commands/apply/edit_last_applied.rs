@@ -70,6 +70,7 @@ pub async fn run(ctx: &mut Context, args: EditLastAppliedArgs) -> Result<()> {
         validation,
         subresource: None,
         namespace,
+        change_cause: None,
     };
     editor::edit(ctx, &opts, annotations).await
 }

@@ -45,6 +45,7 @@ use crate::error::CliError;
 use crate::flags::deletion::{DeletionFlags, Propagation};
 use crate::flags::dry_run::DryRunFlags;
 use crate::flags::go_values::{go_bool, go_quote};
+use crate::flags::record::{record_in, RecordFlags};
 use crate::flags::{DryRun, FilenameFlags, PrintFlags};
 use crate::printers::{kind_dot_group, OutputFormat, OBJECT_FORMATS};
 use crate::resource::manifest::{self, Entry, ManifestOptions};
@@ -66,6 +67,9 @@ pub struct ApplyArgs {
 
     #[command(flatten)]
     pub print: PrintFlags,
+
+    #[command(flatten)]
+    pub record: RecordFlags,
 
     /// Label selector (e.g. -l key1=value1,key2=value2): apply only the
     /// matching objects, and with --prune delete only matching ones.
@@ -170,6 +174,7 @@ pub async fn run(ctx: &mut Context, mut args: ApplyArgs) -> Result<()> {
         Some(ApplyCommand::EditLastApplied(a)) => return edit_last_applied::run(ctx, a).await,
         None => {}
     }
+    let change_cause = args.record.change_cause(ctx)?;
     if !args.args.is_empty() {
         return Err(CliError::usage(
             format!("Unexpected args: [{}]", args.args.join(" ")),
@@ -261,7 +266,11 @@ pub async fn run(ctx: &mut Context, mut args: ApplyArgs) -> Result<()> {
             continue;
         };
         match to_info(m, mapping, &conn.namespace, conn.explicit_namespace) {
-            Ok(info) => {
+            Ok(mut info) => {
+                // Recorded first: the change cause is part of what is applied.
+                if let Some(cause) = &change_cause {
+                    record_in(&mut info.object, cause);
+                }
                 let labels = info
                     .object
                     .get("metadata")

@@ -23,6 +23,7 @@ use crate::context::Context;
 use crate::error::{add_source_to_err, CliError, VisitErrors};
 use crate::flags::dry_run::DryRunFlags;
 use crate::flags::go_values::go_bool;
+use crate::flags::record::{record, RecordFlags};
 use crate::flags::validate::{FieldValidation, ValidateFlags};
 use crate::flags::{DryRun, FilenameFlags, PrintFlags};
 use crate::printers::result::ResultPrinter;
@@ -84,6 +85,9 @@ pub struct CreateFromFilesArgs {
           default_value = "false", value_parser = go_bool, action = ArgAction::Set)]
     pub windows_line_endings: bool,
 
+    #[command(flatten)]
+    pub record: RecordFlags,
+
     /// Not accepted: create takes its objects from -f.
     #[arg(hide = true)]
     pub args: Vec<String>,
@@ -97,14 +101,11 @@ pub async fn run(ctx: &mut Context, args: CreateFromFilesArgs) -> Result<()> {
             ctx.cmd_path.clone(),
         ));
     }
+    let change_cause = args.record.change_cause(ctx)?;
     let dry_run = args.dry_run.strategy(&mut ctx.err)?;
     let validation = args.validate.directive()?;
     let printer = args.print.printer(OBJECT_FORMATS)?;
     // validate
-    let kustomize = args.files.kustomize.as_deref().filter(|k| !k.is_empty());
-    if args.files.filenames.is_empty() && kustomize.is_none() {
-        bail!("must specify one of -f and -k");
-    }
     let raw = args.raw.as_deref().filter(|r| !r.is_empty());
     if raw.is_some() && args.edit {
         bail!("--raw and --edit are mutually exclusive");
@@ -115,8 +116,13 @@ pub async fn run(ctx: &mut Context, args: CreateFromFilesArgs) -> Result<()> {
             print: &args.print,
             validation,
             save_config: args.save_config,
+            change_cause,
         };
         return crate::editor::create_with_edit(ctx, edit).await;
+    }
+    let kustomize = args.files.kustomize.as_deref().filter(|k| !k.is_empty());
+    if args.files.filenames.is_empty() && kustomize.is_none() {
+        bail!("must specify one of -f and -k");
     }
     if let Some(raw) = raw {
         let path = raw_path(raw, &args)?;
@@ -143,7 +149,18 @@ pub async fn run(ctx: &mut Context, args: CreateFromFilesArgs) -> Result<()> {
     let items: Vec<Result<Info>> = objects
         .items
         .into_iter()
-        .map(|item| item.map(|info| with_annotation(info, args.save_config)))
+        .map(|item| {
+            item.map(|info| {
+                let mut info = with_annotation(info, args.save_config);
+                // Recorded after the last-applied annotation, as kubectl
+                // does: the change cause is not part of it.
+                if let Some(cause) = &change_cause {
+                    record(&mut info.object, cause);
+                    sort_keys(&mut info.object);
+                }
+                info
+            })
+        })
         .collect();
     let sends = dry_run != DryRun::Client && items.iter().any(|item| item.is_ok());
     let client = match sends {
