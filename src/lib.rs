@@ -20,6 +20,7 @@ pub mod flags;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod generate;
+pub mod interrupt;
 pub mod kubeconfig;
 pub mod kuberc;
 pub mod man;

@@ -84,6 +84,12 @@ fn untrusted_certificates_are_refused() {
     same_final_error(
         &Invocation::line("get pods --insecure-skip-tls-verify").kubeconfig(&kubeconfig),
     );
+    // A name the server's certificate does not hold: Go's list of the names
+    // it does.
+    same_final_error(
+        &Invocation::line("get ns default --tls-server-name=foo.example")
+            .kubeconfig(cluster_kubeconfig()),
+    );
 }
 
 /// Server warnings on stderr, and --warnings-as-errors turning them into a

@@ -306,12 +306,34 @@ fn a_closed_output_pipe_ends_the_program_with_sigpipe() {
     }
 }
 
+/// Ctrl-C (or a termination signal) while a command waits: exit status 1
+/// and no message, as kubectl's interrupt handler ends it.
 #[cfg(unix)]
 #[test]
 fn ctrl_c_during_a_watch_exits_1() {
-    for program in [kubectl_bin(), kuddle_bin()] {
+    let waits: [(&[&str], i32); 4] = [
+        (&["get", "namespaces", "-w"], libc::SIGINT),
+        (&["get", "namespaces", "-w"], libc::SIGTERM),
+        (
+            &["wait", "--for=delete", "ns/default", "--timeout=60s"],
+            libc::SIGINT,
+        ),
+        (
+            &[
+                "wait",
+                "--for=jsonpath={.status.phase}=Gone",
+                "ns/default",
+                "--timeout=60s",
+            ],
+            libc::SIGTERM,
+        ),
+    ];
+    for (program, (args, signal)) in [kubectl_bin(), kuddle_bin()]
+        .into_iter()
+        .flat_map(|p| waits.iter().map(move |w| (p.clone(), w)))
+    {
         let child = Command::new(&program)
-            .args(["get", "namespaces", "-w"])
+            .args(*args)
             .env("KUBECONFIG", cluster_kubeconfig())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -320,10 +342,10 @@ fn ctrl_c_during_a_watch_exits_1() {
         std::thread::sleep(Duration::from_secs(2));
         // SAFETY: a signal to the child this test started.
         unsafe {
-            libc::kill(child.id() as i32, libc::SIGINT);
+            libc::kill(child.id() as i32, *signal);
         }
         let out = child.wait_with_output().unwrap();
-        assert_eq!(out.status.code(), Some(1), "{}", program.display());
+        assert_eq!(out.status.code(), Some(1), "{} {args:?}", program.display());
         assert_eq!(
             String::from_utf8_lossy(&out.stderr),
             "",

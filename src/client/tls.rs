@@ -325,9 +325,9 @@ fn server_name_text(name: &ServerName<'_>) -> String {
 /// the host is an address) it is valid for.
 pub fn hostname_error(host: &str, presented: &[String]) -> String {
     let host_is_ip = host.parse::<std::net::IpAddr>().is_ok();
-    let names: Vec<&str> = presented
+    let names: Vec<String> = presented
         .iter()
-        .map(String::as_str)
+        .map(|n| presented_name(n))
         .filter(|n| n.parse::<std::net::IpAddr>().is_ok() == host_is_ip)
         .collect();
     if host_is_ip && names.is_empty() {
@@ -344,6 +344,27 @@ pub fn hostname_error(host: &str, presented: &[String]) -> String {
     )
 }
 
+/// A name as webpki presents it (`DnsName("localhost")`,
+/// `IpAddress(0::1)`) in Go's spelling (`localhost`, `::1`).
+fn presented_name(name: &str) -> String {
+    if let Some(dns) = name
+        .strip_prefix("DnsName(\"")
+        .and_then(|n| n.strip_suffix("\")"))
+    {
+        return dns.to_string();
+    }
+    if let Some(ip) = name
+        .strip_prefix("IpAddress(")
+        .and_then(|n| n.strip_suffix(')'))
+    {
+        return match ip.parse::<std::net::IpAddr>() {
+            Ok(ip) => ip.to_string(),
+            Err(_) => ip.to_string(),
+        };
+    }
+    name.to_string()
+}
+
 fn rfc3339(secs: u64) -> String {
     chrono::DateTime::from_timestamp(secs as i64, 0)
         .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
@@ -353,6 +374,26 @@ fn rfc3339(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn webpki_names_read_as_go_writes_them() {
+        let presented: Vec<String> = [
+            "DnsName(\"localhost\")",
+            "DnsName(\"kubernetes\")",
+            "IpAddress(127.0.0.1)",
+            "IpAddress(0::1)",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            hostname_error("foo.example", &presented),
+            "x509: certificate is valid for localhost, kubernetes, not foo.example"
+        );
+        assert_eq!(
+            hostname_error("10.0.0.1", &presented),
+            "x509: certificate is valid for 127.0.0.1, ::1, not 10.0.0.1"
+        );
+    }
 
     #[test]
     fn hostname_errors_like_go() {

@@ -321,29 +321,7 @@ pub async fn run(ctx: &mut Context, args: LogsArgs) -> Result<()> {
         }
     };
     // As kubectl: an interrupt stops reading and exits 1.
-    tokio::select! {
-        result = work => result,
-        _ = interrupted() => Err(CliError::Exit(1).into()),
-    }
-}
-
-/// Resolves when the process is asked to stop (SIGINT, SIGTERM, SIGHUP, SIGQUIT).
-async fn interrupted() {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut int), Ok(mut term), Ok(mut hup), Ok(mut quit)) = (
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::terminate()),
-        signal(SignalKind::hangup()),
-        signal(SignalKind::quit()),
-    ) else {
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = int.recv() => {}
-        _ = term.recv() => {}
-        _ = hup.recv() => {}
-        _ = quit.recv() => {}
-    }
+    crate::interrupt::or_exit_on_interrupt(work).await
 }
 
 /// Go's `Duration.Round(time.Second)` in whole seconds (halves away from zero).

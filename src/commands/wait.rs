@@ -125,6 +125,11 @@ struct Found {
 }
 
 pub async fn run(ctx: &mut Context, args: WaitArgs) -> Result<()> {
+    // As kubectl: a termination signal ends the wait with exit status 1.
+    crate::interrupt::or_exit_on_interrupt(wait(ctx, args)).await
+}
+
+async fn wait(ctx: &mut Context, args: WaitArgs) -> Result<()> {
     // complete
     let printer = args.print.printer(OBJECT_FORMATS)?;
     let conditions = Condition::parse_all(&args.conditions)?;

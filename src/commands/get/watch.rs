@@ -390,7 +390,7 @@ pub async fn watch(
     let mut stream = EventStream::from_response(response, client.timeout());
     // Ctrl-C ends a watch with exit status 1 and no message, as kubectl's
     // interrupt handler does.
-    let interrupted = tokio::signal::ctrl_c();
+    let interrupted = crate::interrupt::interrupted();
     tokio::pin!(interrupted);
     loop {
         let next = tokio::select! {
