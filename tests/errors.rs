@@ -121,3 +121,30 @@ fn server_warnings() {
         );
     }
 }
+
+/// A missing object in a namespace that does not exist either: kubectl's
+/// builder names the namespace (`Info.Get`), for every verb that reads the
+/// object first; `default` is never checked.
+#[test]
+fn missing_namespaces_are_named() {
+    for ns in ["kuddle-no-such-namespace", "default", "kube-system"] {
+        for line in [
+            "get cm x",
+            "get cm x y -o yaml",
+            "get deploy x --subresource=status",
+            "describe cm x",
+            "patch cm x -p {}",
+            "patch cm x -p {} --dry-run=client",
+            "patch deploy x --subresource=scale -p {}",
+            "expose deploy x --port=80",
+            "create job j --from=cronjob/x",
+            "label cm x a=b",
+        ] {
+            let words: Vec<&str> = ["-n", ns]
+                .into_iter()
+                .chain(line.split_whitespace())
+                .collect();
+            assert_same(&Invocation::new(&words).kubeconfig(cluster_kubeconfig()));
+        }
+    }
+}

@@ -34,7 +34,9 @@ use crate::flags::go_values::{go_bool, go_int64};
 use crate::flags::FilenameFlags;
 use crate::resource::builder::NamedTarget;
 use crate::resource::builder::{Plan, Selection};
-use crate::resource::fetch::{enhance_list_error, get_object, ListError, ListQuery, Pager};
+use crate::resource::fetch::{
+    enhance_list_error, get_object, get_object_or_namespace, ListError, ListQuery, Pager,
+};
 use crate::resource::infos::{arguments_with_paths, read_file_objects, FileReading};
 use crate::resource::{Mapping, NoResourceType};
 
@@ -265,7 +267,14 @@ async fn describe_plan(
                     let ns = target.namespace.as_deref();
                     (
                         n,
-                        get_object(&client, &target.mapping, ns, &target.name, ACCEPT_JSON).await,
+                        get_object_or_namespace(
+                            &client,
+                            &target.mapping,
+                            ns,
+                            &target.name,
+                            ACCEPT_JSON,
+                        )
+                        .await,
                     )
                 });
             }

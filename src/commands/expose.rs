@@ -30,7 +30,7 @@ use crate::generate::save_config;
 use crate::printers::result::ResultPrinter;
 use crate::printers::{Printer, OBJECT_FORMATS};
 use crate::resource::builder::{NamedTarget, Plan, Selection};
-use crate::resource::fetch::get_object;
+use crate::resource::fetch::get_object_or_namespace;
 use crate::resource::infos::{arguments_with_paths, read_file_objects, FileReading};
 use crate::resource::select::uses_files;
 use crate::resource::write::{create_generated, WriteOptions};
@@ -299,7 +299,7 @@ struct Target<'a> {
 }
 
 async fn get_target(conn: &Connection, target: &NamedTarget) -> Result<Value> {
-    let body = get_object(
+    let body = get_object_or_namespace(
         &conn.client,
         &target.mapping,
         target.namespace.as_deref(),

@@ -30,7 +30,7 @@ use crate::flags::{DryRun, FilenameFlags, PrintFlags};
 use crate::printers::result::ResultPrinter;
 use crate::printers::{sort_keys, OBJECT_FORMATS};
 use crate::resource::builder::{Plan, Selection, MISSING_RESOURCE};
-use crate::resource::fetch::get_subresource;
+use crate::resource::fetch::get_subresource_or_namespace;
 use crate::resource::infos::{
     arguments_with_paths, plan_selection, read_file_objects, FileReading, Info,
 };
@@ -306,7 +306,7 @@ async fn server_objects(
     };
     let mut out = Vec::new();
     for target in items {
-        let fetched = get_subresource(
+        let fetched = get_subresource_or_namespace(
             &conn.client,
             &target.mapping,
             target.namespace.as_deref(),

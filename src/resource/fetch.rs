@@ -294,7 +294,19 @@ pub async fn get_object_or_namespace(
     name: &str,
     accept: &str,
 ) -> Result<Bytes, ApiError> {
-    let result = get_object(client, mapping, namespace, name, accept).await;
+    get_subresource_or_namespace(client, mapping, namespace, name, "", accept).await
+}
+
+/// [`get_object_or_namespace`] of a subresource (none when empty).
+pub async fn get_subresource_or_namespace(
+    client: &ApiClient,
+    mapping: &Mapping,
+    namespace: Option<&str>,
+    name: &str,
+    subresource: &str,
+    accept: &str,
+) -> Result<Bytes, ApiError> {
+    let result = get_subresource(client, mapping, namespace, name, subresource, accept).await;
     match (result, namespace) {
         (Err(e), Some(ns)) if e.is_not_found() && !ns.is_empty() && ns != "default" => {
             let path = format!("/api/v1/namespaces/{}", super::mapper::path_escape(ns));

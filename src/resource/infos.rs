@@ -769,7 +769,7 @@ fn place_in_namespace(
 
 /// The object an Info names, as the server has it now.
 pub async fn refetch(client: &ApiClient, info: &Info) -> Result<Info, crate::client::ApiError> {
-    let body = super::fetch::get_object(
+    let body = super::fetch::get_object_or_namespace(
         client,
         &info.mapping,
         info.namespace.as_deref(),

@@ -15,7 +15,7 @@ use crate::context::Context;
 use crate::generate::job::{job, job_from_cron_job};
 use crate::generate::save_config;
 use crate::resource::builder::{Plan, Selection};
-use crate::resource::fetch::get_object;
+use crate::resource::fetch::get_object_or_namespace;
 use crate::resource::NoResourceType;
 
 #[derive(Args, Debug)]
@@ -96,7 +96,7 @@ async fn read_cron_job(ctx: &mut Context, from: &str) -> Result<serde_json::Valu
     let [target] = items.as_slice() else {
         bail!("from must be an existing cronjob");
     };
-    let body = get_object(
+    let body = get_object_or_namespace(
         &conn.client,
         &target.mapping,
         target.namespace.as_deref(),

@@ -270,7 +270,7 @@ pub(crate) async fn fetch_named(
     subresource: &str,
     accept: &str,
 ) -> Result<bytes::Bytes, crate::client::ApiError> {
-    crate::resource::fetch::get_subresource(
+    crate::resource::fetch::get_subresource_or_namespace(
         client,
         &target.mapping,
         target.namespace.as_deref(),
