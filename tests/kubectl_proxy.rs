@@ -150,6 +150,25 @@ fn same_answers(
         .collect()
 }
 
+/// A wildcard address, IPv4's included, is one dual-stack socket in Go:
+/// `[::]` in the banner, and IPv6 loopback answered too.
+#[test]
+fn ipv4_wildcard_listens_on_both_families() {
+    let (kubectl, kuddle) = both(&["proxy", "--port=0", "--address=0.0.0.0"]);
+    for running in [&kubectl, &kuddle] {
+        assert!(
+            running.address.starts_with("[::]:"),
+            "banner address {}",
+            running.address
+        );
+        assert!(
+            TcpStream::connect(("::1", running.port())).is_ok(),
+            "no answer on [::1]:{}",
+            running.port()
+        );
+    }
+}
+
 fn www_dir() -> PathBuf {
     let dir = common::scratch_root().join(format!("kuddle-proxy-www-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("sub")).expect("mkdir");

@@ -291,7 +291,13 @@ async fn listen_tcp(address: &str, port: i64) -> Result<tokio::net::TcpListener>
     }
     let port: u16 =
         u16::try_from(port).map_err(|_| anyhow!("listen tcp: address {port}: invalid port"))?;
-    let socket = if address.is_empty() {
+    // Go listens on a wildcard address (IPv4's too) with one dual-stack
+    // IPv6 socket, shown as `[::]`.
+    let wildcard = address.is_empty()
+        || address
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| ip.is_unspecified());
+    let socket = if wildcard {
         SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, port))
     } else if let Ok(ip) = address.parse::<IpAddr>() {
         SocketAddr::new(ip, port)
