@@ -191,6 +191,8 @@ fn bad_flag_combinations_and_names() {
         "debug node/nope --image=busybox",
         "debug p --image=busybox --env=x",
         "debug p --image=busybox --custom=/nonexistent",
+        // A folder: Go opens it, then fails to read it.
+        "debug p --image=busybox --custom=/",
         "debug p --image=busybox -f /nonexistent.yaml",
         "debug p --image=busybox --target=p -t",
         "debug configmap/kube-root-ca.crt --image=busybox",

@@ -88,6 +88,29 @@ fn same_retrying(line: &str) -> Output {
     })
 }
 
+/// `--request-timeout` ends a followed log: the reader's error in Go's
+/// words, once as the logs' own line and once as the command's error (Go
+/// names either of two equal timers).
+#[test]
+fn follow_ends_at_the_request_timeout() {
+    let ns = logs_namespace();
+    let ns_owned = ns.to_string();
+    let out = assert_same_with(
+        &invocation(ns, "logs -f one --request-timeout=2s"),
+        &move |s| {
+            [
+                "net/http: request canceled (Client.Timeout or context cancellation while reading body)",
+                "context deadline exceeded (Client.Timeout or context cancellation while reading body)",
+            ]
+            .iter()
+            .fold(s.replace(&ns_owned, "<ns>"), |t, spelling| {
+                t.replace(spelling, "<deadline>")
+            })
+        },
+    );
+    assert_eq!(out.code, 1);
+}
+
 #[test]
 fn one_container() {
     for line in [

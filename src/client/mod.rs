@@ -661,13 +661,14 @@ impl ApiClient {
         }
     }
 
-    /// A stream that broke while being read (a followed log).
-    fn connection_error_text(&self, err: &(dyn std::error::Error + Send + Sync)) -> ApiError {
-        ApiError::Connection {
-            host: self.host.clone(),
-            refused: false,
-            detail: err.to_string(),
-        }
+    /// A stream that broke while being read (a followed log): client-go
+    /// hands the reader's error back as it is, in Go's words (`error: …`).
+    fn connection_error_text(
+        &self,
+        err: &(dyn std::error::Error + Send + Sync + 'static),
+    ) -> ApiError {
+        let (detail, _) = transport::failure_text(err);
+        ApiError::Request(detail)
     }
 
     /// kubectl's `-v=6` request log line.

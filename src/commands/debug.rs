@@ -245,9 +245,8 @@ fn complete(ctx: &mut Context, args: DebugArgs) -> Result<DebugOptions> {
     } else {
         let text = std::fs::read(&args.custom).map_err(|e| {
             anyhow!(
-                "must pass a container spec json file for custom profile: open {}: {}",
-                args.custom,
-                crate::printers::gofmt::errno_text(&e)
+                "must pass a container spec json file for custom profile: {}",
+                crate::printers::go_read_error(&args.custom, &e)
             )
         })?;
         let text = String::from_utf8_lossy(&text);
