@@ -324,3 +324,35 @@ fn forbidden_for_the_limited_user() {
     .kubectl();
     assert_eq!(paused.stdout, "");
 }
+
+/// Custom resources: kubectl's typed builder refuses them before any
+/// subcommand looks at them.
+#[test]
+fn custom_resources_are_refused_by_the_scheme() {
+    let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: gadgets.rollout-test.example.com}\nspec:\n  group: rollout-test.example.com\n  names: {kind: Gadget, plural: gadgets, singular: gadget}\n  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}\n";
+    let applied = Invocation::new(&["apply", "-f", "-"])
+        .stdin(crd)
+        .kubeconfig(cluster_kubeconfig())
+        .kubectl();
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    let established = Invocation::line(
+        "wait --for=condition=Established crd/gadgets.rollout-test.example.com --timeout=60s",
+    )
+    .kubeconfig(cluster_kubeconfig())
+    .kubectl();
+    assert_eq!(established.code, 0, "{}", established.stderr);
+    let ns = common::cluster::namespace("rollout-cr");
+    let gadget = "apiVersion: rollout-test.example.com/v1\nkind: Gadget\nmetadata: {name: g1}\n";
+    let created = Invocation::new(&["-n", &ns, "apply", "-f", "-"])
+        .stdin(gadget)
+        .kubeconfig(cluster_kubeconfig())
+        .kubectl();
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    for sub in ["status", "history", "undo", "pause", "resume", "restart"] {
+        let out = assert_same(
+            &Invocation::new(&["-n", &ns, "rollout", sub, "gadgets/g1"])
+                .kubeconfig(cluster_kubeconfig()),
+        );
+        assert_eq!(out.code, 1, "{sub}");
+    }
+}

@@ -84,6 +84,7 @@ pub async fn run(ctx: &mut Context, args: EditArgs) -> Result<()> {
             select_all: false,
             allow_empty_selector: true,
             latest: true,
+            typed: false,
         },
     )
     .await?;

@@ -280,6 +280,9 @@ pub struct Selecting<'a> {
     pub allow_empty_selector: bool,
     /// Read objects named by files again from the server (`Latest()`).
     pub latest: bool,
+    /// Decode with kubectl's built-in scheme: kinds it does not compile in
+    /// (custom resources) are refused.
+    pub typed: bool,
 }
 
 /// [`select_objects`] for such a verb: the objects in order, and the
@@ -298,7 +301,7 @@ pub async fn collect_infos(
         select_all: sel.select_all,
         all_namespaces: false,
         local: false,
-        typed: false,
+        typed: sel.typed,
         latest: sel.latest,
     };
     let selected = select_objects(ctx, &query).await?;

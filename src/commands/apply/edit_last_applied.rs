@@ -53,6 +53,7 @@ pub async fn run(ctx: &mut Context, args: EditLastAppliedArgs) -> Result<()> {
             select_all: false,
             allow_empty_selector: true,
             latest: true,
+            typed: false,
         },
     )
     .await?;

@@ -150,6 +150,7 @@ async fn objects(
             select_all: args.all,
             allow_empty_selector: explicit_namespace,
             latest: true,
+            typed: false,
         },
     )
     .await?;

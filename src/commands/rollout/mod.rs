@@ -120,6 +120,7 @@ impl Targets {
                 select_all: false,
                 allow_empty_selector: true,
                 latest: true,
+                typed: true,
             },
         )
         .await
