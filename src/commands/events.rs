@@ -233,9 +233,8 @@ async fn events_mapping(ctx: &mut Context) -> Result<Mapping> {
     }
 }
 
-/// `--for TYPE/NAME`: the kind, API version and name events name it by.
-/// The kind, API version and name `--for` names; none for `TYPE/` (an
-/// empty name filters nothing, as in kubectl).
+/// `--for TYPE/NAME`: the kind, API version and name events name it by;
+/// none for `TYPE/` (an empty name filters nothing, as in kubectl).
 async fn involved_object(ctx: &mut Context, arg: &str) -> Result<Option<(String, String, String)>> {
     let Some((resource, name)) = arg.split_once('/') else {
         bail!("--for must be in resource/name form");
