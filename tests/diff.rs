@@ -361,3 +361,34 @@ fn own_diff_matches_gnu_diff() {
         let _ = std::fs::remove_dir_all(dir);
     }
 }
+
+/// A dry-run patch the server forbids: kubectl's patcher names the file,
+/// and nothing more (apply's longer form is not diff's).
+#[test]
+fn forbidden_dry_runs_name_the_file() {
+    let name = format!("diff-forbidden-{}", std::process::id());
+    let admin = |line: &str| {
+        Invocation::new(&line.split_whitespace().collect::<Vec<_>>())
+            .kubeconfig(cluster_kubeconfig())
+            .kubectl()
+    };
+    let created = admin(&format!(
+        "-n default create deployment {name} --image=nginx"
+    ));
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    let file = common::scratch_root().join(format!("{name}.yaml"));
+    std::fs::write(
+        &file,
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: default\nspec:\n  selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n      labels: {{app: {name}}}\n    spec:\n      containers:\n      - {{name: nginx, image: \"nginx:2\"}}\n"
+        ),
+    )
+    .expect("manifest");
+    let file = file.display().to_string();
+    let out = assert_same(
+        &Invocation::new(&["--context", "limited", "-n", "default", "diff", "-f", &file])
+            .kubeconfig(cluster_kubeconfig()),
+    );
+    assert!(out.stderr.contains("error when patching"), "{}", out.stderr);
+    let _ = admin(&format!("-n default delete deployment {name} --wait=false"));
+}

@@ -124,17 +124,9 @@ impl Applier {
         {
             Ok(object) => Ok(object),
             Err(e) if e.is_conflict() => Err(e),
-            Err(e) => {
-                let patch_text = super::patch_text(&patch);
-                Err(Failure::with_source(
-                    &format!(
-                        "applying patch:\n{patch_text}\nto:\n{}\nfor:",
-                        info.describe()
-                    ),
-                    &info.source,
-                    e,
-                ))
-            }
+            // kubectl's patcher names the file (diff adds nothing more,
+            // where apply wraps it again with the patch).
+            Err(e) => Err(Failure::with_source("patching", &info.source, e)),
         }
     }
 }
