@@ -9,6 +9,7 @@ pub mod apply;
 pub mod argv;
 pub mod client;
 pub mod cmdtree;
+pub mod command_group;
 pub mod commands;
 pub mod completion;
 pub mod context;

@@ -9,7 +9,7 @@ use clap::{ArgAction, Args, Subcommand};
 use serde_json::{json, Value};
 
 use crate::client::{parse_json, ApiClient, ACCEPT_JSON};
-use crate::commands::group;
+use crate::command_group as group;
 use crate::context::Context;
 use crate::error::VisitErrors;
 use crate::flags::go_values::{go_bool, go_quote};

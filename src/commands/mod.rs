@@ -28,7 +28,6 @@ pub mod exec;
 pub mod explain;
 pub mod expose;
 pub mod get;
-pub mod group;
 pub mod help;
 pub mod kuberc;
 pub mod label;

@@ -15,7 +15,7 @@ use anyhow::Result;
 use clap::{ArgAction, Args, CommandFactory, Subcommand};
 
 use crate::cmdtree::Node;
-use crate::commands::group::{self, HelpTo};
+use crate::command_group::{self as group, HelpTo};
 use crate::context::Context;
 use crate::error::CliError;
 use crate::flags::go_values::go_bool;

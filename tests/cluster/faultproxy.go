@@ -184,6 +184,30 @@ type fault map[string]string
 
 type connKey struct{}
 
+// breaksOff says whether the body stops early (stall, reset or cut).
+func (f fault) breaksOff() bool {
+	return f["stall-body"] != "" || f["reset-body"] != "" || f["cut-body"] != ""
+}
+
+// cutAt is how many body bytes are sent before it breaks off.
+func (f fault) cutAt(body []byte) int {
+	n := f.int("stall-body") + f.int("reset-body") + f.int("cut-body")
+	if n > len(body) {
+		n = len(body)
+	}
+	return n
+}
+
+// trickle writes the body one byte every pause, until a write fails.
+func trickle(w io.Writer, flush func() error, body []byte, pause time.Duration) {
+	for _, b := range body {
+		if _, err := w.Write([]byte{b}); err != nil || flush() != nil {
+			return
+		}
+		time.Sleep(pause)
+	}
+}
+
 func (f fault) int(key string) int {
 	n, _ := strconv.Atoi(f[key])
 	return n
@@ -321,17 +345,9 @@ func (s *faultServer) faultyBody(w http.ResponseWriter, r *http.Request, f fault
 			return
 		}
 		defer conn.Close()
-		for _, b := range body {
-			if _, err := rw.Write([]byte{b}); err != nil || rw.Flush() != nil {
-				return
-			}
-			time.Sleep(pause)
-		}
-	case f["stall-body"] != "" || f["reset-body"] != "" || f["cut-body"] != "":
-		n := f.int("stall-body") + f.int("reset-body") + f.int("cut-body")
-		if n > len(body) {
-			n = len(body)
-		}
+		trickle(rw, rw.Flush, body, pause)
+	case f.breaksOff():
+		n := f.cutAt(body)
 		conn, rw := raw()
 		if conn == nil {
 			return
@@ -370,18 +386,9 @@ func (s *faultServer) faultyBodyH2(w http.ResponseWriter, r *http.Request, f fau
 	_ = rc.Flush()
 	switch {
 	case f["trickle"] != "":
-		pause := time.Duration(f.int("trickle")) * time.Millisecond
-		for _, b := range body {
-			if _, err := w.Write([]byte{b}); err != nil || rc.Flush() != nil {
-				return
-			}
-			time.Sleep(pause)
-		}
-	case f["stall-body"] != "" || f["reset-body"] != "" || f["cut-body"] != "":
-		n := f.int("stall-body") + f.int("reset-body") + f.int("cut-body")
-		if n > len(body) {
-			n = len(body)
-		}
+		trickle(w, rc.Flush, body, time.Duration(f.int("trickle"))*time.Millisecond)
+	case f.breaksOff():
+		n := f.cutAt(body)
 		_, _ = w.Write(body[:n])
 		_ = rc.Flush()
 		switch {

@@ -7,7 +7,7 @@ pub mod whoami;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use crate::commands::group::{self, HelpTo};
+use crate::command_group::{self as group, HelpTo};
 use crate::context::Context;
 
 #[derive(Args, Debug)]

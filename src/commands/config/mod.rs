@@ -23,7 +23,7 @@ use std::io::Write as _;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use crate::commands::group::{self, HelpTo};
+use crate::command_group::{self as group, HelpTo};
 use crate::context::Context;
 use crate::kubeconfig::modify::PathOptions;
 

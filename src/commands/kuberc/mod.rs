@@ -17,7 +17,7 @@ pub mod view;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use crate::commands::group::{self, HelpTo};
+use crate::command_group::{self as group, HelpTo};
 use crate::context::Context;
 
 /// Show or change the kuberc file: aliases and default flags for commands.

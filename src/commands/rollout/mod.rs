@@ -28,7 +28,7 @@ use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use serde_json::{Map, Value};
 
-use crate::commands::group::{self, HelpTo};
+use crate::command_group::{self as group, HelpTo};
 use crate::context::Context;
 use crate::error::{CliError, VisitErrors};
 use crate::flags::FilenameFlags;

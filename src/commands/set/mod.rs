@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use crate::apply::strategic::create_two_way_merge_patch;
 use crate::client::ApiClient;
-use crate::commands::group::{self, HelpTo};
+use crate::command_group::{self as group, HelpTo};
 use crate::context::Context;
 use crate::error::VisitErrors;
 use crate::flags::dry_run::DryRunFlags;

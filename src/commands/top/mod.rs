@@ -7,7 +7,7 @@ pub mod pod;
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 
-use crate::commands::group::{self, HelpTo};
+use crate::command_group::{self as group, HelpTo};
 use crate::context::Context;
 
 /// Show the CPU and memory pods and nodes use now, as metrics-server last
