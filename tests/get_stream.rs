@@ -121,6 +121,20 @@ fn jsonpath_over_items_matches_kubectl() {
             ],
         );
         assert_eq!(out.stdout, "");
+        // Templates written item by item, over no item at all.
+        for extra in [&[][..], &["--ignore-not-found"][..]] {
+            let mut words = vec![
+                "get",
+                "cm",
+                paging,
+                "-l",
+                "nothing=here",
+                "-o",
+                "jsonpath=x{range .items[*]}{.metadata.name}{\"\\n\"}{end}y",
+            ];
+            words.extend_from_slice(extra);
+            same_words(&ns, &words);
+        }
     }
 }
 
