@@ -206,12 +206,20 @@ pub fn normalize_stderr(text: &str) -> String {
 }
 
 /// kubectl's informer sometimes logs that its watch failed when a wait's
-/// `--timeout` ends while the watch is being set up, sometimes not (a race
-/// inside client-go); the error line after it is what every run prints.
+/// `--timeout` ends while the watch is being set up, or that the watch was
+/// "very short" when the timeout cuts it within its first second, sometimes
+/// not (races inside client-go); the error line after it is what every run
+/// prints.
 fn is_timed_out_watch_noise(line: &str) -> bool {
-    line.starts_with('E')
-        && line.contains("reflector.go:")
-        && line.contains("\"Failed to watch\" err=\"context deadline exceeded\"")
+    let failed_to_watch = line.starts_with('E')
+        && line.contains("\"Failed to watch\" err=\"context deadline exceeded\"");
+    let very_short_watch = line.starts_with('I')
+        && line.contains("\"Warning: watch ended with error\"")
+        && line.contains("very short watch:")
+        && line.contains(
+            "Unexpected watch close - watch lasted less than a second and no items received",
+        );
+    line.contains("reflector.go:") && (failed_to_watch || very_short_watch)
 }
 
 /// `W1127 06:43:04.189181    5414 helpers.go:728] msg` → `W0000 00:00:00.000000 0 helpers.go:728] msg`.
