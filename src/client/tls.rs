@@ -72,40 +72,64 @@ pub fn client_config(
     let builder = if r.insecure {
         builder
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider)))
-    } else {
-        let mut roots = RootCertStore::empty();
-        if has_ca {
-            let pem = if r.ca_data.is_empty() {
-                std::fs::read(&r.ca_file).map_err(|e| {
-                    TlsSetupError::Other(crate::kubeconfig::gopath::path_error(
-                        "open", &r.ca_file, &e,
-                    ))
-                })?
-            } else {
-                r.ca_data.clone()
-            };
-            let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&pem)
-                .filter_map(Result::ok)
-                .collect();
-            if certs.is_empty() {
-                return Err(TlsSetupError::BadCa);
-            }
-            for cert in certs {
-                // Go skips certificates it cannot parse as long as one is good.
-                let _ = roots.add(cert);
-            }
-            if roots.is_empty() {
-                return Err(TlsSetupError::BadCa);
-            }
+            .with_custom_certificate_verifier(Arc::new(ServerCheck {
+                authority: None,
+                provider,
+            }))
+    } else if has_ca {
+        let pem = if r.ca_data.is_empty() {
+            std::fs::read(&r.ca_file).map_err(|e| {
+                TlsSetupError::Other(crate::kubeconfig::gopath::path_error(
+                    "open", &r.ca_file, &e,
+                ))
+            })?
         } else {
-            roots = system_roots().clone();
-        }
-        builder.with_root_certificates(roots)
+            r.ca_data.clone()
+        };
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(ca_verifier(&pem, provider)?)
+    } else {
+        builder.with_root_certificates(system_roots().clone())
     };
     let mut config = builder.with_client_cert_resolver(cert_slot);
     config.alpn_protocols = vec![ALPN_HTTP1.to_vec()];
     Ok(config)
+}
+
+/// The verifier for a cluster's certificate authority (PEM, one or more
+/// certificates), refusing what Go's `AppendCertsFromPEM` finds nothing in.
+fn ca_verifier(
+    pem: &[u8],
+    provider: Arc<rustls::crypto::CryptoProvider>,
+) -> Result<Arc<ServerCheck>, TlsSetupError> {
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(pem)
+        .filter_map(Result::ok)
+        .collect();
+    let mut roots = RootCertStore::empty();
+    let mut trusted = Vec::with_capacity(certs.len());
+    for cert in certs {
+        // Go skips certificates it cannot parse as long as one is good.
+        if roots.add(cert.clone()).is_ok() {
+            trusted.push(cert);
+        }
+    }
+    if roots.is_empty() {
+        return Err(TlsSetupError::BadCa);
+    }
+    let webpki = rustls::client::WebPkiServerVerifier::builder_with_provider(
+        Arc::new(roots),
+        provider.clone(),
+    )
+    .build()
+    .map_err(|e| TlsSetupError::Other(e.to_string()))?;
+    Ok(Arc::new(ServerCheck {
+        authority: Some(Authority {
+            webpki,
+            roots: trusted,
+        }),
+        provider,
+    }))
 }
 
 /// The system's trusted roots, read and parsed once per process (a fuzzing
@@ -197,21 +221,72 @@ pub fn server_name(host: &str, tls_server_name: &str) -> Result<ServerName<'stat
     ServerName::try_from(bare.to_string()).map_err(|_| format!("invalid server name {name:?}"))
 }
 
-/// `insecure-skip-tls-verify`: any certificate, but handshake signatures
-/// are still checked (as Go does).
+/// How the server's certificate is checked: against the cluster's
+/// certificate authority as Go checks it, or not at all
+/// (`insecure-skip-tls-verify`). Handshake signatures are checked either
+/// way, as Go does.
 #[derive(Debug)]
-struct AcceptAnyCertificate(Arc<rustls::crypto::CryptoProvider>);
+struct ServerCheck {
+    authority: Option<Authority>,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+}
 
-impl ServerCertVerifier for AcceptAnyCertificate {
+/// The cluster's certificate authority. One difference from webpki matters
+/// in practice: Go accepts a server certificate that is itself one of the
+/// trusted roots, even when it is marked as a CA — what `openssl req -x509`
+/// makes by default, given as its own `certificate-authority`. webpki
+/// refuses any CA certificate as the end entity; such a certificate is then
+/// accepted when it is byte for byte one of the roots and holds the
+/// server's name. Its validity period has been checked by then: webpki
+/// checks it before basic constraints.
+#[derive(Debug)]
+struct Authority {
+    webpki: Arc<rustls::client::WebPkiServerVerifier>,
+    roots: Vec<CertificateDer<'static>>,
+}
+
+fn is_ca_used_as_end_entity(other: &rustls::OtherError) -> bool {
+    matches!(
+        other.0.downcast_ref::<webpki::Error>(),
+        Some(webpki::Error::CaUsedAsEndEntity)
+    )
+}
+
+impl ServerCertVerifier for ServerCheck {
     fn verify_server_cert(
         &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp: &[u8],
-        _now: UnixTime,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
+        let Some(authority) = &self.authority else {
+            return Ok(ServerCertVerified::assertion());
+        };
+        let verdict =
+            authority
+                .webpki
+                .verify_server_cert(end_entity, intermediates, server_name, ocsp, now);
+        match verdict {
+            Err(rustls::Error::InvalidCertificate(rustls::CertificateError::Other(ref other)))
+                if is_ca_used_as_end_entity(other) =>
+            {
+                if !authority
+                    .roots
+                    .iter()
+                    .any(|r| r.as_ref() == end_entity.as_ref())
+                {
+                    // What Go says of a self-signed certificate it does not
+                    // trust (the usual case of a CA serving as leaf).
+                    return Err(rustls::CertificateError::UnknownIssuer.into());
+                }
+                let parsed = rustls::server::ParsedCertificate::try_from(end_entity)?;
+                rustls::client::verify_server_name(&parsed, server_name)?;
+                Ok(ServerCertVerified::assertion())
+            }
+            verdict => verdict,
+        }
     }
 
     fn verify_tls12_signature(
@@ -224,7 +299,7 @@ impl ServerCertVerifier for AcceptAnyCertificate {
             message,
             cert,
             dss,
-            &self.0.signature_verification_algorithms,
+            &self.provider.signature_verification_algorithms,
         )
     }
 
@@ -238,12 +313,14 @@ impl ServerCertVerifier for AcceptAnyCertificate {
             message,
             cert,
             dss,
-            &self.0.signature_verification_algorithms,
+            &self.provider.signature_verification_algorithms,
         )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
@@ -374,6 +451,61 @@ fn rfc3339(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = format!(
+            "{}/tests/fixtures/tls-server/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read(path).expect("fixture")
+    }
+
+    fn der(pem: &[u8]) -> CertificateDer<'static> {
+        CertificateDer::from_pem_slice(pem).expect("certificate")
+    }
+
+    fn verify(
+        ca: &[u8],
+        served: &[u8],
+        name: &str,
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let verifier = ca_verifier(ca, provider()).expect("verifier");
+        let name = ServerName::try_from(name.to_string()).expect("name");
+        verifier.verify_server_cert(&der(served), &[], &name, &[], now)
+    }
+
+    /// `openssl req -x509` marks its certificate as a CA; Go trusts it as
+    /// the server's certificate when it is the configured authority.
+    #[test]
+    fn a_self_signed_ca_serves_as_its_own_authority() {
+        let ca = fixture("self-signed-ca.crt");
+        let other = fixture("other-self-signed-ca.crt");
+        let leaf = fixture("self-signed-leaf.crt");
+        let now = UnixTime::now();
+        assert!(verify(&ca, &ca, "127.0.0.1", now).is_ok());
+        assert!(verify(&ca, &ca, "localhost", now).is_ok());
+        // In a bundle with other authorities too.
+        let bundle = [other.clone(), ca.clone()].concat();
+        assert!(verify(&bundle, &ca, "localhost", now).is_ok());
+        // A self-signed certificate that is no CA was trusted already.
+        assert!(verify(&leaf, &leaf, "localhost", now).is_ok());
+        // Still refused: another certificate, another name, out of date.
+        let text = |r: Result<ServerCertVerified, rustls::Error>| {
+            handshake_error_text(&r.expect_err("must be refused"))
+        };
+        assert_eq!(
+            text(verify(&ca, &other, "localhost", now)),
+            "tls: failed to verify certificate: x509: certificate signed by unknown authority"
+        );
+        assert_eq!(
+            text(verify(&ca, &ca, "example.com", now)),
+            "tls: failed to verify certificate: x509: certificate is valid for localhost, not example.com"
+        );
+        let in_2200 = UnixTime::since_unix_epoch(std::time::Duration::from_secs(7_258_118_400));
+        assert!(text(verify(&ca, &ca, "localhost", in_2200))
+            .starts_with("tls: failed to verify certificate: x509: certificate has expired"));
+    }
 
     #[test]
     fn webpki_names_read_as_go_writes_them() {

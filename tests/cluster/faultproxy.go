@@ -33,18 +33,25 @@ package main
 // handshake. A plain-HTTP listener serves the same handler (for `-f URL`
 // files and redirects), and a second TLS listener serves it over HTTP/2
 // (what both clients speak to a real API server), where a broken-off body
-// is a stream reset (reset-body) or the connection dropped (cut-body). The
-// first line on stdout is
-// `ready MAIN_ADDR SILENT_TCP_ADDR SILENT_TLS_ADDR PLAIN_ADDR H2_ADDR`; the
-// proxy stops when its standard input closes.
+// is a stream reset (reset-body) or the connection dropped (cut-body). A
+// last TLS listener presents a self-signed certificate marked as a CA (what
+// `openssl req -x509` makes), for clients that trust it as its own
+// authority. The first line on stdout is
+// `ready MAIN_ADDR SILENT_TCP_ADDR SILENT_TLS_ADDR PLAIN_ADDR H2_ADDR SELF_SIGNED_ADDR SELF_SIGNED_PEM_BASE64`;
+// the proxy stops when its standard input closes.
 
 import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"net"
@@ -155,9 +162,39 @@ func faultProxy(dir string) error {
 		},
 	}
 	go func() { _ = h2Server.Serve(h2) }()
-	fmt.Printf("ready %s %s %s %s %s\n", main.Addr(), silentTCP.Addr(), silentTLS.Addr(), plain.Addr(), h2.Addr())
+	selfSigned, selfSignedPEM, err := selfSignedListener()
+	if err != nil {
+		return err
+	}
+	go func() { _ = http.Serve(selfSigned, s) }()
+	fmt.Printf("ready %s %s %s %s %s %s %s\n", main.Addr(), silentTCP.Addr(), silentTLS.Addr(), plain.Addr(), h2.Addr(),
+		selfSigned.Addr(), base64.StdEncoding.EncodeToString(selfSignedPEM))
 	_, _ = io.Copy(io.Discard, os.Stdin)
 	return nil
+}
+
+// selfSignedListener listens on loopback with a fresh self-signed
+// certificate for 127.0.0.1 that is also a CA, and returns it as PEM.
+func selfSignedListener() (net.Listener, []byte, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
+	tmpl := leaf("kuddle self-signed", nil, x509.ExtKeyUsageServerAuth)
+	tmpl.KeyUsage |= x509.KeyUsageCertSign
+	tmpl.BasicConstraintsValid = true
+	tmpl.IsCA = true
+	tmpl.IPAddresses = []net.IP{net.ParseIP("127.0.0.1")}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		return nil, nil, err
+	}
+	cert := tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}})
+	if err != nil {
+		return nil, nil, err
+	}
+	return l, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), nil
 }
 
 // holdForever accepts connections and never answers (after completing the

@@ -22,6 +22,11 @@ pub struct FaultProxy {
     pub plain: String,
     /// The TLS proxy over HTTP/2.
     pub h2: String,
+    /// The proxy (no faults) behind a self-signed certificate for
+    /// 127.0.0.1 that is also a CA.
+    pub self_signed: String,
+    /// That certificate as PEM, base64-encoded (`certificate-authority-data`).
+    pub self_signed_ca_data: String,
     // Kept so that its stdin stays open for as long as this process lives.
     _child: Mutex<Child>,
 }
@@ -62,6 +67,8 @@ fn start() -> FaultProxy {
         silent_tls: words[3].to_string(),
         plain: words[4].to_string(),
         h2: words[5].to_string(),
+        self_signed: words[6].to_string(),
+        self_signed_ca_data: words[7].to_string(),
         _child: Mutex::new(child),
     }
 }
