@@ -61,6 +61,9 @@ fn unreachable_servers() {
         "-s https://127.0.0.1:1 --token x get pods",
         "-s http://127.0.0.1:1 get pods",
         "-s https://127.0.0.1:1 --token x api-resources",
+        // Wrapped, Go's url.Error keeps the request's URL.
+        "-s https://127.0.0.1:1 --token x api-versions",
+        "-s https://127.0.0.1:1 --token x api-versions --request-timeout=5s",
     ] {
         same_final_error(&Invocation::line(line));
     }

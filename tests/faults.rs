@@ -418,3 +418,93 @@ fn unreachable_servers_give_up_after_client_gos_dial_timeout() {
         ours.took
     );
 }
+
+/// A server whose certificate is self-signed and marked as a CA (what
+/// `openssl req -x509` makes), trusted as its own authority: Go accepts it,
+/// names are still checked, and another such certificate is not trusted.
+#[test]
+fn a_self_signed_ca_certificate_as_its_own_authority() {
+    let proxy = fault_proxy();
+    let dir = common::scratch_root().join(format!("kuddle-self-signed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // `ca` is the cluster's certificate-authority line.
+    let kubeconfig = |name: &str, ca: &str| {
+        let path = dir.join(name);
+        std::fs::write(
+            &path,
+            format!(
+                "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://{}\n    {ca}\ncontexts:\n- name: x\n  context: {{cluster: c, user: u}}\ncurrent-context: x\nusers:\n- name: u\n  user: {{token: unused-the-proxy-authenticates}}\n",
+                proxy.self_signed
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let trusted = kubeconfig(
+        "trusted",
+        &format!("certificate-authority-data: {}", proxy.self_signed_ca_data),
+    );
+    let out = assert_same(&Invocation::line("get ns default -o name").kubeconfig(&trusted));
+    assert_eq!(out.stdout, "namespace/default\n");
+    same_but_discovery_logs(
+        &Invocation::line("get ns default --tls-server-name=localhost").kubeconfig(&trusted),
+    );
+    let other = kubeconfig(
+        "other",
+        &format!(
+            "certificate-authority: {}",
+            fixture("tls-server/self-signed-ca.crt").display()
+        ),
+    );
+    let out = same_but_discovery_logs(&Invocation::line("get ns default").kubeconfig(&other));
+    assert!(
+        out.stderr.contains("signed by unknown authority"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Discovery answered with something that is not JSON (a web server that
+/// is no API server): Go's JSON syntax error, as kubectl reports it.
+#[test]
+fn discovery_answers_that_are_not_json() {
+    // (`match=api`: a fault's spec cannot hold a slash; discovery fails
+    // before anything else is asked.)
+    let spec = "match=api,status=200,body=garbage";
+    same_through(spec, &["api-versions"]);
+    same_through("match=api,status=404,times=1", &["api-versions"]);
+    // `--raw` prints what came, whatever it is.
+    for (args, code) in [
+        (&["get", "pods"][..], 1),
+        (&["api-resources"], 1),
+        (&["get", "--raw", "/api"], 0),
+    ] {
+        let out = same_but_discovery_logs(
+            &Invocation::new(args).kubeconfig(fault_proxy().kubeconfig(spec)),
+        );
+        assert_eq!(out.code, code, "{}", args.join(" "));
+    }
+}
+
+/// kubectl logs a failed discovery request a varying number of times (klog
+/// `memcache.go` lines, kuddle once); everything else of both programs'
+/// output must be the same.
+fn same_but_discovery_logs(inv: &Invocation) -> Output {
+    let (theirs, ours) = (inv.kubectl(), inv.kuddle());
+    let without_klog = |s: &str| {
+        s.lines()
+            .filter(|l| !l.starts_with('E') || !l.contains("memcache.go"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let context = inv.args.join(" ");
+    assert_eq!(ours.stdout, theirs.stdout, "stdout of {context}");
+    assert_same_text(
+        "stderr",
+        &without_klog(&theirs.stderr),
+        &without_klog(&ours.stderr),
+        &context,
+    );
+    assert_eq!(ours.code, theirs.code, "exit code of {context}");
+    ours
+}

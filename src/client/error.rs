@@ -65,8 +65,11 @@ pub enum ApiError {
     /// The server reset the answer's HTTP/2 stream while its body was read
     /// (client-go's `stream error when reading response body`).
     BodyStream(String),
-    /// client-go refused to build the request (`invalid namespace "a/b":
-    /// [may not contain '/']`); nothing was sent.
+    /// A failure kubectl reports in bare Go words (`error: …`): client-go
+    /// refused to build the request (`invalid namespace "a/b": [may not
+    /// contain '/']`, nothing was sent), a followed stream broke, or an
+    /// answer was not JSON (`invalid character '<' looking for beginning of
+    /// value`).
     Request(String),
 }
 

@@ -34,6 +34,16 @@ pub async fn run(ctx: &mut Context, args: ApiVersionsArgs) -> Result<()> {
         Ok(None) => ctx.discovery().await?,
         Err(e) => {
             let detail = match e.downcast_ref::<crate::client::ApiError>() {
+                // The first request (`/api`) failed, as Go's url.Error
+                // names it once it is wrapped.
+                Some(crate::client::ApiError::Connection { detail, .. }) => {
+                    let conn = ctx.connection().await?;
+                    let url = conn
+                        .client
+                        .with_default_timeout(crate::client::DISCOVERY_TIMEOUT)
+                        .request_url("/api");
+                    format!("Get \"{url}\": {detail}")
+                }
                 Some(api) => api.to_string(),
                 None => format!("{e:#}"),
             };

@@ -129,34 +129,47 @@ impl Discovery {
                 .await
                 .map_err(ApiError::generic_for_code)
         };
-        let core = match get("/api").await {
-            Ok(core) => core,
-            Err(e) => {
-                // kubectl's memory cache logs the failed request before the
-                // command reports the error.
-                if let ApiError::Connection { detail, .. } = &e {
-                    client.log_error(
-                        "memcache.go:381",
-                        "Couldn't get current server API group list",
-                        &format!("Get \"{}\": {detail}", client.request_url("/api")),
-                    );
+        // kubectl's memory cache logs a failed discovery request before the
+        // command reports the error.
+        let failed = |e: ApiError, path: &str| {
+            let text = match &e {
+                ApiError::Connection { detail, .. } => {
+                    format!("Get \"{}\": {detail}", client.request_url(path))
                 }
-                return Err(e);
-            }
+                other => other.to_string(),
+            };
+            client.log_error(
+                "memcache.go:381",
+                "Couldn't get current server API group list",
+                &text,
+            );
+            e
         };
-        let apis = get("/apis").await?;
+        // An answer that is not JSON (a web server that is no API server)
+        // fails in Go's words.
+        let decode = |body: &[u8], path: &str| {
+            crate::client::decode::json(body).map_err(|e| failed(ApiError::Request(e.0), path))
+        };
+        let core = match get("/api").await {
+            Ok(body) => Some(decode(&body, "/api")?),
+            // Tolerated as client-go tolerates it: aggregated API servers
+            // serve no core group.
+            Err(ApiError::Status(s)) if s.code == 404 => None,
+            Err(e) => return Err(failed(e, "/api")),
+        };
+        let apis = get("/apis").await.map_err(|e| failed(e, "/apis"))?;
+        let apis = decode(&apis, "/apis")?;
         let mut discovery = Discovery {
             fresh: true,
             ..Default::default()
         };
-        for body in [core, apis] {
-            let list: Value = crate::client::parse_json(&body)?;
+        for list in core.iter().chain(std::iter::once(&apis)) {
             if list.get("kind").and_then(Value::as_str) != Some("APIGroupDiscoveryList") {
                 return Err(ApiError::Unexpected(
                     "the server does not support aggregated discovery".into(),
                 ));
             }
-            discovery.add_aggregated(&list);
+            discovery.add_aggregated(list);
         }
         // Best effort, as kubectl: a cache that cannot be written is
         // skipped. Hundreds of files with many CRDs: written after the
