@@ -305,6 +305,9 @@ fn raw_deletes() {
             format!("/api/v1/namespaces/{ns}/configmaps/web-a"),
         ]
     });
+    // A directory as the body fails as the request does ("Unable to
+    // connect to the server: read DIR: is a directory").
+    let dir_body = format!("delete --raw /x -f {}", fixture("delete").display());
     for line in [
         "delete --raw foo",
         "delete --raw /x -o name",
@@ -312,6 +315,8 @@ fn raw_deletes() {
         "delete --raw /x -f http://127.0.0.1:1/x.yaml",
         "delete --raw /x -R",
         "delete --raw /api/v1/nope cm web-b",
+        "delete --raw /x -f /nonexistent.yaml",
+        &dir_body,
     ] {
         t.same(line);
     }

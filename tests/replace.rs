@@ -58,6 +58,7 @@ fn flags_kubectl_refuses() {
     let t = Twin::new("repl-flags");
     setup(&t);
     let cm = path("cm.yaml");
+    let dir = fixture("replace").display().to_string();
     for words in [
         vec!["replace"],
         vec!["replace", "cm", "cfg"],
@@ -76,6 +77,8 @@ fn flags_kubectl_refuses() {
         vec!["replace", "--raw", "/x", "-f", &cm, "-R"],
         vec!["replace", "--raw", "/x", "-f", &cm, "-o", "name"],
         vec!["replace", "--raw", "x y", "-f", &cm],
+        vec!["replace", "--raw", "/x", "-f", "/nonexistent.yaml"],
+        vec!["replace", "--raw", "/x", "-f", &dir],
     ] {
         t.same_words(&words);
     }

@@ -349,15 +349,9 @@ fn confirmed(line: &Option<String>) -> bool {
 
 /// `--raw`: the server's answer to a DELETE of that URI, as it came.
 async fn raw_delete(ctx: &mut Context, args: &DeleteArgs) -> Result<()> {
-    let body = match args.files.filenames.first().map(String::as_str) {
+    let body = match args.files.filenames.first() {
         None => Vec::new(),
-        Some("-") => {
-            let mut data = Vec::new();
-            std::io::stdin().read_to_end(&mut data)?;
-            data
-        }
-        Some(path) => std::fs::read(path)
-            .map_err(|e| anyhow::anyhow!("{}", crate::printers::go_read_error(path, &e)))?,
+        Some(path) => write::raw_body(path)?,
     };
     let conn = ctx.connection().await?;
     let answer = write::raw(&conn.client, http::Method::DELETE, &args.raw, body).await?;

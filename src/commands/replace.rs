@@ -10,8 +10,6 @@
 //!   # Delete the objects in the file and create them again
 //!   kuddle replace --force -f ./pod.json
 
-use std::io::Read;
-
 use anyhow::{bail, Result};
 use clap::{ArgAction, Args};
 use serde_json::Value;
@@ -373,15 +371,7 @@ fn validate_raw(args: &ReplaceArgs) -> Result<()> {
 
 /// `--raw`: PUT the file to the URI and print the server's answer.
 async fn raw_put(ctx: &mut Context, args: &ReplaceArgs) -> Result<()> {
-    let path = &args.files.filenames[0];
-    let body = if path == "-" {
-        let mut data = Vec::new();
-        std::io::stdin().read_to_end(&mut data)?;
-        data
-    } else {
-        std::fs::read(path)
-            .map_err(|e| anyhow::anyhow!("{}", crate::printers::go_read_error(path, &e)))?
-    };
+    let body = write::raw_body(&args.files.filenames[0])?;
     let conn = ctx.connection().await?;
     let answer = write::raw(&conn.client, http::Method::PUT, &args.raw, body).await?;
     use std::io::Write;

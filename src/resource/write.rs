@@ -261,6 +261,28 @@ pub fn check_raw_uri(raw: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The body of a `--raw` write from `-f`: standard input for `-`, else the
+/// file. kubectl opens the file before it connects ("open F: …") and then
+/// streams it as the request body, so a directory fails as the request
+/// itself does.
+pub fn raw_body(path: &str) -> anyhow::Result<Vec<u8>> {
+    use std::io::Read;
+    if path == "-" {
+        let mut data = Vec::new();
+        std::io::stdin().lock().read_to_end(&mut data)?;
+        return Ok(data);
+    }
+    std::fs::read(path).map_err(|e| match e.raw_os_error() {
+        Some(21) => ApiError::Connection {
+            host: String::new(),
+            refused: false,
+            detail: format!("read {path}: is a directory"),
+        }
+        .into(),
+        _ => anyhow::anyhow!("open {path}: {}", crate::printers::gofmt::errno_text(&e)),
+    })
+}
+
 /// A `--raw` request: `body` as it was read (a file or standard input),
 /// the server's answer as it came.
 pub async fn raw(

@@ -11,7 +11,7 @@
 //!   # Create everything under a folder, its subfolders included
 //!   kuddle create -R -f ./manifests/
 
-use std::io::{Read, Write};
+use std::io::Write;
 
 use anyhow::{bail, Result};
 use clap::{ArgAction, Args};
@@ -305,15 +305,7 @@ fn request_path(raw: &str) -> Result<String, String> {
 /// `--raw`: the file's (or standard input's) bytes as the body, the
 /// server's answer copied to standard output.
 async fn raw_post(ctx: &mut Context, path: &str, file: &str) -> Result<()> {
-    let body = if file == "-" {
-        let mut data = Vec::new();
-        std::io::stdin().lock().read_to_end(&mut data)?;
-        data
-    } else {
-        std::fs::read(file).map_err(|e| {
-            anyhow::anyhow!("open {file}: {}", crate::printers::gofmt::errno_text(&e))
-        })?
-    };
+    let body = write::raw_body(file)?;
     let conn = ctx.connection().await?;
     let answer = conn
         .client
