@@ -114,7 +114,7 @@ pub fn render(err: &anyhow::Error, stderr: &mut dyn Write) -> i32 {
             err.downcast_ref::<ApiError>(),
             err.downcast_ref::<WordedError>(),
         ) {
-            (Some(api), _) => (api.kubectl_message(), 1),
+            (Some(api), _) => (api.fatal_message(), 1),
             (None, Some(worded)) => (worded.message.clone(), 1),
             (None, None) => (with_error_prefix(&format!("{err:#}")), 1),
         },

@@ -340,6 +340,18 @@ fn ephemeral_containers_per_profile() {
             "--",
             "true",
         ],
+        // A name in use: the server's Invalid answer ends in its diff and a
+        // newline, which kubectl closes with another (a blank line).
+        &[
+            "debug",
+            "p",
+            "--image=busybox",
+            "-c",
+            "leg",
+            "--profile=legacy",
+            "--",
+            "true",
+        ],
         // (One --env pair only: kubectl orders several in Go's random map order.)
         // The second name fails after the first pod got its container.
         &[

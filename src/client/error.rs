@@ -150,6 +150,18 @@ impl ApiError {
         }
     }
 
+    /// The text kubectl ends the command with when this error is its last
+    /// word (`checkErr`): `kubectl_message`, but an Invalid status with
+    /// causes keeps `MultilineError`'s closing newlines.
+    pub fn fatal_message(&self) -> String {
+        match self {
+            ApiError::Status(s) if s.reason == "Invalid" => {
+                invalid_fatal_text(s).unwrap_or_else(|| invalid_message(s))
+            }
+            _ => self.kubectl_message(),
+        }
+    }
+
     /// kubectl's `StandardErrorMessage` alone: how an error reads as one
     /// line of several (Invalid too is `Error from server (Invalid): …`).
     pub fn standard_message(&self) -> String {
@@ -249,6 +261,24 @@ pub fn unstructured_response_error(
 /// `The Deployment "web" is invalid: spec.replicas: Invalid value: …`, one
 /// `* field: message` line per cause when there are several.
 fn invalid_message(status: &Status) -> String {
+    let s = invalid_summary(status);
+    let causes = status.details.as_ref().map_or(&[][..], |d| &d.causes[..]);
+    match causes.len() {
+        0 => s,
+        1 => format!("{s}: {}", cause_text(&causes[0])),
+        _ => {
+            let mut text = format!("{s}: \n");
+            for cause in causes {
+                text.push_str(&format!("* {}\n", cause_text(cause)));
+            }
+            text.trim_end_matches('\n').to_string()
+        }
+    }
+}
+
+/// `The Pod "x" is invalid` (or `The request is invalid…`): what kubectl
+/// says of an Invalid status before its causes.
+fn invalid_summary(status: &Status) -> String {
     let Some(details) = &status.details else {
         let mut s = "The request is invalid".to_string();
         if !status.message.is_empty() {
@@ -268,16 +298,30 @@ fn invalid_message(status: &Status) -> String {
         s.push_str(": ");
         s.push_str(&status.message);
     }
-    match details.causes.len() {
-        0 => s,
-        1 => format!("{s}: {}", cause_text(&details.causes[0])),
-        _ => {
-            let mut text = format!("{s}: \n");
-            for cause in &details.causes {
-                text.push_str(&format!("* {}\n", cause_text(cause)));
-            }
-            text.trim_end_matches('\n').to_string()
+    s
+}
+
+/// The text kubectl's `checkErr` ends a command with for an Invalid status
+/// with causes: `MultilineError`, causes once each, every message closed by
+/// a newline — so a cause that ends in one (the server's diff of a changed
+/// ephemeral container) leaves a blank line.
+fn invalid_fatal_text(status: &Status) -> Option<String> {
+    let causes = status.details.as_ref().map(|d| &d.causes)?;
+    let mut messages: Vec<String> = Vec::with_capacity(causes.len());
+    for cause in causes {
+        let text = cause_text(cause);
+        if !messages.contains(&text) {
+            messages.push(text);
         }
+    }
+    let prefix = format!("{}: ", invalid_summary(status));
+    match messages.as_slice() {
+        [] => None,
+        [only] => Some(format!("{prefix}{only}\n")),
+        many => Some(many.iter().fold(format!("{prefix}\n"), |mut text, m| {
+            text.push_str(&format!("* {m}\n"));
+            text
+        })),
     }
 }
 
@@ -341,6 +385,32 @@ mod tests {
         assert_eq!(
             e.kubectl_message(),
             "The Pod \"w\" is invalid: \n* a: b\n* c: d"
+        );
+    }
+
+    #[test]
+    fn invalid_as_the_last_word_closes_every_cause_with_a_newline() {
+        let one = status(serde_json::json!({
+            "reason": "Invalid", "code": 422, "message": "m",
+            "details": {"name": "p", "kind": "Pod", "causes": [
+                {"field": "spec.x", "message": "may not be changed\n@@ -1 +1 @@\n"}
+            ]}
+        }));
+        assert_eq!(
+            one.fatal_message(),
+            "The Pod \"p\" is invalid: spec.x: may not be changed\n@@ -1 +1 @@\n\n"
+        );
+        let repeated = status(serde_json::json!({
+            "reason": "Invalid", "code": 422, "message": "m",
+            "details": {"name": "p", "kind": "Pod", "causes": [
+                {"field": "a", "message": "bad"},
+                {"field": "b", "message": "worse"},
+                {"field": "a", "message": "bad"}
+            ]}
+        }));
+        assert_eq!(
+            repeated.fatal_message(),
+            "The Pod \"p\" is invalid: \n* a: bad\n* b: worse\n"
         );
     }
 
