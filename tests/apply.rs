@@ -478,6 +478,10 @@ fn dry_runs_and_output_formats() {
     t.objects_match("deployments,services,configmaps");
     t.same(&["apply", "-f", "app/cm.json", "-o", "json"]);
     t.same(&["apply", "-f", "app/v1.yaml", "--dry-run"]);
+    // An output format apply cannot print: every object is applied first,
+    // then the printer's error, as kubectl builds it last.
+    t.same(&["apply", "-f", "app/list.yaml", "-o", "wide"]);
+    t.objects_match("deployments,services,configmaps");
 }
 
 #[test]

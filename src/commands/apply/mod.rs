@@ -203,7 +203,13 @@ pub async fn run(ctx: &mut Context, mut args: ApplyArgs) -> Result<()> {
         false => None,
     };
     validate(&args, dry_run)?;
-    let printer = args.print.printer(OBJECT_FORMATS)?;
+    // kubectl builds the printer of a non-`name` output only once every
+    // object is applied: a format it cannot print changes nothing of what
+    // is written, and fails before anything is printed or pruned.
+    let (printer, printer_error) = match args.print.printer(OBJECT_FORMATS) {
+        Ok(printer) => (printer, None),
+        Err(e) => (None, Some(e)),
+    };
     let selector = match args.selector.as_deref() {
         Some(s) => Selector::parse(s).map_err(anyhow::Error::msg)?,
         None => Selector::everything(),
@@ -323,9 +329,10 @@ pub async fn run(ctx: &mut Context, mut args: ApplyArgs) -> Result<()> {
         known_namespaces: Default::default(),
         prefetched: Default::default(),
     };
-    let print_objects = printer
-        .as_ref()
-        .is_some_and(|p| !matches!(p.format(), OutputFormat::Name));
+    let print_objects = printer_error.is_some()
+        || printer
+            .as_ref()
+            .is_some_and(|p| !matches!(p.format(), OutputFormat::Name));
     let short = printer
         .as_ref()
         .is_some_and(|p| matches!(p.format(), OutputFormat::Name));
@@ -373,6 +380,9 @@ pub async fn run(ctx: &mut Context, mut args: ApplyArgs) -> Result<()> {
     if !errors.is_empty() {
         ctx.out.flush()?;
         return Err(render(errors));
+    }
+    if let Some(e) = printer_error {
+        return Err(e);
     }
     // Only kubectl's JSON and YAML printers leave managed fields out.
     let strip_managed = !args.print.show_managed_fields
