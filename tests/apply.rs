@@ -184,6 +184,13 @@ fn volatile_fields(text: &str) -> String {
             r#""resourceVersion": "RV""#,
         ),
         (r#"resourceVersion: "[0-9]+""#, r#"resourceVersion: "RV""#),
+        // Compact JSON (the objects in a patch error).
+        (r#""uid":"[^"]*""#, r#""uid":"UID""#),
+        (r#""resourceVersion":"[0-9]+""#, r#""resourceVersion":"RV""#),
+        (
+            r#""(creationTimestamp|time)":"[0-9TZ:-]+""#,
+            r#""$1":"TIME""#,
+        ),
         (
             r#""(creationTimestamp|time|lastTransitionTime|lastUpdateTime)": "[0-9TZ:-]+""#,
             r#""$1": "TIME""#,
@@ -221,6 +228,27 @@ fn create_reapply_and_change() {
     t.objects_match(kinds);
     t.same(&["apply", "-f", "app/v1.yaml"]);
     t.objects_match(kinds);
+}
+
+/// `--overwrite=false` and a field changed on the server since the last
+/// apply: kubectl's conflict (the patch and the changes as YAML, warned
+/// about once per schema it tries), nothing written.
+#[test]
+fn changes_since_the_last_apply_kept_without_overwrite() {
+    let t = Twins::new("apply-keep");
+    t.setup(&["apply", "-f", "keep/v1.yaml"]);
+    t.setup(&["patch", "cm", "kept", "-p", r#"{"data":{"a":"2"}}"#]);
+    t.same(&["apply", "-f", "keep/v2.yaml", "--overwrite=false"]);
+    t.same(&[
+        "apply",
+        "-f",
+        "keep/v2.yaml",
+        "--overwrite=false",
+        "--dry-run=client",
+    ]);
+    // Undoing the server's change is a conflict too.
+    t.same(&["apply", "-f", "keep/v1.yaml", "--overwrite=false"]);
+    t.objects_match("configmaps");
 }
 
 #[test]

@@ -4,8 +4,6 @@
 
 use serde_json::{Map, Value};
 
-use crate::printers::json::to_string_compact;
-
 type JsonMap = Map<String, Value>;
 
 /// evanphx/json-patch's `CreateMergePatch`: what turns `a` into `b`.
@@ -148,11 +146,7 @@ pub fn create_three_way_json_merge_patch(
         &Value::Object(add_and_change.clone()),
         &Value::Object(deletions.clone()),
     ) {
-        return Err(format!(
-            "patch:\n{}\nconflicts with changes made from original to current:\n{}\n",
-            to_string_compact(&Value::Object(add_and_change)),
-            to_string_compact(&Value::Object(deletions))
-        ));
+        return Err(super::conflict_message(add_and_change, deletions));
     }
     let patch = merge_docs(deletions, &add_and_change);
     let changed = patch.contains_key("apiVersion")

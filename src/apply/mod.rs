@@ -30,6 +30,22 @@ use crate::flags::go_values::go_quote;
 use crate::flags::DryRun;
 use crate::resource::Mapping;
 
+/// apimachinery's `ErrConflict` for a three-way patch made without
+/// `--overwrite`: the patch and the changes it would undo, as YAML with
+/// sorted keys (`mergepatch.ToYAMLOrError`).
+pub(crate) fn conflict_message(patch: Map<String, Value>, changed: Map<String, Value>) -> String {
+    let yaml = |map: Map<String, Value>| {
+        let mut value = Value::Object(map);
+        crate::printers::sort_keys(&mut value);
+        crate::printers::yaml::to_string(&value).unwrap_or_else(|e| e.to_string())
+    };
+    format!(
+        "patch:\n{}\nconflicts with changes made from original to current:\n{}\n",
+        yaml(patch),
+        yaml(changed)
+    )
+}
+
 pub const FIELD_MANAGER_CLIENT_SIDE: &str = "kubectl-client-side-apply";
 pub const FIELD_MANAGER_SERVER_SIDE: &str = "kubectl";
 const FIELD_MANAGER_LAST_APPLIED: &str = "kubectl-last-applied";
@@ -553,10 +569,15 @@ impl Applier {
     ) -> Result<(Map<String, Value>, Map<String, Value>), (Option<String>, Failure)> {
         let mut attempt = 0;
         loop {
-            let (patch, kind) = self
-                .compute_patch(info, modified, &live, err)
-                .await
-                .map_err(|e| (None, e))?;
+            let (patch, kind) = match self.compute_patch(info, modified, &live, err).await {
+                Ok(computed) => computed,
+                // kubectl names the source of a patch it could not make,
+                // unless it was to be applied locally.
+                Err(e) if self.settings.dry_run != DryRun::Client => {
+                    return Err((None, Failure::with_source("patching", &info.source, e)))
+                }
+                Err(e) => return Err((None, e)),
+            };
             if patch.is_empty() {
                 return Ok((patch, live));
             }
@@ -706,6 +727,15 @@ impl Applier {
                                 err,
                                 "warning: error calculating patch from openapi v3 spec: {e}"
                             );
+                            // kubectl then tries the OpenAPI v2 schema, which
+                            // serves strategic merge for the kinds it compiles
+                            // in, and fails the same way.
+                            if crate::resource::infos::compiled_in(&m.group) {
+                                let _ = writeln!(
+                                    err,
+                                    "warning: error calculating patch from openapi spec: {e}"
+                                );
+                            }
                             return Err(Failure::Text(format!(
                                 "creating patch with:\noriginal:\n{}\nmodified:\n{}\ncurrent:\n{}\nfor: {e}",
                                 last_applied::original(live).unwrap_or_default(),

@@ -145,11 +145,7 @@ pub fn create_three_way_merge_patch<L: PatchMetaLookup>(
     if !overwrite {
         let changed = diff_maps(original, current, schema, DiffOptions::default())?;
         if maps_have_conflicts(&patch, &changed, schema)? {
-            return Err(format!(
-                "patch:\n{}\nconflicts with changes made from original to current:\n{}\n",
-                crate::printers::json::to_string_compact(&Value::Object(patch)),
-                crate::printers::json::to_string_compact(&Value::Object(changed))
-            ));
+            return Err(super::conflict_message(patch, changed));
         }
     }
     Ok(patch)
