@@ -68,6 +68,9 @@ fn subresources_match_kubectl() {
         "get deploy web --subresource foo",
         "get cm a --subresource status",
         "get cm a --subresource scale",
+        // No resource at all, with or without a subresource.
+        "get",
+        "get --subresource=log",
     ] {
         same_in(&ns, line);
     }

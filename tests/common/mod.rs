@@ -199,7 +199,8 @@ pub fn normalize_stderr(text: &str) -> String {
         let line = line
             .replace("'kubectl ", "'kuddle ")
             .replace("\"kubectl ", "\"kuddle ")
-            .replace("for \"kubectl\"", "for \"kuddle\"");
+            .replace("for \"kubectl\"", "for \"kuddle\"")
+            .replace("(e.g. kubectl ", "(e.g. kuddle ");
         out.push_str(&line);
     }
     out

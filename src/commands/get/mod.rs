@@ -142,7 +142,10 @@ pub async fn run(ctx: &mut Context, args: GetArgs) -> Result<()> {
             crate::error::PROGRAM
         )?;
         return Err(CliError::usage(
-            "Required resource not specified.",
+            format!(
+                "Required resource not specified.\nUse \"{p} explain <resource>\" for a detailed description of that resource (e.g. {p} explain pods).",
+                p = crate::error::PROGRAM
+            ),
             ctx.cmd_path.clone(),
         ));
     }
