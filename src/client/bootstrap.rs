@@ -82,10 +82,26 @@ pub fn proxy_for(
             return None;
         }
     }
-    Some(if proxy.contains("://") {
-        proxy
-    } else {
-        format!("http://{proxy}")
+    env_proxy_url(&proxy)
+}
+
+/// An environment proxy as Go's `httpproxy` reads it: a URL, or what is a
+/// URL once `http://` is put in front (`proxy:3128`); a value that is
+/// neither is ignored, and the request goes direct. Go's transport speaks
+/// to any proxy whose scheme is not https or socks5 as to an HTTP proxy
+/// (`ftp://p:3128`, `socks4://…` get a CONNECT).
+fn env_proxy_url(value: &str) -> Option<String> {
+    let parsed = |text: &str| -> Option<http::Uri> {
+        let uri: http::Uri = text.parse().ok()?;
+        let has_host = uri.authority().is_some_and(|a| !a.host().is_empty());
+        (uri.scheme_str().is_some() && has_host).then_some(uri)
+    };
+    let uri = parsed(value).or_else(|| parsed(&format!("http://{value}")))?;
+    let scheme = uri.scheme_str()?.to_ascii_lowercase();
+    let authority = uri.authority()?.as_str();
+    Some(match scheme.as_str() {
+        "https" | "socks5" | "socks5h" => format!("{scheme}://{authority}"),
+        _ => format!("http://{authority}"),
     })
 }
 
@@ -278,5 +294,28 @@ mod tests {
             proxy_for("https://127.0.0.1:6443", "socks5://p:1", &e).as_deref(),
             Some("socks5://p:1")
         );
+    }
+
+    #[test]
+    fn environment_proxies_read_as_go_reads_them() {
+        for (value, proxy) in [
+            ("proxy:3128", Some("http://proxy:3128")),
+            ("http://u:p@proxy:3128/x", Some("http://u:p@proxy:3128")),
+            ("HTTPS://proxy:3128", Some("https://proxy:3128")),
+            ("socks5h://proxy:1080", Some("socks5h://proxy:1080")),
+            // Any other scheme: an HTTP proxy.
+            ("ftp://proxy:21", Some("http://proxy:21")),
+            ("socks4://proxy:1080", Some("http://proxy:1080")),
+            // Not a URL even with http:// in front: no proxy at all.
+            ("::bad", None),
+            ("%zz", None),
+        ] {
+            let vars = [("HTTPS_PROXY", value)];
+            assert_eq!(
+                proxy_for("https://api.example.com:6443", "", &env(&vars)).as_deref(),
+                proxy,
+                "{value}"
+            );
+        }
     }
 }
